@@ -1,0 +1,72 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    NATIONAL_VIEWER = "national_viewer", _("National viewer")
+    PROVINCE_OFFICIAL = "province_official", _("Province official")
+    DEPARTMENT_OFFICER = "department_officer", _("Department officer")
+    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+    API_CLIENT = "api_client", _("API client")
+
+
+UNIT_ROLES = (Role.DEPARTMENT_OFFICER, Role.COMMUNE_OFFICER)
+
+
+class User(AbstractUser):
+    """A person or system signing in to Biên chế.
+
+    The role says what kind of work they do; the province or unit says where. A commune officer
+    (usually the commune chair) works on one commune, a department officer on one provincial
+    department, a province official on a whole province (Sở Nội vụ), a national viewer reads
+    everything. An API client reads one province, or everything when no province is set.
+    """
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.NATIONAL_VIEWER)
+    province = models.ForeignKey(
+        "communes.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Province the user works for; set for province officials and unit officers."),
+    )
+    unit = models.ForeignKey(
+        "communes.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Commune or department the user works for; set for unit officers."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=UNIT_ROLES) | Q(unit__isnull=False),
+                name="user_unit_role_has_unit",
+                violation_error_message=_("Department and commune officers must have a unit."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.PROVINCE_OFFICIAL) | Q(province__isnull=False),
+                name="user_province_official_has_province",
+                violation_error_message=_("Province officials must have a province."),
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.unit_id and self.province_id and self.unit.province_id != self.province_id:
+            raise ValidationError({"unit": _("The unit is not in the user's province.")})
+
+    def save(self, *args, **kwargs):
+        if self.unit_id and not self.province_id:
+            self.province_id = self.unit.province_id
+        super().save(*args, **kwargs)

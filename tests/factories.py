@@ -1,0 +1,122 @@
+"""Explicit builders for test data: every argument that matters to a test is visible in it."""
+
+import itertools
+from datetime import date
+
+from accounts.models import Role, User
+from communes.models import Province, Unit, UnitKind
+from secondments.models import Kind, Plan, Secondment, Status
+from staffing.models import Category, Field, Gender, Qualification, Quota, Staff
+
+_seq = itertools.count(1)
+
+
+def province(code="66", name="Tỉnh Đắk Lắk"):
+    return Province.objects.get_or_create(code=code, defaults={"name": name, "division_type": "tỉnh"})[0]
+
+
+def unit(name=None, *, kind=UnitKind.COMMUNE, prov=None, code=None, **extra):
+    n = next(_seq)
+    return Unit.objects.create(
+        code=code or f"T{n:05d}",
+        name=name or f"Xã Thử {n}",
+        kind=kind,
+        province=prov or province(),
+        **extra,
+    )
+
+
+def department(name=None, **extra):
+    return unit(name or f"Sở Thử {next(_seq)}", kind=UnitKind.DEPARTMENT, **extra)
+
+
+def field(code=None, name_vi=None, name_en=None, **extra):
+    n = next(_seq)
+    code = code or f"f{n}"
+    return Field.objects.get_or_create(
+        code=code, defaults={"name_vi": name_vi or f"Lĩnh vực {code}", "name_en": name_en or f"Field {code}", **extra}
+    )[0]
+
+
+def quota(u, f, count, *, category=Category.CIVIL_SERVANT, effective_from=date(2025, 7, 1), decision_number=None,
+          decision_date=None):
+    return Quota.objects.create(
+        unit=u,
+        field=f,
+        category=category,
+        count=count,
+        decision_number=decision_number or f"{next(_seq)}/QĐ-UBND",
+        decision_date=decision_date or effective_from,
+        effective_from=effective_from,
+    )
+
+
+def staff(u, f, *, name=None, category=Category.CIVIL_SERVANT, major_field=None, status="active", end_date=None,
+          start_date=None, gender=Gender.MALE, birth_date=date(1985, 5, 20), **extra):
+    n = next(_seq)
+    return Staff.objects.create(
+        staff_code=extra.pop("staff_code", f"NV{n:06d}"),
+        full_name=name or f"Nguyễn Văn Thử {n}",
+        gender=gender,
+        birth_date=birth_date,
+        category=category,
+        field=f,
+        major_field=major_field,
+        qualification=extra.pop("qualification", Qualification.BACHELOR),
+        home_unit=u,
+        status=status,
+        end_date=end_date,
+        start_date=start_date,
+        **extra,
+    )
+
+
+def staff_many(u, f, n, **kwargs):
+    return [staff(u, f, **kwargs) for _ in range(n)]
+
+
+def plan(prov=None, **extra):
+    values = {
+        "name": "Kế hoạch tăng cường cán bộ về xã",
+        "period_start": date(2025, 7, 1),
+        "period_end": date(2026, 12, 31),
+        "min_duration_days": 7,
+        "max_duration_days": 1096,
+    }
+    values.update(extra)
+    return Plan.objects.create(province=prov or province(), **values)
+
+
+def movement(person, to_unit, *, kind=Kind.SECONDMENT, start=date(2025, 8, 1), end=date(2025, 12, 31),
+             status=Status.APPROVED, field=None, from_unit=None, actual_end=None, **extra):
+    decided = status in (Status.APPROVED, Status.ACTIVE, Status.COMPLETED)
+    return Secondment.objects.create(
+        kind=kind,
+        person=person,
+        from_unit=from_unit or person.home_unit,
+        to_unit=to_unit,
+        field=field or person.field,
+        start_date=start,
+        planned_end_date=None if kind == Kind.TRANSFER else end,
+        actual_end_date=actual_end,
+        status=status,
+        decision_number=extra.pop("decision_number", f"{next(_seq)}/QĐ-UBND" if decided else ""),
+        decision_date=extra.pop("decision_date", start if decided else None),
+        **extra,
+    )
+
+
+def user(role, *, unit=None, prov=None, username=None, password="pw-Test-12345", **extra):
+    u = User(
+        username=username or f"{role}-{next(_seq)}",
+        role=role,
+        unit=unit,
+        province=prov or (unit.province if unit else None),
+        **extra,
+    )
+    u.set_password(password)
+    u.save()
+    return u
+
+
+ROLES = [r.value for r in Role]
