@@ -30,7 +30,7 @@ class Province(models.Model):
     def short_name(self):
         for prefix in ("Thành phố ", "Tỉnh "):
             if self.name.startswith(prefix):
-                return self.name[len(prefix):]
+                return self.name[len(prefix) :]
         return self.name
 
 
@@ -103,7 +103,6 @@ class Unit(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = normalize_search(self.name)
         super().save(*args, **kwargs)
-
 
     @property
     def is_commune_level(self):

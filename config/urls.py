@@ -29,4 +29,3 @@ urlpatterns = [
     path("", include("secondments.urls")),
     path("reports/", include("reports.urls")),
 ]
-

@@ -156,11 +156,11 @@ def render(exporter: Exporter, fileobj, *, issuer: Issuer, as_of: date | None = 
         col = 2
         for label, span in groups:
             cells.append(_cell(ws, str(label), font=_bold, alignment=_center, border=_border, fill=_head_fill))
-            cells.extend(
-                _cell(ws, None, border=_border, fill=_head_fill) for _ in range(span - 1)
-            )
+            cells.extend(_cell(ws, None, border=_border, fill=_head_fill) for _ in range(span - 1))
             if span > 1:
-                ws.merged_cells.add(f"{get_column_letter(col)}{rows_written}:{get_column_letter(col + span - 1)}{rows_written}")
+                ws.merged_cells.add(
+                    f"{get_column_letter(col)}{rows_written}:{get_column_letter(col + span - 1)}{rows_written}"
+                )
             col += span
         ws.append(cells)
     rows_written += 1

@@ -38,7 +38,9 @@ class Plan(models.Model):
     department sends; movements nominated under it must fit those bounds.
     """
 
-    province = models.ForeignKey("communes.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="plans")
+    province = models.ForeignKey(
+        "communes.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="plans"
+    )
     name = models.CharField(_("name"), max_length=255)
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
@@ -78,7 +80,6 @@ class Plan(models.Model):
         return self.name
 
 
-
 class SecondmentQuerySet(models.QuerySet):
     def temporary(self):
         return self.filter(kind__in=TEMPORARY_KINDS)
@@ -88,8 +89,10 @@ class SecondmentQuerySet(models.QuerySet):
 
     def in_effect_on(self, day):
         """Temporary movements decided and running on ``day`` (both ends inclusive)."""
-        return self.temporary().filter(status__in=EFFECTIVE_STATUSES, start_date__lte=day).filter(
-            Q(actual_end_date__gte=day) | Q(actual_end_date__isnull=True, planned_end_date__gte=day)
+        return (
+            self.temporary()
+            .filter(status__in=EFFECTIVE_STATUSES, start_date__lte=day)
+            .filter(Q(actual_end_date__gte=day) | Q(actual_end_date__isnull=True, planned_end_date__gte=day))
         )
 
     def overlapping(self, *, person_id, start, end, exclude_pk=None):
@@ -112,11 +115,15 @@ class Secondment(models.Model):
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    person = models.ForeignKey("staffing.Staff", verbose_name=_("person"), on_delete=models.PROTECT, related_name="movements")
+    person = models.ForeignKey(
+        "staffing.Staff", verbose_name=_("person"), on_delete=models.PROTECT, related_name="movements"
+    )
     from_unit = models.ForeignKey(
         "communes.Unit", verbose_name=_("from unit"), on_delete=models.PROTECT, related_name="movements_out"
     )
-    to_unit = models.ForeignKey("communes.Unit", verbose_name=_("to unit"), on_delete=models.PROTECT, related_name="movements_in")
+    to_unit = models.ForeignKey(
+        "communes.Unit", verbose_name=_("to unit"), on_delete=models.PROTECT, related_name="movements_in"
+    )
     field = models.ForeignKey(
         "staffing.Field",
         verbose_name=_("field"),
@@ -172,7 +179,8 @@ class Secondment(models.Model):
                 violation_error_message=_("The actual end date must not be before the start date."),
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["approved", "active", "completed"]) | (Q(decision_date__isnull=False) & ~Q(decision_number="")),
+                condition=~Q(status__in=["approved", "active", "completed"])
+                | (Q(decision_date__isnull=False) & ~Q(decision_number="")),
                 name="movement_decided_has_decision",
                 violation_error_message=_("An approved movement needs its decision number and date."),
             ),
@@ -182,7 +190,6 @@ class Secondment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.person.full_name} → {self.to_unit}"
-
 
     @property
     def is_temporary(self):
@@ -222,5 +229,8 @@ class Secondment(models.Model):
         if self.from_unit_id and self.status in (Status.DRAFT, Status.PROPOSED):
             if self.person.home_unit_id != self.from_unit_id:
                 raise ValidationError(
-                    {"from_unit": _("The sending unit must be the person's home unit (%(unit)s).") % {"unit": self.person.home_unit}}
+                    {
+                        "from_unit": _("The sending unit must be the person's home unit (%(unit)s).")
+                        % {"unit": self.person.home_unit}
+                    }
                 )

@@ -52,7 +52,9 @@ class Position(models.Model):
     name = models.CharField(_("name"), max_length=200)
     group = models.CharField(_("group"), max_length=16, choices=PositionGroup.choices)
     field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="positions")
-    level = models.CharField(_("level"), max_length=64, blank=True, help_text=_("Civil service rank, e.g. chuyên viên."))
+    level = models.CharField(
+        _("level"), max_length=64, blank=True, help_text=_("Civil service rank, e.g. chuyên viên.")
+    )
     description = models.TextField(_("job description"), blank=True)
     competency = models.TextField(_("competency requirements"), blank=True)
 
@@ -156,7 +158,11 @@ class Staff(models.Model):
         Position, verbose_name=_("position"), on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
     )
     field = models.ForeignKey(
-        Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="staff", help_text=_("Field of the position held.")
+        Field,
+        verbose_name=_("field"),
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text=_("Field of the position held."),
     )
     major_field = models.ForeignKey(
         Field,
@@ -196,7 +202,9 @@ class Staff(models.Model):
                 violation_error_message=_("A person who has left needs the date they left."),
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="staff_end_after_start",
                 violation_error_message=_("The leaving date cannot be before the joining date."),
             ),
@@ -204,7 +212,6 @@ class Staff(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.staff_code})"
-
 
     def clean(self):
         super().clean()

@@ -126,9 +126,7 @@ def _movement_filters(as_of):
         Q(actual_end_date__gte=as_of) | Q(actual_end_date__isnull=True, planned_end_date__gte=as_of)
     )
     # Decided transfers not yet applied to the person: they count from their start date.
-    transfer_pending = Q(
-        kind=Kind.TRANSFER, status__in=[Status.APPROVED, Status.ACTIVE], start_date__lte=as_of
-    )
+    transfer_pending = Q(kind=Kind.TRANSFER, status__in=[Status.APPROVED, Status.ACTIVE], start_date__lte=as_of)
     # Applied transfers (the person's home unit already changed): not before their start date.
     transfer_applied_later = Q(kind=Kind.TRANSFER, status=Status.COMPLETED, start_date__gt=as_of)
     return temporary, transfer_pending, transfer_applied_later
@@ -238,4 +236,3 @@ def mismatch_counts(*, units, as_of: date) -> dict:
         .order_by()
     )
     return {(m["home_unit_id"], m["field_id"]): m["n"] for m in qs}
-

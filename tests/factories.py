@@ -38,8 +38,16 @@ def field(code=None, name_vi=None, name_en=None, **extra):
     )[0]
 
 
-def quota(u, f, count, *, category=Category.CIVIL_SERVANT, effective_from=date(2025, 7, 1), decision_number=None,
-          decision_date=None):
+def quota(
+    u,
+    f,
+    count,
+    *,
+    category=Category.CIVIL_SERVANT,
+    effective_from=date(2025, 7, 1),
+    decision_number=None,
+    decision_date=None,
+):
     return Quota.objects.create(
         unit=u,
         field=f,
@@ -51,8 +59,20 @@ def quota(u, f, count, *, category=Category.CIVIL_SERVANT, effective_from=date(2
     )
 
 
-def staff(u, f, *, name=None, category=Category.CIVIL_SERVANT, major_field=None, status="active", end_date=None,
-          start_date=None, gender=Gender.MALE, birth_date=date(1985, 5, 20), **extra):
+def staff(
+    u,
+    f,
+    *,
+    name=None,
+    category=Category.CIVIL_SERVANT,
+    major_field=None,
+    status="active",
+    end_date=None,
+    start_date=None,
+    gender=Gender.MALE,
+    birth_date=date(1985, 5, 20),
+    **extra,
+):
     n = next(_seq)
     return Staff.objects.create(
         staff_code=extra.pop("staff_code", f"NV{n:06d}"),
@@ -87,8 +107,19 @@ def plan(prov=None, **extra):
     return Plan.objects.create(province=prov or province(), **values)
 
 
-def movement(person, to_unit, *, kind=Kind.SECONDMENT, start=date(2025, 8, 1), end=date(2025, 12, 31),
-             status=Status.APPROVED, field=None, from_unit=None, actual_end=None, **extra):
+def movement(
+    person,
+    to_unit,
+    *,
+    kind=Kind.SECONDMENT,
+    start=date(2025, 8, 1),
+    end=date(2025, 12, 31),
+    status=Status.APPROVED,
+    field=None,
+    from_unit=None,
+    actual_end=None,
+    **extra,
+):
     decided = status in (Status.APPROVED, Status.ACTIVE, Status.COMPLETED)
     return Secondment.objects.create(
         kind=kind,
