@@ -1,0 +1,63 @@
+"""One FilterSet for the roster: the unit page, the staff API and "export what I see" share it.
+
+Paired filters by id and by natural key (``unit`` / ``unit_code``, ``field`` / ``field_code``),
+and one ``q`` search that ignores accents and case ("nguyen van a" finds "Nguyễn Văn A").
+"""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from communes.text import normalize_search
+from staffing.models import Category, Field, Position, Qualification, Staff, StaffStatus
+
+
+def search_words(queryset, value, field_name="search_text"):
+    """Rows whose normalised ``field_name`` contains every word of ``value`` (accents ignored)."""
+    for word in normalize_search(value).split():
+        queryset = queryset.filter(**{f"{field_name}__contains": word})
+    return queryset
+
+
+class StaffFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    field = django_filters.ModelChoiceFilter(label=_("Field"), queryset=Field.objects.all())
+    field_code = django_filters.CharFilter(label=_("Field code"), field_name="field__code")
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    position = django_filters.ModelChoiceFilter(label=_("Position"), queryset=Position.objects.select_related("field"))
+    position_code = django_filters.CharFilter(label=_("Position code"), field_name="position__code")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=StaffStatus.choices)
+    qualification = django_filters.ChoiceFilter(label=_("Qualification"), choices=Qualification.choices)
+    unit = django_filters.NumberFilter(label=_("Unit (id)"), field_name="home_unit_id")
+    unit_code = django_filters.CharFilter(label=_("Unit code"), field_name="home_unit__code")
+    province = django_filters.NumberFilter(label=_("Province (id)"), field_name="home_unit__province_id")
+    province_code = django_filters.CharFilter(label=_("Province code"), field_name="home_unit__province__code")
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("full_name", "full_name"),
+            ("staff_code", "staff_code"),
+            ("birth_date", "birth_date"),
+            ("category", "category"),
+            ("field__sort_order", "field"),
+            ("position__name", "position"),
+            ("qualification", "qualification"),
+            ("status", "status"),
+            ("start_date", "start_date"),
+            ("home_unit__code", "unit"),
+        ),
+    )
+
+    class Meta:
+        model = Staff
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return search_words(queryset, value)
+
+    @property
+    def qs(self):
+        qs = super().qs
+        # A deterministic tie-break keeps pagination stable whatever the sort.
+        if qs.query.order_by and "pk" not in qs.query.order_by:
+            qs = qs.order_by(*qs.query.order_by, "pk")
+        return qs
