@@ -7,7 +7,7 @@ PROVINCE ?= 66
 SEED ?= 1
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install messages migrate demo-data demo serve test test-postgres lint bench clean
+.PHONY: install messages makemessages migrate demo-data demo serve test lint bench clean
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12+ not found" >&2; exit 1; }
@@ -45,3 +45,6 @@ bench: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles
+
+makemessages: install
+	$(MANAGE) makemessages -l vi --ignore=.venv --ignore=staticfiles --no-obsolete --add-location file
