@@ -1,9 +1,15 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from staffing.models import StaffStatus
 
 
 class Kind(models.TextChoices):
@@ -31,6 +37,10 @@ EFFECTIVE_STATUSES = (Status.APPROVED, Status.ACTIVE, Status.COMPLETED)
 DECIDED_STATUSES = EFFECTIVE_STATUSES
 
 
+def all_kinds():
+    return list(Kind.values)
+
+
 class Plan(models.Model):
     """A movement plan (kế hoạch, đề án) of a province.
 
@@ -50,6 +60,23 @@ class Plan(models.Model):
     min_duration_days = models.PositiveIntegerField(_("minimum duration (days)"), default=7)
     max_duration_days = models.PositiveIntegerField(_("maximum duration (days)"), default=1096)
     note = models.TextField(_("note"), blank=True)
+    allowed_kinds = models.JSONField(
+        _("allowed kinds"), default=all_kinds, help_text=_("Kinds of movement nominated under this plan.")
+    )
+    priority_fields = models.ManyToManyField(
+        "staffing.Field", verbose_name=_("priority fields"), blank=True, related_name="priority_in_plans"
+    )
+    priority_communes = models.ManyToManyField(
+        "communes.Unit",
+        verbose_name=_("priority communes"),
+        blank=True,
+        related_name="priority_in_plans",
+        help_text=_("E.g. especially disadvantaged or border communes."),
+    )
+    target_secondment = models.PositiveIntegerField(_("target: secondments"), null=True, blank=True)
+    target_reinforcement = models.PositiveIntegerField(_("target: reinforcements"), null=True, blank=True)
+    target_transfer = models.PositiveIntegerField(_("target: transfers"), null=True, blank=True)
+    target_rotation = models.PositiveIntegerField(_("target: rotations"), null=True, blank=True)
     history = HistoricalRecords()
 
     scope_paths = {"province": "province", "unit": None}
@@ -78,6 +105,177 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("secondments:plan-detail", args=[self.pk])
+
+    def targets(self) -> dict:
+        """Target number of people per kind (None where the plan sets no target)."""
+        return {kind: getattr(self, f"target_{kind}") for kind in Kind.values}
+
+    def clean(self):
+        super().clean()
+        kinds = self.allowed_kinds
+        if not isinstance(kinds, list) or not kinds or any(k not in Kind.values for k in kinds):
+            raise ValidationError({"allowed_kinds": _("Choose at least one kind of movement.")})
+        self.allowed_kinds = [k for k in Kind.values if k in kinds]
+
+
+class QuotaRule(models.TextChoices):
+    FIXED = "fixed", _("Fixed count")
+    PERCENT = "percent", _("Percentage of active staff")
+
+
+QUOTA_ROUNDING_RULE = _(
+    "A percentage of a department's active staff is rounded to the nearest whole person, halves up "
+    "(5% of 143 = 7.15 → 7; 7% of 40 = 2.8 → 3). A fixed count cannot exceed the department's "
+    "active staff (10 from a department of 8 → 8)."
+)
+
+
+def round_people(value: Decimal) -> int:
+    """Nearest whole person, halves up (see QUOTA_ROUNDING_RULE)."""
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+class SendingQuota(models.Model):
+    """How many people one department (or public service unit) sends under a plan.
+
+    Either a fixed count ("each department sends 10 staff") or a range of percentages of the
+    unit's active staff ("5–7% of existing civil servants"); ``required_range`` applies the
+    rounding rule stated in ``QUOTA_ROUNDING_RULE``.
+    """
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sending_quotas")
+    unit = models.ForeignKey(
+        "communes.Unit", verbose_name=_("sending unit"), on_delete=models.PROTECT, related_name="sending_quotas"
+    )
+    rule = models.CharField(_("rule"), max_length=8, choices=QuotaRule.choices, default=QuotaRule.FIXED)
+    count = models.PositiveIntegerField(_("fixed count"), null=True, blank=True)
+    min_percent = models.DecimalField(_("minimum %"), max_digits=5, decimal_places=2, null=True, blank=True)
+    max_percent = models.DecimalField(_("maximum %"), max_digits=5, decimal_places=2, null=True, blank=True)
+    history = HistoricalRecords()
+
+    scope_paths = {"province": "plan__province", "unit": None}
+
+    class Meta:
+        ordering = ["plan", "unit__name", "unit__code"]
+        verbose_name = _("sending quota")
+        verbose_name_plural = _("sending quotas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "unit"],
+                name="sending_quota_unique_plan_unit",
+                violation_error_message=_("This unit already has a sending quota in the plan."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(rule="fixed") | Q(count__isnull=False, count__gte=1),
+                name="sending_quota_fixed_has_count",
+                violation_error_message=_("A fixed quota needs a count of at least 1."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(rule="percent")
+                | Q(
+                    min_percent__isnull=False,
+                    max_percent__isnull=False,
+                    min_percent__gt=0,
+                    max_percent__lte=100,
+                    max_percent__gte=F("min_percent"),
+                ),
+                name="sending_quota_percent_range",
+                violation_error_message=_(
+                    "A percentage quota needs a minimum above 0 and a maximum between the minimum and 100."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit}: {self.describe()}"
+
+    def describe(self) -> str:
+        if self.rule == QuotaRule.FIXED:
+            return str(self.count)
+        if self.min_percent == self.max_percent:
+            return f"{self.min_percent.normalize()}%"
+        return f"{self.min_percent.normalize()}–{self.max_percent.normalize()}%"
+
+    def required_range(self, active_staff: int) -> tuple[int, int]:
+        """(minimum, maximum) number of people to send, given the unit's active staff."""
+        if self.rule == QuotaRule.FIXED:
+            n = min(self.count, active_staff)
+            return n, n
+        low = round_people(self.min_percent * active_staff / 100)
+        high = round_people(self.max_percent * active_staff / 100)
+        return low, high
+
+    def clean(self):
+        super().clean()
+        if self.unit_id and self.plan_id and self.unit.province_id != self.plan.province_id:
+            raise ValidationError({"unit": _("The unit is not in the plan's province.")})
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class StaffRequest(models.Model):
+    """A commune's request for staff in one field (đề nghị bổ sung cán bộ).
+
+    The commune officer states how many people of which field the commune needs; a province
+    official fulfils it with movements, which then point back at the request.
+    """
+
+    commune = models.ForeignKey(
+        "communes.Unit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="staff_requests"
+    )
+    field = models.ForeignKey(
+        "staffing.Field", verbose_name=_("field"), on_delete=models.PROTECT, related_name="staff_requests"
+    )
+    count = models.PositiveIntegerField(_("people needed"))
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, null=True, blank=True, related_name="staff_requests"
+    )
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    scope_paths = {"province": "commune__province", "unit": ["commune"]}
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("staff request")
+        verbose_name_plural = _("staff requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=1),
+                name="staff_request_count_positive",
+                violation_error_message=_("Request at least one person."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commune} · {self.field}: {self.count}"
+
+    def get_absolute_url(self):
+        return reverse("secondments:request-detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.commune_id and not self.commune.is_commune_level:
+            raise ValidationError({"commune": _("Only communes, wards and special zones request staff.")})
+        if self.plan_id and self.commune_id and self.plan.province_id != self.commune.province_id:
+            raise ValidationError({"plan": _("The plan belongs to another province.")})
 
 
 class SecondmentQuerySet(models.QuerySet):
@@ -141,6 +339,23 @@ class Secondment(models.Model):
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    request = models.ForeignKey(
+        StaffRequest,
+        verbose_name=_("staff request"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="movements",
+        help_text=_("The commune's request this movement fulfils."),
+    )
+    over_quota_reason = models.TextField(
+        _("reason for exceeding the sending quota"),
+        blank=True,
+        help_text=_("Required to approve beyond the sending unit's quota in the plan."),
+    )
+    arrival_date = models.DateField(
+        _("arrival confirmed on"), null=True, blank=True, help_text=_("Confirmed by the receiving unit.")
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -199,38 +414,125 @@ class Secondment(models.Model):
     def end_date(self):
         return self.actual_end_date or self.planned_end_date
 
+    def get_absolute_url(self):
+        return reverse("secondments:movement-detail", args=[self.pk])
+
+    @property
+    def duration_days(self):
+        """Days from start to end, both inclusive (None for transfers)."""
+        if self.end_date is None or self.start_date is None:
+            return None
+        return (self.end_date - self.start_date).days + 1
+
+    def overlap_error(self, clash):
+        return ValidationError(
+            _(
+                "%(person)s already has a movement to %(unit)s from %(start)s to %(end)s "
+                "(no. %(pk)s); one person can have only one temporary movement at a time."
+            )
+            % {
+                "person": self.person.full_name,
+                "unit": clash.to_unit,
+                "start": clash.start_date.strftime("%d/%m/%Y"),
+                "end": clash.end_date.strftime("%d/%m/%Y"),
+                "pk": clash.pk,
+            },
+            code="overlap",
+        )
+
+    def find_overlap(self):
+        if not (self.is_temporary and self.person_id and self.start_date and self.end_date):
+            return None
+        if self.status == Status.CANCELLED:
+            return None
+        return (
+            Secondment.objects.overlapping(
+                person_id=self.person_id, start=self.start_date, end=self.end_date, exclude_pk=self.pk
+            )
+            .select_related("to_unit")
+            .first()
+        )
+
     def clean(self):
         super().clean()
         if not (self.person_id and self.start_date):
             return
-        if self.is_temporary and self.end_date and self.status != Status.CANCELLED:
-            clash = (
-                Secondment.objects.overlapping(
-                    person_id=self.person_id, start=self.start_date, end=self.end_date, exclude_pk=self.pk
-                )
-                .select_related("to_unit")
-                .first()
-            )
-            if clash:
-                raise ValidationError(
-                    _(
-                        "%(person)s already has a movement to %(unit)s from %(start)s to %(end)s "
-                        "(no. %(pk)s); one person can have only one temporary movement at a time."
-                    )
-                    % {
-                        "person": self.person.full_name,
-                        "unit": clash.to_unit,
-                        "start": clash.start_date.strftime("%d/%m/%Y"),
-                        "end": clash.end_date.strftime("%d/%m/%Y"),
-                        "pk": clash.pk,
-                    },
-                    code="overlap",
-                )
-        if self.from_unit_id and self.status in (Status.DRAFT, Status.PROPOSED):
-            if self.person.home_unit_id != self.from_unit_id:
-                raise ValidationError(
-                    {
-                        "from_unit": _("The sending unit must be the person's home unit (%(unit)s).")
-                        % {"unit": self.person.home_unit}
-                    }
-                )
+        clash = self.find_overlap()
+        if clash:
+            raise self.overlap_error(clash)
+        errors = {}
+        open_statuses = (Status.DRAFT, Status.PROPOSED)
+        if self.status in open_statuses:
+            if self.person.status != StaffStatus.ACTIVE:
+                errors["person"] = _("%(person)s is not active (%(status)s) and cannot be moved.") % {
+                    "person": self.person.full_name,
+                    "status": self.person.get_status_display(),
+                }
+            if self.from_unit_id and self.person.home_unit_id != self.from_unit_id:
+                errors["from_unit"] = _("The sending unit must be the person's home unit (%(unit)s).") % {
+                    "unit": self.person.home_unit
+                }
+        if self.plan_id and self.status in open_statuses:
+            errors.update(self._plan_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _plan_errors(self):
+        plan, errors = self.plan, {}
+        if self.from_unit_id and plan.province_id != self.from_unit.province_id:
+            errors["plan"] = _("The plan belongs to another province.")
+        elif self.kind and self.kind not in plan.allowed_kinds:
+            errors["kind"] = _("The plan does not allow movements of this kind (%(kind)s).") % {
+                "kind": self.get_kind_display()
+            }
+        if not (plan.period_start <= self.start_date <= plan.period_end):
+            errors["start_date"] = _("The start date must fall within the plan's period (%(start)s–%(end)s).") % {
+                "start": plan.period_start.strftime("%d/%m/%Y"),
+                "end": plan.period_end.strftime("%d/%m/%Y"),
+            }
+        days = self.duration_days
+        if self.is_temporary and days is not None and days > 0:
+            if not (plan.min_duration_days <= days <= plan.max_duration_days):
+                errors["planned_end_date"] = _(
+                    "The duration (%(days)s days) must be between %(min)s and %(max)s days under this plan."
+                ) % {"days": days, "min": plan.min_duration_days, "max": plan.max_duration_days}
+        return errors
+
+
+class Extension(models.Model):
+    """An extension of a temporary movement: a new end date and the decision behind it.
+
+    Every extension is kept, so the movement's page shows each end date it has had.
+    """
+
+    secondment = models.ForeignKey(
+        Secondment, verbose_name=_("movement"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    previous_end_date = models.DateField(_("previous end date"))
+    new_end_date = models.DateField(_("new end date"))
+    decision_number = models.CharField(_("decision number"), max_length=64)
+    decision_date = models.DateField(_("decision date"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    scope_paths = {
+        "province": "secondment__from_unit__province",
+        "unit": ["secondment__from_unit", "secondment__to_unit"],
+    }
+
+    class Meta:
+        ordering = ["secondment", "created_at", "pk"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_end_date__gt=F("previous_end_date")),
+                name="extension_moves_end_later",
+                violation_error_message=_("The new end date must be after the current end date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.secondment_id}: {self.previous_end_date} → {self.new_end_date}"
