@@ -1,11 +1,438 @@
-"""Report queries built on the headcount selectors."""
+"""Report queries built on the headcount selectors.
 
-from datetime import date
+One function per report; its page, its API endpoint and its Excel export all call it. Each runs a
+fixed number of grouped queries, whatever the number of communes, staff or movements.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Q
 
 from accounts.models import Role
 from accounts.scoping import for_user
-from communes.models import Province, Unit
-from staffing.selectors import View, headcount_rows, summarize
+from communes.models import COMMUNE_LEVEL_KINDS, Province, Unit
+from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS, Secondment, Status
+from staffing.models import Field, Staff
+from staffing.selectors import View, headcount_rows, mismatch_counts, on_roll_filter, summarize, summarize_by
+
+ENDING_WITHIN_DAYS = 30
+TOP_SHORTAGE = 15
+ONLY_SHORT = "short"
+ONLY_SURPLUS = "surplus"
+
+COMMUNE_SORTS = (
+    "name",
+    "code",
+    "quota",
+    "on_roll",
+    "seconded_in",
+    "seconded_out",
+    "effective",
+    "net",
+    "shortage",
+    "surplus",
+    "mismatches",
+)
+
+
+@dataclass
+class Filters:
+    """What narrows a province report: field, unit kind, disadvantaged/border flags, short/surplus."""
+
+    field_id: int | None = None
+    kind: str | None = None
+    disadvantaged: bool = False
+    border: bool = False
+    only: str | None = None  # ONLY_SHORT / ONLY_SURPLUS: commune table rows only
+    sort: str = "-shortage"
+
+
+@dataclass
+class Kpis:
+    quota: int = 0
+    on_roll: int = 0
+    seconded_in: int = 0
+    seconded_out: int = 0
+    effective: int = 0
+    headcount: int = 0
+    gross_shortage: int = 0
+    gross_surplus: int = 0
+    net: int = 0
+    communes: int = 0
+    communes_short: int = 0
+    communes_surplus: int = 0
+    active_movements: int = 0
+    ending_soon: int = 0
+    mismatches: int = 0
+
+    def as_dict(self):
+        return dict(self.__dict__)
+
+
+@dataclass
+class FieldRow:
+    field_id: int
+    code: str
+    name: str
+    quota: int
+    headcount: int
+    shortage: int
+    surplus: int
+
+    @property
+    def net(self):
+        return self.headcount - self.quota
+
+    def as_dict(self):
+        return {**self.__dict__, "net": self.net}
+
+
+@dataclass
+class CommuneRow:
+    unit_id: int
+    code: str
+    name: str
+    kind: str
+    is_disadvantaged: bool
+    is_border: bool
+    quota: int = 0
+    on_roll: int = 0
+    seconded_in: int = 0
+    seconded_out: int = 0
+    effective: int = 0
+    headcount: int = 0
+    net: int = 0
+    shortage: int = 0
+    surplus: int = 0
+    mismatches: int = 0
+    by_field: dict = field(default_factory=dict)  # field id -> (quota, headcount)
+
+    def as_dict(self):
+        data = {k: v for k, v in self.__dict__.items() if k != "by_field"}
+        return data
+
+
+@dataclass
+class ProvinceDashboard:
+    province: Province
+    as_of: date
+    view: str
+    filters: Filters
+    fields: list
+    kpis: Kpis
+    by_field: list
+    top_shortage: list
+    communes: list
+
+
+def report_fields():
+    """The professional fields in display order (one query)."""
+    return list(Field.objects.only("id", "code", "name_vi", "name_en", "sort_order"))
+
+
+def commune_units(province_ids, filters: Filters):
+    """Commune-level units of the given provinces, narrowed by kind and flags (a queryset)."""
+    units = Unit.objects.filter(province_id__in=province_ids, kind__in=COMMUNE_LEVEL_KINDS, is_active=True)
+    if filters.kind:
+        units = units.filter(kind=filters.kind)
+    if filters.disadvantaged:
+        units = units.filter(is_disadvantaged=True)
+    if filters.border:
+        units = units.filter(is_border=True)
+    return units
+
+
+def _movement_counts(units, as_of, field_id=None):
+    """Temporary movements in effect on ``as_of`` to or from ``units``, and those ending soon."""
+    soon = as_of + timedelta(days=ENDING_WITHIN_DAYS)
+    qs = Secondment.objects.in_effect_on(as_of).filter(Q(to_unit__in=units) | Q(from_unit__in=units))
+    if field_id:
+        qs = qs.filter(field_id=field_id)
+    qs = qs.with_end()
+    return qs.aggregate(active=Count("pk"), ending=Count("pk", filter=Q(effective_end__lte=soon)))
+
+
+def _apply_field(rows, field_id):
+    return [r for r in rows if r.field_id == field_id] if field_id else rows
+
+
+def _kpis(rows, view, *, mismatches, movements, communes):
+    totals = summarize(rows, view=view)
+    return Kpis(
+        quota=totals.quota,
+        on_roll=totals.on_roll,
+        seconded_in=totals.seconded_in,
+        seconded_out=totals.seconded_out,
+        effective=totals.effective,
+        headcount=totals.headcount,
+        gross_shortage=totals.gross_shortage,
+        gross_surplus=totals.gross_surplus,
+        net=totals.net,
+        communes=communes,
+        communes_short=totals.units_short,
+        communes_surplus=totals.units_surplus,
+        active_movements=movements["active"] or 0,
+        ending_soon=movements["ending"] or 0,
+        mismatches=mismatches,
+    )
+
+
+def _sort_communes(rows, sort):
+    key = sort.lstrip("-")
+    if key not in COMMUNE_SORTS:
+        key, sort = "shortage", "-shortage"
+    reverse = sort.startswith("-")
+    if key in ("name", "code"):
+        return sorted(rows, key=lambda r: (getattr(r, key), r.code), reverse=reverse)
+    # Ties fall back to the name, always ascending.
+    ordered = sorted(rows, key=lambda r: r.name)
+    return sorted(ordered, key=lambda r: getattr(r, key), reverse=reverse)
+
+
+def province_dashboard(
+    province, *, as_of: date, view: str = View.COVERAGE, filters: Filters | None = None, fields=None
+):
+    """Everything the province dashboard shows, for its commune-level units on ``as_of``.
+
+    Field, kind and flag filters narrow every block; ``only`` short / surplus narrows the commune
+    table. Queries: fields 1, units 1, headcount 4, mismatches 1, movements 1 — eight in all.
+    """
+    filters = filters or Filters()
+    view = View.clean(view)
+    fields = report_fields() if fields is None else fields
+    units = commune_units([province.pk], filters)
+    unit_list = list(units.only("id", "code", "name", "kind", "is_disadvantaged", "is_border").order_by("name"))
+    rows = _apply_field(headcount_rows(units=units, as_of=as_of, view=view), filters.field_id)
+    mismatches = mismatch_counts(units=units, as_of=as_of)
+    if filters.field_id:
+        mismatches = {k: v for k, v in mismatches.items() if k[1] == filters.field_id}
+    movements = _movement_counts(units, as_of, filters.field_id)
+
+    kpis = _kpis(rows, view, mismatches=sum(mismatches.values()), movements=movements, communes=len(unit_list))
+
+    field_totals = summarize_by(rows, lambda r: r.field_id, view=view)
+    by_field = []
+    for f in fields:
+        t = field_totals.get(f.pk)
+        if t is None:
+            continue
+        by_field.append(FieldRow(f.pk, f.code, f.name, t.quota, t.headcount, t.gross_shortage, t.gross_surplus))
+
+    unit_totals = summarize_by(rows, lambda r: r.unit_id, view=view)
+    mismatch_by_unit = {}
+    for (unit_id, _field_id), n in mismatches.items():
+        mismatch_by_unit[unit_id] = mismatch_by_unit.get(unit_id, 0) + n
+    per_unit_field = {}
+    for r in rows:
+        per_unit_field.setdefault(r.unit_id, {})[r.field_id] = (r.quota, r.headcount)
+    communes = []
+    for u in unit_list:
+        row = CommuneRow(u.pk, u.code, u.name, u.kind, u.is_disadvantaged, u.is_border)
+        t = unit_totals.get(u.pk)
+        if t is not None:
+            row.quota, row.on_roll = t.quota, t.on_roll
+            row.seconded_in, row.seconded_out = t.seconded_in, t.seconded_out
+            row.effective, row.headcount, row.net = t.effective, t.headcount, t.net
+            row.shortage, row.surplus = t.gross_shortage, t.gross_surplus
+        row.mismatches = mismatch_by_unit.get(u.pk, 0)
+        row.by_field = per_unit_field.get(u.pk, {})
+        communes.append(row)
+
+    top = sorted((c for c in communes if c.shortage > 0), key=lambda c: (-c.shortage, c.name))[:TOP_SHORTAGE]
+    if filters.only == ONLY_SHORT:
+        communes = [c for c in communes if c.shortage > 0]
+    elif filters.only == ONLY_SURPLUS:
+        communes = [c for c in communes if c.surplus > 0]
+    communes = _sort_communes(communes, filters.sort)
+    return ProvinceDashboard(province, as_of, view, filters, fields, kpis, by_field, top, communes)
+
+
+@dataclass
+class ProvinceRow:
+    province_id: int
+    code: str
+    name: str
+    kpis: Kpis
+
+
+def national_summary(user, *, as_of: date, view: str = View.COVERAGE, filters: Filters | None = None, fields=None):
+    """One row of province-dashboard KPIs per province the user may see, plus the country total.
+
+    Queries: provinces 1, units 1, headcount 4, mismatches 1, movements 1 — eight in all (``fields``
+    is accepted for symmetry with the dashboard; the rows do not depend on it).
+    """
+    filters = filters or Filters()
+    view = View.clean(view)
+    provinces = list(for_user(Province.objects.all(), user).only("id", "code", "name"))
+    province_ids = [p.pk for p in provinces]
+    units = commune_units(province_ids, filters)
+    unit_province = dict(units.values_list("id", "province_id"))
+    rows = _apply_field(headcount_rows(units=units, as_of=as_of, view=view), filters.field_id)
+
+    mismatch_qs = Staff.objects.filter(on_roll_filter(as_of), home_unit__in=units, major_field__isnull=False).exclude(
+        major_field=F("field")
+    )
+    if filters.field_id:
+        mismatch_qs = mismatch_qs.filter(field_id=filters.field_id)
+    mismatches = dict(
+        mismatch_qs.values("home_unit__province_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("home_unit__province_id", "n")
+    )
+
+    soon = as_of + timedelta(days=ENDING_WITHIN_DAYS)
+    moves = Secondment.objects.in_effect_on(as_of).filter(Q(to_unit__in=units) | Q(from_unit__in=units))
+    if filters.field_id:
+        moves = moves.filter(field_id=filters.field_id)
+    # A movement between two provinces counts in the receiving one.
+    movements = {
+        m["to_unit__province_id"]: m
+        for m in moves.with_end()
+        .values("to_unit__province_id")
+        .annotate(active=Count("pk"), ending=Count("pk", filter=Q(effective_end__lte=soon)))
+        .order_by()
+    }
+
+    communes_per_province = {}
+    for province_id in unit_province.values():
+        communes_per_province[province_id] = communes_per_province.get(province_id, 0) + 1
+    grouped = summarize_by(rows, lambda r: unit_province[r.unit_id], view=view)
+    result = []
+    none = {"active": 0, "ending": 0}
+    for p in provinces:
+        kpis = _kpis(
+            [],
+            view,
+            mismatches=mismatches.get(p.pk, 0),
+            movements=movements.get(p.pk, none),
+            communes=communes_per_province.get(p.pk, 0),
+        )
+        t = grouped.get(p.pk)
+        if t is not None:
+            _fill_kpis(kpis, t)
+        result.append(ProvinceRow(p.pk, p.code, p.name, kpis))
+    total = Kpis()
+    for r in result:
+        for k, v in r.kpis.__dict__.items():
+            setattr(total, k, getattr(total, k) + v)
+    return {"as_of": as_of, "view": view, "filters": filters, "rows": result, "total": total}
+
+
+def _fill_kpis(kpis, t):
+    kpis.quota, kpis.on_roll = t.quota, t.on_roll
+    kpis.seconded_in, kpis.seconded_out = t.seconded_in, t.seconded_out
+    kpis.effective, kpis.headcount, kpis.net = t.effective, t.headcount, t.net
+    kpis.gross_shortage, kpis.gross_surplus = t.gross_shortage, t.gross_surplus
+    kpis.communes_short, kpis.communes_surplus = t.units_short, t.units_surplus
+
+
+def department_report(unit, *, as_of: date, view: str = View.COVERAGE):
+    """A department's staff by field against its quota, and what it has sent, plan by plan.
+
+    Queries: fields 1, headcount 4, mismatches 1, movements by plan 1 — seven in all.
+    """
+    view = View.clean(view)
+    fields = report_fields()
+    units = Unit.objects.filter(pk=unit.pk)
+    rows = headcount_rows(units=units, as_of=as_of, view=view)
+    mismatches = mismatch_counts(units=units, as_of=as_of)
+    by_row = {r.field_id: r for r in rows}
+    by_field = []
+    for f in fields:
+        r = by_row.get(f.pk)
+        if r is None:
+            continue
+        by_field.append(
+            {
+                "field_id": f.pk,
+                "code": f.code,
+                "name": f.name,
+                "quota": r.quota,
+                "on_roll": r.on_roll,
+                "seconded_out": r.seconded_out,
+                "seconded_in": r.seconded_in,
+                "effective": r.effective,
+                "headcount": r.headcount,
+                "gap": r.gap,
+                "mismatches": mismatches.get((unit.pk, f.pk), 0),
+            }
+        )
+    in_effect = Q(kind__in=TEMPORARY_KINDS, status__in=EFFECTIVE_STATUSES, start_date__lte=as_of) & (
+        Q(actual_end_date__gte=as_of) | Q(actual_end_date__isnull=True, planned_end_date__gte=as_of)
+    )
+    sent = (
+        Secondment.objects.filter(from_unit=unit)
+        .exclude(status=Status.CANCELLED)
+        .values("plan_id", "plan__name")
+        .annotate(
+            proposed=Count("pk", filter=Q(status=Status.PROPOSED)),
+            approved=Count("pk", filter=Q(status__in=EFFECTIVE_STATUSES)),
+            in_effect=Count("pk", filter=in_effect),
+            completed=Count("pk", filter=Q(status=Status.COMPLETED)),
+            total=Count("pk"),
+        )
+        .order_by("plan__name")
+    )
+    plans = [
+        {
+            "plan_id": s["plan_id"],
+            "plan": s["plan__name"],
+            "proposed": s["proposed"],
+            "approved": s["approved"],
+            "in_effect": s["in_effect"],
+            "completed": s["completed"],
+            "total": s["total"],
+        }
+        for s in sent
+    ]
+    totals = summarize(rows, view=view)
+    return {
+        "unit": unit,
+        "as_of": as_of,
+        "view": view,
+        "by_field": by_field,
+        "totals": totals,
+        "mismatches": sum(mismatches.values()),
+        "plans": plans,
+    }
+
+
+def unit_sections(unit, *, as_of: date):
+    """Context of the commune page's movement and mismatch sections (three queries).
+
+    Movements in and out that are not cancelled and have not ended before ``as_of`` (current and
+    coming), and the staff on roll whose trained field differs from their position's field.
+    """
+    not_over = Q(actual_end_date__gte=as_of) | Q(actual_end_date__isnull=True) & (
+        Q(planned_end_date__isnull=True) | Q(planned_end_date__gte=as_of)
+    )
+    base = (
+        Secondment.objects.exclude(status=Status.CANCELLED)
+        .filter(not_over)
+        .select_related("person", "field", "from_unit", "to_unit", "plan")
+        .order_by("start_date", "pk")
+    )
+    movements = list(base.filter(Q(to_unit=unit) | Q(from_unit=unit)))
+    mismatched = list(
+        Staff.objects.filter(on_roll_filter(as_of), home_unit=unit, major_field__isnull=False)
+        .exclude(major_field=F("field"))
+        .select_related("field", "major_field", "position")
+        .order_by("field__sort_order", "full_name", "staff_code")
+    )
+    by_field = {}
+    for s in mismatched:
+        by_field.setdefault(s.field, 0)
+        by_field[s.field] += 1
+    return {
+        "unit": unit,
+        "as_of": as_of,
+        "movements_in": [m for m in movements if m.to_unit_id == unit.pk],
+        "movements_out": [m for m in movements if m.from_unit_id == unit.pk],
+        "mismatched_staff": mismatched,
+        "mismatches_by_field": sorted(by_field.items(), key=lambda kv: kv[0].sort_order),
+    }
 
 
 def landing_summary(user, *, as_of: date):

@@ -1,8 +1,23 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, TemplateView, View
 
-from reports.selectors import landing_summary
+from reports import access
+from reports.exports import export_or_redirect, wants_xlsx
+from reports.forms import ProvinceReportForm, ReportForm
+from reports.models import ExportJob, ExportStatus
+from reports.selectors import (
+    COMMUNE_SORTS,
+    department_report,
+    landing_summary,
+    national_summary,
+    province_dashboard,
+    report_fields,
+)
+from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS
+from staffing.selectors import View as HeadcountView
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -14,4 +29,203 @@ class HomeView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx["as_of"] = timezone.localdate()
         ctx["summary"] = landing_summary(self.request.user, as_of=ctx["as_of"])
+        if access.can_see_province_reports(self.request.user) and self.request.user.province_id:
+            ctx["dashboard_code"] = self.request.user.province.code
+        ctx["can_see_national"] = access.can_see_national_report(self.request.user)
         return ctx
+
+
+def _query_without(request, *names):
+    q = request.GET.copy()
+    for name in names:
+        q.pop(name, None)
+    return q
+
+
+class ReportPage(LoginRequiredMixin, TemplateView):
+    """A report page: parameters from the query string; invalid ones answer 400 with the reason."""
+
+    form_class = ReportForm
+    export_name = None
+
+    def get_form(self):
+        return self.form_class(self.request.GET)
+
+    def get(self, request, *args, **kwargs):
+        self.check_access()
+        self.form = self.get_form()
+        if not self.form.is_valid():
+            ctx = self.get_context_data(form=self.form, report=None)
+            return self.render_to_response(ctx, status=400)
+        if self.export_name and wants_xlsx(request):
+            return export_or_redirect(request, self.export_name, self.export_params())
+        ctx = self.get_context_data(form=self.form, report=self.get_report(self.form.cleaned_data))
+        return self.render_to_response(ctx)
+
+    def check_access(self):
+        pass
+
+    def export_params(self):
+        return self.request.GET
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        q = _query_without(self.request, "format")
+        ctx["query"] = q.urlencode()
+        ctx["views"] = HeadcountView.CHOICES
+        xlsx = q.copy()
+        xlsx["format"] = "xlsx"
+        ctx["xlsx_query"] = xlsx.urlencode()
+        return ctx
+
+
+class ProvinceDashboardView(ReportPage):
+    template_name = "reports/province_dashboard.html"
+    export_name = "province-summary"
+
+    def check_access(self):
+        self.province = access.province_for(self.request.user, self.kwargs["code"])
+        self.fields = report_fields()
+
+    def get_form(self):
+        return ProvinceReportForm(self.request.GET, fields=self.fields)
+
+    def export_params(self):
+        params = self.request.GET.copy()
+        params["province"] = self.province.code
+        return params
+
+    def get_report(self, data):
+        return province_dashboard(
+            self.province, as_of=data["as_of"], view=data["view"], filters=self.form.filters(), fields=self.fields
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["province"] = self.province
+        report = ctx.get("report")
+        if report is not None:
+            ctx["field_chart"] = {
+                "labels": [r.name for r in report.by_field],
+                "shortage": [r.shortage for r in report.by_field],
+                "surplus": [r.surplus for r in report.by_field],
+            }
+            ctx["commune_chart"] = {
+                "labels": [c.name for c in report.top_shortage],
+                "shortage": [c.shortage for c in report.top_shortage],
+            }
+            ctx["sort_links"] = self.sort_links(report.filters.sort)
+            ctx["table_total"] = {
+                k: sum(getattr(c, k) for c in report.communes)
+                for k in ("quota", "on_roll", "seconded_in", "seconded_out", "effective", "net", "shortage", "surplus")
+                + ("mismatches",)
+            }
+            ctx["roster_query"], ctx["movement_query"] = drilldown_queries(report)
+        return ctx
+
+    def sort_links(self, current):
+        """Query strings for each sortable column: first click descending, next click flips."""
+        links = {}
+        for key in COMMUNE_SORTS:
+            q = _query_without(self.request, "format", "sort")
+            if current == f"-{key}":
+                q["sort"] = key
+            elif current == key:
+                q["sort"] = f"-{key}"
+            else:
+                q["sort"] = key if key in ("name", "code") else f"-{key}"
+            links[key] = {
+                "query": q.urlencode(),
+                "state": "descending" if current == f"-{key}" else "ascending" if current == key else "none",
+            }
+        return links
+
+
+def drilldown_queries(report):
+    """Query strings of the roster and movement list behind a commune's numbers."""
+    roster = QueryDict(mutable=True)
+    movements = QueryDict(mutable=True)
+    if report.filters.field_id:
+        roster["field"] = report.filters.field_id
+        movements["field"] = report.filters.field_id
+    movements.setlist("kind", list(TEMPORARY_KINDS))
+    movements.setlist("status", list(EFFECTIVE_STATUSES))
+    movements["date_from"] = movements["date_to"] = report.as_of.isoformat()
+    return roster.urlencode(), movements.urlencode()
+
+
+class NationalView(ReportPage):
+    template_name = "reports/national.html"
+    export_name = "national-summary"
+
+    def check_access(self):
+        access.require_national(self.request.user)
+        self.fields = report_fields()
+
+    def get_form(self):
+        return ProvinceReportForm(self.request.GET, fields=self.fields)
+
+    def get_report(self, data):
+        return national_summary(
+            self.request.user, as_of=data["as_of"], view=data["view"], filters=self.form.filters(), fields=self.fields
+        )
+
+
+class DepartmentReportView(ReportPage):
+    template_name = "reports/department.html"
+
+    def check_access(self):
+        self.unit = access.department_for(self.request.user, self.kwargs["code"])
+
+    def get_report(self, data):
+        return department_report(self.unit, as_of=data["as_of"], view=data["view"])
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["unit"] = self.unit
+        return ctx
+
+
+class OwnJobMixin(LoginRequiredMixin):
+    """Export jobs belong to whoever asked for them: anyone else gets 404."""
+
+    def get_queryset(self):
+        return ExportJob.objects.filter(owner=self.request.user)
+
+
+class ExportJobView(OwnJobMixin, DetailView):
+    template_name = "reports/export_job.html"
+    context_object_name = "job"
+
+
+class ExportJobStatusView(OwnJobMixin, View):
+    def get(self, request, pk):
+        job = get_object_or_404(self.get_queryset(), pk=pk)
+        return JsonResponse(job_status(job))
+
+
+def job_status(job):
+    from django.urls import reverse
+
+    return {
+        "id": job.pk,
+        "name": job.name,
+        "status": job.status,
+        "progress": job.progress,
+        "total": job.total,
+        "percent": job.percent,
+        "download_url": reverse("reports:export-download", args=[job.pk]) if job.status == ExportStatus.DONE else None,
+        "error": job.error if job.status == ExportStatus.FAILED else "",
+    }
+
+
+class ExportDownloadView(OwnJobMixin, View):
+    def get(self, request, pk):
+        job = get_object_or_404(self.get_queryset(), pk=pk, status=ExportStatus.DONE)
+        if not job.file:
+            raise Http404
+        from reports.excel import XLSX_CONTENT_TYPE
+
+        return FileResponse(
+            job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE
+        )

@@ -1,0 +1,321 @@
+"""Excel exports of the reports, and the plumbing every export shares.
+
+An export is registered under a name with a builder ``(user, params) -> ExportSpec``; the builder
+checks access (403 / 404), reads the same parameters as the page and calls the report's selector.
+``export_response`` then writes it during the request, or, above ``REPORTS_BACKGROUND_ROWS`` rows,
+queues an ``ExportJob`` that a background worker writes to default storage.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import for_user
+from reports import access
+from reports.excel import INTEGER, Column, Exporter, Issuer, xlsx_response
+from reports.forms import ProvinceReportForm, ReportForm
+from reports.selectors import national_summary, province_dashboard, report_fields
+from staffing.filters import StaffFilterSet
+from staffing.models import Staff
+from staffing.selectors import View
+
+BACKGROUND_ROWS = 50_000
+
+
+@dataclass
+class ExportSpec:
+    exporter: Exporter
+    issuer: Issuer
+    as_of: date | None = None
+    rows: int = 0  # expected number of rows: decides between now and a background job
+
+
+EXPORTS: dict[str, Callable] = {}
+
+
+def register(name):
+    """Register an export builder ``(user, params) -> ExportSpec`` under ``name``."""
+
+    def wrap(builder):
+        EXPORTS[name] = builder
+        return builder
+
+    return wrap
+
+
+def build(name, user, params) -> ExportSpec:
+    return EXPORTS[name](user, params)
+
+
+def background_rows():
+    return getattr(settings, "REPORTS_BACKGROUND_ROWS", BACKGROUND_ROWS)
+
+
+def wants_xlsx(request):
+    return request.GET.get("format") == "xlsx"
+
+
+def export_response(request, name, params=None):
+    """The xlsx file now, or (for a large export) a queued job and a redirect to its progress page.
+
+    ``params`` defaults to the request's query string. Raises ValidationError on bad parameters.
+    """
+    from reports.models import ExportJob
+
+    params = request.GET if params is None else params
+    spec = build(name, request.user, params)
+    if spec.rows > background_rows():
+        job = ExportJob.objects.create(
+            owner=request.user,
+            name=name,
+            params={k: v for k, v in params.lists() if k != "format"},
+            total=spec.rows,
+            filename=spec.exporter.filename,
+        )
+        enqueue_export(job)
+        job.refresh_from_db()
+        return job
+    return xlsx_response(spec.exporter, issuer=spec.issuer, as_of=spec.as_of)
+
+
+def export_or_redirect(request, name, params=None):
+    """For pages: the file, or a redirect to the job's progress page."""
+    result = export_response(request, name, params)
+    if hasattr(result, "get_absolute_url"):
+        return redirect(result)
+    return result
+
+
+def enqueue_export(job):
+    from django.utils import translation
+
+    from reports.tasks import run_export
+
+    run_export.enqueue(job.pk, translation.get_language() or "vi")
+
+
+def form_errors(form):
+    return ValidationError([f"{form[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items()])
+
+
+# --- Province summary: communes × fields ----------------------------------------------------------
+
+
+class ProvinceSummaryExporter(Exporter):
+    """Communes × fields with quota, headcount and gap per field, then the commune's totals."""
+
+    sheet_title = "Tong hop"
+    with_totals = True
+
+    def __init__(self, dashboard):
+        self.d = dashboard
+        self.fields = [f for f in dashboard.fields if any(r.field_id == f.pk for r in dashboard.by_field)]
+        self.title = _("Staff against assigned quota by field — %(province)s") % {"province": dashboard.province.name}
+        self.filename = f"bien-che-{dashboard.province.code}-{dashboard.as_of:%Y%m%d}.xlsx"
+        self.headcount_label = _("On roll") if dashboard.view == View.ESTABLISHMENT else _("Effective")
+
+    def columns(self):
+        cols = [Column(str(_("Unit")), 32), Column(str(_("Code")), 10)]
+        for _f in self.fields + [None]:
+            cols += [
+                Column(str(_("Quota")), 9, INTEGER, total=True),
+                Column(str(self.headcount_label), 9, INTEGER, total=True),
+                Column(str(_("Gap")), 9, INTEGER, total=True),
+            ]
+        return cols
+
+    def header_groups(self):
+        return [(str(_("Commune")), 2)] + [(f.name, 3) for f in self.fields] + [(str(_("Total")), 3)]
+
+    def rows(self):
+        for c in self.d.communes:
+            row = [c.name, c.code]
+            for f in self.fields:
+                quota, headcount = c.by_field.get(f.pk, (0, 0))
+                row += [quota, headcount, headcount - quota]
+            row += [c.quota, c.headcount, c.net]
+            yield row
+
+
+@register("province-summary")
+def province_summary_export(user, params):
+    province = access.province_for(user, params.get("province"))
+    fields = report_fields()
+    form = ProvinceReportForm(params, fields=fields)
+    if not form.is_valid():
+        raise form_errors(form)
+    d = form.cleaned_data
+    dashboard = province_dashboard(province, as_of=d["as_of"], view=d["view"], filters=form.filters(), fields=fields)
+    exporter = ProvinceSummaryExporter(dashboard)
+    return ExportSpec(exporter, Issuer.for_province(province), dashboard.as_of, len(dashboard.communes))
+
+
+# --- National summary: one row per province -------------------------------------------------------
+
+KPI_COLUMNS = [
+    ("quota", _("Quota")),
+    ("on_roll", _("On roll")),
+    ("effective", _("Effective")),
+    ("gross_shortage", _("Shortage")),
+    ("gross_surplus", _("Surplus")),
+    ("net", _("Net")),
+    ("communes", _("Communes")),
+    ("communes_short", _("Communes short")),
+    ("communes_surplus", _("Communes with surplus")),
+    ("active_movements", _("Active movements")),
+    ("ending_soon", _("Ending within 30 days")),
+    ("mismatches", _("Expertise mismatches")),
+]
+
+
+class NationalSummaryExporter(Exporter):
+    sheet_title = "Toan quoc"
+    with_totals = True
+    filename = "bien-che-toan-quoc.xlsx"
+    title = _("Staff against assigned quota by province")
+
+    def __init__(self, summary):
+        self.summary = summary
+
+    def columns(self):
+        return [Column(str(_("Province")), 28), Column(str(_("Code")), 8)] + [
+            Column(str(label), 12, INTEGER, total=True) for _k, label in KPI_COLUMNS
+        ]
+
+    def rows(self):
+        for r in self.summary["rows"]:
+            yield [r.name, r.code] + [getattr(r.kpis, k) for k, _label in KPI_COLUMNS]
+
+
+@register("national-summary")
+def national_summary_export(user, params):
+    access.require_national(user)
+    fields = report_fields()
+    form = ProvinceReportForm(params, fields=fields)
+    if not form.is_valid():
+        raise form_errors(form)
+    d = form.cleaned_data
+    summary = national_summary(user, as_of=d["as_of"], view=d["view"], filters=form.filters(), fields=fields)
+    return ExportSpec(NationalSummaryExporter(summary), Issuer.for_province(None), d["as_of"], len(summary["rows"]))
+
+
+# --- Staff list: the filtered roster --------------------------------------------------------------
+
+STAFF_VALUES = (
+    "id",
+    "staff_code",
+    "full_name",
+    "gender",
+    "birth_date",
+    "category",
+    "qualification",
+    "status",
+    "start_date",
+    "is_leader",
+    "home_unit__code",
+    "home_unit__name",
+    "field__code",
+    "field__name_vi",
+    "major_field__code",
+    "major_field__name_vi",
+    "position__name",
+)
+
+
+def staff_list(user, params):
+    """The roster the user sees, filtered by StaffFilterSet (403 never: out of scope rows vanish)."""
+    filterset = StaffFilterSet(params, queryset=for_user(Staff.objects.all(), user))
+    if not filterset.is_valid():
+        raise ValidationError([f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()])
+    qs = filterset.qs
+    if not qs.query.order_by:
+        qs = qs.order_by("pk")
+    return qs
+
+
+class StaffListExporter(Exporter):
+    sheet_title = "Danh sach"
+    title = _("List of cadres, civil servants and public employees")
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self.filename = f"danh-sach-can-bo-{timezone.localdate():%Y%m%d}.xlsx"
+        from staffing.models import Category, Gender, Qualification, StaffStatus
+
+        self.labels = {
+            "gender": dict(Gender.choices),
+            "category": dict(Category.choices),
+            "qualification": dict(Qualification.choices),
+            "status": dict(StaffStatus.choices),
+        }
+
+    def columns(self):
+        return [
+            Column(str(_("Staff code")), 12),
+            Column(str(_("Full name")), 28),
+            Column(str(_("Gender")), 8),
+            Column(str(_("Date of birth")), 12),
+            Column(str(_("Category")), 14),
+            Column(str(_("Unit")), 28),
+            Column(str(_("Position")), 28),
+            Column(str(_("Field")), 20),
+            Column(str(_("Trained field")), 20),
+            Column(str(_("Qualification")), 14),
+            Column(str(_("Status")), 10),
+            Column(str(_("Joined on")), 12),
+        ]
+
+    def rows(self):
+        labels = {k: {key: str(v) for key, v in d.items()} for k, d in self.labels.items()}
+        for s in self.queryset.values_list(
+            "staff_code",
+            "full_name",
+            "gender",
+            "birth_date",
+            "category",
+            "home_unit__name",
+            "position__name",
+            "field__name_vi",
+            "major_field__name_vi",
+            "qualification",
+            "status",
+            "start_date",
+        ).iterator(chunk_size=2000):
+            yield (
+                s[0],
+                s[1],
+                labels["gender"].get(s[2], s[2]),
+                s[3],
+                labels["category"].get(s[4], s[4]),
+                s[5],
+                s[6] or "",
+                s[7],
+                s[8] or "",
+                labels["qualification"].get(s[9], s[9]),
+                labels["status"].get(s[10], s[10]),
+                s[11],
+            )
+
+
+@register("staff")
+def staff_export(user, params):
+    qs = staff_list(user, params)
+    province = None
+    if user.province_id:
+        from communes.models import Province
+
+        province = Province.objects.filter(pk=user.province_id).first()
+    return ExportSpec(StaffListExporter(qs), Issuer.for_province(province), timezone.localdate(), qs.count())
+
+
+def report_form(params):
+    form = ReportForm(params)
+    if not form.is_valid():
+        raise form_errors(form)
+    return form.cleaned_data

@@ -1,0 +1,214 @@
+"""Province dashboard: selector, page, filters, bad input and access, on the hand-computed fixture."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from reports.selectors import Filters, province_dashboard
+from staffing.selectors import View
+from tests.reports.builders import AS_OF, double, province_fixture
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return province_fixture()
+
+
+def url(world, **params):
+    from urllib.parse import urlencode
+
+    base = reverse("reports:province", args=[world["province"].code])
+    return f"{base}?{urlencode(params, doseq=True)}" if params else base
+
+
+def kpi_tuple(k):
+    return (
+        k.quota,
+        k.on_roll,
+        k.seconded_in,
+        k.seconded_out,
+        k.effective,
+        k.gross_shortage,
+        k.gross_surplus,
+        k.net,
+        k.communes,
+        k.communes_short,
+        k.communes_surplus,
+        k.active_movements,
+        k.ending_soon,
+        k.mismatches,
+    )
+
+
+# quota, on roll, in, out, effective, shortage, surplus, net, communes, short, surplus,
+# active movements, ending within 30 days, mismatches — worked out in builders.py
+COVERAGE_KPIS = (16, 16, 2, 1, 17, 3, 4, 1, 3, 2, 3, 2, 1, 1)
+# Establishment: An land −2, culture +3; Bình land 0, finance −2; Cư finance +1.
+ESTABLISHMENT_KPIS = (16, 16, 2, 1, 17, 4, 4, 0, 3, 2, 2, 2, 1, 1)
+
+
+def test_dashboard_selector_coverage(world):
+    d = province_dashboard(world["province"], as_of=AS_OF, view=View.COVERAGE)
+    assert kpi_tuple(d.kpis) == COVERAGE_KPIS
+    assert [(r.code, r.quota, r.headcount, r.shortage, r.surplus) for r in d.by_field] == [
+        ("land", 9, 8, 2, 1),
+        ("finance", 5, 5, 1, 1),
+        ("culture", 2, 4, 0, 2),
+    ]
+    assert [(c.name, c.shortage) for c in d.top_shortage] == [("Xã An", 2), ("Phường Bình", 1)]
+    rows = {c.code: c for c in d.communes}
+    assert [c.code for c in d.communes] == ["66001", "66002", "66003"]  # default: largest shortage first
+    an, binh, cu = rows["66001"], rows["66002"], rows["66003"]
+    assert (an.quota, an.on_roll, an.seconded_in, an.seconded_out, an.effective, an.net) == (7, 8, 0, 1, 7, 0)
+    assert (an.shortage, an.surplus, an.mismatches) == (2, 2, 1)
+    assert (binh.quota, binh.on_roll, binh.seconded_in, binh.effective, binh.shortage, binh.surplus) == (
+        7,
+        5,
+        2,
+        7,
+        1,
+        1,
+    )
+    assert (cu.quota, cu.effective, cu.net, cu.shortage, cu.surplus) == (2, 3, 1, 0, 1)
+
+
+def test_dashboard_selector_establishment(world):
+    d = province_dashboard(world["province"], as_of=AS_OF, view=View.ESTABLISHMENT)
+    assert kpi_tuple(d.kpis) == ESTABLISHMENT_KPIS
+    # Equal shortages sort by name: Phường Bình before Xã An.
+    assert [(c.code, c.headcount, c.shortage, c.surplus) for c in d.communes] == [
+        ("66002", 5, 2, 0),
+        ("66001", 8, 2, 3),
+        ("66003", 3, 0, 1),
+    ]
+
+
+def test_filters_narrow_every_block(world):
+    # Land only: An −2, Bình +1 (coverage); the land movement to Bình is the one ending soon.
+    d = province_dashboard(world["province"], as_of=AS_OF, filters=Filters(field_id=world["land"].pk))
+    assert (d.kpis.quota, d.kpis.effective, d.kpis.gross_shortage, d.kpis.gross_surplus) == (9, 8, 2, 1)
+    assert (d.kpis.active_movements, d.kpis.ending_soon, d.kpis.mismatches) == (1, 1, 0)
+    assert [r.code for r in d.by_field] == ["land"]
+    # Kind and flags restrict the communes themselves.
+    assert [
+        c.code for c in province_dashboard(world["province"], as_of=AS_OF, filters=Filters(kind="ward")).communes
+    ] == ["66002"]
+    d = province_dashboard(world["province"], as_of=AS_OF, filters=Filters(disadvantaged=True))
+    assert [c.code for c in d.communes] == ["66001"]
+    assert (d.kpis.quota, d.kpis.gross_shortage, d.kpis.gross_surplus) == (7, 2, 2)
+    d = province_dashboard(world["province"], as_of=AS_OF, filters=Filters(border=True))
+    assert [c.code for c in d.communes] == ["66002"]
+    # "only" narrows the table, not the KPIs.
+    d = province_dashboard(world["province"], as_of=AS_OF, filters=Filters(only="surplus", sort="name"))
+    assert [c.name for c in d.communes] == ["Phường Bình", "Xã An", "Xã Cư"]
+    d = province_dashboard(world["province"], as_of=AS_OF, filters=Filters(only="short", sort="-effective"))
+    assert [c.code for c in d.communes] == ["66002", "66001"]  # effective 7 and 7: ties sort by name
+    assert d.kpis.communes == 3
+
+
+def test_page_renders_kpis_charts_and_table(client, login_as, world):
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    response = client.get(url(world, as_of="15/10/2025"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert response.context["report"].as_of == AS_OF
+    for kpi, value in [("quota", 16), ("effective", 17), ("gross_shortage", 3), ("gross_surplus", 4), ("net", 1)]:
+        assert f'data-kpi="{kpi}">{value}<' in html
+    assert 'id="chart-fields"' in html and 'id="chart-communes"' in html
+    assert 'id="field-chart-data"' in html and 'id="table-fields"' in html and 'id="table-top-communes"' in html
+    assert "vendor/chartjs/chart.umd.min.js" in html and "js/reports.js" in html
+    assert "<script>" not in html  # nothing inline: json_script blocks only
+    # Each number links to the roster or the movement list of the commune.
+    assert 'href="/units/66001/?"' in html
+    assert "/movements/?from_code=66001&amp;kind=secondment&amp;kind=reinforcement&amp;kind=rotation" in html
+    assert 'value="15/10/2025"' in html
+
+
+def test_page_in_establishment_view_and_iso_date(client, login_as, world):
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    response = client.get(url(world, as_of="2025-10-15", view="establishment", field=world["land"].pk))
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert (report.view, report.as_of, report.kpis.gross_shortage) == ("establishment", AS_OF, 2)
+    assert f'href="/units/66001/?field={world["land"].pk}"' in response.content.decode()
+
+
+def test_sort_links_flip_direction(client, login_as, world):
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    response = client.get(url(world, as_of="15/10/2025", sort="name"))
+    html = response.content.decode()
+    assert [c.name for c in response.context["report"].communes] == ["Phường Bình", "Xã An", "Xã Cư"]
+    assert 'aria-sort="ascending"' in html
+    assert "sort=-name" in html
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"as_of": "31/02/2025"}, "Enter the date as dd/mm/yyyy"),
+        ({"as_of": "yesterday"}, "Enter the date as dd/mm/yyyy"),
+        ({"view": "payroll"}, "The view must be"),
+        ({"field": "999999"}, "Unknown field."),
+        ({"field": "land"}, "Unknown field."),
+        ({"kind": "department"}, "Unknown kind of commune."),
+        ({"only": "both"}, "“only” must be"),
+        ({"sort": "salary"}, "Unknown sort column."),
+    ],
+)
+def test_bad_parameters_answer_400_with_the_reason(client, login_as, world, params, message):
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    response = client.get(url(world, **params))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    # The same parameters asked as an Excel file are refused the same way.
+    assert client.get(url(world, format="xlsx", **params)).status_code == 400
+
+
+def test_unknown_province_is_404(client, login_as, world):
+    login_as(Role.NATIONAL_VIEWER)
+    assert client.get(reverse("reports:province", args=["99"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "role, where, expected",
+    [
+        (Role.PROVINCE_OFFICIAL, "own", 200),
+        (Role.PROVINCE_OFFICIAL, "other", 404),
+        (Role.NATIONAL_VIEWER, None, 200),
+        (Role.API_CLIENT, None, 200),
+        (Role.API_CLIENT, "other", 404),
+        (Role.COMMUNE_OFFICER, "an", 403),
+        (Role.DEPARTMENT_OFFICER, "dept", 403),
+    ],
+)
+def test_permission_matrix(client, login_as, world, role, where, expected):
+    if where in ("an", "dept"):
+        login_as(role, unit=world[where])
+    elif where == "own":
+        login_as(role, prov=world["province"])
+    elif where == "other":
+        login_as(role, prov=world["other"])
+    else:
+        login_as(role)
+    assert client.get(url(world)).status_code == expected
+    assert client.get(url(world, format="xlsx")).status_code == expected
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    response = client.get(url(world))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_query_count_is_constant_when_communes_and_staff_double(client, login_as, world, django_assert_num_queries):
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    # session 1, user 1, province 1, fields 1, communes 1, headcount 4 (quota, staff, in, out),
+    # mismatches 1, movements 1
+    with django_assert_num_queries(11):
+        assert client.get(url(world, as_of="15/10/2025")).status_code == 200
+    double(world)
+    with django_assert_num_queries(11):
+        response = client.get(url(world, as_of="15/10/2025", field=world["land"].pk, only="short"))
+        assert response.status_code == 200
+    assert response.context["report"].kpis.communes == 6
