@@ -1,6 +1,15 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+from reports import api
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("national/", api.NationalAPI.as_view(), name="api-report-national"),
+    path("provinces/<str:code>/", api.ProvinceDashboardAPI.as_view(), name="api-report-province"),
+    path("provinces/<str:code>/kpis/", api.ProvinceKpisAPI.as_view(), name="api-report-province-kpis"),
+    path("provinces/<str:code>/fields/", api.ProvinceFieldsAPI.as_view(), name="api-report-province-fields"),
+    path("provinces/<str:code>/top-shortage/", api.ProvinceTopAPI.as_view(), name="api-report-province-top"),
+    path("provinces/<str:code>/communes/", api.ProvinceCommunesAPI.as_view(), name="api-report-province-communes"),
+    path("units/<str:code>/", api.DepartmentAPI.as_view(), name="api-report-department"),
+    path("staff/", api.StaffListAPI.as_view(), name="api-report-staff"),
+    path("exports/<int:pk>/", api.ExportJobAPI.as_view(), name="api-report-export"),
+]

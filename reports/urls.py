@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("national/", views.NationalView.as_view(), name="national"),
+    path("provinces/", views.MyProvinceView.as_view(), name="my-province"),
     path("provinces/<str:code>/", views.ProvinceDashboardView.as_view(), name="province"),
     path("units/<str:code>/", views.DepartmentReportView.as_view(), name="department"),
     path("exports/<int:pk>/", views.ExportJobView.as_view(), name="export-job"),

@@ -1,6 +1,6 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView, View
 
@@ -139,6 +139,17 @@ class ProvinceDashboardView(ReportPage):
                 "state": "descending" if current == f"-{key}" else "ascending" if current == key else "none",
             }
         return links
+
+
+class MyProvinceView(LoginRequiredMixin, View):
+    """The menu's "Dashboard": the user's own province, or the national page for national readers."""
+
+    def get(self, request):
+        user = request.user
+        if user.province_id and access.can_see_province_reports(user):
+            return redirect("reports:province", code=user.province.code)
+        access.require_national(user)
+        return redirect("reports:national")
 
 
 def drilldown_queries(report):

@@ -1,0 +1,341 @@
+"""Report API: the dashboards' tables and KPI blocks as JSON, and ``?format=xlsx`` for the export.
+
+Every endpoint calls the same selector as its page and reads the same parameters with the same
+form; access follows the pages (403 by role, 404 out of scope). The staff list pages with a cursor
+on the primary key, so a client walks 250,000 rows while the server holds one page at a time.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotAcceptable, ValidationError
+from rest_framework.generics import get_object_or_404
+from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from reports import access, serializers
+from reports.excel import XLSX_CONTENT_TYPE
+from reports.exports import export_response, staff_list
+from reports.forms import ProvinceReportForm, ReportForm
+from reports.models import ExportJob
+from reports.selectors import department_report, national_summary, province_dashboard, report_fields
+from reports.views import job_status
+
+
+class XlsxRenderer(BaseRenderer):
+    """Selected by ``?format=xlsx`` or ``Accept: application/vnd.openxmlformats-…``; views answer with the file."""
+
+    media_type = XLSX_CONTENT_TYPE
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+ERRORS = {
+    400: OpenApiResponse(serializers.ErrorSerializer, description="Invalid parameter (bad date, view, filter)."),
+    403: OpenApiResponse(serializers.ErrorSerializer, description="The role may not read this report."),
+    404: OpenApiResponse(serializers.ErrorSerializer, description="Unknown, or outside the user's scope."),
+}
+XLSX = OpenApiResponse(OpenApiTypes.BINARY, description="The official-layout Excel workbook (?format=xlsx).")
+JOB = OpenApiResponse(serializers.ExportJobSerializer, description="A large export queued as a background job.")
+
+REPORT_PARAMS = [
+    OpenApiParameter("as_of", OpenApiTypes.DATE, description="dd/mm/yyyy or yyyy-mm-dd; default today"),
+    OpenApiParameter("view", OpenApiTypes.STR, enum=["coverage", "establishment"]),
+    OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "xlsx"]),
+]
+PROVINCE_PARAMS = REPORT_PARAMS + [
+    OpenApiParameter("field", OpenApiTypes.INT, description="field id"),
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=["commune", "ward", "special_zone"]),
+    OpenApiParameter("disadvantaged", OpenApiTypes.BOOL),
+    OpenApiParameter("border", OpenApiTypes.BOOL),
+    OpenApiParameter("only", OpenApiTypes.STR, enum=["short", "surplus"]),
+    OpenApiParameter("sort", OpenApiTypes.STR, description="commune table column, '-' for descending"),
+]
+
+
+class ReportAPIView(APIView):
+    renderer_classes = [JSONRenderer, XlsxRenderer]
+    export_name = None
+
+    def get(self, request, *args, **kwargs):
+        self.check_access()
+        if request.accepted_renderer.format == "xlsx":
+            return self.xlsx()
+        form = self.get_form()
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        self.form = form
+        return Response(self.get_data(form.cleaned_data))
+
+    def xlsx(self):
+        if not self.export_name:
+            raise NotAcceptable
+        try:
+            result = export_response(self.request, self.export_name, self.export_params())
+        except DjangoValidationError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        if isinstance(result, ExportJob):
+            self.use_json()
+            return Response(job_status(result), status=status.HTTP_202_ACCEPTED)
+        return result
+
+    def use_json(self):
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+
+    def handle_exception(self, exc):
+        # Errors are JSON even when the client asked for a workbook.
+        if getattr(self.request, "accepted_renderer", None) is not None:
+            if self.request.accepted_renderer.format == "xlsx":
+                self.use_json()
+        return super().handle_exception(exc)
+
+    def check_access(self):
+        pass
+
+    def get_form(self):
+        return ReportForm(self.request.query_params)
+
+    def export_params(self):
+        return self.request.query_params
+
+
+def _head(data):
+    return {"as_of": data["as_of"], "view": data["view"]}
+
+
+class ProvinceReportAPIView(ReportAPIView):
+    export_name = "province-summary"
+    blocks = ("kpis", "by_field", "top_shortage", "communes")
+
+    def check_access(self):
+        self.province = access.province_for(self.request.user, self.kwargs["code"])
+        self.fields = report_fields()
+
+    def get_form(self):
+        return ProvinceReportForm(self.request.query_params, fields=self.fields)
+
+    def export_params(self):
+        params = self.request.query_params.copy()
+        params["province"] = self.province.code
+        return params
+
+    def get_data(self, data):
+        d = province_dashboard(
+            self.province, as_of=data["as_of"], view=data["view"], filters=self.form.filters(), fields=self.fields
+        )
+        out = {"province": {"code": self.province.code, "name": self.province.name}, **_head(data)}
+        if "kpis" in self.blocks:
+            out["kpis"] = d.kpis.as_dict()
+        if "by_field" in self.blocks:
+            out["by_field"] = [r.as_dict() for r in d.by_field]
+        if "top_shortage" in self.blocks:
+            out["top_shortage"] = [c.as_dict() for c in d.top_shortage]
+        if "communes" in self.blocks:
+            out["communes"] = [c.as_dict() for c in d.communes]
+        return out
+
+
+_province_doc = dict(tags=["reports"], parameters=PROVINCE_PARAMS)
+
+
+class ProvinceDashboardAPI(ProvinceReportAPIView):
+    @extend_schema(
+        summary="Province dashboard: KPIs, by field, top 15 short communes, commune table",
+        responses={200: serializers.ProvinceDashboardSerializer, (200, XLSX_CONTENT_TYPE): XLSX, 202: JOB, **ERRORS},
+        **_province_doc,
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ProvinceKpisAPI(ProvinceReportAPIView):
+    blocks = ("kpis",)
+
+    @extend_schema(
+        summary="Province KPI block",
+        responses={200: serializers.ProvinceKpisSerializer, (200, XLSX_CONTENT_TYPE): XLSX, **ERRORS},
+        **_province_doc,
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ProvinceFieldsAPI(ProvinceReportAPIView):
+    blocks = ("by_field",)
+
+    @extend_schema(
+        summary="Province shortage and surplus by field",
+        responses={200: serializers.ProvinceFieldsSerializer, (200, XLSX_CONTENT_TYPE): XLSX, **ERRORS},
+        **_province_doc,
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ProvinceTopAPI(ProvinceReportAPIView):
+    blocks = ("top_shortage",)
+
+    @extend_schema(
+        summary="The 15 communes of the province with the largest shortage",
+        responses={200: serializers.ProvinceTopSerializer, (200, XLSX_CONTENT_TYPE): XLSX, **ERRORS},
+        **_province_doc,
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ProvinceCommunesAPI(ProvinceReportAPIView):
+    blocks = ("communes",)
+
+    @extend_schema(
+        summary="Province commune table (filtered and sorted like the page)",
+        responses={200: serializers.ProvinceCommunesSerializer, (200, XLSX_CONTENT_TYPE): XLSX, **ERRORS},
+        **_province_doc,
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class NationalAPI(ReportAPIView):
+    export_name = "national-summary"
+
+    def check_access(self):
+        access.require_national(self.request.user)
+        self.fields = report_fields()
+
+    def get_form(self):
+        return ProvinceReportForm(self.request.query_params, fields=self.fields)
+
+    @extend_schema(
+        summary="National summary: one row of KPIs per province",
+        tags=["reports"],
+        parameters=PROVINCE_PARAMS,
+        responses={200: serializers.NationalSerializer, (200, XLSX_CONTENT_TYPE): XLSX, **ERRORS},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_data(self, data):
+        s = national_summary(
+            self.request.user, as_of=data["as_of"], view=data["view"], filters=self.form.filters(), fields=self.fields
+        )
+        return {
+            **_head(data),
+            "rows": [{"code": r.code, "name": r.name, "kpis": r.kpis.as_dict()} for r in s["rows"]],
+            "total": s["total"].as_dict(),
+        }
+
+
+class DepartmentAPI(ReportAPIView):
+    def check_access(self):
+        self.unit = access.department_for(self.request.user, self.kwargs["code"])
+
+    @extend_schema(
+        summary="Department report: staff by field, staff sent by plan",
+        tags=["reports"],
+        parameters=REPORT_PARAMS[:2],
+        responses={200: serializers.DepartmentSerializer, **ERRORS},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_data(self, data):
+        r = department_report(self.unit, as_of=data["as_of"], view=data["view"])
+        return {
+            "unit": {"code": self.unit.code, "name": self.unit.name},
+            **_head(data),
+            "by_field": r["by_field"],
+            "plans": r["plans"],
+        }
+
+
+class StaffCursorPagination(CursorPagination):
+    """Keyset pagination on the primary key: each page is one indexed range scan."""
+
+    ordering = "id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+STAFF_COLUMNS = (
+    "id",
+    "staff_code",
+    "full_name",
+    "gender",
+    "birth_date",
+    "category",
+    "qualification",
+    "status",
+    "start_date",
+    "is_leader",
+)
+STAFF_RELATED = {
+    "unit_code": F("home_unit__code"),
+    "field_code": F("field__code"),
+    "major_field_code": F("major_field__code"),
+    "position_code": F("position__code"),
+}
+
+
+class StaffListAPI(ReportAPIView):
+    export_name = "staff"
+    pagination_class = StaffCursorPagination
+
+    @extend_schema(
+        summary="Staff list (the filtered roster), cursor-paginated; ?format=xlsx exports it",
+        tags=["reports"],
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="name or staff code, accents ignored"),
+            OpenApiParameter("field", OpenApiTypes.INT),
+            OpenApiParameter("field_code", OpenApiTypes.STR),
+            OpenApiParameter("category", OpenApiTypes.STR),
+            OpenApiParameter("status", OpenApiTypes.STR),
+            OpenApiParameter("qualification", OpenApiTypes.STR),
+            OpenApiParameter("unit", OpenApiTypes.INT),
+            OpenApiParameter("unit_code", OpenApiTypes.STR),
+            OpenApiParameter("province", OpenApiTypes.INT),
+            OpenApiParameter("province_code", OpenApiTypes.STR),
+            OpenApiParameter("cursor", OpenApiTypes.STR),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="at most 1000"),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "xlsx"]),
+        ],
+        responses={
+            200: serializers.StaffRowSerializer(many=True),
+            (200, XLSX_CONTENT_TYPE): XLSX,
+            202: JOB,
+            400: ERRORS[400],
+            403: ERRORS[403],
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "xlsx":
+            return self.xlsx()
+        try:
+            qs = staff_list(request.user, request.query_params)
+        except DjangoValidationError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        qs = qs.order_by().values(*STAFF_COLUMNS, **STAFF_RELATED)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(page)
+
+
+class ExportJobAPI(APIView):
+    @extend_schema(
+        summary="Progress of a background export; download_url once done",
+        tags=["reports"],
+        responses={200: serializers.ExportJobSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request, pk):
+        job = get_object_or_404(ExportJob.objects.filter(owner=request.user), pk=pk)
+        return Response(job_status(job))

@@ -1,0 +1,166 @@
+"""Shapes of the report API's JSON, for the OpenAPI schema.
+
+The views build plain dicts from the selectors (no serializer runs per row); these classes only
+document what they return.
+"""
+
+from rest_framework import serializers
+
+
+class KpiSerializer(serializers.Serializer):
+    quota = serializers.IntegerField()
+    on_roll = serializers.IntegerField()
+    seconded_in = serializers.IntegerField()
+    seconded_out = serializers.IntegerField()
+    effective = serializers.IntegerField()
+    headcount = serializers.IntegerField(help_text="on_roll in the establishment view, effective in coverage")
+    gross_shortage = serializers.IntegerField()
+    gross_surplus = serializers.IntegerField()
+    net = serializers.IntegerField()
+    communes = serializers.IntegerField()
+    communes_short = serializers.IntegerField()
+    communes_surplus = serializers.IntegerField()
+    active_movements = serializers.IntegerField()
+    ending_soon = serializers.IntegerField(help_text="temporary movements ending within 30 days")
+    mismatches = serializers.IntegerField()
+
+
+class FieldRowSerializer(serializers.Serializer):
+    field_id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    quota = serializers.IntegerField()
+    headcount = serializers.IntegerField()
+    shortage = serializers.IntegerField()
+    surplus = serializers.IntegerField()
+    net = serializers.IntegerField()
+
+
+class CommuneRowSerializer(serializers.Serializer):
+    unit_id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    is_disadvantaged = serializers.BooleanField()
+    is_border = serializers.BooleanField()
+    quota = serializers.IntegerField()
+    on_roll = serializers.IntegerField()
+    seconded_in = serializers.IntegerField()
+    seconded_out = serializers.IntegerField()
+    effective = serializers.IntegerField()
+    headcount = serializers.IntegerField()
+    net = serializers.IntegerField()
+    shortage = serializers.IntegerField()
+    surplus = serializers.IntegerField()
+    mismatches = serializers.IntegerField()
+
+
+class ProvinceRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ReportHeadSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    view = serializers.ChoiceField(choices=["establishment", "coverage"])
+
+
+class ProvinceDashboardSerializer(ReportHeadSerializer):
+    province = ProvinceRefSerializer()
+    kpis = KpiSerializer()
+    by_field = FieldRowSerializer(many=True)
+    top_shortage = CommuneRowSerializer(many=True)
+    communes = CommuneRowSerializer(many=True)
+
+
+class ProvinceKpisSerializer(ReportHeadSerializer):
+    province = ProvinceRefSerializer()
+    kpis = KpiSerializer()
+
+
+class ProvinceFieldsSerializer(ReportHeadSerializer):
+    province = ProvinceRefSerializer()
+    by_field = FieldRowSerializer(many=True)
+
+
+class ProvinceCommunesSerializer(ReportHeadSerializer):
+    province = ProvinceRefSerializer()
+    communes = CommuneRowSerializer(many=True)
+
+
+class ProvinceTopSerializer(ReportHeadSerializer):
+    province = ProvinceRefSerializer()
+    top_shortage = CommuneRowSerializer(many=True)
+
+
+class NationalRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kpis = KpiSerializer()
+
+
+class NationalSerializer(ReportHeadSerializer):
+    rows = NationalRowSerializer(many=True)
+    total = KpiSerializer()
+
+
+class DepartmentFieldSerializer(serializers.Serializer):
+    field_id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    quota = serializers.IntegerField()
+    on_roll = serializers.IntegerField()
+    seconded_out = serializers.IntegerField()
+    seconded_in = serializers.IntegerField()
+    effective = serializers.IntegerField()
+    headcount = serializers.IntegerField()
+    gap = serializers.IntegerField()
+    mismatches = serializers.IntegerField()
+
+
+class DepartmentPlanSerializer(serializers.Serializer):
+    plan_id = serializers.IntegerField(allow_null=True)
+    plan = serializers.CharField(allow_null=True)
+    proposed = serializers.IntegerField()
+    approved = serializers.IntegerField()
+    in_effect = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class DepartmentSerializer(ReportHeadSerializer):
+    unit = ProvinceRefSerializer()
+    by_field = DepartmentFieldSerializer(many=True)
+    plans = DepartmentPlanSerializer(many=True)
+
+
+class StaffRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    staff_code = serializers.CharField()
+    full_name = serializers.CharField()
+    gender = serializers.CharField()
+    birth_date = serializers.DateField()
+    category = serializers.CharField()
+    qualification = serializers.CharField()
+    status = serializers.CharField()
+    start_date = serializers.DateField(allow_null=True)
+    is_leader = serializers.BooleanField()
+    unit_code = serializers.CharField()
+    field_code = serializers.CharField()
+    major_field_code = serializers.CharField(allow_null=True)
+    position_code = serializers.CharField(allow_null=True)
+
+
+class ExportJobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    progress = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    download_url = serializers.CharField(allow_null=True)
+    error = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
