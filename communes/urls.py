@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from communes import views
+
+urlpatterns = [
+    path("units/", views.UnitListView.as_view(), name="unit-list"),
+    path("units/<str:code>/", views.UnitDetailView.as_view(), name="unit-detail"),
+]

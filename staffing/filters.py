@@ -8,7 +8,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from communes.text import normalize_search
-from staffing.models import Category, Field, Position, Qualification, Staff, StaffStatus
+from staffing.models import Category, Field, Position, Qualification, Quota, Staff, StaffStatus
 
 
 def search_words(queryset, value, field_name="search_text"):
@@ -61,3 +61,20 @@ class StaffFilterSet(django_filters.FilterSet):
         if qs.query.order_by and "pk" not in qs.query.order_by:
             qs = qs.order_by(*qs.query.order_by, "pk")
         return qs
+
+
+class QuotaFilterSet(django_filters.FilterSet):
+    unit = django_filters.NumberFilter(label=_("Unit (id)"), field_name="unit_id")
+    unit_code = django_filters.CharFilter(label=_("Unit code"), field_name="unit__code")
+    province = django_filters.NumberFilter(label=_("Province (id)"), field_name="unit__province_id")
+    province_code = django_filters.CharFilter(label=_("Province code"), field_name="unit__province__code")
+    field = django_filters.NumberFilter(label=_("Field (id)"), field_name="field_id")
+    field_code = django_filters.CharFilter(label=_("Field code"), field_name="field__code")
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    effective_on_or_after = django_filters.DateFilter(
+        label=_("Effective from (on or after)"), field_name="effective_from", lookup_expr="gte"
+    )
+
+    class Meta:
+        model = Quota
+        fields = []

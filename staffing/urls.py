@@ -1,3 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from staffing import views
+
+urlpatterns = [
+    path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff-detail"),
+    path("staff/<int:pk>/edit/", views.StaffUpdateView.as_view(), name="staff-update"),
+    path("staff/<int:pk>/deactivate/", views.StaffDeactivateView.as_view(), name="staff-deactivate"),
+    path("units/<str:code>/staff/new/", views.StaffCreateView.as_view(), name="staff-create"),
+    path("units/<str:code>/quotas/new/", views.QuotaCreateView.as_view(), name="quota-create"),
+    path("quotas/<int:pk>/edit/", views.QuotaUpdateView.as_view(), name="quota-update"),
+    path("units/<str:code>/template.xlsx", views.UnitTemplateView.as_view(), name="unit-template"),
+    path("units/<str:code>/import/", views.ImportUploadView.as_view(), name="unit-import"),
+    path("units/<str:code>/import/<str:token>/", views.ImportPreviewView.as_view(), name="unit-import-preview"),
+]

@@ -1,0 +1,112 @@
+"""Unit pages: the list of units a user may see, and the unit page (roster and quota table)."""
+
+from django.core.paginator import Paginator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView
+
+from accounts.scoping import can_edit
+from accounts.views import ScopedMixin
+from communes.filters import UnitFilterSet
+from communes.models import Unit
+from staffing.filters import StaffFilterSet
+from staffing.forms import bootstrap
+from staffing.models import Field, Quota, Staff, StaffStatus
+from staffing.selectors import headcount_rows, summarize
+
+ROSTER_PAGE_SIZE = 50
+ROSTER_COLUMNS = [
+    ("staff_code", _("Staff code")),
+    ("full_name", _("Full name")),
+    ("birth_date", _("Date of birth")),
+    ("category", _("Category")),
+    ("position", _("Position")),
+    ("field", _("Field")),
+    ("qualification", _("Qualification")),
+    ("status", _("Status")),
+    ("start_date", _("Joined on")),
+]
+
+
+class UnitListView(ScopedMixin, ListView):
+    model = Unit
+    template_name = "communes/unit_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        qs = super().get_queryset().select_related("province")
+        self.filterset = UnitFilterSet(self.request.GET or None, queryset=qs)
+        return self.filterset.qs if self.filterset.is_bound else qs
+
+    def get_context_data(self, **kwargs):
+        bootstrap(self.filterset.form)
+        return super().get_context_data(filterset=self.filterset, **kwargs)
+
+
+def roster_params(params):
+    """The roster shows active staff unless the user asks for another status (or for all)."""
+    data = params.copy()
+    if "status" not in data:
+        data["status"] = StaffStatus.ACTIVE
+    return data
+
+
+def sort_columns(current):
+    columns = []
+    for key, label in ROSTER_COLUMNS:
+        direction = "asc" if current == key else "desc" if current == f"-{key}" else None
+        columns.append(
+            {"key": key, "label": label, "direction": direction, "next": f"-{key}" if current == key else key}
+        )
+    return columns
+
+
+def quota_table(unit, as_of):
+    """Quota against headcount per field × category, with field names (five queries)."""
+    rows = headcount_rows(units=Unit.objects.filter(pk=unit.pk), as_of=as_of, by_category=True)
+    fields = Field.objects.in_bulk({r.field_id for r in rows})
+    rows.sort(key=lambda r: (fields[r.field_id].sort_order, fields[r.field_id].code, r.category or ""))
+    labels = dict(Staff._meta.get_field("category").choices)
+    return {
+        "rows": [{"row": r, "field": fields[r.field_id], "category": labels.get(r.category, r.category)} for r in rows],
+        "totals": summarize(rows),
+    }
+
+
+def unit_page_context(*, unit, user, params):
+    """Everything the unit page shows; other sections add their keys to this dict."""
+    as_of = timezone.localdate()
+    staff = Staff.objects.filter(home_unit=unit).select_related("position", "field")
+    filterset = StaffFilterSet(roster_params(params), queryset=staff)
+    bootstrap(filterset.form)
+    paginator = Paginator(filterset.qs, ROSTER_PAGE_SIZE)
+    page = paginator.get_page(params.get("page"))
+    return {
+        "unit": unit,
+        "as_of": as_of,
+        "can_edit": can_edit(user, unit),
+        "filterset": filterset,
+        "page_obj": page,
+        "staff_list": page.object_list,
+        "sort_columns": sort_columns(params.get("ordering", "")),
+        "quota_table": quota_table(unit, as_of),
+        "quota_decisions": Quota.objects.filter(unit=unit)
+        .select_related("field")
+        .order_by("field__sort_order", "field__code", "category", "-effective_from"),
+    }
+
+
+class UnitDetailView(ScopedMixin, DetailView):
+    model = Unit
+    slug_field = "code"
+    slug_url_kwarg = "code"
+    template_name = "communes/unit_detail.html"
+    context_object_name = "unit"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("province", "parent")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(unit_page_context(unit=self.object, user=self.request.user, params=self.request.GET))
+        return ctx

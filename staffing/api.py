@@ -1,0 +1,161 @@
+"""REST API for fields and positions (read) and for staff and quotas (scoped CRUD, no deletes).
+
+Writes cannot overwrite a newer change: a write sends the version it read, either as the ETag in
+an ``If-Match`` header (a stale one answers 412) or as a ``version`` field (a stale one answers
+409); a write with neither answers 428. Staff leave the roll through ``deactivate``, never DELETE.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.api import ScopedModelViewSet
+from staffing import services
+from staffing.filters import QuotaFilterSet, StaffFilterSet
+from staffing.models import Field, Position, Quota, Staff
+from staffing.serializers import (
+    FieldSerializer,
+    PositionSerializer,
+    QuotaSerializer,
+    StaffDeactivateSerializer,
+    StaffSerializer,
+)
+
+VERSION_REQUIRED = _(
+    "Send the version you read (the ETag in an If-Match header, or a version field), "
+    "so that a newer change is not overwritten."
+)
+WRITE_RESPONSES = {
+    400: OpenApiResponse(description="Invalid data"),
+    403: OpenApiResponse(description="Your role may not change data"),
+    404: OpenApiResponse(description="Not found or outside your scope"),
+    409: OpenApiResponse(description="The version sent is not the current one"),
+    412: OpenApiResponse(description="The If-Match ETag is not the current one"),
+    428: OpenApiResponse(description="No version or If-Match sent"),
+}
+
+
+class FieldViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Field.objects.all()
+    serializer_class = FieldSerializer
+    filterset_fields = ["code", "is_specialised"]
+
+
+class PositionViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Position.objects.select_related("field")
+    serializer_class = PositionSerializer
+    filterset_fields = ["code", "group", "field"]
+
+
+def etag(obj):
+    return f'"{type(obj).__name__.lower()}-{obj.pk}-v{obj.version}"'
+
+
+class VersionedViewSet(ScopedModelViewSet):
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = etag(self.get_object())
+        return response
+
+    def expected_version(self, obj, sent):
+        """The version the writer read, and the status a mismatch answers with."""
+        if_match = self.request.headers.get("If-Match")
+        if if_match:
+            tags = [t.strip().removeprefix("W/") for t in if_match.split(",")]
+            if "*" in tags or etag(obj) in tags:
+                return obj.version, status.HTTP_412_PRECONDITION_FAILED
+            return -1, status.HTTP_412_PRECONDITION_FAILED
+        if sent is not None:
+            return sent, status.HTTP_409_CONFLICT
+        return None, status.HTTP_428_PRECONDITION_REQUIRED
+
+    def versioned_write(self, obj, sent, write):
+        version, refusal = self.expected_version(obj, sent)
+        if version is None:
+            return Response({"detail": str(VERSION_REQUIRED)}, status=refusal)
+        try:
+            if version == -1:
+                raise services.StaleVersion(type(obj).objects.get(pk=obj.pk))
+            saved = write(version)
+        except services.StaleVersion as exc:
+            current = self.get_serializer(exc.current).data
+            return Response({"detail": str(exc.message), "current": current}, status=refusal)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        response = Response(self.get_serializer(saved).data)
+        response["ETag"] = etag(saved)
+        return response
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        obj = self.get_object()
+        serializer = self.get_serializer(obj, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return self.versioned_write(obj, serializer.sent_version, lambda v: self.write_update(obj, v, data))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            obj = self.write_create(serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        response = Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = etag(obj)
+        return response
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: StaffSerializer, **WRITE_RESPONSES}),
+    update=extend_schema(responses={200: StaffSerializer, **WRITE_RESPONSES}),
+    partial_update=extend_schema(responses={200: StaffSerializer, **WRITE_RESPONSES}),
+)
+class StaffViewSet(VersionedViewSet):
+    queryset = Staff.objects.select_related("home_unit", "position", "field", "major_field")
+    serializer_class = StaffSerializer
+    filterset_class = StaffFilterSet
+
+    def write_create(self, data):
+        return services.staff_create(by=self.request.user, **data)
+
+    def write_update(self, obj, version, data):
+        return services.staff_update(staff=obj, by=self.request.user, version=version, **data)
+
+    @extend_schema(request=StaffDeactivateSerializer, responses={200: StaffSerializer, **WRITE_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        """Take the person off the roll: a leaving status and the last day on the roll."""
+        obj = self.get_object()
+        form = StaffDeactivateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        return self.versioned_write(
+            obj,
+            data.get("version"),
+            lambda v: services.staff_deactivate(
+                staff=obj, by=request.user, version=v, status=data["status"], end_date=data["end_date"]
+            ),
+        )
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: QuotaSerializer, **WRITE_RESPONSES}),
+    update=extend_schema(responses={200: QuotaSerializer, **WRITE_RESPONSES}),
+    partial_update=extend_schema(responses={200: QuotaSerializer, **WRITE_RESPONSES}),
+)
+class QuotaViewSet(VersionedViewSet):
+    queryset = Quota.objects.select_related("unit", "field")
+    serializer_class = QuotaSerializer
+    filterset_class = QuotaFilterSet
+
+    def write_create(self, data):
+        return services.quota_set(by=self.request.user, **data)
+
+    def write_update(self, obj, version, data):
+        return services.quota_update(quota=obj, by=self.request.user, version=version, **data)
