@@ -66,9 +66,9 @@ class ReportAPIView(APIView):
     export_name = None
 
     def get(self, request, *args, **kwargs):
-        self.check_access()
         if request.accepted_renderer.format == "xlsx":
-            return self.xlsx()
+            return self.xlsx()  # the export's builder checks access and parameters as below
+        self.check_access()
         form = self.get_form()
         if not form.is_valid():
             raise ValidationError(form.errors)
@@ -125,7 +125,7 @@ class ProvinceReportAPIView(ReportAPIView):
 
     def export_params(self):
         params = self.request.query_params.copy()
-        params["province"] = self.province.code
+        params["province"] = self.kwargs["code"]
         return params
 
     def get_data(self, data):

@@ -1,5 +1,6 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404, JsonResponse, QueryDict
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView, View
@@ -52,13 +53,17 @@ class ReportPage(LoginRequiredMixin, TemplateView):
         return self.form_class(self.request.GET)
 
     def get(self, request, *args, **kwargs):
+        if self.export_name and wants_xlsx(request):
+            # The export's builder checks access and parameters exactly as the page does.
+            try:
+                return export_or_redirect(request, self.export_name, self.export_params())
+            except ValidationError as exc:
+                return HttpResponseBadRequest("\n".join(exc.messages), content_type="text/plain; charset=utf-8")
         self.check_access()
         self.form = self.get_form()
         if not self.form.is_valid():
             ctx = self.get_context_data(form=self.form, report=None)
             return self.render_to_response(ctx, status=400)
-        if self.export_name and wants_xlsx(request):
-            return export_or_redirect(request, self.export_name, self.export_params())
         ctx = self.get_context_data(form=self.form, report=self.get_report(self.form.cleaned_data))
         return self.render_to_response(ctx)
 
@@ -92,7 +97,7 @@ class ProvinceDashboardView(ReportPage):
 
     def export_params(self):
         params = self.request.GET.copy()
-        params["province"] = self.province.code
+        params["province"] = self.kwargs["code"]
         return params
 
     def get_report(self, data):
@@ -195,6 +200,16 @@ class DepartmentReportView(ReportPage):
         ctx = super().get_context_data(**kwargs)
         ctx["unit"] = self.unit
         return ctx
+
+
+class StaffExportView(LoginRequiredMixin, View):
+    """ "Export what I see": the roster's query string as a workbook (large lists in the background)."""
+
+    def get(self, request):
+        try:
+            return export_or_redirect(request, "staff")
+        except ValidationError as exc:
+            return HttpResponseBadRequest("\n".join(exc.messages), content_type="text/plain; charset=utf-8")
 
 
 class OwnJobMixin(LoginRequiredMixin):
