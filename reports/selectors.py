@@ -373,7 +373,7 @@ def department_report(unit, *, as_of: date, view: str = View.COVERAGE):
             completed=Count("pk", filter=Q(status=Status.COMPLETED)),
             total=Count("pk"),
         )
-        .order_by("plan__name")
+        .order_by(F("plan__name").asc(nulls_last=True))
     )
     plans = [
         {
