@@ -1,0 +1,66 @@
+"""The roster FilterSet shared by the unit page, the API and exports."""
+
+import pytest
+
+from staffing.filters import StaffFilterSet
+from staffing.models import Staff
+from tests import factories as f
+from tests.staffing import support
+
+pytestmark = pytest.mark.django_db
+english = support.english
+world = support.world
+
+
+def names(params):
+    fs = StaffFilterSet(params, queryset=Staff.objects.all())
+    assert fs.is_valid(), fs.errors
+    return [s.full_name for s in fs.qs]
+
+
+@pytest.fixture
+def roster(world):
+    f.staff(world.commune, world.land, name="Nguyễn Văn A", staff_code="NV1", position=world.cadastral)
+    f.staff(
+        world.commune, world.finance, name="Đặng Thị Đắk", staff_code="NV2", category="cadre", qualification="master"
+    )
+    f.staff(world.neighbour, world.land, name="Trần Văn B", staff_code="NV3", status="retired", end_date="2026-01-01")
+    f.staff(world.far_commune, world.finance, name="Nguyễn Văn An", staff_code="NV4")
+    return world
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"q": "nguyen van a"}, ["Nguyễn Văn A", "Nguyễn Văn An"]),
+        ({"q": "NGUYỄN văn"}, ["Nguyễn Văn A", "Nguyễn Văn An"]),
+        ({"q": "dak"}, ["Đặng Thị Đắk"]),
+        ({"q": "dang dak"}, ["Đặng Thị Đắk"]),
+        ({"q": "nv3"}, ["Trần Văn B"]),
+        ({"category": "cadre"}, ["Đặng Thị Đắk"]),
+        ({"qualification": "master"}, ["Đặng Thị Đắk"]),
+        ({"status": "retired"}, ["Trần Văn B"]),
+        ({"field_code": "finance"}, ["Nguyễn Văn An", "Đặng Thị Đắk"]),
+        ({"position_code": "DC-01"}, ["Nguyễn Văn A"]),
+        ({"unit_code": "24002"}, ["Trần Văn B"]),
+        ({"province_code": "64"}, ["Nguyễn Văn An"]),
+        ({"ordering": "-staff_code"}, ["Nguyễn Văn An", "Trần Văn B", "Đặng Thị Đắk", "Nguyễn Văn A"]),
+    ],
+)
+def test_filters(roster, params, expected):
+    got = names(params)
+    assert (sorted(got) if "ordering" not in params else got) == (
+        sorted(expected) if "ordering" not in params else expected
+    )
+
+
+def test_filters_by_id(roster):
+    assert names({"field": roster.land.pk, "unit": roster.commune.pk}) == ["Nguyễn Văn A"]
+    assert names({"position": roster.cadastral.pk}) == ["Nguyễn Văn A"]
+    assert sorted(names({"province": roster.province.pk})) == ["Nguyễn Văn A", "Trần Văn B", "Đặng Thị Đắk"]
+
+
+def test_invalid_choice_is_an_error(roster):
+    fs = StaffFilterSet({"category": "boss"}, queryset=Staff.objects.all())
+    assert not fs.is_valid()
+    assert fs.errors["category"] == ["Select a valid choice. boss is not one of the available choices."]
