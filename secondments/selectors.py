@@ -129,7 +129,8 @@ def plan_progress(*, plan: Plan, as_of: date) -> PlanProgress:
     Sending units are those with a quota rule in the plan and those that sent under it; their
     required range applies the plan's rule to their active staff on ``as_of``. Receiving rows are
     the commune × field pairs that received or requested people under the plan, plus the
-    plan's priority communes in fields short of staff. Fourteen queries, whatever the size.
+    plan's priority communes in fields short of staff. Thirteen queries (fourteen when a unit
+    sends without a quota rule), whatever the size.
     """
     movements = Secondment.objects.filter(plan=plan).exclude(status=Status.CANCELLED)
     progress = PlanProgress(plan=plan, as_of=as_of)
@@ -138,7 +139,7 @@ def plan_progress(*, plan: Plan, as_of: date) -> PlanProgress:
     quotas = {q.unit_id: q for q in SendingQuota.objects.filter(plan=plan).select_related("unit")}
     by_sender = {m["from_unit_id"]: m for m in movements.values("from_unit_id").annotate(**_status_counts()).order_by()}
     sender_ids = set(quotas) | set(by_sender)
-    # 3: sending units without a rule; 4: their active staff.
+    # 3: active staff of the sending units; (+1) sending units without a rule.
     units = {q.unit_id: q.unit for q in quotas.values()}
     missing_units = sender_ids - set(units)
     if missing_units:

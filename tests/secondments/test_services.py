@@ -392,7 +392,7 @@ def test_staff_request_by_commune_and_fulfilment_by_province(w):
     with pytest.raises(ValidationError) as exc:
         s.staff_request_fulfil(request=r, by=official, movements=[wrong])
     assert exc.value.message_dict["movements"] == [
-        f"Movement no. {wrong.pk} does not bring anyone to Xã Hòa Phú in Tài chính."
+        f"Movement no. {wrong.pk} does not bring anyone to Xã Hòa Phú in Finance."
     ]
     with pytest.raises(PermissionDenied):
         s.staff_request_fulfil(request=r, by=officer, movements=[])

@@ -1,0 +1,211 @@
+"""Forms of the plan and movement pages. They gather input; the rules live in the models and
+services, whose errors ``apply_errors`` puts back on the form."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import Unit
+from secondments.models import Kind, Plan, SendingQuota, StaffRequest
+from secondments.selectors import eligible_staff
+from staffing.models import Field
+
+
+def apply_errors(form, exc: ValidationError):
+    """Attach a service's ValidationError to ``form``: unknown fields become form-wide errors."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class BootstrapMixin:
+    """Give widgets Bootstrap's classes (there is no form-rendering package in the project)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            w = f.widget
+            if isinstance(w, (forms.CheckboxSelectMultiple, forms.CheckboxInput)):
+                w.attrs.setdefault("class", "form-check-input")
+            elif isinstance(w, forms.Select):
+                w.attrs.setdefault("class", "form-select")
+            else:
+                w.attrs.setdefault("class", "form-control")
+
+
+class DateInput(forms.DateInput):
+    def __init__(self, **kwargs):
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, **kwargs)
+
+
+class PlanForm(BootstrapMixin, forms.ModelForm):
+    allowed_kinds = forms.MultipleChoiceField(
+        label=_("Allowed kinds"), choices=Kind.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "name",
+            "decision_number",
+            "decision_date",
+            "issuing_body",
+            "period_start",
+            "period_end",
+            "allowed_kinds",
+            "min_duration_days",
+            "max_duration_days",
+            "priority_fields",
+            "priority_communes",
+            "target_secondment",
+            "target_reinforcement",
+            "target_transfer",
+            "target_rotation",
+            "note",
+        ]
+        widgets = {
+            "decision_date": DateInput(),
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "priority_fields": forms.CheckboxSelectMultiple,
+            "priority_communes": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, province, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.province = province
+        self.fields["priority_communes"].queryset = Unit.objects.communes().filter(province=province)
+        self.fields["priority_fields"].queryset = Field.objects.all()
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("allowed_kinds", list(Kind.values))
+
+
+class SendingQuotaForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = SendingQuota
+        fields = ["unit", "rule", "count", "min_percent", "max_percent"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        self.fields["unit"].queryset = Unit.objects.filter(province_id=plan.province_id).order_by("kind", "name")
+
+    def _get_validation_exclusions(self):
+        # The plan is set by the page, not the form; it still takes part in "one quota per unit".
+        exclude = super()._get_validation_exclusions()
+        exclude.discard("plan")
+        return exclude
+
+
+class NominationForm(BootstrapMixin, forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    to_unit = forms.ModelChoiceField(label=_("To unit"), queryset=None)
+    field = forms.ModelChoiceField(label=_("Field of the work"), queryset=Field.objects.all())
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=None, required=False)
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    planned_end_date = forms.DateField(
+        label=_("Planned end date"), required=False, widget=DateInput(), help_text=_("Last working day.")
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    request = forms.ModelChoiceField(label=_("Staff request"), queryset=None, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        province_id = user.province_id
+        # Only eligible people: active, home unit in scope, no open temporary movement.
+        self.fields["person"].queryset = eligible_staff(user=user).order_by("full_name", "staff_code")
+        self.fields["to_unit"].queryset = Unit.objects.filter(province_id=province_id, is_active=True)
+        self.fields["plan"].queryset = Plan.objects.filter(province_id=province_id)
+        self.fields["request"].queryset = StaffRequest.objects.filter(commune__province_id=province_id).select_related(
+            "commune", "field"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data["kind"] != Kind.TRANSFER and not data.get("planned_end_date"):
+            self.add_error("planned_end_date", _("A temporary movement needs a planned end date."))
+        return data
+
+
+class ApproveForm(BootstrapMixin, forms.Form):
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64)
+    decision_date = forms.DateField(label=_("Decision date"), widget=DateInput())
+    over_quota_reason = forms.CharField(
+        label=_("Reason for exceeding the sending quota"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only needed when the sending unit has already reached its quota."),
+    )
+
+
+class ArrivalForm(BootstrapMixin, forms.Form):
+    arrival_date = forms.DateField(label=_("Arrived on"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("arrival_date", timezone.localdate())
+
+
+class ExtendForm(BootstrapMixin, forms.Form):
+    new_end_date = forms.DateField(label=_("New end date"), widget=DateInput())
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64)
+    decision_date = forms.DateField(label=_("Decision date"), widget=DateInput())
+
+
+class ReturnForm(BootstrapMixin, forms.Form):
+    actual_end_date = forms.DateField(label=_("Last day at the receiving unit"), widget=DateInput())
+
+
+class CompleteForm(forms.Form):
+    pass
+
+
+class ProposeForm(forms.Form):
+    pass
+
+
+class CancelForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+ACTION_FORMS = {
+    "propose": ProposeForm,
+    "approve": ApproveForm,
+    "confirm_arrival": ArrivalForm,
+    "extend": ExtendForm,
+    "return_early": ReturnForm,
+    "complete": CompleteForm,
+    "cancel": CancelForm,
+}
+
+
+class StaffRequestForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = StaffRequest
+        fields = ["field", "count", "plan", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.commune = commune
+        self.fields["plan"].queryset = Plan.objects.filter(province_id=commune.province_id)
+
+
+class FulfilForm(BootstrapMixin, forms.Form):
+    movements = forms.ModelMultipleChoiceField(
+        label=_("Movements that fulfil the request"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, request_obj, **kwargs):
+        super().__init__(*args, **kwargs)
+        from secondments.models import Secondment, Status
+
+        self.fields["movements"].queryset = (
+            Secondment.objects.filter(to_unit=request_obj.commune, field=request_obj.field)
+            .exclude(status=Status.CANCELLED)
+            .select_related("person")
+        )
