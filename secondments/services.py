@@ -63,7 +63,7 @@ def can_propose(user, from_unit) -> bool:
     return user.role == Role.DEPARTMENT_OFFICER and user.unit_id in (from_unit.pk, from_unit.parent_id)
 
 
-def _role_error(user, action, m):
+def role_refusal(user, action, m):
     """The 403 message when ``user``'s role may not take ``action`` on ``m``; None if it may."""
     if action in ("propose", "edit"):
         if not can_propose(user, m.from_unit):
@@ -82,7 +82,7 @@ def _role_error(user, action, m):
     return None
 
 
-def _state_error(action, m, today):
+def state_refusal(action, m, today):
     if m.status not in ACTION_STATES[action]:
         return _("A movement that is %(status)s cannot be %(action)s.") % {
             "status": m.get_status_display().lower(),
@@ -112,16 +112,16 @@ def allowed_actions(user, secondment, *, today=None) -> list[str]:
     """Actions ``user`` may take on ``secondment`` now: the buttons on its page."""
     today = today or timezone.localdate()
     return [
-        a for a in ACTIONS if _role_error(user, a, secondment) is None and _state_error(a, secondment, today) is None
+        a for a in ACTIONS if role_refusal(user, a, secondment) is None and state_refusal(a, secondment, today) is None
     ]
 
 
-def _guard(user, action, m, today=None):
+def check_action(user, action, m, today=None):
     if user is not None:
-        message = _role_error(user, action, m)
+        message = role_refusal(user, action, m)
         if message:
             raise PermissionDenied(message)
-    message = _state_error(action, m, today or timezone.localdate())
+    message = state_refusal(action, m, today or timezone.localdate())
     if message:
         raise TransitionError(message)
 
@@ -200,7 +200,7 @@ def secondment_create(
         request=request,
         status=Status.PROPOSED if propose else Status.DRAFT,
     )
-    message = _role_error(by, "propose", m)
+    message = role_refusal(by, "propose", m)
     if message:
         raise PermissionDenied(message)
     with transaction.atomic():
@@ -212,7 +212,7 @@ def secondment_update(*, secondment: Secondment, by, **changes) -> Secondment:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
-    message = _role_error(by, "edit", secondment)
+    message = role_refusal(by, "edit", secondment)
     if message:
         raise PermissionDenied(message)
     if secondment.status not in (Status.DRAFT, Status.PROPOSED):
@@ -224,17 +224,17 @@ def secondment_update(*, secondment: Secondment, by, **changes) -> Secondment:
         m.from_unit = m.person.home_unit
         if m.kind == Kind.TRANSFER:
             m.planned_end_date = None
-        if _role_error(by, "edit", m):  # the new person must be the officer's too
-            raise PermissionDenied(_role_error(by, "edit", m))
+        if role_refusal(by, "edit", m):  # the new person must be the officer's too
+            raise PermissionDenied(role_refusal(by, "edit", m))
         return _save(m, by, _("Edited"), fields=[*changes, "from_unit", "planned_end_date"])
 
 
 def secondment_propose(*, secondment: Secondment, by) -> Secondment:
     """Send a draft to the province for approval."""
-    _guard(by, "propose", secondment)
+    check_action(by, "propose", secondment)
     with transaction.atomic():
         m = _locked(secondment)
-        _guard(by, "propose", m)
+        check_action(by, "propose", m)
         m.status = Status.PROPOSED
         return _save(m, by, _("Proposed"), fields=["status"])
 
@@ -247,11 +247,11 @@ def secondment_approve(
     Beyond the sending unit's quota in the plan (its maximum, see ``SendingQuota``) approval
     needs a stated reason, which is kept on the movement.
     """
-    _guard(by, "approve", secondment)
+    check_action(by, "approve", secondment)
     _require_decision(decision_number, decision_date)
     with transaction.atomic():
         m = _locked(secondment)
-        _guard(by, "approve", m)
+        check_action(by, "approve", m)
         m.full_clean()  # the nomination rules still hold (person active, home unit, plan bounds)
         reason = (over_quota_reason or "").strip()
         if m.plan_id:
@@ -306,10 +306,10 @@ def secondment_confirm_arrival(*, secondment: Secondment, by, on: date) -> Secon
 
     A transfer takes effect at arrival: the person's home unit becomes the receiving unit.
     """
-    _guard(by, "confirm_arrival", secondment)
+    check_action(by, "confirm_arrival", secondment)
     with transaction.atomic():
         m = _locked(secondment)
-        _guard(by, "confirm_arrival", m)
+        check_action(by, "confirm_arrival", m)
         if on < m.start_date or on > timezone.localdate():
             raise ValidationError(
                 {
@@ -343,11 +343,11 @@ def secondment_extend(
     *, secondment: Secondment, by, new_end_date: date, decision_number: str, decision_date: date
 ) -> Secondment:
     """Move the planned end date later under a new decision; each extension is kept."""
-    _guard(by, "extend", secondment)
+    check_action(by, "extend", secondment)
     _require_decision(decision_number, decision_date)
     with transaction.atomic():
         m = _locked(secondment)
-        _guard(by, "extend", m)
+        check_action(by, "extend", m)
         previous = m.planned_end_date
         if not new_end_date or new_end_date <= previous:
             raise ValidationError(
@@ -387,10 +387,10 @@ def secondment_extend(
 
 def secondment_return_early(*, secondment: Secondment, by, on: date) -> Secondment:
     """The person returns before the planned end: ``on`` is their last day at the receiving unit."""
-    _guard(by, "return_early", secondment)
+    check_action(by, "return_early", secondment)
     with transaction.atomic():
         m = _locked(secondment)
-        _guard(by, "return_early", m)
+        check_action(by, "return_early", m)
         if not on or not (m.start_date <= on < m.planned_end_date):
             raise ValidationError(
                 {
@@ -412,10 +412,10 @@ def secondment_complete(*, secondment: Secondment, by=None, on: date | None = No
     ``by`` is None for the hourly command, which completes only movements whose end has come.
     """
     today = on or timezone.localdate()
-    _guard(by, "complete", secondment, today)
+    check_action(by, "complete", secondment, today)
     with transaction.atomic():
         m = _locked(secondment)
-        _guard(by, "complete", m, today)
+        check_action(by, "complete", m, today)
         if m.kind == Kind.TRANSFER:
             _apply_transfer(m, by, today)
             return _save(m, by, _("Transfer applied"), fields=["status"])
@@ -430,10 +430,10 @@ def secondment_complete(*, secondment: Secondment, by=None, on: date | None = No
 
 def secondment_cancel(*, secondment: Secondment, by, reason: str = "") -> Secondment:
     """Cancel a movement that has not been completed; the reason is kept in its history."""
-    _guard(by, "cancel", secondment)
+    check_action(by, "cancel", secondment)
     with transaction.atomic():
         m = _locked(secondment)
-        _guard(by, "cancel", m)
+        check_action(by, "cancel", m)
         m.status = Status.CANCELLED
         reason = (reason or "").strip()
         if reason:
