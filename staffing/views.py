@@ -109,9 +109,10 @@ class VersionedEditView(LoginRequiredMixin, View):
                 obj = self.save(form)
             except services.StaleVersion as exc:
                 conflicts = conflict_rows(form, exc.current)
+                # The form now shows the current values; what the user typed is listed beside them.
                 fresh = self.form_class(**{**self.form_kwargs(), "instance": exc.current})
-                fresh.add_error(None, exc.message)
-                return render(request, self.template_name, self.context(form=fresh, conflicts=conflicts), status=409)
+                ctx = self.context(form=fresh, conflicts=conflicts, stale_message=exc.message)
+                return render(request, self.template_name, ctx, status=409)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

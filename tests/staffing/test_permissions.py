@@ -1,0 +1,196 @@
+"""Who may open or change what: every page and endpoint × every role, in one table.
+
+Outside the user's scope answers 404; inside it, an action the role may not take answers 403.
+The commune officer works on Xã Đắk Mil (24001), the department officer on Sở Tài chính, the
+province official and the API client on Đắk Lắk; the national viewer reads everything.
+"""
+
+import json
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from tests import factories as f
+from tests.staffing import support
+
+pytestmark = pytest.mark.django_db
+english = support.english
+world = support.world
+
+ROLES = ["anonymous", "national_viewer", "province_official", "department_officer", "commune_officer", "api_client"]
+
+
+def _staff_post(w, o):
+    return {
+        "staff_code": "NEW1",
+        "full_name": "Nguyễn Văn Mới",
+        "gender": "female",
+        "birth_date": "15/01/1990",
+        "category": "civil_servant",
+        "field": w.land.pk,
+        "qualification": "bachelor",
+    }
+
+
+def _quota_api(w, o):
+    return {
+        "unit": w.commune.pk,
+        "field": w.finance.pk,
+        "category": "cadre",
+        "count": 2,
+        "decision_number": "9/QĐ",
+        "decision_date": "2025-07-01",
+        "effective_from": "2025-07-01",
+    }
+
+
+# name: (method, url(world, objects), data(world, objects) or None, expected status per role)
+CASES = {
+    "page unit list": ("get", lambda w, o: reverse("unit-list"), None, [302, 200, 200, 200, 200, 200]),
+    "page own commune": (
+        "get",
+        lambda w, o: reverse("unit-detail", args=["24001"]),
+        None,
+        [302, 200, 200, 404, 200, 200],
+    ),
+    "page department": (
+        "get",
+        lambda w, o: reverse("unit-detail", args=["S66-TC"]),
+        None,
+        [302, 200, 200, 200, 404, 200],
+    ),
+    "page other province": (
+        "get",
+        lambda w, o: reverse("unit-detail", args=["23001"]),
+        None,
+        [302, 200, 404, 404, 404, 404],
+    ),
+    "page staff": (
+        "get",
+        lambda w, o: reverse("staff-detail", args=[o["staff"].pk]),
+        None,
+        [302, 200, 200, 404, 200, 200],
+    ),
+    "page department staff": (
+        "get",
+        lambda w, o: reverse("staff-detail", args=[o["dept_staff"].pk]),
+        None,
+        [302, 200, 200, 200, 404, 200],
+    ),
+    "page staff create": (
+        "get",
+        lambda w, o: reverse("staff-create", args=["24001"]),
+        None,
+        [302, 403, 200, 404, 200, 403],
+    ),
+    "page staff create (post)": (
+        "post",
+        lambda w, o: reverse("staff-create", args=["24001"]),
+        _staff_post,
+        [302, 403, 302, 404, 302, 403],
+    ),
+    "page staff edit": (
+        "get",
+        lambda w, o: reverse("staff-update", args=[o["staff"].pk]),
+        None,
+        [302, 403, 200, 404, 200, 403],
+    ),
+    "page staff deactivate": (
+        "get",
+        lambda w, o: reverse("staff-deactivate", args=[o["staff"].pk]),
+        None,
+        [302, 403, 200, 404, 200, 403],
+    ),
+    "page quota create": (
+        "get",
+        lambda w, o: reverse("quota-create", args=["24001"]),
+        None,
+        [302, 403, 200, 404, 200, 403],
+    ),
+    "page quota edit": (
+        "get",
+        lambda w, o: reverse("quota-update", args=[o["quota"].pk]),
+        None,
+        [302, 403, 200, 404, 200, 403],
+    ),
+    "page template download": (
+        "get",
+        lambda w, o: reverse("unit-template", args=["24001"]),
+        None,
+        [302, 200, 200, 404, 200, 200],
+    ),
+    "page import upload": (
+        "get",
+        lambda w, o: reverse("unit-import", args=["24001"]),
+        None,
+        [302, 403, 200, 404, 200, 403],
+    ),
+    "page import preview": (
+        "get",
+        lambda w, o: reverse("unit-import-preview", args=["24001", "0" * 32]),
+        None,
+        [302, 403, 404, 404, 404, 403],
+    ),
+    "api units": ("get", lambda w, o: "/api/v1/units/", None, [401, 200, 200, 200, 200, 200]),
+    "api unit": ("get", lambda w, o: f"/api/v1/units/{w.commune.pk}/", None, [401, 200, 200, 404, 200, 200]),
+    "api fields": ("get", lambda w, o: "/api/v1/fields/", None, [401, 200, 200, 200, 200, 200]),
+    "api positions": ("get", lambda w, o: "/api/v1/positions/", None, [401, 200, 200, 200, 200, 200]),
+    "api staff list": ("get", lambda w, o: "/api/v1/staff/", None, [401, 200, 200, 200, 200, 200]),
+    "api staff": ("get", lambda w, o: f"/api/v1/staff/{o['staff'].pk}/", None, [401, 200, 200, 404, 200, 200]),
+    "api staff patch": (
+        "patch",
+        lambda w, o: f"/api/v1/staff/{o['staff'].pk}/",
+        lambda w, o: {"full_name": "Tên Mới", "version": 1},
+        [401, 403, 200, 404, 200, 403],
+    ),
+    "api staff deactivate": (
+        "post",
+        lambda w, o: f"/api/v1/staff/{o['staff'].pk}/deactivate/",
+        lambda w, o: {"status": "retired", "end_date": "2026-01-31", "version": 1},
+        [401, 403, 200, 404, 200, 403],
+    ),
+    "api staff delete": (
+        "delete",
+        lambda w, o: f"/api/v1/staff/{o['staff'].pk}/",
+        None,
+        [401, 403, 405, 405, 405, 403],
+    ),
+    "api quota list": ("get", lambda w, o: "/api/v1/quotas/", None, [401, 200, 200, 200, 200, 200]),
+    "api quota": ("get", lambda w, o: f"/api/v1/quotas/{o['quota'].pk}/", None, [401, 200, 200, 404, 200, 200]),
+    "api quota create": ("post", lambda w, o: "/api/v1/quotas/", _quota_api, [401, 403, 201, 400, 201, 403]),
+    "api quota patch": (
+        "patch",
+        lambda w, o: f"/api/v1/quotas/{o['quota'].pk}/",
+        lambda w, o: {"count": 7, "version": 1},
+        [401, 403, 200, 404, 200, 403],
+    ),
+}
+
+
+def _login(client, world, role):
+    if role == "anonymous":
+        return None
+    user = support.officer(world, role)
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", list(CASES))
+def test_permission_matrix(client, world, case, role):
+    objects = {
+        "staff": f.staff(world.commune, world.land, name="Nguyễn Văn A"),
+        "dept_staff": f.staff(world.department, world.finance, name="Lê Thị B"),
+        "quota": f.quota(world.commune, world.land, 3, effective_from=date(2025, 7, 1)),
+    }
+    method, url, data, expected = CASES[case]
+    _login(client, world, role)
+    target = url(world, objects)
+    payload = data(world, objects) if data else None
+    if target.startswith("/api/"):
+        kwargs = {"content_type": "application/json", "data": json.dumps(payload)} if payload is not None else {}
+        response = getattr(client, method)(target, **kwargs)
+    else:
+        response = getattr(client, method)(target, payload or {})
+    assert response.status_code == expected[ROLES.index(role)], getattr(response, "content", b"")[:500]

@@ -1,0 +1,352 @@
+"""Staff record, staff and quota forms, concurrent edits, and the Excel upload → preview → apply pages."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from staffing.models import Quota, Staff
+from tests import factories as f
+from tests.staffing import hostile_files as hf
+from tests.staffing import support
+from tests.staffing.support import counts, officer, upload
+
+pytestmark = pytest.mark.django_db
+english = support.english
+world = support.world
+
+
+@pytest.fixture
+def person(world):
+    return f.staff(world.commune, world.land, name="Nguyễn Văn A", staff_code="NV1", birth_date=date(1985, 5, 20))
+
+
+@pytest.fixture
+def signed_in(client, world):
+    user = officer(world)
+    client.force_login(user)
+    return user
+
+
+def test_staff_page_shows_the_record_and_its_history(client, world, person, signed_in):
+    client.post(
+        reverse("staff-update", args=[person.pk]),
+        {**form_data(world, person), "full_name": "Nguyễn Văn Ánh", "field": world.finance.pk, "version": 1},
+    )
+    response = client.get(reverse("staff-detail", args=[person.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nguyễn Văn Ánh" in html
+    history = response.context["history"]
+    assert [e.kind for e in history] == ["Changed", "Created"]
+    assert history[0].who == signed_in
+    assert history[0].changes == [("field", "Land", "Finance"), ("full name", "Nguyễn Văn A", "Nguyễn Văn Ánh")]
+    assert "Land → Finance" in html
+
+
+def test_staff_page_query_count_does_not_grow_with_history(client, world, person, signed_in, django_assert_num_queries):
+    for n in range(5):
+        person.full_name = f"Tên {n}"
+        person.field = world.finance if n % 2 else world.land
+        person.save()
+    # Session, user, staff with its unit/fields/position, history, names of related rows (fields),
+    # the edit check (the staff row in scope).
+    with django_assert_num_queries(6):
+        client.get(reverse("staff-detail", args=[person.pk]))
+
+
+def form_data(world, person=None, **changes):
+    data = {
+        "staff_code": person.staff_code if person else "NV2",
+        "full_name": person.full_name if person else "Trần Thị Bình",
+        "gender": person.gender if person else "female",
+        "birth_date": "20/05/1985",
+        "category": "civil_servant",
+        "position": "",
+        "field": world.land.pk,
+        "major_field": "",
+        "qualification": "bachelor",
+        "start_date": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_create_staff_with_day_first_dates(client, world, signed_in):
+    response = client.post(reverse("staff-create", args=["24001"]), form_data(world, start_date="01/07/2025"))
+    person = Staff.objects.get(staff_code="NV2")
+    assert response.status_code == 302 and response["Location"] == reverse("staff-detail", args=[person.pk])
+    assert (person.home_unit, person.birth_date, person.start_date) == (
+        world.commune,
+        date(1985, 5, 20),
+        date(2025, 7, 1),
+    )
+    assert person.history.get().history_user == signed_in
+
+
+def test_create_takes_the_field_from_the_position(client, world, signed_in):
+    client.post(reverse("staff-create", args=["24001"]), form_data(world, position=world.cadastral.pk, field=""))
+    assert Staff.objects.get().field == world.land
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"birth_date": "01/01/2999"}, "birth_date", "The date of birth cannot be in the future."),
+        ({"birth_date": "31/02/1990"}, "birth_date", "Enter a valid date."),
+        ({"full_name": ""}, "full_name", "This field is required."),
+        ({"field": ""}, "field", "Choose a field or a position."),
+        ({"category": "boss"}, "category", "Select a valid choice. boss is not one of the available choices."),
+        ({"field": 999999}, "field", "Select a valid choice. That choice is not one of the available choices."),
+        (
+            {"position": "POS", "field": "F"},
+            "position",
+            "Select a valid choice. That choice is not one of the available choices.",
+        ),
+    ],
+)
+def test_create_refuses_bad_input_on_the_field(client, world, signed_in, changes, field, message):
+    if changes.get("position") == "POS":
+        changes = {"position": world.cadastral.pk + 1000, "field": world.finance.pk}
+    before = counts()
+    response = client.post(reverse("staff-create", args=["24001"]), form_data(world, **changes))
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    assert counts() == before
+
+
+def test_create_refuses_a_position_of_another_field(client, world, signed_in):
+    response = client.post(
+        reverse("staff-create", args=["24001"]), form_data(world, position=world.cadastral.pk, field=world.finance.pk)
+    )
+    assert response.context["form"].errors["field"] == ["The field must be the field of the position (Land)."]
+    assert Staff.objects.count() == 0
+
+
+def test_create_refuses_a_duplicate_staff_code(client, world, person, signed_in):
+    response = client.post(reverse("staff-create", args=["24001"]), form_data(world, staff_code="NV1"))
+    assert response.context["form"].errors["staff_code"] == ["Staff member with this Staff code already exists."]
+    assert Staff.objects.count() == 1
+
+
+def test_second_save_is_refused_and_shows_the_current_values(client, world, person, signed_in):
+    url = reverse("staff-update", args=[person.pk])
+    first = client.get(url).context["form"]
+    second_data = {**form_data(world, person), "version": first.initial["version"]}
+    client.post(url, {**second_data, "full_name": "Nguyễn Văn Bảo"})
+    history_before = person.history.count()
+    response = client.post(url, {**second_data, "full_name": "Nguyễn Văn Cường"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Someone else changed this record after you opened it." in html
+    assert response.context["conflicts"] == [("Full name", "Nguyễn Văn Bảo", "Nguyễn Văn Cường")]
+    form = response.context["form"]
+    assert (form.initial["full_name"], form.initial["version"]) == ("Nguyễn Văn Bảo", 2)
+    person.refresh_from_db()
+    assert (person.full_name, person.version, person.history.count()) == ("Nguyễn Văn Bảo", 2, history_before)
+
+
+def test_deactivate_sets_status_and_end_date(client, world, person, signed_in):
+    response = client.post(
+        reverse("staff-deactivate", args=[person.pk]), {"status": "resigned", "end_date": "31/12/2025", "version": 1}
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.status, person.end_date) == ("resigned", date(2025, 12, 31))
+    assert Staff.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        (
+            {"status": "active", "end_date": "31/12/2025"},
+            "status",
+            "Select a valid choice. active is not one of the available choices.",
+        ),
+        ({"status": "retired", "end_date": ""}, "end_date", "This field is required."),
+        (
+            {"status": "retired", "end_date": "01/01/1980"},
+            "__all__",
+            "The leaving date cannot be before the joining date.",
+        ),
+    ],
+)
+def test_deactivate_bad_input(client, world, signed_in, data, field, message):
+    person = f.staff(world.commune, world.land, start_date=date(2020, 1, 1))
+    before = counts()
+    response = client.post(reverse("staff-deactivate", args=[person.pk]), {**data, "version": 1})
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    assert counts() == before
+
+
+def test_quota_create_and_correct(client, world, signed_in):
+    url = reverse("quota-create", args=["24001"])
+    data = {
+        "field": world.land.pk,
+        "category": "civil_servant",
+        "count": "4",
+        "decision_number": "15/QĐ-UBND",
+        "decision_date": "01/07/2025",
+        "effective_from": "01/07/2025",
+    }
+    assert client.get(url, {"field": world.land.pk, "category": "cadre"}).context["form"].initial == {
+        "field": str(world.land.pk),
+        "category": "cadre",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == reverse("unit-detail", args=["24001"]) + "#quotas"
+    quota = Quota.objects.get()
+    assert (quota.count, quota.decision_date) == (4, date(2025, 7, 1))
+    response = client.post(reverse("quota-update", args=[quota.pk]), {**data, "count": "6", "version": 1})
+    quota.refresh_from_db()
+    assert (quota.count, quota.version) == (6, 2)
+    page = client.get(reverse("quota-update", args=[quota.pk]))
+    assert page.context["history"][0].changes == [("assigned posts", "4", "6")]
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"count": "-1"}, "count", "Ensure this value is greater than or equal to 0."),
+        ({"decision_number": ""}, "decision_number", "This field is required."),
+        ({"effective_from": "01/06/2025"}, "__all__", "A quota cannot take effect before the decision that sets it."),
+    ],
+)
+def test_quota_bad_input(client, world, signed_in, changes, field, message):
+    data = {
+        "field": world.land.pk,
+        "category": "civil_servant",
+        "count": "4",
+        "decision_number": "15/QĐ-UBND",
+        "decision_date": "01/07/2025",
+        "effective_from": "01/07/2025",
+    }
+    response = client.post(reverse("quota-create", args=["24001"]), {**data, **changes})
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    assert Quota.objects.count() == 0
+
+
+def test_quota_second_save_is_refused(client, world, signed_in):
+    quota = f.quota(world.commune, world.land, 3, decision_number="1/QĐ")
+    data = {
+        "field": world.land.pk,
+        "category": "civil_servant",
+        "count": "5",
+        "decision_number": "1/QĐ",
+        "decision_date": "01/07/2025",
+        "effective_from": "01/07/2025",
+        "version": 1,
+    }
+    url = reverse("quota-update", args=[quota.pk])
+    client.post(url, data)
+    response = client.post(url, {**data, "count": "9"})
+    assert response.status_code == 409
+    assert response.context["conflicts"] == [("Assigned posts", 5, 9)]
+    quota.refresh_from_db()
+    assert quota.count == 5
+
+
+def test_template_download_is_the_official_layout(client, world, person, signed_in):
+    f.quota(world.commune, world.land, 3)
+    response = client.get(reverse("unit-template", args=["24001"]))
+    assert response["Content-Disposition"].startswith('attachment; filename="bien-che-24001-')
+    wb = load_workbook(__import__("io").BytesIO(b"".join(response.streaming_content)))
+    assert wb.sheetnames == ["Roster", "Quotas", "DanhMuc"]
+    assert wb["DanhMuc"].sheet_state == "hidden"
+    ws = wb["Roster"]
+    assert [ws["A1"].value, ws["A2"].value] == ["ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK", "XÃ ĐẮK MIL"]
+    assert [ws["H1"].value, ws["H2"].value] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert ws["A4"].value == "STAFF ROSTER"
+    assert [c.value for c in ws[7]][:4] == ["STT", "Mã đơn vị", "Mã cán bộ", "Họ và tên"]
+    assert [c.value for c in ws[8]][:5] == [1, "24001", "NV1", "Nguyễn Văn A", "Male"]
+    assert ws["F8"].value.date() == date(1985, 5, 20) and ws["F8"].number_format == "dd/mm/yyyy"
+    assert ws.freeze_panes == "B8"
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists == {
+        "E8": "DanhMuc!$A$2:$A$3",
+        "G8": "DanhMuc!$B$2:$B$5",
+        "H8": "DanhMuc!$F$2:$F$2",
+        "I8": "DanhMuc!$E$2:$E$3",
+        "J8": "DanhMuc!$E$2:$E$3",
+        "K8": "DanhMuc!$C$2:$C$6",
+        "L8": "DanhMuc!$D$2:$D$6",
+    }
+    assert [c.value for c in wb["DanhMuc"]["E"] if c.value] == ["field", "land - Đất đai", "finance - Tài chính"]
+    assert ws.column_dimensions["D"].width == 26
+    quotas = wb["Quotas"]
+    assert [c.value for c in quotas[8]][:5] == [1, "24001", "land - Đất đai", "Civil servant", 3]
+
+
+# Upload → preview → apply.
+
+
+def test_import_flow_bad_file_then_good_file_then_same_again(client, world, person, signed_in):
+    url = reverse("unit-import", args=["24001"])
+    assert client.get(url).status_code == 200
+    bad = hf.roster_workbook([hf.staff_row("", "NV7", "Lê Văn C", field="nope")])
+    before = counts()
+    response = client.post(url, {"file": upload(bad)})
+    assert response.status_code == 400
+    assert response.context["result"].errors == [("Danh sách", "Row 2, column «Lĩnh vực»: Unknown field «nope».")]
+    assert "Row 2, column «Lĩnh vực»: Unknown field «nope»." in response.content.decode()
+    assert counts() == before
+
+    good = hf.roster_workbook(
+        [hf.staff_row("", "NV7", "Lê Văn C"), hf.staff_row("", "NV1", "Nguyễn Văn Anh", birth=date(1985, 5, 20))]
+    )
+    response = client.post(url, {"file": upload(good)})
+    assert response.status_code == 302
+    preview_url = response["Location"]
+    preview = client.get(preview_url)
+    assert preview.context["counts"]["staff_add"] == 1 and preview.context["counts"]["staff_update"] == 1
+    assert counts() == before  # the preview writes nothing
+    response = client.post(preview_url)
+    assert response.status_code == 302 and response["Location"] == reverse("unit-detail", args=["24001"])
+    assert sorted(Staff.objects.values_list("staff_code", "full_name")) == [
+        ("NV1", "Nguyễn Văn Anh"),
+        ("NV7", "Lê Văn C"),
+    ]
+    assert client.post(preview_url).status_code == 404  # a preview applies once
+
+    after = counts()
+    response = client.post(url, {"file": upload(good)})
+    again = client.get(response["Location"])
+    assert "The file matches what is recorded: there is nothing to change." in again.content.decode()
+    assert counts() == after
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (hf.csv_renamed(), "This file is not an Excel workbook (.xlsx). Use the template downloaded from this page."),
+        (
+            hf.password_protected(),
+            "The workbook is protected with a password. Remove the password in Excel and upload again.",
+        ),
+        (hf.corrupt_zip(), "The workbook is damaged and cannot be read."),
+    ],
+)
+def test_import_page_refuses_unusable_files(client, world, signed_in, content, message):
+    before = counts()
+    response = client.post(reverse("unit-import", args=["24001"]), {"file": upload(content)})
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == [message]
+    assert counts() == before
+
+
+def test_import_page_without_a_file(client, world, signed_in):
+    response = client.post(reverse("unit-import", args=["24001"]), {})
+    assert response.context["form"].errors["file"] == ["This field is required."]
+
+
+def test_preview_of_another_units_upload_is_not_found(client, world, signed_in):
+    good = hf.roster_workbook([hf.staff_row("", "NV7", "Lê Văn C")])
+    location = client.post(reverse("unit-import", args=["24001"]), {"file": upload(good)})["Location"]
+    token = location.rstrip("/").rsplit("/", 1)[1]
+    officer_b = f.user("commune_officer", unit=world.neighbour)
+    client.force_login(officer_b)
+    assert client.get(reverse("unit-import-preview", args=["24002", token])).status_code == 404
