@@ -1,0 +1,145 @@
+"""Unit list and unit page: scoped, searchable without accents, roster and quota table."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from secondments.models import Status
+from tests import factories as f
+from tests.staffing import support
+from tests.staffing.support import officer
+
+pytestmark = pytest.mark.django_db
+english = support.english
+world = support.world
+
+
+def test_unit_list_is_scoped_and_searchable_without_accents(client, world):
+    client.force_login(officer(world, "province_official"))
+    response = client.get(reverse("unit-list"))
+    assert [u.code for u in response.context["object_list"]] == ["24001", "S66-TC", "24002"]
+    assert [u.name for u in client.get(reverse("unit-list"), {"q": "dak"}).context["object_list"]] == ["Xã Đắk Mil"]
+    assert [u.name for u in client.get(reverse("unit-list"), {"q": "BUON ma"}).context["object_list"]] == [
+        "Phường Buôn Ma Thuột"
+    ]
+    assert [u.code for u in client.get(reverse("unit-list"), {"q": "24002"}).context["object_list"]] == ["24002"]
+    assert [u.code for u in client.get(reverse("unit-list"), {"kind": "department"}).context["object_list"]] == [
+        "S66-TC"
+    ]
+    assert "Xã Đắk Mil" in client.get(reverse("unit-list")).content.decode()
+
+
+def test_unit_list_for_a_commune_officer_is_their_commune(client, world):
+    client.force_login(officer(world))
+    assert [u.code for u in client.get(reverse("unit-list")).context["object_list"]] == ["24001"]
+
+
+def test_units_api_search(client, world):
+    client.force_login(officer(world, "national_viewer"))
+    body = client.get("/api/v1/units/", {"q": "dak mil"}).json()
+    assert [u["code"] for u in body["results"]] == ["24001"]
+    assert client.get("/api/v1/units/", {"province_code": "64"}).json()["results"][0]["name"] == "Xã Ia Grai"
+
+
+@pytest.fixture
+def staffed(world):
+    """Xã Đắk Mil: quotas land 5 + 1 cadre, finance 2; 3 land staff on roll (+1 retired); one finance
+    civil servant seconded out to the ward; one department civil servant seconded in (finance)."""
+    today = timezone.localdate()
+    c = world.commune
+    f.quota(c, world.land, 5)
+    f.quota(c, world.land, 1, category="cadre")
+    f.quota(c, world.finance, 2)
+    f.staff(c, world.land, name="Nguyễn Văn A", staff_code="NV01")
+    f.staff(c, world.land, name="Trần Thị Bình", staff_code="NV02", qualification="master")
+    f.staff(c, world.land, name="Lê Văn Cường", staff_code="NV03", position=world.cadastral)
+    f.staff(c, world.land, name="Phạm Văn Dũng", staff_code="NV04", status="retired", end_date=date(2025, 1, 31))
+    away = f.staff(c, world.finance, name="Đỗ Thị Đào", staff_code="NV05")
+    helper = f.staff(world.department, world.finance, name="Hoàng Văn Em", staff_code="SD01")
+    window = {"start": today - timedelta(days=30), "end": today + timedelta(days=60), "status": Status.APPROVED}
+    f.movement(away, world.neighbour, **window)
+    f.movement(helper, c, **window)
+    return world
+
+
+def test_unit_page_quota_table(client, staffed):
+    client.force_login(officer(staffed))
+    response = client.get(reverse("unit-detail", args=["24001"]))
+    assert response.status_code == 200
+    table = [
+        (
+            i["field"].code,
+            i["row"].category,
+            i["row"].quota,
+            i["row"].on_roll,
+            i["row"].seconded_out,
+            i["row"].seconded_in,
+            i["row"].effective,
+            i["row"].gap,
+        )
+        for i in response.context["quota_table"]["rows"]
+    ]
+    assert table == [
+        ("land", "cadre", 1, 0, 0, 0, 0, -1),
+        ("land", "civil_servant", 5, 3, 0, 0, 3, -2),
+        ("finance", "civil_servant", 2, 1, 1, 1, 1, -1),
+    ]
+    totals = response.context["quota_table"]["totals"]
+    assert (totals.quota, totals.on_roll, totals.effective, totals.net) == (8, 4, 4, -4)
+    html = response.content.decode()
+    assert 'data-total="net">-4<' in html
+    assert "Download Excel template" in html and "Add a staff member" in html
+
+
+def test_unit_page_roster_defaults_to_active_and_filters(client, staffed):
+    client.force_login(officer(staffed))
+    url = reverse("unit-detail", args=["24001"])
+
+    def roster(**params):
+        return [s.full_name for s in client.get(url, params).context["staff_list"]]
+
+    assert roster() == ["Lê Văn Cường", "Nguyễn Văn A", "Trần Thị Bình", "Đỗ Thị Đào"]
+    assert roster(status="") == ["Lê Văn Cường", "Nguyễn Văn A", "Phạm Văn Dũng", "Trần Thị Bình", "Đỗ Thị Đào"]
+    assert roster(q="nguyen van a") == ["Nguyễn Văn A"]
+    assert roster(q="DAO") == ["Đỗ Thị Đào"]
+    assert roster(field=staffed.finance.pk) == ["Đỗ Thị Đào"]
+    assert roster(position=staffed.cadastral.pk) == ["Lê Văn Cường"]
+    assert roster(qualification="master") == ["Trần Thị Bình"]
+    assert roster(category="cadre") == []
+    assert roster(ordering="-staff_code") == ["Đỗ Thị Đào", "Lê Văn Cường", "Trần Thị Bình", "Nguyễn Văn A"]
+    html = client.get(url, {"ordering": "staff_code"}).content.decode()
+    assert 'aria-sort="ascending"' in html and "?ordering=-staff_code#roster" in html
+
+
+def test_roster_is_paginated(client, world):
+    f.staff_many(world.commune, world.land, 51)
+    client.force_login(officer(world))
+    url = reverse("unit-detail", args=["24001"])
+    first = client.get(url)
+    assert len(first.context["staff_list"]) == 50
+    assert "?page=2" in first.content.decode()
+    assert len(client.get(url, {"page": 2}).context["staff_list"]) == 1
+    assert len(client.get(url, {"page": "x"}).context["staff_list"]) == 50
+
+
+def test_read_only_roles_see_no_edit_links(client, staffed):
+    client.force_login(officer(staffed, "national_viewer"))
+    html = client.get(reverse("unit-detail", args=["24001"])).content.decode()
+    assert "Download Excel template" in html
+    assert "Add a staff member" not in html and "Import from Excel" not in html
+
+
+def test_roster_page_query_count_is_constant_when_the_roster_grows_tenfold(client, world, django_assert_num_queries):
+    f.quota(world.commune, world.land, 5)
+    f.staff_many(world.commune, world.land, 4, position=world.cadastral)
+    client.force_login(officer(world))
+    url = reverse("unit-detail", args=["24001"])
+    # Session, user, unit; the edit check; roster count and page; quota decisions; headcount: quotas,
+    # staff, movements in, movements out, field names; filter form choices: fields, positions.
+    with django_assert_num_queries(14):
+        client.get(url)
+    f.staff_many(world.commune, world.land, 36, position=world.cadastral)
+    with django_assert_num_queries(14):
+        assert client.get(url).context["page_obj"].paginator.count == 40
