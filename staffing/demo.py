@@ -626,6 +626,8 @@ def _clear_province(province):
 
 
 class _ProvinceBuilder:
+    """Generates one province in memory, then writes it with a handful of bulk inserts."""
+
     def __init__(self, province, rng, fields, positions, leaders, as_of):
         self.province = province
         self.rng = rng
@@ -758,7 +760,7 @@ class _ProvinceBuilder:
         for f, q in cadres.items():
             rows.append(self._quota(commune, f, Category.CADRE, q, cadre_number, decided))
             self._commune_roster(commune, f, Category.CADRE, q - (rng.random() < 0.15))
-        # A later decision raising the land or IT quota, as provinces did from 2026.
+        # A few communes get a later decision raising the land or IT quota from 2026.
         if rng.random() < 0.06:
             f = rng.choice(("land", "it"))
             later = date(2025, 12, 10) + timedelta(days=rng.randint(0, 10))
@@ -966,7 +968,8 @@ class _ProvinceBuilder:
                 for u in units
                 for f in fields
                 for p in self.roster[(u.code, f)]
-                if p.is_leader == leaders and p.status == StaffStatus.ACTIVE
+                # Only people on the roll before the reform, so no movement predates their joining.
+                if p.is_leader == leaders and p.status == StaffStatus.ACTIVE and p.start_date < REFORM_DATE
             ]
             rng.shuffle(people)
             return people
@@ -1088,6 +1091,8 @@ class _ProvinceBuilder:
             [Status.DRAFT, Status.PROPOSED, Status.APPROVED, Status.ACTIVE, Status.COMPLETED, Status.CANCELLED],
             (7, 12, 12, 38, 23, 8),
         )[0]
+        if kind == Kind.TRANSFER and status == Status.ACTIVE:
+            status = Status.COMPLETED  # a transfer is applied, and so completed, once it starts
         if kind == Kind.ROTATION:
             duration = rng.randint(365, 1095)
         elif kind == Kind.TRANSFER:
@@ -1109,18 +1114,15 @@ class _ProvinceBuilder:
                     days=(rng.randint(duration // 2, duration - 1) if early else duration - 1)
                 )
         elif status == Status.ACTIVE:
-            if duration is None:
-                start = today - timedelta(days=rng.randint(0, 45))
+            roll = rng.random()
+            if roll < 0.07:  # overdue: past its end, not yet closed
+                end = today - timedelta(days=rng.randint(1, 20))
+            elif roll < 0.22:  # ends within 30 days
+                end = today + timedelta(days=rng.randint(0, 30))
             else:
-                roll = rng.random()
-                if roll < 0.07:  # overdue: past its end, not yet closed
-                    end = today - timedelta(days=rng.randint(1, 20))
-                elif roll < 0.22:  # ends within 30 days
-                    end = today + timedelta(days=rng.randint(0, 30))
-                else:
-                    end = today + timedelta(days=rng.randint(31, duration + 30))
-                start = max(EARLIEST_MOVEMENT, min(today, end - timedelta(days=duration - 1)))
-                duration = (end - start).days + 1
+                end = today + timedelta(days=rng.randint(31, duration + 30))
+            start = max(EARLIEST_MOVEMENT, min(today, end - timedelta(days=duration - 1)))
+            duration = (end - start).days + 1
         elif status == Status.APPROVED:
             start = today + timedelta(days=rng.randint(1, 60))
         elif status == Status.CANCELLED:

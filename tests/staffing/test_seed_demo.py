@@ -145,6 +145,7 @@ def test_movements_obey_the_model_rules():
     assert {m.kind for m in movements} == set(Kind.values)
     periods = defaultdict(list)
     for m in movements:
+        assert m.start_date > m.person.start_date
         if m.status in DECIDED_STATUSES:
             assert m.decision_number and m.decision_date and m.decision_date <= today, m.pk
         if m.kind in TEMPORARY_KINDS:
@@ -161,7 +162,7 @@ def test_movements_obey_the_model_rules():
         if m.status == Status.APPROVED:
             assert m.start_date > today
         if m.status == Status.ACTIVE:
-            assert m.start_date <= today
+            assert m.start_date <= today and m.kind != Kind.TRANSFER
         if m.plan:
             assert m.plan.period_start <= m.start_date <= m.plan.period_end
             if m.planned_end_date:
