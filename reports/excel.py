@@ -93,6 +93,13 @@ def _cell(ws, value, *, font=_normal, alignment=None, border=None, number_format
     return cell
 
 
+def _ready_cells(cells, row_idx):
+    for col_idx, cell in enumerate(cells, 1):
+        cell.column = col_idx
+        cell.row = row_idx
+        yield cell
+
+
 def render(exporter: Exporter, fileobj, *, issuer: Issuer, as_of: date | None = None, progress=None):
     """Write ``exporter`` as an xlsx workbook to ``fileobj``; return the number of data rows.
 
@@ -174,14 +181,26 @@ def render(exporter: Exporter, fileobj, *, issuer: Issuer, as_of: date | None = 
 
     totals = [0] * ncols
     n = 0
+    # Style each column once and reuse one cell per column: the write-only sheet writes a row out
+    # during append(), and setting fonts and borders cell by cell hashes the style objects each
+    # time, which makes long lists several times slower.
+    stt_cell = _cell(ws, 0, border=_border, alignment=_center)
+    plain = [_cell(ws, None, border=_border, number_format=c.number_format) for c in columns]
+    dated = [_cell(ws, None, border=_border, number_format=c.number_format or DATE) for c in columns]
+    data_columns = list(enumerate(columns[1:], start=1))
+    # From here on every appended row is a list of ready cells: skip openpyxl's value-to-cell
+    # conversion, which raises and catches an exception for every styled cell (openpyxl 3.1).
+    ws._values_to_row = _ready_cells
     for row in exporter.rows():
         n += 1
-        cells = [_cell(ws, n, border=_border, alignment=_center)]
-        for idx, (col, value) in enumerate(zip(columns[1:], row, strict=True), start=1):
-            fmt = col.number_format
-            if fmt is None and isinstance(value, (date, datetime)):
-                fmt = DATE
-            cells.append(_cell(ws, value, border=_border, number_format=fmt))
+        stt_cell.value = n
+        cells = [stt_cell]
+        for (idx, col), value in zip(data_columns, row, strict=True):
+            cell = dated[idx] if isinstance(value, (date, datetime)) else plain[idx]
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the first character
+            cells.append(cell)
             if col.total and isinstance(value, (int, float)):
                 totals[idx] += value
         ws.append(cells)
