@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scoping import for_user
 from communes.models import Unit
 from communes.text import normalize_search
 from secondments.models import Kind, Plan, Secondment, Status
@@ -39,8 +40,6 @@ class MovementFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = getattr(request, "user", None)
         if user is not None:
-            from accounts.scoping import for_user
-
             # Choices offered are the user's own: other provinces' plans and units stay hidden.
             self.filters["plan"].queryset = for_user(Plan.objects.all(), user)
             if user.province_id:

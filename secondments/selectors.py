@@ -107,7 +107,10 @@ class PlanProgress:
     departments: list[DepartmentProgress] = field(default_factory=list)
     communes: list[CommuneProgress] = field(default_factory=list)
     totals: list[KindTotal] = field(default_factory=list)
-    rounding_rule: str = str(QUOTA_ROUNDING_RULE)
+
+    @property
+    def rounding_rule(self):
+        return str(QUOTA_ROUNDING_RULE)  # in the language of the request
 
     @property
     def target_total(self):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import UNIT_ROLES, Role
 from secondments.models import (
@@ -98,13 +99,13 @@ def state_refusal(action, m, today):
 
 
 ACTION_LABELS = {
-    "propose": _("proposed"),
-    "approve": _("approved"),
-    "confirm_arrival": _("confirmed"),
-    "extend": _("extended"),
-    "return_early": _("returned early"),
-    "complete": _("completed"),
-    "cancel": _("cancelled"),
+    "propose": gettext_lazy("proposed"),
+    "approve": gettext_lazy("approved"),
+    "confirm_arrival": gettext_lazy("confirmed"),
+    "extend": gettext_lazy("extended"),
+    "return_early": gettext_lazy("returned early"),
+    "complete": gettext_lazy("completed"),
+    "cancel": gettext_lazy("cancelled"),
 }
 
 
