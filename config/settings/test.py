@@ -20,3 +20,6 @@ WHITENOISE_USE_FINDERS = True
 # Several suites may run at once against one PostgreSQL server: give each run its own database.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
+
+# Tests assert the English msgids; tests of the Vietnamese interface switch language explicitly.
+LANGUAGE_CODE = "en"

@@ -13,7 +13,8 @@ def test_home_requires_login(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_login_page_renders_in_vietnamese(client):
+def test_login_page_renders_in_vietnamese_by_default(client, settings):
+    settings.LANGUAGE_CODE = "vi"  # the default outside tests
     response = client.get(reverse("login"))
     assert response.status_code == 200
     assert "Đăng nhập" in response.content.decode()
