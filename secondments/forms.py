@@ -113,11 +113,13 @@ class NominationForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     request = forms.ModelChoiceField(label=_("Staff request"), queryset=None, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, movement=None, **kwargs):
         super().__init__(*args, **kwargs)
         province_id = user.province_id
-        # Only eligible people: active, home unit in scope, no open temporary movement.
-        self.fields["person"].queryset = eligible_staff(user=user).order_by("full_name", "staff_code")
+        # Only eligible people: active, home unit in scope, no open temporary movement (other
+        # than the one being edited).
+        people = eligible_staff(user=user, exclude_movement=movement)
+        self.fields["person"].queryset = people.order_by("full_name", "staff_code")
         self.fields["to_unit"].queryset = Unit.objects.filter(province_id=province_id, is_active=True)
         self.fields["plan"].queryset = Plan.objects.filter(province_id=province_id)
         self.fields["request"].queryset = StaffRequest.objects.filter(commune__province_id=province_id).select_related(

@@ -237,13 +237,16 @@ def active_staff_count(*, unit_id: int, as_of: date) -> int:
     return Staff.objects.filter(on_roll_filter(as_of), home_unit_id=unit_id, status=StaffStatus.ACTIVE).count()
 
 
-def eligible_staff(*, user, start: date | None = None, end: date | None = None):
+def eligible_staff(*, user, start: date | None = None, end: date | None = None, exclude_movement=None):
     """People ``user`` may nominate: active, home unit in scope, free of other temporary movements.
 
     With dates, "free" means no non-cancelled temporary movement meeting [start, end]; without,
-    no open temporary movement at all (draft, proposed, approved or active).
+    no open temporary movement at all (draft, proposed, approved or active). ``exclude_movement``
+    is the movement being edited, which does not make its own person busy.
     """
     busy = Secondment.objects.filter(person=OuterRef("pk"), kind__in=TEMPORARY_KINDS)
+    if exclude_movement is not None:
+        busy = busy.exclude(pk=exclude_movement.pk)
     if start and end:
         busy = busy.exclude(status=Status.CANCELLED).filter(start_date__lte=end)
         busy = busy.filter(Q(actual_end_date__gte=start) | Q(actual_end_date__isnull=True, planned_end_date__gte=start))

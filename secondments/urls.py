@@ -18,6 +18,7 @@ urlpatterns = [
     path("movements/new/", views.MovementCreateView.as_view(), name="movement-create"),
     path("movements/alerts/", views.AlertsView.as_view(), name="movement-alerts"),
     path("movements/<int:pk>/", views.MovementDetailView.as_view(), name="movement-detail"),
+    path("movements/<int:pk>/edit/", views.MovementUpdateView.as_view(), name="movement-update"),
     path("movements/<int:pk>/<slug:action>/", views.MovementActionView.as_view(), name="movement-action"),
     path("staff-requests/", views.RequestListView.as_view(), name="request-list"),
     path("staff-requests/new/", views.RequestCreateView.as_view(), name="request-create"),

@@ -31,7 +31,7 @@ from secondments.forms import (
     StaffRequestForm,
     apply_errors,
 )
-from secondments.models import QUOTA_ROUNDING_RULE, Plan, Secondment, SendingQuota, StaffRequest
+from secondments.models import QUOTA_ROUNDING_RULE, Plan, Secondment, SendingQuota, StaffRequest, Status
 from secondments.selectors import movement_alerts, plan_progress
 from secondments.services import TransitionError, can_propose
 
@@ -254,6 +254,8 @@ def movement_context(request, m, forms=None):
     return {
         "movement": m,
         "actions": [(a, forms.get(a) or ACTION_FORMS[a]()) for a in actions],
+        "can_edit": m.status in (Status.DRAFT, Status.PROPOSED)
+        and services.role_refusal(request.user, "edit", m) is None,
         "history": m.history.select_related("history_user").order_by("-history_date", "-history_id"),
         "extensions": m.extensions.select_related("created_by"),
     }
@@ -371,6 +373,57 @@ class MovementCreateView(RefusalMixin, ScopedMixin, FormView):
             apply_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The nomination was saved."))
+        return redirect(m)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MovementUpdateView(RefusalMixin, ScopedMixin, FormView):
+    """Change a draft or proposed movement (the same form as the nomination)."""
+
+    form_class = NominationForm
+    template_name = "secondments/movement_form.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.movement = None
+
+    def check(self):
+        self.movement = get_object_or_404(scoped_movements(self.request.user), pk=self.kwargs["pk"])
+        message = services.role_refusal(self.request.user, "edit", self.movement)
+        if message:
+            raise PermissionDenied(message)
+        if self.movement.status not in (Status.DRAFT, Status.PROPOSED):
+            raise TransitionError(_("Only draft or proposed movements can be edited."))
+
+    def get(self, request, *args, **kwargs):
+        self.check()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.check()
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        m = self.movement
+        names = ("person", "kind", "to_unit", "field", "plan", "start_date", "planned_end_date", "note", "request")
+        return {name: getattr(m, name) for name in names}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "movement": self.movement}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(movement=self.movement, **kwargs)
+
+    def form_valid(self, form):
+        changes = {k: v for k, v in form.cleaned_data.items() if k in services.EDITABLE_FIELDS}
+        try:
+            m = services.secondment_update(secondment=self.movement, by=self.request.user, **changes)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The movement was saved."))
         return redirect(m)
 
     def form_invalid(self, form):

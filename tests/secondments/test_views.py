@@ -458,3 +458,37 @@ def test_request_create_refused_to_non_commune_roles(client, login_as, w):
     assert response.status_code == 403
     assert "Only the commune&#x27;s officer can request staff for it." in response.content.decode()
     assert not StaffRequest.objects.exists()
+
+
+def test_edit_a_proposed_movement(client, login_as, w):
+    m = f.movement(w.people[0], w.commune, status=Status.PROPOSED, plan=w.plan)
+    login_as(Role.DEPARTMENT_OFFICER, unit=w.dept)
+    response = client.get(url("movement-update", m.pk))
+    assert response.status_code == 200
+    assert w.people[0] in response.context["form"].fields["person"].queryset  # its own movement does not count
+    data = nomination_data(w, person=w.people[0].pk, planned_end_date="31/07/2025")
+    response = client.post(url("movement-update", m.pk), data)
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == ["The planned end date must not be before the start date."]
+    m.refresh_from_db()
+    assert (m.planned_end_date, m.version) == (date(2025, 12, 31), 1)
+    response = client.post(url("movement-update", m.pk), nomination_data(w, person=w.people[0].pk,
+                                                                         planned_end_date="31/01/2026"))  # fmt: skip
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert (m.planned_end_date, m.version, m.status) == (date(2026, 1, 31), 2, Status.PROPOSED)
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "expected"),
+    [
+        ("commune_officer", Status.PROPOSED, 403),
+        ("other_province_official", Status.PROPOSED, 404),
+        ("province_official", Status.APPROVED, 409),
+        ("province_official", Status.DRAFT, 200),
+    ],
+)
+def test_edit_refusals(client, w, who, status, expected):
+    m = f.movement(w.people[0], w.commune, status=status)
+    client.force_login(make_user(w, who))
+    assert client.get(url("movement-update", m.pk)).status_code == expected
