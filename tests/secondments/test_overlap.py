@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.utils import translation
 
 from accounts.models import Role
 from secondments import services as s
@@ -74,7 +75,8 @@ def test_concurrent_nominations_leave_one_movement():
     def attempt(to_unit):
         try:
             barrier.wait()
-            outcomes.append(nominate(w, officer, to_unit, date(2025, 8, 1), date(2025, 10, 31)))
+            with translation.override("en"):  # the language is per thread
+                outcomes.append(nominate(w, officer, to_unit, date(2025, 8, 1), date(2025, 10, 31)))
         except ValidationError as exc:
             outcomes.append(exc)
         finally:
