@@ -565,6 +565,20 @@ def _position_competency(level):
     return f"Đáp ứng tiêu chuẩn ngạch, chức danh “{level}”; trình độ chuyên môn phù hợp với vị trí."
 
 
+def _retirement_months(gender, day):
+    """Statutory retirement age in months in ``day``'s year: 60y3m (men) / 55y4m (women) in 2021,
+    rising 3 / 4 months a year to 62 (men) / 60 (women)."""
+    years = max(0, day.year - 2021)
+    if gender == Gender.MALE:
+        return min(62 * 12, 60 * 12 + 3 + 3 * years)
+    return min(60 * 12, 55 * 12 + 4 + 4 * years)
+
+
+def _months_before(day, months):
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, 28))
+
+
 @dataclass
 class ProvinceStats:
     code: str
@@ -913,12 +927,16 @@ class _ProvinceBuilder:
                 code = f"CM.{f}"
             person = self._person(units[unit_code], f, model.category, code)
             self.roster[(unit_code, f)].pop()
-            age = (as_of - person.birth_date).days / 365.25
-            person.status = StaffStatus.RETIRED if age > 55 else StaffStatus.RESIGNED
             first = max(REFORM_DATE, person.start_date)
             span = max(0, (as_of - timedelta(days=1) - first).days)
             person.end_date = first + timedelta(days=rng.randint(0, span))
             person.is_leader = False
+            person.status = StaffStatus.RESIGNED
+            if rng.random() < 0.5:
+                # Retired on reaching the statutory age of the year (DESIGN §4, retirement forecast).
+                person.status = StaffStatus.RETIRED
+                person.birth_date = _months_before(person.end_date, _retirement_months(person.gender, person.end_date))
+                person.start_date = person.birth_date + timedelta(days=rng.randint(22 * 365, 27 * 365))
 
     def _save_staff(self):
         Staff.objects.bulk_create(self.staff, batch_size=BATCH)
