@@ -223,6 +223,13 @@ class MovementListView(LoginRequiredMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
+        for f in self.filterset.form.fields.values():
+            is_select = isinstance(f.widget, forms.Select)
+            f.widget.attrs.setdefault(
+                "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )
+            if isinstance(f.widget, forms.SelectMultiple):
+                f.widget.attrs.setdefault("size", 3)
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
