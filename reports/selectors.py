@@ -14,7 +14,15 @@ from accounts.scoping import for_user
 from communes.models import COMMUNE_LEVEL_KINDS, Province, Unit
 from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS, Secondment, Status
 from staffing.models import Field, Staff
-from staffing.selectors import View, headcount_rows, mismatch_counts, on_roll_filter, summarize, summarize_by
+from staffing.selectors import (
+    View,
+    headcount_rows,
+    headcount_totals,
+    mismatch_counts,
+    on_roll_filter,
+    summarize,
+    summarize_by,
+)
 
 ENDING_WITHIN_DAYS = 30
 TOP_SHORTAGE = 15
@@ -259,16 +267,17 @@ class ProvinceRow:
 def national_summary(user, *, as_of: date, view: str = View.COVERAGE, filters: Filters | None = None, fields=None):
     """One row of province-dashboard KPIs per province the user may see, plus the country total.
 
-    Queries: provinces 1, units 1, headcount 4, mismatches 1, movements 1 — eight in all (``fields``
-    is accepted for symmetry with the dashboard; the rows do not depend on it).
+    Totals per province are computed by the database (``headcount_totals``), so the page does not
+    pull 60,000 unit × field rows into Python. Queries: provinces 1, communes per province 1,
+    headcount 1, mismatches 1, movements 1 — five in all (``fields`` is accepted for symmetry
+    with the dashboard; the rows do not depend on it).
     """
     filters = filters or Filters()
     view = View.clean(view)
     provinces = list(for_user(Province.objects.all(), user).only("id", "code", "name"))
-    province_ids = [p.pk for p in provinces]
-    units = commune_units(province_ids, filters)
-    unit_province = dict(units.values_list("id", "province_id"))
-    rows = _apply_field(headcount_rows(units=units, as_of=as_of, view=view), filters.field_id)
+    units = commune_units([p.pk for p in provinces], filters)
+    communes = dict(units.values("province_id").annotate(n=Count("pk")).order_by().values_list("province_id", "n"))
+    totals = headcount_totals(units=units, as_of=as_of, view=view, group_by="province_id", field_id=filters.field_id)
 
     mismatch_qs = Staff.objects.filter(on_roll_filter(as_of), home_unit__in=units, major_field__isnull=False).exclude(
         major_field=F("field")
@@ -295,37 +304,35 @@ def national_summary(user, *, as_of: date, view: str = View.COVERAGE, filters: F
         .order_by()
     }
 
-    communes_per_province = {}
-    for province_id in unit_province.values():
-        communes_per_province[province_id] = communes_per_province.get(province_id, 0) + 1
-    grouped = summarize_by(rows, lambda r: unit_province[r.unit_id], view=view)
     result = []
-    none = {"active": 0, "ending": 0}
     for p in provinces:
-        kpis = _kpis(
-            [],
-            view,
+        t = totals.get(p.pk, {})
+        on_roll, s_in, s_out = t.get("on_roll", 0), t.get("seconded_in", 0), t.get("seconded_out", 0)
+        effective = on_roll - s_out + s_in
+        headcount = on_roll if view == View.ESTABLISHMENT else effective
+        kpis = Kpis(
+            quota=t.get("quota", 0),
+            on_roll=on_roll,
+            seconded_in=s_in,
+            seconded_out=s_out,
+            effective=effective,
+            headcount=headcount,
+            gross_shortage=t.get("gross_shortage", 0),
+            gross_surplus=t.get("gross_surplus", 0),
+            net=headcount - t.get("quota", 0),
+            communes=communes.get(p.pk, 0),
+            communes_short=t.get("units_short", 0),
+            communes_surplus=t.get("units_surplus", 0),
+            active_movements=movements.get(p.pk, {}).get("active", 0),
+            ending_soon=movements.get(p.pk, {}).get("ending", 0),
             mismatches=mismatches.get(p.pk, 0),
-            movements=movements.get(p.pk, none),
-            communes=communes_per_province.get(p.pk, 0),
         )
-        t = grouped.get(p.pk)
-        if t is not None:
-            _fill_kpis(kpis, t)
         result.append(ProvinceRow(p.pk, p.code, p.name, kpis))
     total = Kpis()
     for r in result:
         for k, v in r.kpis.__dict__.items():
             setattr(total, k, getattr(total, k) + v)
     return {"as_of": as_of, "view": view, "filters": filters, "rows": result, "total": total}
-
-
-def _fill_kpis(kpis, t):
-    kpis.quota, kpis.on_roll = t.quota, t.on_roll
-    kpis.seconded_in, kpis.seconded_out = t.seconded_in, t.seconded_out
-    kpis.effective, kpis.headcount, kpis.net = t.effective, t.headcount, t.net
-    kpis.gross_shortage, kpis.gross_surplus = t.gross_shortage, t.gross_surplus
-    kpis.communes_short, kpis.communes_surplus = t.units_short, t.units_surplus
 
 
 def department_report(unit, *, as_of: date, view: str = View.COVERAGE):

@@ -18,9 +18,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value
 from django.utils.translation import gettext_lazy as _
 
+from communes.models import Unit
 from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS, Kind, Secondment, Status
 from staffing.models import Quota, Staff
 
@@ -132,6 +134,55 @@ def _movement_filters(as_of):
     return temporary, transfer_pending, transfer_applied_later
 
 
+def _headcount_parts(units, as_of, by_category=False):
+    """The four grouped querysets behind headcount: quota, staff on roll, movements in and out.
+
+    Each yields ``hc_unit``, ``hc_field`` (and ``hc_cat`` by category), then ``quota``, ``on_roll``,
+    ``s_in``, ``s_out`` — the same columns in the same order, so they also combine with UNION ALL.
+    """
+    zero = Value(0, output_field=IntegerField())
+    cat = {"hc_cat": F("category")} if by_category else {}
+    quotas = (
+        _current_quotas(units, as_of)
+        .values(hc_unit=F("unit_id"), hc_field=F("field_id"), **cat)
+        .annotate(quota=Sum("count"), on_roll=zero, s_in=zero, s_out=zero)
+        .order_by()
+    )
+    staff = (
+        Staff.objects.filter(on_roll_filter(as_of), home_unit__in=units)
+        .values(hc_unit=F("home_unit_id"), hc_field=F("field_id"), **cat)
+        .annotate(quota=zero, on_roll=Count("pk"), s_in=zero, s_out=zero)
+        .order_by()
+    )
+    temporary, transfer_pending, transfer_later = _movement_filters(as_of)
+    person_cat = {"hc_cat": F("person__category")} if by_category else {}
+    incoming = (
+        Secondment.objects.filter(to_unit__in=units)
+        .filter(temporary | transfer_pending | transfer_later)
+        .values(hc_unit=F("to_unit_id"), hc_field=F("field_id"), **person_cat)
+        .annotate(
+            quota=zero,
+            on_roll=Count("pk", filter=transfer_pending) - Count("pk", filter=transfer_later),
+            s_in=Count("pk", filter=temporary),
+            s_out=zero,
+        )
+        .order_by()
+    )
+    outgoing = (
+        Secondment.objects.filter(from_unit__in=units)
+        .filter(temporary | transfer_pending | transfer_later)
+        .values(hc_unit=F("from_unit_id"), hc_field=F("person__field_id"), **person_cat)
+        .annotate(
+            quota=zero,
+            on_roll=Count("pk", filter=transfer_later) - Count("pk", filter=transfer_pending),
+            s_in=zero,
+            s_out=Count("pk", filter=temporary),
+        )
+        .order_by()
+    )
+    return quotas, staff, incoming, outgoing
+
+
 def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category: bool = False):
     """Rows of quota and headcount per unit × field (× category) for the given units on ``as_of``.
 
@@ -140,58 +191,63 @@ def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category
     """
     view = View.clean(view)
     rows = {}
-
-    def row(unit_id, field_id, category):
-        key = (unit_id, field_id, category if by_category else None)
-        r = rows.get(key)
-        if r is None:
-            r = rows[key] = HeadcountRow(unit_id, field_id, key[2], view=view)
-        return r
-
-    quota_keys = ["unit_id", "field_id"] + (["category"] if by_category else [])
-    for q in _current_quotas(units, as_of).values(*quota_keys).annotate(n=Sum("count")).order_by():
-        row(q["unit_id"], q["field_id"], q.get("category")).quota += q["n"]
-
-    staff_keys = ["home_unit_id", "field_id"] + (["category"] if by_category else [])
-    staff = Staff.objects.filter(on_roll_filter(as_of), home_unit__in=units)
-    for s in staff.values(*staff_keys).annotate(n=Count("pk")).order_by():
-        row(s["home_unit_id"], s["field_id"], s.get("category")).on_roll += s["n"]
-
-    temporary, transfer_pending, transfer_later = _movement_filters(as_of)
-    category_key = ["person__category"] if by_category else []
-    incoming = (
-        Secondment.objects.filter(to_unit__in=units)
-        .filter(temporary | transfer_pending | transfer_later)
-        .values("to_unit_id", "field_id", *category_key)
-        .annotate(
-            temp=Count("pk", filter=temporary),
-            pending=Count("pk", filter=transfer_pending),
-            later=Count("pk", filter=transfer_later),
-        )
-        .order_by()
-    )
-    for m in incoming:
-        r = row(m["to_unit_id"], m["field_id"], m.get("person__category"))
-        r.seconded_in += m["temp"]
-        r.on_roll += m["pending"] - m["later"]
-
-    outgoing = (
-        Secondment.objects.filter(from_unit__in=units)
-        .filter(temporary | transfer_pending | transfer_later)
-        .values("from_unit_id", "person__field_id", *category_key)
-        .annotate(
-            temp=Count("pk", filter=temporary),
-            pending=Count("pk", filter=transfer_pending),
-            later=Count("pk", filter=transfer_later),
-        )
-        .order_by()
-    )
-    for m in outgoing:
-        r = row(m["from_unit_id"], m["person__field_id"], m.get("person__category"))
-        r.seconded_out += m["temp"]
-        r.on_roll += m["later"] - m["pending"]
-
+    for part in _headcount_parts(units, as_of, by_category):
+        for p in part:
+            unit_id, field_id, category = p["hc_unit"], p["hc_field"], p.get("hc_cat")
+            quota, on_roll, s_in, s_out = p["quota"], p["on_roll"], p["s_in"], p["s_out"]
+            key = (unit_id, field_id, category)
+            r = rows.get(key)
+            if r is None:
+                r = rows[key] = HeadcountRow(unit_id, field_id, category, view=view)
+            r.quota += quota
+            r.on_roll += on_roll
+            r.seconded_in += s_in
+            r.seconded_out += s_out
     return [rows[k] for k in sorted(rows, key=lambda k: (k[0], k[1], k[2] or ""))]
+
+
+def headcount_totals(*, units, as_of: date, view: str = View.COVERAGE, group_by: str = "province_id", field_id=None):
+    """Totals per group of units (e.g. per province), computed entirely by the database.
+
+    The same numbers as ``summarize_by(headcount_rows(...), key)`` — gross shortage and surplus
+    add the gaps of each unit × field — but one query returning one row per group, so a national
+    summary does not move 60,000 unit × field rows into Python. ``group_by`` is a Unit column.
+    Returns ``{group: {"quota", "on_roll", "seconded_in", "seconded_out", "gross_shortage",
+    "gross_surplus", "units_short", "units_surplus"}}``.
+    """
+    view = View.clean(view)
+    parts = _headcount_parts(units, as_of)
+    union = parts[0].union(*parts[1:], all=True).order_by()
+    union_sql, params = union.query.sql_with_params()
+    unit_table = Unit._meta.db_table
+    group_col = Unit._meta.get_field(group_by.removesuffix("_id")).column
+    headcount = "g.on_roll" if view == View.ESTABLISHMENT else "g.on_roll - g.s_out + g.s_in"
+    where = "WHERE t.fld = %s" if field_id else ""
+    sql = f"""
+        SELECT u.{group_col}, SUM(t.quota), SUM(t.on_roll), SUM(t.s_in), SUM(t.s_out),
+               SUM(CASE WHEN t.hc < t.quota THEN t.quota - t.hc ELSE 0 END),
+               SUM(CASE WHEN t.hc > t.quota THEN t.hc - t.quota ELSE 0 END),
+               COUNT(DISTINCT CASE WHEN t.hc < t.quota THEN t.unit END),
+               COUNT(DISTINCT CASE WHEN t.hc > t.quota THEN t.unit END)
+        FROM (
+            SELECT g.unit, g.fld, g.quota, g.on_roll, g.s_in, g.s_out, {headcount} AS hc
+            FROM (
+                SELECT p.hc_unit AS unit, p.hc_field AS fld, SUM(p.quota) AS quota, SUM(p.on_roll) AS on_roll,
+                       SUM(p.s_in) AS s_in, SUM(p.s_out) AS s_out
+                FROM ({union_sql}) p
+                GROUP BY p.hc_unit, p.hc_field
+            ) g
+        ) t
+        JOIN {unit_table} u ON u.id = t.unit
+        {where}
+        GROUP BY u.{group_col}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *([field_id] if field_id else [])])
+        rows = cursor.fetchall()
+    keys = ("quota", "on_roll", "seconded_in", "seconded_out", "gross_shortage", "gross_surplus")
+    keys += ("units_short", "units_surplus")
+    return {r[0]: {k: int(v or 0) for k, v in zip(keys, r[1:], strict=True)} for r in rows}
 
 
 def summarize(rows, *, view: str | None = None) -> Totals:
