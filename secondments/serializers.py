@@ -56,6 +56,15 @@ class PlanSerializer(CleanModelSerializer):
         ]
         read_only_fields = ["province"]
 
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated and request.user.province_id:
+            fields["priority_communes"].child_relation.queryset = Unit.objects.communes().filter(
+                province_id=request.user.province_id
+            )
+        return fields
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["allowed_kinds"] = [k for k in Kind.values if k in instance.allowed_kinds]

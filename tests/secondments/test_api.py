@@ -158,6 +158,9 @@ def test_plans_crud_by_province_official_only(api, w):
     assert response.status_code == 403
     assert response.json() == {"detail": "Only a province official can create or change plans."}
     as_(api, f.user(Role.PROVINCE_OFFICIAL, prov=w.province))
+    response = api.post("/api/v1/plans/", {**data, "priority_communes": [w.far_commune.pk]}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"priority_communes": [f'Invalid pk "{w.far_commune.pk}" - object does not exist.']}
     response = api.post("/api/v1/plans/", {**data, "max_duration_days": 30}, format="json")
     assert response.status_code == 400
     assert response.json() == {"__all__": ["The maximum duration must not be shorter than the minimum."]}
