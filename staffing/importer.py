@@ -307,6 +307,7 @@ class Lookups:
     """Codes and names the rows refer to, resolved from dictionaries built once per file."""
 
     def __init__(self, unit_codes):
+        self.cache = {}  # the same few codes repeat on thousands of rows
         self.tables = {"field": {}, "position": {}, "unit": {}}
         for f in Field.objects.all():
             for key in (f.code, f.name_vi, f.name_en):
@@ -325,12 +326,15 @@ class Lookups:
                         table.setdefault(normalize_search(str(label)), value)
 
     def find(self, table, value):
-        values = self.tables[table]
-        text = str(value)
-        found = values.get(normalize_search(text))
-        if found is None and " - " in text:
-            found = values.get(normalize_search(text.split(" - ", 1)[0]))
-        return found
+        key = (table, value)
+        if key not in self.cache:
+            values = self.tables[table]
+            text = str(value)
+            found = values.get(normalize_search(text))
+            if found is None and " - " in text:
+                found = values.get(normalize_search(text.split(" - ", 1)[0]))
+            self.cache[key] = found
+        return self.cache[key]
 
 
 def _unit_codes(sheets):
@@ -649,17 +653,21 @@ def _validate_quotas(sheet, lookups, ctx, result):
         seen[key] = n
         current = existing.get(key)
         if current is None:
-            quota = Quota(
-                unit=d["unit"],
-                field=d["field"],
-                category=d["category"],
-                count=d["count"],
-                decision_number=d["decision_number"],
-                decision_date=d["decision_date"],
-                effective_from=d["effective_from"],
+            quota = _instance(
+                Quota,
+                {
+                    "unit_id": d["unit"].pk,
+                    "field_id": d["field"].pk,
+                    "category": d["category"],
+                    "count": d["count"],
+                    "decision_number": d["decision_number"],
+                    "decision_date": d["decision_date"],
+                    "effective_from": d["effective_from"],
+                },
             )
             result.plan.quota_new.append(quota)
             if len(result.quota_add) < PREVIEW_LIMIT:
+                quota.unit, quota.field = d["unit"], d["field"]
                 result.quota_add.append(quota)
             continue
         changed = [name for name in ("count", "decision_number", "decision_date") if getattr(current, name) != d[name]]
@@ -681,6 +689,17 @@ def _validate_quotas(sheet, lookups, ctx, result):
                     ],
                 )
             )
+
+
+_DEFAULTS = {}
+
+
+def _instance(model, values):
+    """A new model instance through Django's positional fast path: 66,000 rows build in a fraction
+    of the time keyword arguments take."""
+    if model not in _DEFAULTS:
+        _DEFAULTS[model] = [(f.attname, f.get_default()) for f in model._meta.concrete_fields]
+    return model(*[values.get(name, default) for name, default in _DEFAULTS[model]])
 
 
 def excel_date(value):
