@@ -350,3 +350,16 @@ def test_preview_of_another_units_upload_is_not_found(client, world, signed_in):
     officer_b = f.user("commune_officer", unit=world.neighbour)
     client.force_login(officer_b)
     assert client.get(reverse("unit-import-preview", args=["24002", token])).status_code == 404
+
+
+def test_import_page_refuses_an_oversize_file_and_rows_of_another_unit(client, world, signed_in, settings):
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    before = counts()
+    response = client.post(reverse("unit-import", args=["24001"]), {"file": upload(hf.oversize(1024 * 1024))})
+    assert response.context["form"].errors["file"] == ["The file is 1 MB; files up to 1 MB can be imported."]
+    other = hf.roster_workbook([hf.staff_row("24002", "NV7", "Lê Văn C")])
+    response = client.post(reverse("unit-import", args=["24001"]), {"file": upload(other)})
+    assert response.context["result"].errors == [
+        ("Danh sách", "Row 2, column «Mã đơn vị»: The unit «24002» is outside your scope.")
+    ]
+    assert counts() == before
