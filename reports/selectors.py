@@ -21,7 +21,6 @@ from staffing.selectors import (
     mismatch_counts,
     on_roll_filter,
     summarize,
-    summarize_by,
 )
 
 ENDING_WITHIN_DAYS = 30
@@ -165,27 +164,6 @@ def _apply_field(rows, field_id):
     return [r for r in rows if r.field_id == field_id] if field_id else rows
 
 
-def _kpis(rows, view, *, mismatches, movements, communes):
-    totals = summarize(rows, view=view)
-    return Kpis(
-        quota=totals.quota,
-        on_roll=totals.on_roll,
-        seconded_in=totals.seconded_in,
-        seconded_out=totals.seconded_out,
-        effective=totals.effective,
-        headcount=totals.headcount,
-        gross_shortage=totals.gross_shortage,
-        gross_surplus=totals.gross_surplus,
-        net=totals.net,
-        communes=communes,
-        communes_short=totals.units_short,
-        communes_surplus=totals.units_surplus,
-        active_movements=movements["active"] or 0,
-        ending_soon=movements["ending"] or 0,
-        mismatches=mismatches,
-    )
-
-
 def _sort_communes(rows, sort):
     key = sort.lstrip("-")
     if key not in COMMUNE_SORTS:
@@ -217,35 +195,58 @@ def province_dashboard(
         mismatches = {k: v for k, v in mismatches.items() if k[1] == filters.field_id}
     movements = _movement_counts(units, as_of, filters.field_id)
 
-    kpis = _kpis(rows, view, mismatches=sum(mismatches.values()), movements=movements, communes=len(unit_list))
-
-    field_totals = summarize_by(rows, lambda r: r.field_id, view=view)
-    by_field = []
-    for f in fields:
-        t = field_totals.get(f.pk)
-        if t is None:
-            continue
-        by_field.append(FieldRow(f.pk, f.code, f.name, t.quota, t.headcount, t.gross_shortage, t.gross_surplus))
-
-    unit_totals = summarize_by(rows, lambda r: r.unit_id, view=view)
     mismatch_by_unit = {}
     for (unit_id, _field_id), n in mismatches.items():
         mismatch_by_unit[unit_id] = mismatch_by_unit.get(unit_id, 0) + n
-    per_unit_field = {}
+    # Rows are unique per commune × field: one pass adds them up per commune, per field and in all
+    # (gross shortage and surplus are sums of the row gaps).
+    by_unit = {u.pk: CommuneRow(u.pk, u.code, u.name, u.kind, u.is_disadvantaged, u.is_border) for u in unit_list}
+    field_sums = {}
+    kpis = Kpis(
+        communes=len(unit_list),
+        active_movements=movements["active"] or 0,
+        ending_soon=movements["ending"] or 0,
+        mismatches=sum(mismatches.values()),
+    )
+    establishment = view == View.ESTABLISHMENT
     for r in rows:
-        per_unit_field.setdefault(r.unit_id, {})[r.field_id] = (r.quota, r.headcount)
-    communes = []
-    for u in unit_list:
-        row = CommuneRow(u.pk, u.code, u.name, u.kind, u.is_disadvantaged, u.is_border)
-        t = unit_totals.get(u.pk)
-        if t is not None:
-            row.quota, row.on_roll = t.quota, t.on_roll
-            row.seconded_in, row.seconded_out = t.seconded_in, t.seconded_out
-            row.effective, row.headcount, row.net = t.effective, t.headcount, t.net
-            row.shortage, row.surplus = t.gross_shortage, t.gross_surplus
-        row.mismatches = mismatch_by_unit.get(u.pk, 0)
-        row.by_field = per_unit_field.get(u.pk, {})
-        communes.append(row)
+        c = by_unit.get(r.unit_id)
+        if c is None:
+            continue
+        effective = r.on_roll - r.seconded_out + r.seconded_in
+        headcount = r.on_roll if establishment else effective
+        gap = headcount - r.quota
+        short, extra = (-gap, 0) if gap < 0 else (0, gap)
+        c.quota += r.quota
+        c.on_roll += r.on_roll
+        c.seconded_in += r.seconded_in
+        c.seconded_out += r.seconded_out
+        c.shortage += short
+        c.surplus += extra
+        c.by_field[r.field_id] = (r.quota, headcount)
+        fs = field_sums.setdefault(r.field_id, [0, 0, 0, 0])
+        fs[0] += r.quota
+        fs[1] += headcount
+        fs[2] += short
+        fs[3] += extra
+    communes = list(by_unit.values())
+    for c in communes:
+        c.effective = c.on_roll - c.seconded_out + c.seconded_in
+        c.headcount = c.on_roll if establishment else c.effective
+        c.net = c.headcount - c.quota
+        c.mismatches = mismatch_by_unit.get(c.unit_id, 0)
+        kpis.quota += c.quota
+        kpis.on_roll += c.on_roll
+        kpis.seconded_in += c.seconded_in
+        kpis.seconded_out += c.seconded_out
+        kpis.gross_shortage += c.shortage
+        kpis.gross_surplus += c.surplus
+        kpis.communes_short += c.shortage > 0
+        kpis.communes_surplus += c.surplus > 0
+    kpis.effective = kpis.on_roll - kpis.seconded_out + kpis.seconded_in
+    kpis.headcount = kpis.on_roll if establishment else kpis.effective
+    kpis.net = kpis.headcount - kpis.quota
+    by_field = [FieldRow(f.pk, f.code, f.name, *field_sums[f.pk]) for f in fields if f.pk in field_sums]
 
     top = sorted((c for c in communes if c.shortage > 0), key=lambda c: (-c.shortage, c.name))[:TOP_SHORTAGE]
     if filters.only == ONLY_SHORT:

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 
 from reports import access
@@ -129,8 +130,24 @@ class ProvinceDashboardView(ReportPage):
         return ctx
 
     def sort_links(self, current):
-        """Query strings for each sortable column: first click descending, next click flips."""
-        links = {}
+        """Header cells of the commune table, each with the query string that sorts by it.
+
+        First click sorts numbers descending and names ascending; the next click flips.
+        """
+        labels = {
+            "name": (_("Commune"), ""),
+            "code": (_("Code"), ""),
+            "quota": (_("Quota"), "num"),
+            "on_roll": (_("On roll"), "num"),
+            "seconded_in": (_("Seconded in"), "num"),
+            "seconded_out": (_("Seconded out"), "num"),
+            "effective": (_("Effective"), "num"),
+            "net": (_("Net"), "num"),
+            "shortage": (_("Shortage"), "num"),
+            "surplus": (_("Surplus"), "num"),
+            "mismatches": (_("Mismatches"), "num"),
+        }
+        links = []
         for key in COMMUNE_SORTS:
             q = _query_without(self.request, "format", "sort")
             if current == f"-{key}":
@@ -139,10 +156,16 @@ class ProvinceDashboardView(ReportPage):
                 q["sort"] = f"-{key}"
             else:
                 q["sort"] = key if key in ("name", "code") else f"-{key}"
-            links[key] = {
-                "query": q.urlencode(),
-                "state": "descending" if current == f"-{key}" else "ascending" if current == key else "none",
-            }
+            label, css = labels[key]
+            links.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "css": css,
+                    "query": q.urlencode(),
+                    "state": "descending" if current == f"-{key}" else "ascending" if current == key else "none",
+                }
+            )
         return links
 
 
