@@ -1,6 +1,7 @@
 """Excel exports of a plan's progress and of the movement list (see reports/excel.py)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from reports.excel import INTEGER, Column, Exporter
 from secondments.models import Kind, Status
@@ -28,7 +29,7 @@ class PlanDepartmentsExporter(Exporter):
             Column(str(_("Required (max)")), **n),
             Column(str(_("Proposed")), **n),
             Column(str(_("Approved")), **n),
-            Column(str(_("Active")), **n),
+            Column(str(pgettext("movement status", "Active")), **n),
             Column(str(_("Completed")), **n),
             Column(str(_("Sent")), **n),
         ]
@@ -70,7 +71,7 @@ class PlanCommunesExporter(Exporter):
             Column(str(_("Requested")), **n),
             Column(str(_("Proposed")), **n),
             Column(str(_("Received")), **n),
-            Column(str(_("Active")), **n),
+            Column(str(pgettext("movement status", "Active")), **n),
         ]
 
     def rows(self):

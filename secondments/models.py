@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from staffing.models import StaffStatus
@@ -26,7 +27,7 @@ class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PROPOSED = "proposed", _("Proposed")
     APPROVED = "approved", _("Approved")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("movement status", "Active")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -126,6 +127,8 @@ class QuotaRule(models.TextChoices):
     PERCENT = "percent", _("Percentage of active staff")
 
 
+# Translators: the percent signs are literal, not placeholders.
+# xgettext:no-python-format
 QUOTA_ROUNDING_RULE = _(
     "A percentage of a department's active staff is rounded to the nearest whole person, halves up "
     "(5% of 143 = 7.15 → 7; 7% of 40 = 2.8 → 3). A fixed count cannot exceed the department's "

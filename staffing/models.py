@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from communes.text import normalize_search
@@ -133,7 +134,7 @@ class Qualification(models.TextChoices):
 
 
 class StaffStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("staff status", "Active")
     RETIRED = "retired", _("Retired")
     RESIGNED = "resigned", _("Resigned")
     DISMISSED = "dismissed", _("Dismissed")
