@@ -443,9 +443,9 @@ def validate_workbook(fileobj, *, user, default_unit=None, size=None) -> ImportR
     return result
 
 
-def _form_errors(form, sheet, n, result, extra_columns=None):
+def _form_errors(form, sheet, n, result):
     for key, errors in form.errors.items():
-        column = sheet.headers.get(key) or (extra_columns or {}).get(key)
+        column = sheet.headers.get(key)
         for message in errors:
             result.errors.append((sheet.name, row_message(n, column, message)))
 

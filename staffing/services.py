@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from communes.text import normalize_search
 from staffing.models import Quota, Staff, StaffStatus
 
 STAFF_EDITABLE = [
@@ -186,8 +187,7 @@ def import_apply(*, plan: ImportPlan, by) -> dict:
 
 
 def _staff_search_text(obj):
-    from communes.text import normalize_search
-
+    # Bulk writes skip Staff.save(), which fills search_text the same way.
     return normalize_search(f"{obj.full_name} {obj.staff_code}")
 
 
