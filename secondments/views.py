@@ -41,8 +41,13 @@ MOVEMENT_RELATED = ("person", "from_unit", "to_unit", "field", "plan")
 class RefusalMixin:
     """Answer a refused action with its message: 403 for the role, 409 for the status."""
 
+    def check(self):
+        """Refuse before the handler runs: raise PermissionDenied or TransitionError."""
+
     def dispatch(self, request, *args, **kwargs):
         try:
+            if request.user.is_authenticated:
+                self.check()
             return super().dispatch(request, *args, **kwargs)
         except PermissionDenied as exc:
             message = str(exc) or _("Your role does not allow this action.")
@@ -105,14 +110,6 @@ class PlanWriteMixin(RefusalMixin, ScopedMixin):
 
     def check(self):
         require_province_official(self.request.user, _("Only a province official can create or change plans."))
-
-    def get(self, request, *args, **kwargs):
-        self.check()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.check()
-        return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         province = self.object.province if getattr(self, "object", None) else self.request.user.province
@@ -341,14 +338,6 @@ class MovementCreateView(RefusalMixin, ScopedMixin, FormView):
         if not (user.is_superuser or user.role in (Role.DEPARTMENT_OFFICER, Role.PROVINCE_OFFICIAL)):
             raise PermissionDenied(_("Only department officers and province officials nominate staff."))
 
-    def get(self, request, *args, **kwargs):
-        self.check()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.check()
-        return super().post(request, *args, **kwargs)
-
     def get_initial(self):
         keys = ("to_unit", "field", "plan", "request", "kind")
         return {k: self.request.GET[k] for k in keys if self.request.GET.get(k)}
@@ -403,14 +392,6 @@ class MovementUpdateView(RefusalMixin, ScopedMixin, FormView):
             raise PermissionDenied(message)
         if self.movement.status not in (Status.DRAFT, Status.PROPOSED):
             raise TransitionError(_("Only draft or proposed movements can be edited."))
-
-    def get(self, request, *args, **kwargs):
-        self.check()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.check()
-        return super().post(request, *args, **kwargs)
 
     def get_initial(self):
         m = self.movement
@@ -489,14 +470,6 @@ class RequestCreateView(RefusalMixin, ScopedMixin, FormView):
         user = self.request.user
         if user.role != Role.COMMUNE_OFFICER or user.unit is None or not user.unit.is_commune_level:
             raise PermissionDenied(_("Only the commune's officer can request staff for it."))
-
-    def get(self, request, *args, **kwargs):
-        self.check()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.check()
-        return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "commune": self.request.user.unit}
