@@ -3,7 +3,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from communes.models import COMMUNE_LEVEL_KINDS, Province, Unit
+from communes.models import COMMUNE_LEVEL_KINDS, Province, Unit, UnitKind
 from communes.services import units_load_official
 
 
@@ -25,6 +25,6 @@ class Command(BaseCommand):
                 "units": sum(kinds.values()),
                 "uc": stats["units_created"],
                 "uu": stats["units_updated"],
-                "kinds": ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())),
+                "kinds": ", ".join(f"{UnitKind(k).label} {n}" for k, n in sorted(kinds.items())),
             }
         )
