@@ -138,24 +138,43 @@ class LookupField(forms.CharField):
 
 
 class RowForm(forms.Form):
+    """A form for one spreadsheet row; field by field, each distinct cell value is cleaned once.
+
+    The same unit code, field, category and dates recur on thousands of rows, and cleaning a
+    value does not depend on the rest of the row: the result (value or error) is kept per file
+    in ``lookups.cleaned``. Cross-field rules still run on every row in ``clean()``.
+    """
+
     def __init__(self, data, *, lookups):
         super().__init__(data)
         self.lookups = lookups
 
+    def _clean_value(self, name, fld, raw):
+        try:
+            value = fld.clean(raw)
+        except ValidationError as exc:
+            return False, exc
+        if isinstance(fld, LookupField):
+            if value in ("", None):
+                return True, None
+            found = self.lookups.find(fld.table, value)
+            if found is None:
+                return False, ValidationError(fld.invalid_message % {"value": value})
+            return True, found
+        return True, value
+
     def _clean_fields(self):
-        super()._clean_fields()
+        cache = self.lookups.cleaned
         for name, fld in self.fields.items():
-            if isinstance(fld, LookupField) and name in self.cleaned_data:
-                value = self.cleaned_data[name]
-                if value in ("", None):
-                    self.cleaned_data[name] = None
-                    continue
-                found = self.lookups.find(fld.table, value)
-                if found is None:
-                    del self.cleaned_data[name]
-                    self.add_error(name, ValidationError(fld.invalid_message % {"value": value}))
-                else:
-                    self.cleaned_data[name] = found
+            raw = self.data.get(name)
+            key = (type(self), name, raw)
+            outcome = cache.get(key)
+            if outcome is None:
+                outcome = cache[key] = self._clean_value(name, fld, raw)
+            if outcome[0]:
+                self.cleaned_data[name] = outcome[1]
+            else:
+                self.add_error(name, outcome[1])
 
 
 def _date(**kwargs):

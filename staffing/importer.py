@@ -308,6 +308,7 @@ class Lookups:
 
     def __init__(self, unit_codes):
         self.cache = {}  # the same few codes repeat on thousands of rows
+        self.cleaned = {}  # (form class, field, cell value) -> (ok, value or error), see RowForm
         self.tables = {"field": {}, "position": {}, "unit": {}}
         for f in Field.objects.all():
             for key in (f.code, f.name_vi, f.name_en):
