@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories as f
+from tests.staffing import hostile_files as hf
 from tests.staffing import support
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,25 @@ def _quota_api(w, o):
         "decision_date": "2025-07-01",
         "effective_from": "2025-07-01",
     }
+
+
+def _staff_api(w, o):
+    return {**_staff_post(w, o), "birth_date": "1990-01-15", "home_unit": w.commune.pk}
+
+
+def _quota_post(w, o):
+    return {
+        "field": w.finance.pk,
+        "category": "cadre",
+        "count": "2",
+        "decision_number": "9/QĐ",
+        "decision_date": "01/07/2025",
+        "effective_from": "01/07/2025",
+    }
+
+
+def _workbook(w, o):
+    return {"file": support.upload(hf.roster_workbook([hf.staff_row("", "NV9", "Lê Văn C")]))}
 
 
 # name: (method, url(world, objects), data(world, objects) or None, expected status per role)
@@ -96,6 +116,30 @@ CASES = {
         None,
         [302, 403, 200, 404, 200, 403],
     ),
+    "page staff edit (post)": (
+        "post",
+        lambda w, o: reverse("staff-update", args=[o["staff"].pk]),
+        lambda w, o: {**_staff_post(w, o), "staff_code": o["staff"].staff_code, "version": 1},
+        [302, 403, 302, 404, 302, 403],
+    ),
+    "page staff deactivate (post)": (
+        "post",
+        lambda w, o: reverse("staff-deactivate", args=[o["staff"].pk]),
+        lambda w, o: {"status": "retired", "end_date": "31/01/2026", "version": 1},
+        [302, 403, 302, 404, 302, 403],
+    ),
+    "page quota create (post)": (
+        "post",
+        lambda w, o: reverse("quota-create", args=["24001"]),
+        _quota_post,
+        [302, 403, 302, 404, 302, 403],
+    ),
+    "page import upload (post)": (
+        "post",
+        lambda w, o: reverse("unit-import", args=["24001"]),
+        _workbook,
+        [302, 403, 302, 404, 302, 403],
+    ),
     "page staff deactivate": (
         "get",
         lambda w, o: reverse("staff-deactivate", args=[o["staff"].pk]),
@@ -136,6 +180,9 @@ CASES = {
     "api unit": ("get", lambda w, o: f"/api/v1/units/{w.commune.pk}/", None, [401, 200, 200, 404, 200, 200]),
     "api fields": ("get", lambda w, o: "/api/v1/fields/", None, [401, 200, 200, 200, 200, 200]),
     "api positions": ("get", lambda w, o: "/api/v1/positions/", None, [401, 200, 200, 200, 200, 200]),
+    "api field": ("get", lambda w, o: f"/api/v1/fields/{w.land.pk}/", None, [401, 200, 200, 200, 200, 200]),
+    "api position": ("get", lambda w, o: f"/api/v1/positions/{w.cadastral.pk}/", None, [401, 200, 200, 200, 200, 200]),
+    "api staff create": ("post", lambda w, o: "/api/v1/staff/", _staff_api, [401, 403, 201, 400, 201, 403]),
     "api staff list": ("get", lambda w, o: "/api/v1/staff/", None, [401, 200, 200, 200, 200, 200]),
     "api staff": ("get", lambda w, o: f"/api/v1/staff/{o['staff'].pk}/", None, [401, 200, 200, 404, 200, 200]),
     "api staff patch": (
