@@ -432,3 +432,18 @@ def test_validation_queries_do_not_grow_with_rows(world, django_assert_num_queri
         assert run(world, small, user).ok
     with django_assert_num_queries(7):
         assert run(world, large, user).ok
+
+
+def test_vietnamese_template_round_trip_changes_nothing(world):
+    from django.utils import translation
+
+    f.staff(world.commune, world.land, name="Trần Thị B", status="retired", end_date=date(2025, 1, 1))
+    f.quota(world.commune, world.finance, 2, category="cadre")
+    with translation.override("vi"):
+        buf = io.BytesIO()
+        unit_template(world.commune, buf)
+        labels = [c.value for c in load_workbook(io.BytesIO(buf.getvalue()))["DanhMuc"]["B"] if c.value]
+        result = run(world, buf.getvalue())
+    assert result.ok and result.plan.is_empty, result.errors
+    assert result.counts()["unchanged"] == 2
+    assert labels[0] == "category"
