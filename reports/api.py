@@ -1,20 +1,25 @@
 """Report API: the dashboards' tables and KPI blocks as JSON, and ``?format=xlsx`` for the export.
 
 Every endpoint calls the same selector as its page and reads the same parameters with the same
-form; access follows the pages (403 by role, 404 out of scope). The staff list pages with a cursor
-on the primary key, so a client walks 250,000 rows while the server holds one page at a time.
+form; access follows the pages (403 by role, 404 out of scope). The staff list pages with a keyset
+cursor on (unit, id), so a client walks 250,000 rows while the server holds one page at a time.
 """
 
+import binascii
+from base64 import b64decode, b64encode
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotAcceptable, ValidationError
+from rest_framework.exceptions import NotAcceptable, NotFound, ValidationError
 from rest_framework.generics import get_object_or_404
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import BasePagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from reports import access, serializers
@@ -258,13 +263,52 @@ class DepartmentAPI(ReportAPIView):
         }
 
 
-class StaffCursorPagination(CursorPagination):
-    """Keyset pagination on the primary key: each page is one indexed range scan."""
+class StaffKeysetPagination(BasePagination):
+    """Forward keyset pagination on (home unit, id), the order of an index.
 
-    ordering = "id"
+    Staff carry no province column: ordered by id alone, a province's page walks the whole
+    primary key; ordered by unit then id, PostgreSQL reads the province's units in order and
+    each unit's staff from the (home_unit, id) index. The cursor is the last row's (unit, id).
+    """
+
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 1000
+    invalid_cursor_message = _("Invalid cursor")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        try:
+            self.page_size = min(int(request.query_params.get("page_size", self.page_size)), self.max_page_size)
+        except ValueError:
+            self.page_size = StaffKeysetPagination.page_size
+        self.page_size = max(1, self.page_size)
+        cursor = request.query_params.get("cursor")
+        if cursor:
+            try:
+                unit_id, pk = (int(x) for x in b64decode(cursor.encode(), validate=True).decode().split(":"))
+            except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+                raise NotFound(self.invalid_cursor_message) from exc
+            queryset = queryset.filter(home_unit_id__gte=unit_id).filter(Q(home_unit_id__gt=unit_id) | Q(id__gt=pk))
+        rows = list(queryset.order_by("home_unit_id", "id")[: self.page_size + 1])
+        self.next_row = rows[self.page_size - 1] if len(rows) > self.page_size else None
+        return rows[: self.page_size]
+
+    def get_paginated_response(self, data):
+        next_url = None
+        if self.next_row is not None:
+            cursor = b64encode(f"{self.next_row['unit_id']}:{self.next_row['id']}".encode()).decode()
+            next_url = replace_query_param(self.request.build_absolute_uri(), "cursor", cursor)
+        return Response({"next": next_url, "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {"next": {"type": "string", "nullable": True, "format": "uri"}, "results": schema},
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return []
 
 
 STAFF_COLUMNS = (
@@ -280,6 +324,7 @@ STAFF_COLUMNS = (
     "is_leader",
 )
 STAFF_RELATED = {
+    "unit_id": F("home_unit_id"),
     "unit_code": F("home_unit__code"),
     "field_code": F("field__code"),
     "major_field_code": F("major_field__code"),
@@ -289,7 +334,7 @@ STAFF_RELATED = {
 
 class StaffListAPI(ReportAPIView):
     export_name = "staff"
-    pagination_class = StaffCursorPagination
+    pagination_class = StaffKeysetPagination
 
     @extend_schema(
         summary="Staff list (the filtered roster), cursor-paginated; ?format=xlsx exports it",
@@ -324,7 +369,7 @@ class StaffListAPI(ReportAPIView):
             qs = staff_list(request.user, request.query_params)
         except DjangoValidationError as exc:
             raise ValidationError({"detail": exc.messages}) from exc
-        qs = qs.order_by().values(*STAFF_COLUMNS, **STAFF_RELATED)
+        qs = qs.values(*STAFF_COLUMNS, **STAFF_RELATED)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(page)

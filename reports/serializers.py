@@ -145,6 +145,7 @@ class StaffRowSerializer(serializers.Serializer):
     status = serializers.CharField()
     start_date = serializers.DateField(allow_null=True)
     is_leader = serializers.BooleanField()
+    unit_id = serializers.IntegerField()
     unit_code = serializers.CharField()
     field_code = serializers.CharField()
     major_field_code = serializers.CharField(allow_null=True)

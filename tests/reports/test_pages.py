@@ -204,9 +204,10 @@ def test_staff_api_walks_every_row_once_with_a_cursor(world, django_assert_num_q
         # token + user 1, one page of rows 1
         with django_assert_num_queries(2):
             data = client.get(url).json()
-        seen += [r["id"] for r in data["results"]]
+        seen += [(r["unit_id"], r["id"]) for r in data["results"]]
         url = data["next"]
-    assert len(seen) == 8 + 5 + 3 + 10 and seen == sorted(seen)  # Đắk Lắk only, in id order, no repeats
+    # Đắk Lắk only, every row once, in (unit, id) order across 4 pages.
+    assert len(seen) == 8 + 5 + 3 + 10 and seen == sorted(set(seen))
 
 
 def test_staff_api_rows_and_filters(world):
@@ -231,11 +232,20 @@ def test_staff_api_scope_by_role(world):
     )
 
 
-@pytest.mark.parametrize("params", [{"field": "abc"}, {"category": "boss"}, {"cursor": "garbage"}])
-def test_staff_api_bad_input(world, params):
+@pytest.mark.parametrize(
+    "params, status",
+    [({"field": "abc"}, 400), ({"category": "boss"}, 400), ({"cursor": "garbage"}, 404), ({"cursor": "MTp4"}, 404)],
+)
+def test_staff_api_bad_input(world, params, status):
     response = api_as(Role.NATIONAL_VIEWER).get(reverse("api-report-staff"), params)
-    assert response.status_code in (400, 404)
+    assert response.status_code == status
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_staff_api_page_size_is_capped_and_forgiving(world):
+    client = api_as(Role.NATIONAL_VIEWER)
+    assert len(client.get(reverse("api-report-staff"), {"page_size": "x"}).json()["results"]) == 28
+    assert len(client.get(reverse("api-report-staff"), {"page_size": "0"}).json()["results"]) == 1
 
 
 def test_staff_api_query_count_is_constant(world, django_assert_num_queries):
