@@ -32,7 +32,7 @@ def test_loads_every_province_and_commune_with_official_codes():
     assert Unit.objects.get(code="00004").search_text == "phuong ba dinh"
     assert output == (
         "Provinces: 34 (created 34, updated 0). Commune-level units: 3321 (created 3321, updated 0): "
-        "commune 2621, special_zone 13, ward 687."
+        "Commune 2621, Special zone 13, Ward 687."
     )
 
 
@@ -41,7 +41,7 @@ def test_running_twice_changes_nothing():
     before = list(Unit.objects.order_by("code").values_list("pk", "code", "name", "kind", "province_id"))
     assert run() == (
         "Provinces: 34 (created 0, updated 0). Commune-level units: 3321 (created 0, updated 0): "
-        "commune 2621, special_zone 13, ward 687."
+        "Commune 2621, Special zone 13, Ward 687."
     )
     assert list(Unit.objects.order_by("code").values_list("pk", "code", "name", "kind", "province_id")) == before
 
