@@ -9,6 +9,7 @@ from accounts.scoping import can_edit
 from accounts.views import ScopedMixin
 from communes.filters import UnitFilterSet
 from communes.models import Unit
+from reports.selectors import unit_sections
 from staffing.filters import StaffFilterSet
 from staffing.forms import bootstrap
 from staffing.models import Field, Quota, Staff, StaffStatus
@@ -93,6 +94,7 @@ def unit_page_context(*, unit, user, params):
         "quota_decisions": Quota.objects.filter(unit=unit)
         .select_related("field")
         .order_by("field__sort_order", "field__code", "category", "-effective_from"),
+        **unit_sections(unit, as_of=as_of),
     }
 
 

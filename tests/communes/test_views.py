@@ -137,9 +137,10 @@ def test_roster_page_query_count_is_constant_when_the_roster_grows_tenfold(clien
     client.force_login(officer(world))
     url = reverse("unit-detail", args=["24001"])
     # Session, user, unit; the edit check; roster count and page; quota decisions; headcount: quotas,
-    # staff, movements in, movements out, field names; filter form choices: fields, positions.
-    with django_assert_num_queries(14):
+    # staff, movements in, movements out, field names; filter form choices: fields, positions;
+    # the movements and mismatches sections.
+    with django_assert_num_queries(16):
         client.get(url)
     f.staff_many(world.commune, world.land, 36, position=world.cadastral)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         assert client.get(url).context["page_obj"].paginator.count == 40
