@@ -40,3 +40,21 @@ def test_language_switch_serves_english(client):
     page = client.get("/login/")
     assert "Sign in" in page.content.decode()
     assert 'lang="en"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_stay_vietnamese_whatever_the_browser_asks(client, settings):
+    settings.LANGUAGE_CODE = "vi"
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in page.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Sign in" in client.get("/login/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+
+
+@pytest.mark.django_db
+def test_api_clients_may_ask_for_a_language(client, settings):
+    settings.LANGUAGE_CODE = "vi"
+    en = client.get("/api/v1/staff/", HTTP_ACCEPT_LANGUAGE="en")
+    vi = client.get("/api/v1/staff/")
+    assert en.status_code == vi.status_code == 401
+    assert (en["Content-Language"], vi["Content-Language"]) == ("en", "vi")
