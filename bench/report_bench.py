@@ -1,0 +1,470 @@
+"""Report benchmark: each figure against a floor measured the same way in the same run.
+
+Run on PostgreSQL with national data (``load_units`` then ``seed_demo --province all``)::
+
+    DATABASE_URL=postgres://bienche:bienche@127.0.0.1:5432/bienche_bench \\
+        .venv/bin/python bench/report_bench.py --province 66
+
+Figures and floors:
+
+- province dashboard, server time (in-process request, median) against the same SQL replayed
+  with psycopg (every query the page ran, fetched), plus the query count of two provinces;
+- national page, the same way;
+- staff API page of 50 with filters (and the roster page when it exists): p95 with 20 concurrent
+  clients, gunicorn with 2 workers on 127.0.0.1, against a bare WSGI app that runs the same SQL
+  and returns the same 50 rows as JSON under the same gunicorn settings;
+- JSON list per row at 1,000 rows: the staff API in-process against psycopg + json.dumps per row;
+- staff export of every row: the background task's rows per second and peak memory (in a child
+  process) against a bare openpyxl write-only loop over the same query (another child process).
+
+Load is generated only against 127.0.0.1, bounded in requests and time.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+RESULTS = []
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def dsn():
+    from django.db import connection
+
+    s = connection.settings_dict
+    host, port = s["HOST"] or "127.0.0.1", s["PORT"] or 5432
+    return f"host={host} port={port} dbname={s['NAME']} user={s['USER']} password={s['PASSWORD']}"
+
+
+def median_time(fn, runs, warmup=2):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def paired_times(fn, floor_fn, runs, warmup=2):
+    """Median times of ``fn`` and ``floor_fn``, run alternately so load changes hit both alike."""
+    for _ in range(warmup):
+        fn()
+        floor_fn()
+    a, b = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        a.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        floor_fn()
+        b.append(time.perf_counter() - t)
+    return statistics.median(a), statistics.median(b)
+
+
+def record(figure, value, floor, unit, target, higher_is_better=False):
+    ratio = value / floor if floor else float("inf")
+    ok = ratio >= target if higher_is_better else ratio <= target
+    RESULTS.append((figure, value, floor, unit, ratio, target, higher_is_better, ok))
+    sign = "≥" if higher_is_better else "≤"
+    print(
+        f"  {figure}: {value:.2f} {unit} | floor {floor:.2f} {unit} | ratio {ratio:.2f} "
+        f"(target {sign} {target}) {'OK' if ok else 'FAIL'}",
+        flush=True,
+    )
+
+
+def bench_user(role, province=None):
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+
+    user, _ = User.objects.update_or_create(
+        username=f"bench-{role}-{province.code if province else 'all'}",
+        defaults={"role": role, "province": province, "is_active": True},
+    )
+    token, _ = Token.objects.get_or_create(user=user)
+    return user, token.key
+
+
+def captured(client, url, **headers):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **headers)
+    assert response.status_code == 200, (url, response.status_code)
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def replay(sqls, conn):
+    with conn.cursor() as cur:
+        for sql in sqls:
+            cur.execute(sql)
+            if cur.description is not None:
+                cur.fetchall()
+
+
+def server_vs_sql(figure, client, url, conn, runs, target=2.0):
+    from django.db import connection
+
+    sqls = captured(client, url)
+    connection.close()  # the page reconnects like a fresh request would with CONN_MAX_AGE kept
+    server, floor = paired_times(lambda: client.get(url), lambda: replay(sqls, conn), runs)
+    print(f"  {figure}: {len(sqls)} queries", flush=True)
+    record(f"{figure}, server time", server * 1000, floor * 1000, "ms", target)
+    return len(sqls)
+
+
+# --- HTTP under load ------------------------------------------------------------------------------
+
+
+def load(port, path, headers, requests_total, concurrency=20, time_limit=60):
+    latencies = []
+    errors = []
+    lock = threading.Lock()
+    counter = iter(range(requests_total))
+    deadline = time.monotonic() + time_limit
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < deadline:
+            with lock:
+                if next(counter, None) is None:
+                    break
+            t = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                resp = conn.getresponse()
+                resp.read()
+                status = resp.status
+            except (OSError, http.client.HTTPException) as exc:
+                errors.append(str(exc))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            elapsed = time.perf_counter() - t
+            with lock:
+                if status == 200:
+                    latencies.append(elapsed)
+                else:
+                    errors.append(status)
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    if not latencies:
+        raise RuntimeError(f"no successful request to :{port}{path}: {errors[:3]}")
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    return {"p95": p95, "rps": len(latencies) / wall, "n": len(latencies), "errors": len(errors)}
+
+
+def gunicorn(app, port, env):
+    cmd = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        app,
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(ROOT),
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(100):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            c.request("GET", "/__ping__")
+            c.getresponse().read()
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise RuntimeError(f"gunicorn {app} did not start: {proc.stderr.read()[:2000]}")
+
+
+def http_figures(province, token, session_cookie, requests_total):
+    from django.db import connection
+    from django.test import Client
+
+    from staffing.models import Category, Field, Staff
+
+    field = (
+        Staff.objects.filter(home_unit__province=province, category=Category.CIVIL_SERVANT)
+        .values_list("field_id", flat=True)
+        .first()
+    )
+    field = field or Field.objects.values_list("pk", flat=True).first()
+    unit_code = Staff.objects.filter(home_unit__province=province).values_list("home_unit__code", flat=True).first()
+    targets = [
+        (
+            "staff API page of 50 (province, category, field)",
+            f"/api/v1/reports/staff/?province_code={province.code}&category=civil_servant&field={field}&page_size=50",
+            {"Authorization": f"Token {token}"},
+        ),
+        (
+            "roster page of 50 (unit, field)",
+            f"/units/{unit_code}/?field={field}",
+            {"Cookie": f"sessionid={session_cookie}"},
+        ),
+    ]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BARE_DSN": dsn(), "CONN_MAX_AGE": "600"}
+    client = Client()
+    for figure, path, headers in targets:
+        django_headers = {f"HTTP_{k.upper()}": v for k, v in headers.items()}
+        if "Cookie" in headers:
+            client.cookies["sessionid"] = session_cookie
+            django_headers = {}
+        response = client.get(path, **django_headers)
+        if response.status_code != 200:
+            print(f"  {figure}: skipped ({path} answers {response.status_code})", flush=True)
+            continue
+        sqls = captured(client, path, **django_headers)
+        # The rows query is the one that reads staff with a LIMIT: the bare page runs exactly that.
+        rows_sql = [s for s in sqls if "staffing_staff" in s and "LIMIT" in s and "COUNT(" not in s.upper()]
+        if not rows_sql:
+            print(f"  {figure}: skipped (no row query found)", flush=True)
+            continue
+        connection.close()
+        sql_file = tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False)
+        sql_file.write(rows_sql[-1])
+        sql_file.close()
+        env["BARE_SQL_FILE"] = sql_file.name
+        app = gunicorn("config.wsgi:application", 8811, env)
+        bare = gunicorn("bench.bare_wsgi:application", 8812, env)
+        try:
+            load(8811, path, headers, 100)  # warm both
+            load(8812, "/", {}, 100)
+            page = load(8811, path, headers, requests_total)
+            floor = load(8812, "/", {}, requests_total)
+        finally:
+            for p in (app, bare):
+                p.terminate()
+                p.wait(10)
+            os.unlink(sql_file.name)
+        print(
+            f"  {figure}: {len(sqls)} queries; {page['rps']:.0f} req/s vs bare {floor['rps']:.0f} req/s; "
+            f"{page['n']} + {floor['n']} requests, errors {page['errors']} + {floor['errors']}",
+            flush=True,
+        )
+        record(f"{figure}, p95 at 20 clients", page["p95"] * 1000, floor["p95"] * 1000, "ms", 3.0)
+
+
+# --- JSON per row ---------------------------------------------------------------------------------
+
+
+def json_per_row(province, token, conn, runs):
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    path = f"/api/v1/reports/staff/?province_code={province.code}&page_size=1000"
+    headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    sqls = captured(client, path, **headers)
+    rows_sql = [s for s in sqls if "staffing_staff" in s and "LIMIT" in s][-1]
+    connection.close()
+
+    def floor():
+        with conn.cursor() as cur:
+            cur.execute(rows_sql)
+            names = [d.name for d in cur.description]
+            body = [json.dumps(dict(zip(names, r, strict=True)), default=str) for r in cur.fetchall()]
+            return "[" + ",".join(body) + "]"
+
+    n = len(client.get(path, **headers).json()["results"])
+    server, base = paired_times(lambda: client.get(path, **headers), floor, runs)
+    record(f"JSON list per row at {n} rows", server / n * 1e6, base / n * 1e6, "µs/row", 2.0)
+
+
+# --- Export ---------------------------------------------------------------------------------------
+
+
+def export_child(mode, out):
+    """In a child process: write every staff row; print rows, seconds and peak RSS as JSON."""
+    setup_django()
+    from accounts.models import Role
+
+    user, _ = bench_user(Role.NATIONAL_VIEWER)
+    if mode == "task":
+        from reports.models import ExportJob
+        from reports.tasks import run_export
+
+        job = ExportJob.objects.create(owner=user, name="staff", params={}, filename="bench.xlsx")
+        t = time.perf_counter()
+        run_export.call(job.pk, "vi")
+        seconds = time.perf_counter() - t
+        job.refresh_from_db()
+        assert job.status == "done", job.error
+        rows = job.progress
+        job.file.delete(save=False)
+        job.delete()
+    else:
+        import psycopg
+        from django.http import QueryDict
+        from openpyxl import Workbook
+
+        from reports.exports import staff_list
+
+        qs = staff_list(user, QueryDict(""))
+        sql, params = qs.values_list(
+            "staff_code",
+            "full_name",
+            "gender",
+            "birth_date",
+            "category",
+            "home_unit__name",
+            "position__name",
+            "field__name_vi",
+            "major_field__name_vi",
+            "qualification",
+            "status",
+            "start_date",
+        ).query.sql_with_params()
+        t = time.perf_counter()
+        with psycopg.connect(dsn()) as conn, conn.cursor(name="bare_export") as cur:
+            cur.itersize = 2000
+            cur.execute(sql, params)
+            wb = Workbook(write_only=True)
+            ws = wb.create_sheet()
+            rows = 0
+            for row in cur:
+                rows += 1
+                ws.append((rows, *row))
+            wb.save(out)
+        seconds = time.perf_counter() - t
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_mb}))
+
+
+def export_figures():
+    results = {}
+    for mode in ("bare", "task"):
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as out:
+            proc = subprocess.run(
+                [sys.executable, __file__, "--export-child", mode, "--out", out.name],
+                capture_output=True,
+                text=True,
+                timeout=900,
+                env=os.environ,
+            )
+            if proc.returncode:
+                raise RuntimeError(proc.stderr[-3000:])
+            results[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
+    task, bare = results["task"], results["bare"]
+    print(
+        f"  staff export: {task['rows']} rows in {task['seconds']:.1f} s, peak {task['peak_mb']:.0f} MB; "
+        f"bare loop {bare['rows']} rows in {bare['seconds']:.1f} s, peak {bare['peak_mb']:.0f} MB",
+        flush=True,
+    )
+    record(
+        f"staff export of {task['rows']} rows, throughput",
+        task["rows"] / task["seconds"],
+        bare["rows"] / bare["seconds"],
+        "rows/s",
+        0.8,
+        higher_is_better=True,
+    )
+    ok = task["peak_mb"] < 150
+    RESULTS.append(("staff export peak memory", task["peak_mb"], 150, "MB", task["peak_mb"] / 150, 1.0, False, ok))
+    print(f"  staff export peak memory: {task['peak_mb']:.0f} MB (target < 150 MB) {'OK' if ok else 'FAIL'}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--province", default="66", help="province of the dashboard and the lists")
+    parser.add_argument("--small-province", default=None, help="second province for the query-count check")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--requests", type=int, default=1000, help="requests per HTTP figure (bounded)")
+    parser.add_argument("--skip", default="", help="comma-separated: dashboard,national,http,json,export")
+    parser.add_argument("--export-child", choices=["task", "bare"])
+    parser.add_argument("--out")
+    args = parser.parse_args()
+    if args.export_child:
+        export_child(args.export_child, args.out)
+        return
+
+    setup_django()
+    import psycopg
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from accounts.models import Role
+    from communes.models import Province
+    from staffing.models import Staff
+
+    assert connection.vendor == "postgresql", "run the benchmark on PostgreSQL (DATABASE_URL)"
+    skip = set(filter(None, args.skip.split(",")))
+    province = Province.objects.get(code=args.province)
+    print(
+        f"Database {settings.DATABASES['default']['NAME']}: {Staff.objects.count()} staff, "
+        f"province {province.code} {province.name}",
+        flush=True,
+    )
+    viewer, viewer_token = bench_user(Role.NATIONAL_VIEWER)
+    official, official_token = bench_user(Role.PROVINCE_OFFICIAL, province)
+    # No automatic server-side prepares: Django's cursors do not prepare either.
+    conn = psycopg.connect(dsn(), autocommit=True, prepare_threshold=None)
+
+    if "dashboard" not in skip:
+        client = Client()
+        client.force_login(official)
+        n = server_vs_sql("province dashboard", client, f"/reports/provinces/{province.code}/", conn, args.runs)
+        small = Province.objects.exclude(pk=province.pk).order_by("code").first()
+        if args.small_province:
+            small = Province.objects.get(code=args.small_province)
+        client.force_login(viewer)
+        m = len(captured(client, f"/reports/provinces/{small.code}/"))
+        other = len(captured(client, f"/reports/provinces/{province.code}/"))
+        print(f"  query count: province {province.code} {other}, province {small.code} {m} (fixed: {m == other})")
+        assert n > 0
+    if "national" not in skip:
+        client = Client()
+        client.force_login(viewer)
+        server_vs_sql("national page", client, "/reports/national/", conn, max(5, args.runs // 3))
+    if "json" not in skip:
+        json_per_row(province, official_token, conn, args.runs)
+    if "http" not in skip:
+        client = Client()
+        client.force_login(official)
+        http_figures(province, official_token, client.cookies["sessionid"].value, args.requests)
+    if "export" not in skip:
+        export_figures()
+
+    print("\nfigure | value | floor | ratio | target")
+    for figure, value, floor, unit, ratio, target, higher, ok in RESULTS:
+        sign = "≥" if higher else "≤"
+        verdict = "OK" if ok else "FAIL"
+        print(f"{figure} | {value:.2f} {unit} | {floor:.2f} {unit} | {ratio:.2f} | {sign} {target} {verdict}")
+    sys.exit(0 if all(r[-1] for r in RESULTS) else 1)
+
+
+if __name__ == "__main__":
+    main()
