@@ -12,7 +12,8 @@ from django.db.models import Count, F, Q
 from accounts.models import Role
 from accounts.scoping import for_user
 from communes.models import COMMUNE_LEVEL_KINDS, Province, Unit
-from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS, Secondment, Status
+from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS, Secondment, SendingQuota, Status
+from secondments.selectors import active_staff_count
 from staffing.models import Field, Staff
 from staffing.selectors import (
     View,
@@ -339,7 +340,8 @@ def national_summary(user, *, as_of: date, view: str = View.COVERAGE, filters: F
 def department_report(unit, *, as_of: date, view: str = View.COVERAGE):
     """A department's staff by field against its quota, and what it has sent, plan by plan.
 
-    Queries: fields 1, headcount 4, mismatches 1, movements by plan 1 — seven in all.
+    Queries: fields 1, headcount 4, mismatches 1, movements by plan 1, sending quotas 1, and the
+    department's active staff 1 when a plan sets it a quota — at most nine.
     """
     view = View.clean(view)
     fields = report_fields()
@@ -383,10 +385,12 @@ def department_report(unit, *, as_of: date, view: str = View.COVERAGE):
         )
         .order_by(F("plan__name").asc(nulls_last=True))
     )
-    plans = [
-        {
+    plans = {
+        s["plan_id"]: {
             "plan_id": s["plan_id"],
             "plan": s["plan__name"],
+            "required_min": None,
+            "required_max": None,
             "proposed": s["proposed"],
             "approved": s["approved"],
             "in_effect": s["in_effect"],
@@ -394,7 +398,22 @@ def department_report(unit, *, as_of: date, view: str = View.COVERAGE):
             "total": s["total"],
         }
         for s in sent
-    ]
+    }
+    # What each plan asks of the department, against what it has sent (approved or later).
+    quotas = list(SendingQuota.objects.filter(unit=unit).select_related("plan").order_by("plan__name"))
+    if quotas:
+        active = active_staff_count(unit_id=unit.pk, as_of=as_of)
+        for q in quotas:
+            row = plans.setdefault(
+                q.plan_id,
+                {
+                    "plan_id": q.plan_id,
+                    "plan": q.plan.name,
+                    **dict.fromkeys(("proposed", "approved", "in_effect", "completed", "total"), 0),
+                },
+            )
+            row["required_min"], row["required_max"] = q.required_range(active)
+    plans = sorted(plans.values(), key=lambda p: (p["plan"] is None, p["plan"] or ""))
     totals = summarize(rows, view=view)
     return {
         "unit": unit,

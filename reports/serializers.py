@@ -121,6 +121,8 @@ class DepartmentFieldSerializer(serializers.Serializer):
 class DepartmentPlanSerializer(serializers.Serializer):
     plan_id = serializers.IntegerField(allow_null=True)
     plan = serializers.CharField(allow_null=True)
+    required_min = serializers.IntegerField(allow_null=True, help_text="from the plan's sending quota")
+    required_max = serializers.IntegerField(allow_null=True)
     proposed = serializers.IntegerField()
     approved = serializers.IntegerField()
     in_effect = serializers.IntegerField()

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from reports.selectors import unit_sections
-from secondments.models import Kind, Status
+from secondments.models import Kind, SendingQuota, Status
 from tests import factories as f
 from tests.reports.builders import AS_OF, double, province_fixture
 from tests.reports.test_report_api import api_as, scope
@@ -81,8 +81,10 @@ def test_national_page_query_count_is_constant(client, login_as, world, django_a
 
 def test_department_page(client, login_as, world):
     plan = f.plan(world["province"], name="Kế hoạch 15")
+    SendingQuota.objects.create(plan=plan, unit=world["dept"], rule="percent", min_percent=10, max_percent=20)
     sender = f.staff(world["dept"], world["finance"])
     f.movement(sender, world["cu"], plan=plan, status=Status.PROPOSED)
+    f.plan(world["province"], name="Kế hoạch 16").sending_quotas.create(unit=world["dept"], rule="fixed", count=3)
     login_as(Role.DEPARTMENT_OFFICER, unit=world["dept"])
     response = client.get(reverse("reports:department", args=["66S01"]) + "?as_of=15/10/2025")
     assert response.status_code == 200
@@ -91,9 +93,14 @@ def test_department_page(client, login_as, world):
     assert [(r["code"], r["quota"], r["on_roll"], r["effective"], r["gap"]) for r in report["by_field"]] == [
         ("finance", 10, 11, 10, 0)
     ]
-    assert [(p["plan"], p["proposed"], p["approved"], p["in_effect"]) for p in report["plans"]] == [
-        ("Kế hoạch 15", 1, 0, 0),
-        (None, 0, 1, 1),
+    # 11 active staff: 10–20 % is 1–2 people (rounded as the plan rules say); plan 16 asks for 3.
+    assert [
+        (p["plan"], p["required_min"], p["required_max"], p["proposed"], p["approved"], p["in_effect"])
+        for p in report["plans"]
+    ] == [
+        ("Kế hoạch 15", 1, 2, 1, 0, 0),
+        ("Kế hoạch 16", 3, 3, 0, 0, 0),
+        (None, None, None, 0, 1, 1),
     ]
     html = response.content.decode()
     assert "Kế hoạch 15" in html and 'id="department-plans"' in html
@@ -125,12 +132,16 @@ def test_department_page_bad_date(client, login_as, world):
 def test_department_page_query_count_is_constant(client, login_as, world, django_assert_num_queries):
     login_as(Role.NATIONAL_VIEWER)
     url = reverse("reports:department", args=["66S01"])
-    # session 1, user 1, department 1, fields 1, headcount 4, mismatches 1, plans 1
-    with django_assert_num_queries(10):
+    f.plan(world["province"], name="P1").sending_quotas.create(unit=world["dept"], rule="fixed", count=2)
+    # session 1, user 1, department 1, fields 1, headcount 4, mismatches 1, movements by plan 1,
+    # sending quotas 1, active staff 1
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
     f.staff_many(world["dept"], world["land"], 5)
-    f.movement(f.staff(world["dept"], world["land"]), world["an"], plan=f.plan(world["province"]))
-    with django_assert_num_queries(10):
+    p2 = f.plan(world["province"], name="P2")
+    p2.sending_quotas.create(unit=world["dept"], rule="fixed", count=1)
+    f.movement(f.staff(world["dept"], world["land"]), world["an"], plan=p2)
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 
