@@ -25,6 +25,12 @@ def world():
     return province_fixture()
 
 
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """Column labels checked below are the English msgids: pages follow the language switch."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def workbook(response):
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
