@@ -27,13 +27,13 @@ DATE = "dd/mm/yyyy"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _thin = Side(style="thin", color="808080")
-_border = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
-_bold = Font(name="Times New Roman", bold=True, size=12)
-_normal = Font(name="Times New Roman", size=12)
-_italic = Font(name="Times New Roman", italic=True, size=12)
-_title = Font(name="Times New Roman", bold=True, size=14)
-_center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_head_fill = PatternFill("solid", fgColor="DDEBF7")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+BOLD = Font(name="Times New Roman", bold=True, size=12)
+NORMAL = Font(name="Times New Roman", size=12)
+ITALIC = Font(name="Times New Roman", italic=True, size=12)
+TITLE_FONT = Font(name="Times New Roman", bold=True, size=14)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 @dataclass
@@ -77,7 +77,7 @@ class Exporter:
         raise NotImplementedError
 
 
-def _cell(ws, value, *, font=_normal, alignment=None, border=None, number_format=None, fill=None):
+def _cell(ws, value, *, font=NORMAL, alignment=None, border=None, number_format=None, fill=None):
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the first character
@@ -128,17 +128,17 @@ def render(exporter: Exporter, fileobj, *, issuer: Issuer, as_of: date | None = 
 
     rows_written = 0
 
-    def merged_row(left, right=None, *, left_font=_bold, right_font=_bold):
+    def merged_row(left, right=None, *, left_font=BOLD, right_font=BOLD):
         nonlocal rows_written
         rows_written += 1
-        cells = [_cell(ws, left, font=left_font, alignment=_center)] + [None] * (ncols - 1)
+        cells = [_cell(ws, left, font=left_font, alignment=CENTER)] + [None] * (ncols - 1)
         ws.merged_cells.add(f"A{rows_written}:{get_column_letter(half)}{rows_written}")
         if right is not None and ncols > half:
-            cells[half] = _cell(ws, right, font=right_font, alignment=_center)
+            cells[half] = _cell(ws, right, font=right_font, alignment=CENTER)
             ws.merged_cells.add(f"{get_column_letter(half + 1)}{rows_written}:{get_column_letter(ncols)}{rows_written}")
         ws.append(cells)
 
-    merged_row(issuer_lines[0], MOTTO[0], left_font=_normal)
+    merged_row(issuer_lines[0], MOTTO[0], left_font=NORMAL)
     merged_row(issuer_lines[1], MOTTO[1])
     for extra in issuer_lines[2:]:
         merged_row(extra, "")
@@ -148,22 +148,22 @@ def render(exporter: Exporter, fileobj, *, issuer: Issuer, as_of: date | None = 
     def full_row(value, font):
         nonlocal rows_written
         rows_written += 1
-        ws.append([_cell(ws, value, font=font, alignment=_center)])
+        ws.append([_cell(ws, value, font=font, alignment=CENTER)])
         ws.merged_cells.add(f"A{rows_written}:{get_column_letter(ncols)}{rows_written}")
 
-    full_row(str(exporter.title).upper(), _title)
+    full_row(str(exporter.title).upper(), TITLE_FONT)
     if as_of is not None:
-        full_row(str(_("As of %(day)s")) % {"day": as_of.strftime("%d/%m/%Y")}, _italic)
+        full_row(str(_("As of %(day)s")) % {"day": as_of.strftime("%d/%m/%Y")}, ITALIC)
     ws.append([])
     rows_written += 1
 
     if groups:
         rows_written += 1
-        cells = [_cell(ws, "STT", font=_bold, alignment=_center, border=_border, fill=_head_fill)]
+        cells = [_cell(ws, "STT", font=BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL)]
         col = 2
         for label, span in groups:
-            cells.append(_cell(ws, str(label), font=_bold, alignment=_center, border=_border, fill=_head_fill))
-            cells.extend(_cell(ws, None, border=_border, fill=_head_fill) for _ in range(span - 1))
+            cells.append(_cell(ws, str(label), font=BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL))
+            cells.extend(_cell(ws, None, border=BORDER, fill=HEADER_FILL) for _ in range(span - 1))
             if span > 1:
                 ws.merged_cells.add(
                     f"{get_column_letter(col)}{rows_written}:{get_column_letter(col + span - 1)}{rows_written}"
@@ -171,9 +171,7 @@ def render(exporter: Exporter, fileobj, *, issuer: Issuer, as_of: date | None = 
             col += span
         ws.append(cells)
     rows_written += 1
-    ws.append(
-        [_cell(ws, str(c.header), font=_bold, alignment=_center, border=_border, fill=_head_fill) for c in columns]
-    )
+    ws.append([_cell(ws, str(c.header), font=BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL) for c in columns])
     if groups:
         # STT spans both header rows.
         ws.merged_cells.add(f"A{header_start}:A{rows_written}")
@@ -184,9 +182,9 @@ def render(exporter: Exporter, fileobj, *, issuer: Issuer, as_of: date | None = 
     # Style each column once and reuse one cell per column: the write-only sheet writes a row out
     # during append(), and setting fonts and borders cell by cell hashes the style objects each
     # time, which makes long lists several times slower.
-    stt_cell = _cell(ws, 0, border=_border, alignment=_center)
-    plain = [_cell(ws, None, border=_border, number_format=c.number_format) for c in columns]
-    dated = [_cell(ws, None, border=_border, number_format=c.number_format or DATE) for c in columns]
+    stt_cell = _cell(ws, 0, border=BORDER, alignment=CENTER)
+    plain = [_cell(ws, None, border=BORDER, number_format=c.number_format) for c in columns]
+    dated = [_cell(ws, None, border=BORDER, number_format=c.number_format or DATE) for c in columns]
     data_columns = list(enumerate(columns[1:], start=1))
     # From here on every appended row is a list of ready cells: skip openpyxl's value-to-cell
     # conversion, which raises and catches an exception for every styled cell (openpyxl 3.1).
@@ -207,10 +205,10 @@ def render(exporter: Exporter, fileobj, *, issuer: Issuer, as_of: date | None = 
         if progress is not None and n % 5000 == 0:
             progress(n)
     if exporter.with_totals:
-        cells = [_cell(ws, None, border=_border), _cell(ws, str(exporter.totals_label), font=_bold, border=_border)]
+        cells = [_cell(ws, None, border=BORDER), _cell(ws, str(exporter.totals_label), font=BOLD, border=BORDER)]
         for idx, col in enumerate(columns[2:], start=2):
             value = totals[idx] if col.total else None
-            cells.append(_cell(ws, value, font=_bold, border=_border, number_format=col.number_format))
+            cells.append(_cell(ws, value, font=BOLD, border=BORDER, number_format=col.number_format))
         ws.append(cells)
     wb.save(fileobj)
     return n

@@ -104,7 +104,7 @@ class Totals:
         return len(self.unit_ids_surplus)
 
 
-def _current_quotas(units, as_of):
+def current_quotas(units, as_of):
     superseded = Quota.objects.filter(
         unit=OuterRef("unit"),
         field=OuterRef("field"),
@@ -143,7 +143,7 @@ def _headcount_parts(units, as_of, by_category=False):
     zero = Value(0, output_field=IntegerField())
     cat = {"hc_cat": F("category")} if by_category else {}
     quotas = (
-        _current_quotas(units, as_of)
+        current_quotas(units, as_of)
         .values(hc_unit=F("unit_id"), hc_field=F("field_id"), **cat)
         .annotate(quota=Sum("count"), on_roll=zero, s_in=zero, s_out=zero)
         .order_by()

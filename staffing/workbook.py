@@ -12,11 +12,11 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reports.excel import DATE, INTEGER, MOTTO, Issuer, _bold, _border, _center, _head_fill, _italic, _normal, _title
+from reports.excel import BOLD, BORDER, CENTER, DATE, HEADER_FILL, INTEGER, ITALIC, MOTTO, NORMAL, TITLE_FONT, Issuer
 from staffing.forms import CHOICE_TABLES
 from staffing.importer import QUOTA_COLUMNS, STAFF_COLUMNS
 from staffing.models import Field, Position, Staff
-from staffing.selectors import _current_quotas
+from staffing.selectors import current_quotas
 
 CODES_SHEET = "DanhMuc"
 SPARE_ROWS = 500
@@ -43,7 +43,7 @@ def position_label(p):
     return f"{p.code} - {p.name}"
 
 
-def _write(ws, row, col, value, *, font=_normal, border=_border, number_format=None, alignment=None):
+def _write(ws, row, col, value, *, font=NORMAL, border=BORDER, number_format=None, alignment=None):
     cell = ws.cell(row=row, column=col)
     cell.value = value
     if isinstance(value, str):
@@ -62,29 +62,29 @@ def _header_block(ws, *, issuer, title, subtitle, ncols):
     half = max(2, ncols // 2)
     lines = list(issuer.lines) + [""] * max(0, 2 - len(issuer.lines))
     for r, (left, right) in enumerate(zip(lines[:2], MOTTO, strict=True), start=1):
-        _write(ws, r, 1, left, font=_bold if r == 2 else _normal, border=None, alignment=_center)
+        _write(ws, r, 1, left, font=BOLD if r == 2 else NORMAL, border=None, alignment=CENTER)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=half)
-        _write(ws, r, half + 1, right, font=_bold, border=None, alignment=_center)
+        _write(ws, r, half + 1, right, font=BOLD, border=None, alignment=CENTER)
         ws.merge_cells(start_row=r, start_column=half + 1, end_row=r, end_column=ncols)
-    _write(ws, 4, 1, title.upper(), font=_title, border=None, alignment=_center)
+    _write(ws, 4, 1, title.upper(), font=TITLE_FONT, border=None, alignment=CENTER)
     ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=ncols)
-    _write(ws, 5, 1, subtitle, font=_italic, border=None, alignment=_center)
+    _write(ws, 5, 1, subtitle, font=ITALIC, border=None, alignment=CENTER)
     ws.merge_cells(start_row=5, start_column=1, end_row=5, end_column=ncols)
     return 7  # header row
 
 
 def _table(ws, *, columns, rows, header_row, lists):
     ncols = len(columns) + 1
-    _write(ws, header_row, 1, "STT", font=_bold, alignment=_center).fill = _head_fill
+    _write(ws, header_row, 1, "STT", font=BOLD, alignment=CENTER).fill = HEADER_FILL
     ws.column_dimensions["A"].width = 6
     for idx, col in enumerate(columns, start=2):
-        _write(ws, header_row, idx, col.vi, font=_bold, alignment=_center).fill = _head_fill
+        _write(ws, header_row, idx, col.vi, font=BOLD, alignment=CENTER).fill = HEADER_FILL
         ws.column_dimensions[get_column_letter(idx)].width = col.width
     ws.row_dimensions[header_row].height = 32
     n = 0
     for n, values in enumerate(rows, start=1):
         r = header_row + n
-        _write(ws, r, 1, n, alignment=_center)
+        _write(ws, r, 1, n, alignment=CENTER)
         for idx, (col, value) in enumerate(zip(columns, values, strict=True), start=2):
             fmt = (
                 DATE if col.key in ("birth_date", "start_date", "end_date", "decision_date", "effective_from") else None
@@ -190,7 +190,7 @@ def unit_template(unit, fileobj, *, as_of=None):
     _table(roster, columns=STAFF_COLUMNS, rows=(staff_row(s) for s in staff), header_row=header_row, lists=lists)
 
     current = (
-        _current_quotas([unit.pk], as_of)
+        current_quotas([unit.pk], as_of)
         .select_related("unit", "field")
         .order_by("field__sort_order", "field__code", "category")
     )
