@@ -5,7 +5,12 @@ and one ``q`` search that ignores accents and case ("nguyen van a" finds "Nguyá»
 """
 
 import django_filters
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from communes.text import normalize_search
 from staffing.models import Category, Field, Position, Qualification, Quota, Staff, StaffStatus
@@ -18,15 +23,64 @@ def search_words(queryset, value, field_name="search_text"):
     return queryset
 
 
+class PlainSelect(forms.Select):
+    """A select whose options are written in Python.
+
+    The stock widget renders one template include per option: the roster's position catalogue
+    (about 200 options) cost more than the rest of the unit page. Same markup, flat choices only.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        values = set(self.format_value(value))
+        out = [f'<select name="{conditional_escape(name)}"{flatatt(attrs)}>']
+        chosen = False
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = not chosen and option_value in values
+            chosen = chosen or selected
+            out.append(
+                f'<option value="{conditional_escape(option_value)}"{" selected" if selected else ""}>'
+                f"{conditional_escape(label)}</option>"
+            )
+        out.append("</select>")
+        return mark_safe("\n".join(out))  # noqa: S308 â€” name, attributes and options are escaped
+
+
+class FetchedChoiceIterator(ModelChoiceIterator):
+    """Model choices read by one plain query (the stock iterator opens a server-side cursor)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class FetchedModelChoiceField(ModelChoiceField):
+    iterator = FetchedChoiceIterator
+
+
+class FetchedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = FetchedModelChoiceField
+
+
 class StaffFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    field = django_filters.ModelChoiceFilter(label=_("Field"), queryset=Field.objects.all())
+    field = FetchedModelChoiceFilter(label=_("Field"), queryset=Field.objects.all(), widget=PlainSelect)
     field_code = django_filters.CharFilter(label=_("Field code"), field_name="field__code")
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
-    position = django_filters.ModelChoiceFilter(label=_("Position"), queryset=Position.objects.select_related("field"))
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices, widget=PlainSelect)
+    # Options show the name only: no need to read the positions' fields and long texts.
+    position = FetchedModelChoiceFilter(
+        label=_("Position"), queryset=Position.objects.only("id", "name"), widget=PlainSelect
+    )
     position_code = django_filters.CharFilter(label=_("Position code"), field_name="position__code")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=StaffStatus.choices)
-    qualification = django_filters.ChoiceFilter(label=_("Qualification"), choices=Qualification.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=StaffStatus.choices, widget=PlainSelect)
+    qualification = django_filters.ChoiceFilter(
+        label=_("Qualification"), choices=Qualification.choices, widget=PlainSelect
+    )
     unit = django_filters.NumberFilter(label=_("Unit (id)"), field_name="home_unit_id")
     unit_code = django_filters.CharFilter(label=_("Unit code"), field_name="home_unit__code")
     province = django_filters.NumberFilter(label=_("Province (id)"), field_name="home_unit__province_id")
