@@ -7,6 +7,7 @@ fixed number of grouped queries, whatever the number of communes, staff or movem
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Count, F, Q
 
 from accounts.models import Role
@@ -17,6 +18,7 @@ from secondments.selectors import active_staff_count
 from staffing.models import Field, Staff
 from staffing.selectors import (
     View,
+    _headcount_parts,
     headcount_rows,
     headcount_totals,
     mismatch_counts,
@@ -162,8 +164,26 @@ def _movement_counts(units, as_of, field_id=None):
     return qs.aggregate(active=Count("pk"), ending=Count("pk", filter=Q(effective_end__lte=soon)))
 
 
-def _apply_field(rows, field_id):
-    return [r for r in rows if r.field_id == field_id] if field_id else rows
+def _unit_field_rows(units, as_of, field_id=None):
+    """``(unit id, field id, quota, on roll, seconded in, seconded out)`` per unit × field.
+
+    The four parts of the headcount rules (``staffing.selectors``) added up by the database in one
+    query, so the dashboard reads one row per commune × field instead of four partial ones.
+    """
+    union = _headcount_parts(units, as_of)
+    union = union[0].union(*union[1:], all=True).order_by()
+    union_sql, params = union.query.sql_with_params()
+    where = "WHERE p.hc_field = %s" if field_id else ""
+    sql = f"""
+        SELECT p.hc_unit, p.hc_field, CAST(SUM(p.quota) AS INTEGER), CAST(SUM(p.on_roll) AS INTEGER),
+               CAST(SUM(p.s_in) AS INTEGER), CAST(SUM(p.s_out) AS INTEGER)
+        FROM ({union_sql}) p
+        {where}
+        GROUP BY p.hc_unit, p.hc_field
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *([field_id] if field_id else [])])
+        return cursor.fetchall()
 
 
 def _sort_communes(rows, sort):
@@ -184,14 +204,14 @@ def province_dashboard(
     """Everything the province dashboard shows, for its commune-level units on ``as_of``.
 
     Field, kind and flag filters narrow every block; ``only`` short / surplus narrows the commune
-    table. Queries: fields 1, units 1, headcount 4, mismatches 1, movements 1 — eight in all.
+    table. Queries: fields 1, units 1, headcount 1, mismatches 1, movements 1 — five in all.
     """
     filters = filters or Filters()
     view = View.clean(view)
     fields = report_fields() if fields is None else fields
     units = commune_units([province.pk], filters)
     unit_list = list(units.only("id", "code", "name", "kind", "is_disadvantaged", "is_border").order_by("name"))
-    rows = _apply_field(headcount_rows(units=units, as_of=as_of, view=view), filters.field_id)
+    rows = _unit_field_rows(units, as_of, filters.field_id)
     mismatches = mismatch_counts(units=units, as_of=as_of)
     if filters.field_id:
         mismatches = {k: v for k, v in mismatches.items() if k[1] == filters.field_id}
@@ -213,23 +233,22 @@ def province_dashboard(
         mismatches=sum(mismatches.values()),
     )
     establishment = view == View.ESTABLISHMENT
-    for r in rows:
-        c = by_unit.get(r.unit_id)
+    for unit_id, field_id, quota, on_roll, s_in, s_out in rows:
+        c = by_unit.get(unit_id)
         if c is None:
             continue
-        effective = r.on_roll - r.seconded_out + r.seconded_in
-        headcount = r.on_roll if establishment else effective
-        gap = headcount - r.quota
+        headcount = on_roll if establishment else on_roll - s_out + s_in
+        gap = headcount - quota
         short, extra = (-gap, 0) if gap < 0 else (0, gap)
-        c.quota += r.quota
-        c.on_roll += r.on_roll
-        c.seconded_in += r.seconded_in
-        c.seconded_out += r.seconded_out
+        c.quota += quota
+        c.on_roll += on_roll
+        c.seconded_in += s_in
+        c.seconded_out += s_out
         c.shortage += short
         c.surplus += extra
-        c.by_field[r.field_id] = (r.quota, headcount)
-        fs = field_sums.setdefault(r.field_id, [0, 0, 0, 0])
-        fs[0] += r.quota
+        c.by_field[field_id] = (quota, headcount)
+        fs = field_sums.setdefault(field_id, [0, 0, 0, 0])
+        fs[0] += quota
         fs[1] += headcount
         fs[2] += short
         fs[3] += extra
