@@ -9,11 +9,11 @@ from accounts.scoping import can_edit
 from accounts.views import ScopedMixin
 from communes.filters import UnitFilterSet
 from communes.models import Unit
-from reports.selectors import unit_sections
+from reports.selectors import unit_field_rows, unit_sections
 from staffing.filters import StaffFilterSet
 from staffing.forms import bootstrap
 from staffing.models import Field, Quota, Staff, StaffStatus
-from staffing.selectors import headcount_rows, summarize
+from staffing.selectors import HeadcountRow, summarize
 
 ROSTER_PAGE_SIZE = 50
 ROSTER_COLUMNS = [
@@ -27,6 +27,25 @@ ROSTER_COLUMNS = [
     ("status", _("Status")),
     ("start_date", _("Joined on")),
 ]
+
+ROSTER_FIELDS = (
+    *(key for key, _label in ROSTER_COLUMNS if key not in ("position", "field")),
+    "position",
+    "position__name",
+    "field",
+    "field__name_vi",
+    "field__name_en",
+)
+QUOTA_DECISION_FIELDS = (
+    "category",
+    "count",
+    "decision_number",
+    "decision_date",
+    "effective_from",
+    "field",
+    "field__name_vi",
+    "field__name_en",
+)
 
 
 class UnitListView(ScopedMixin, ListView):
@@ -63,8 +82,13 @@ def sort_columns(current):
 
 
 def quota_table(unit, as_of):
-    """Quota against headcount per field × category, with field names (five queries)."""
-    rows = headcount_rows(units=Unit.objects.filter(pk=unit.pk), as_of=as_of, by_category=True)
+    """Quota against headcount per field × category, with field names (two queries)."""
+    rows = [
+        HeadcountRow(unit_id, field_id, category, quota, on_roll, s_out, s_in)
+        for unit_id, field_id, category, quota, on_roll, s_in, s_out in unit_field_rows(
+            Unit.objects.filter(pk=unit.pk), as_of, by_category=True
+        )
+    ]
     fields = Field.objects.in_bulk({r.field_id for r in rows})
     rows.sort(key=lambda r: (fields[r.field_id].sort_order, fields[r.field_id].code, r.category or ""))
     labels = dict(Staff._meta.get_field("category").choices)
@@ -77,7 +101,8 @@ def quota_table(unit, as_of):
 def unit_page_context(*, unit, user, params):
     """Everything the unit page shows; other sections add their keys to this dict."""
     as_of = timezone.localdate()
-    staff = Staff.objects.filter(home_unit=unit).select_related("position", "field")
+    # Only the columns the roster shows (and the foreign keys they are reached through).
+    staff = Staff.objects.filter(home_unit=unit).select_related("position", "field").only(*ROSTER_FIELDS)
     filterset = StaffFilterSet(roster_params(params), queryset=staff)
     bootstrap(filterset.form)
     paginator = Paginator(filterset.qs, ROSTER_PAGE_SIZE)
@@ -93,6 +118,7 @@ def unit_page_context(*, unit, user, params):
         "quota_table": quota_table(unit, as_of),
         "quota_decisions": Quota.objects.filter(unit=unit)
         .select_related("field")
+        .only(*QUOTA_DECISION_FIELDS)
         .order_by("field__sort_order", "field__code", "category", "-effective_from"),
         **unit_sections(unit, as_of=as_of),
     }

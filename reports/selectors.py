@@ -164,22 +164,24 @@ def _movement_counts(units, as_of, field_id=None):
     return qs.aggregate(active=Count("pk"), ending=Count("pk", filter=Q(effective_end__lte=soon)))
 
 
-def _unit_field_rows(units, as_of, field_id=None):
-    """``(unit id, field id, quota, on roll, seconded in, seconded out)`` per unit × field.
+def unit_field_rows(units, as_of, *, field_id=None, by_category=False):
+    """``(unit id, field id, [category,] quota, on roll, seconded in, seconded out)`` per unit ×
+    field (× category).
 
     The four parts of the headcount rules (``staffing.selectors``) added up by the database in one
-    query, so the dashboard reads one row per commune × field instead of four partial ones.
+    query: a page reads one row per unit × field instead of four partial ones.
     """
-    union = _headcount_parts(units, as_of)
-    union = union[0].union(*union[1:], all=True).order_by()
+    parts = _headcount_parts(units, as_of, by_category)
+    union = parts[0].union(*parts[1:], all=True).order_by()
     union_sql, params = union.query.sql_with_params()
+    keys = "p.hc_unit, p.hc_field, p.hc_cat" if by_category else "p.hc_unit, p.hc_field"
     where = "WHERE p.hc_field = %s" if field_id else ""
     sql = f"""
-        SELECT p.hc_unit, p.hc_field, CAST(SUM(p.quota) AS INTEGER), CAST(SUM(p.on_roll) AS INTEGER),
+        SELECT {keys}, CAST(SUM(p.quota) AS INTEGER), CAST(SUM(p.on_roll) AS INTEGER),
                CAST(SUM(p.s_in) AS INTEGER), CAST(SUM(p.s_out) AS INTEGER)
         FROM ({union_sql}) p
         {where}
-        GROUP BY p.hc_unit, p.hc_field
+        GROUP BY {keys}
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *([field_id] if field_id else [])])
@@ -211,7 +213,7 @@ def province_dashboard(
     fields = report_fields() if fields is None else fields
     units = commune_units([province.pk], filters)
     unit_list = list(units.only("id", "code", "name", "kind", "is_disadvantaged", "is_border").order_by("name"))
-    rows = _unit_field_rows(units, as_of, filters.field_id)
+    rows = unit_field_rows(units, as_of, field_id=filters.field_id)
     mismatches = mismatch_counts(units=units, as_of=as_of)
     if filters.field_id:
         mismatches = {k: v for k, v in mismatches.items() if k[1] == filters.field_id}
