@@ -48,19 +48,29 @@ class PlainSelect(forms.Select):
 
 
 class FetchedChoiceIterator(ModelChoiceIterator):
-    """Model choices read by one plain query (the stock iterator opens a server-side cursor)."""
+    """Model choices read by one plain query (the stock iterator opens a server-side cursor).
+
+    With the field's ``label_field``, labels are that column as read (no model instances).
+    """
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         if self.field.null_label is not None:
             yield (self.field.null_value, self.field.null_label)
+        if self.field.label_field:
+            yield from self.queryset.values_list("pk", self.field.label_field)
+            return
         for obj in self.queryset.all():
             yield self.choice(obj)
 
 
 class FetchedModelChoiceField(ModelChoiceField):
     iterator = FetchedChoiceIterator
+
+    def __init__(self, *args, label_field=None, **kwargs):
+        self.label_field = label_field
+        super().__init__(*args, **kwargs)
 
 
 class FetchedModelChoiceFilter(django_filters.ModelChoiceFilter):
@@ -72,9 +82,9 @@ class StaffFilterSet(django_filters.FilterSet):
     field = FetchedModelChoiceFilter(label=_("Field"), queryset=Field.objects.all(), widget=PlainSelect)
     field_code = django_filters.CharFilter(label=_("Field code"), field_name="field__code")
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices, widget=PlainSelect)
-    # Options show the name only: no need to read the positions' fields and long texts.
+    # Options show the name (Position.__str__): read as (id, name) pairs, not the long texts.
     position = FetchedModelChoiceFilter(
-        label=_("Position"), queryset=Position.objects.only("id", "name"), widget=PlainSelect
+        label=_("Position"), queryset=Position.objects.only("id", "name"), label_field="name", widget=PlainSelect
     )
     position_code = django_filters.CharFilter(label=_("Position code"), field_name="position__code")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StaffStatus.choices, widget=PlainSelect)
