@@ -86,7 +86,7 @@ def quota_table(unit, as_of):
     rows = [
         HeadcountRow(unit_id, field_id, category, quota, on_roll, s_out, s_in)
         for unit_id, field_id, category, quota, on_roll, s_in, s_out in unit_field_rows(
-            Unit.objects.filter(pk=unit.pk), as_of, by_category=True
+            [unit.pk], as_of, by_category=True
         )
     ]
     fields = Field.objects.in_bulk({r.field_id for r in rows})

@@ -450,6 +450,47 @@ def department_report(unit, *, as_of: date, view: str = View.COVERAGE):
     }
 
 
+# What the sections show (and the foreign keys they are reached through): no other columns.
+SECTION_MOVEMENT_COLUMNS = (
+    "kind",
+    "status",
+    "start_date",
+    "planned_end_date",
+    "actual_end_date",
+    "person",
+    "person__full_name",
+    "field",
+    "field__code",
+    "field__name_vi",
+    "field__name_en",
+    "field__sort_order",
+    "from_unit",
+    "from_unit__code",
+    "from_unit__name",
+    "to_unit",
+    "to_unit__code",
+    "to_unit__name",
+    "plan",
+    "plan__name",
+)
+SECTION_MISMATCH_COLUMNS = (
+    "staff_code",
+    "full_name",
+    "position",
+    "position__name",
+    "field",
+    "field__code",
+    "field__name_vi",
+    "field__name_en",
+    "field__sort_order",
+    "major_field",
+    "major_field__code",
+    "major_field__name_vi",
+    "major_field__name_en",
+    "major_field__sort_order",
+)
+
+
 def unit_sections(unit, *, as_of: date):
     """Context of the commune page's movement and mismatch sections (three queries).
 
@@ -463,6 +504,7 @@ def unit_sections(unit, *, as_of: date):
         Secondment.objects.exclude(status=Status.CANCELLED)
         .filter(not_over)
         .select_related("person", "field", "from_unit", "to_unit", "plan")
+        .only(*SECTION_MOVEMENT_COLUMNS)
         .order_by("start_date", "pk")
     )
     movements = list(base.filter(Q(to_unit=unit) | Q(from_unit=unit)))
@@ -470,6 +512,7 @@ def unit_sections(unit, *, as_of: date):
         Staff.objects.filter(on_roll_filter(as_of), home_unit=unit, major_field__isnull=False)
         .exclude(major_field=F("field"))
         .select_related("field", "major_field", "position")
+        .only(*SECTION_MISMATCH_COLUMNS)
         .order_by("field__sort_order", "full_name", "staff_code")
     )
     by_field = {}
