@@ -9,11 +9,11 @@ from accounts.scoping import can_edit
 from accounts.views import ScopedMixin
 from communes.filters import UnitFilterSet
 from communes.models import Unit
-from reports.selectors import unit_field_rows, unit_sections
+from reports.selectors import unit_sections
 from staffing.filters import StaffFilterSet
 from staffing.forms import bootstrap
 from staffing.models import Field, Quota, Staff, StaffStatus
-from staffing.selectors import HeadcountRow, summarize
+from staffing.selectors import headcount_rows, summarize
 
 ROSTER_PAGE_SIZE = 50
 ROSTER_COLUMNS = [
@@ -83,12 +83,7 @@ def sort_columns(current):
 
 def quota_table(unit, as_of):
     """Quota against headcount per field × category, with field names (two queries)."""
-    rows = [
-        HeadcountRow(unit_id, field_id, category, quota, on_roll, s_out, s_in)
-        for unit_id, field_id, category, quota, on_roll, s_in, s_out in unit_field_rows(
-            [unit.pk], as_of, by_category=True
-        )
-    ]
+    rows = headcount_rows(units=Unit.objects.filter(pk=unit.pk), as_of=as_of, by_category=True)
     fields = Field.objects.in_bulk({r.field_id for r in rows})
     rows.sort(key=lambda r: (fields[r.field_id].sort_order, fields[r.field_id].code, r.category or ""))
     labels = dict(Staff._meta.get_field("category").choices)

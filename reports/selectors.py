@@ -7,7 +7,6 @@ fixed number of grouped queries, whatever the number of communes, staff or movem
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import connection
 from django.db.models import Count, F, Q
 
 from accounts.models import Role
@@ -18,8 +17,8 @@ from secondments.selectors import active_staff_count
 from staffing.models import Field, Staff
 from staffing.selectors import (
     View,
-    _headcount_parts,
     headcount_rows,
+    headcount_sums,
     headcount_totals,
     mismatch_counts,
     on_roll_filter,
@@ -164,30 +163,6 @@ def _movement_counts(units, as_of, field_id=None):
     return qs.aggregate(active=Count("pk"), ending=Count("pk", filter=Q(effective_end__lte=soon)))
 
 
-def unit_field_rows(units, as_of, *, field_id=None, by_category=False):
-    """``(unit id, field id, [category,] quota, on roll, seconded in, seconded out)`` per unit ×
-    field (× category).
-
-    The four parts of the headcount rules (``staffing.selectors``) added up by the database in one
-    query: a page reads one row per unit × field instead of four partial ones.
-    """
-    parts = _headcount_parts(units, as_of, by_category)
-    union = parts[0].union(*parts[1:], all=True).order_by()
-    union_sql, params = union.query.sql_with_params()
-    keys = "p.hc_unit, p.hc_field, p.hc_cat" if by_category else "p.hc_unit, p.hc_field"
-    where = "WHERE p.hc_field = %s" if field_id else ""
-    sql = f"""
-        SELECT {keys}, CAST(SUM(p.quota) AS INTEGER), CAST(SUM(p.on_roll) AS INTEGER),
-               CAST(SUM(p.s_in) AS INTEGER), CAST(SUM(p.s_out) AS INTEGER)
-        FROM ({union_sql}) p
-        {where}
-        GROUP BY {keys}
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *([field_id] if field_id else [])])
-        return cursor.fetchall()
-
-
 def _sort_communes(rows, sort):
     key = sort.lstrip("-")
     if key not in COMMUNE_SORTS:
@@ -213,7 +188,7 @@ def province_dashboard(
     fields = report_fields() if fields is None else fields
     units = commune_units([province.pk], filters)
     unit_list = list(units.only("id", "code", "name", "kind", "is_disadvantaged", "is_border").order_by("name"))
-    rows = unit_field_rows(units, as_of, field_id=filters.field_id)
+    rows = headcount_sums(units=units, as_of=as_of, field_id=filters.field_id)
     mismatches = mismatch_counts(units=units, as_of=as_of)
     if filters.field_id:
         mismatches = {k: v for k, v in mismatches.items() if k[1] == filters.field_id}
@@ -364,7 +339,7 @@ def national_summary(user, *, as_of: date, view: str = View.COVERAGE, filters: F
 def department_report(unit, *, as_of: date, view: str = View.COVERAGE):
     """A department's staff by field against its quota, and what it has sent, plan by plan.
 
-    Queries: fields 1, headcount 4, mismatches 1, movements by plan 1, sending quotas 1, and the
+    Queries: fields 1, headcount 1, mismatches 1, movements by plan 1, sending quotas 1, and the
     department's active staff 1 when a plan sets it a quota — at most nine.
     """
     view = View.clean(view)
@@ -533,7 +508,7 @@ def landing_summary(user, *, as_of: date):
     """What the landing page shows: the user's scope, with coverage and establishment totals.
 
     Returns a dict with ``title`` (province or unit name, or None for national viewers) and
-    ``coverage`` / ``establishment`` Totals. Two totals, four grouped queries each.
+    ``coverage`` / ``establishment`` Totals from one headcount query.
     """
     units = for_user(Unit.objects.all(), user)
     if user.role in (Role.COMMUNE_OFFICER, Role.DEPARTMENT_OFFICER) and user.unit_id:

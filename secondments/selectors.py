@@ -132,7 +132,7 @@ def plan_progress(*, plan: Plan, as_of: date) -> PlanProgress:
     Sending units are those with a quota rule in the plan and those that sent under it; their
     required range applies the plan's rule to their active staff on ``as_of``. Receiving rows are
     the commune × field pairs that received or requested people under the plan, plus the
-    plan's priority communes in fields short of staff. Thirteen queries (fourteen when a unit
+    plan's priority communes in fields short of staff. Ten queries (eleven when a unit
     sends without a quota rule), whatever the size.
     """
     movements = Secondment.objects.filter(plan=plan).exclude(status=Status.CANCELLED)

@@ -183,32 +183,48 @@ def _headcount_parts(units, as_of, by_category=False):
     return quotas, staff, incoming, outgoing
 
 
-def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category: bool = False):
+def _summed_sql(units, as_of, *, by_category=False, field_id=None):
+    """SQL adding up the four parts per unit × field (× category), and its parameters."""
+    parts = _headcount_parts(units, as_of, by_category)
+    union_sql, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
+    keys = "p.hc_unit, p.hc_field, p.hc_cat" if by_category else "p.hc_unit, p.hc_field"
+    where = "WHERE p.hc_field = %s" if field_id else ""
+    sql = f"""
+        SELECT {keys}, CAST(SUM(p.quota) AS INTEGER) AS quota, CAST(SUM(p.on_roll) AS INTEGER) AS on_roll,
+               CAST(SUM(p.s_in) AS INTEGER) AS s_in, CAST(SUM(p.s_out) AS INTEGER) AS s_out
+        FROM ({union_sql}) p
+        {where}
+        GROUP BY {keys}
+    """
+    return sql, [*params, *([field_id] if field_id else [])]
+
+
+def headcount_sums(*, units, as_of: date, by_category: bool = False, field_id=None):
+    """Tuples ``(unit id, field id, [category,] quota, on roll, seconded in, seconded out)``.
+
+    The four parts added up by the database in one query; pages that only need numbers read these
+    plain tuples, ``headcount_rows`` wraps them in ``HeadcountRow``.
+    """
+    sql, params = _summed_sql(units, as_of, by_category=by_category, field_id=field_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category: bool = False, field_id=None):
     """Rows of quota and headcount per unit × field (× category) for the given units on ``as_of``.
 
-    ``units`` is a Unit queryset (used as a subquery). Four grouped queries in all.
-    Rows are sorted by unit id, field id, category.
+    ``units`` is a Unit queryset (used as a subquery). One query. Rows are sorted by unit id,
+    field id, category.
     """
     view = View.clean(view)
-    rows = {}
-    with connection.cursor() as cursor:
-        for part in _headcount_parts(units, as_of, by_category):
-            # Plain tuples straight from the cursor: thousands of grouped rows, no per-row ORM work.
-            cursor.execute(*part.query.sql_with_params())
-            for p in cursor.fetchall():
-                if by_category:
-                    unit_id, field_id, category, quota, on_roll, s_in, s_out = p
-                else:
-                    (unit_id, field_id, quota, on_roll, s_in, s_out), category = p, None
-                key = (unit_id, field_id, category)
-                r = rows.get(key)
-                if r is None:
-                    r = rows[key] = HeadcountRow(unit_id, field_id, category, view=view)
-                r.quota += quota
-                r.on_roll += on_roll
-                r.seconded_in += s_in
-                r.seconded_out += s_out
-    return [rows[k] for k in sorted(rows, key=lambda k: (k[0], k[1], k[2] or ""))]
+    rows = []
+    for t in headcount_sums(units=units, as_of=as_of, by_category=by_category, field_id=field_id):
+        unit_id, field_id_, category = (t[0], t[1], t[2]) if by_category else (t[0], t[1], None)
+        quota, on_roll, s_in, s_out = t[-4:]
+        rows.append(HeadcountRow(unit_id, field_id_, category, quota, on_roll, s_out, s_in, view=view))
+    rows.sort(key=lambda r: (r.unit_id, r.field_id, r.category or ""))
+    return rows
 
 
 def headcount_totals(*, units, as_of: date, view: str = View.COVERAGE, group_by: str = "province_id", field_id=None):
@@ -221,13 +237,10 @@ def headcount_totals(*, units, as_of: date, view: str = View.COVERAGE, group_by:
     "gross_surplus", "units_short", "units_surplus"}}``.
     """
     view = View.clean(view)
-    parts = _headcount_parts(units, as_of)
-    union = parts[0].union(*parts[1:], all=True).order_by()
-    union_sql, params = union.query.sql_with_params()
+    summed_sql, params = _summed_sql(units, as_of, field_id=field_id)
     unit_table = Unit._meta.db_table
     group_col = Unit._meta.get_field(group_by.removesuffix("_id")).column
     headcount = "g.on_roll" if view == View.ESTABLISHMENT else "g.on_roll - g.s_out + g.s_in"
-    where = "WHERE t.fld = %s" if field_id else ""
     sql = f"""
         SELECT u.{group_col}, SUM(t.quota), SUM(t.on_roll), SUM(t.s_in), SUM(t.s_out),
                SUM(CASE WHEN t.hc < t.quota THEN t.quota - t.hc ELSE 0 END),
@@ -235,20 +248,14 @@ def headcount_totals(*, units, as_of: date, view: str = View.COVERAGE, group_by:
                COUNT(DISTINCT CASE WHEN t.hc < t.quota THEN t.unit END),
                COUNT(DISTINCT CASE WHEN t.hc > t.quota THEN t.unit END)
         FROM (
-            SELECT g.unit, g.fld, g.quota, g.on_roll, g.s_in, g.s_out, {headcount} AS hc
-            FROM (
-                SELECT p.hc_unit AS unit, p.hc_field AS fld, SUM(p.quota) AS quota, SUM(p.on_roll) AS on_roll,
-                       SUM(p.s_in) AS s_in, SUM(p.s_out) AS s_out
-                FROM ({union_sql}) p
-                GROUP BY p.hc_unit, p.hc_field
-            ) g
+            SELECT g.hc_unit AS unit, g.quota, g.on_roll, g.s_in, g.s_out, {headcount} AS hc
+            FROM ({summed_sql}) g
         ) t
         JOIN {unit_table} u ON u.id = t.unit
-        {where}
         GROUP BY u.{group_col}
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *([field_id] if field_id else [])])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     keys = ("quota", "on_roll", "seconded_in", "seconded_out", "gross_shortage", "gross_surplus")
     keys += ("units_short", "units_surplus")

@@ -62,13 +62,13 @@ def test_plan_progress_query_count_is_fixed(django_assert_num_queries):
     w = b.World()
     b.fixed_quota(w.plan, w.dept, 2)
     f.movement(w.people[0], w.commune, status=Status.ACTIVE, plan=w.plan)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         plan_progress(plan=w.plan, as_of=date(2025, 9, 1))
     for _ in range(3):
         d = f.department()
         c = f.unit()
         f.movement(f.staff(d, w.land), c, status=Status.APPROVED, plan=w.plan)  # senders without a rule
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         plan_progress(plan=w.plan, as_of=date(2025, 9, 1))
 
 

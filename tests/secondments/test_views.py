@@ -98,10 +98,10 @@ def test_plan_page_query_count_does_not_grow(client, login_as, w, django_assert_
         f.quota(c, w.land, 1)
         w.plan.priority_communes.add(c)
         f.movement(f.staff(d, w.land), c, status=Status.ACTIVE, plan=w.plan)
-    # session, user, plan, priority fields, 13 for plan_progress (every sender has a quota rule)
-    with django_assert_num_queries(17):
+    # session, user, plan, priority fields, 10 for plan_progress (every sender has a quota rule)
+    with django_assert_num_queries(14):
         client.get(url("plan-detail", w.plan.pk))
-    assert count() == first == 17
+    assert count() == first == 14
 
 
 def test_movement_list_filters_and_query_count(client, login_as, w, django_assert_num_queries):
