@@ -330,23 +330,10 @@ def export_child(mode, out):
         from django.http import QueryDict
         from openpyxl import Workbook
 
-        from reports.exports import staff_list
+        from reports.exports import STAFF_EXPORT_VALUES, staff_list
 
         qs = staff_list(user, QueryDict(""))
-        sql, params = qs.values_list(
-            "staff_code",
-            "full_name",
-            "gender",
-            "birth_date",
-            "category",
-            "home_unit__name",
-            "position__name",
-            "field__name_vi",
-            "major_field__name_vi",
-            "qualification",
-            "status",
-            "start_date",
-        ).query.sql_with_params()
+        sql, params = qs.values_list(*STAFF_EXPORT_VALUES).query.sql_with_params()
         t = time.perf_counter()
         with psycopg.connect(dsn()) as conn, conn.cursor(name="bare_export") as cur:
             cur.itersize = 2000

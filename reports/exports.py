@@ -27,6 +27,22 @@ from staffing.selectors import View
 
 BACKGROUND_ROWS = 50_000
 
+# The columns a staff export reads, in order (the benchmark replays the same query).
+STAFF_EXPORT_VALUES = (
+    "staff_code",
+    "full_name",
+    "gender",
+    "birth_date",
+    "category",
+    "home_unit__name",
+    "position__name",
+    "field__name_vi",
+    "major_field__name_vi",
+    "qualification",
+    "status",
+    "start_date",
+)
+
 
 @dataclass
 class ExportSpec:
@@ -273,20 +289,7 @@ class StaffListExporter(Exporter):
 
     def rows(self):
         labels = {k: {key: str(v) for key, v in d.items()} for k, d in self.labels.items()}
-        for s in self.queryset.values_list(
-            "staff_code",
-            "full_name",
-            "gender",
-            "birth_date",
-            "category",
-            "home_unit__name",
-            "position__name",
-            "field__name_vi",
-            "major_field__name_vi",
-            "qualification",
-            "status",
-            "start_date",
-        ).iterator(chunk_size=2000):
+        for s in self.queryset.values_list(*STAFF_EXPORT_VALUES).iterator(chunk_size=2000):
             yield (
                 s[0],
                 s[1],
