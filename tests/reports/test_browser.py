@@ -18,6 +18,9 @@ document.addEventListener("securitypolicyviolation", function (e) {
 });
 """
 
+DRAWN = """() => window.Chart !== undefined
+  && ["chart-fields", "chart-communes"].every(id => Chart.getChart(document.getElementById(id)) !== undefined)"""
+
 
 def test_province_dashboard_in_a_browser(page, live_server):
     world = province_fixture()
@@ -33,7 +36,8 @@ def test_province_dashboard_in_a_browser(page, live_server):
     page.fill("input[name=username]", official.username)
     page.fill("input[name=password]", "pw-Test-12345")
     page.click("button[type=submit]")
-    page.wait_for_selector("#chart-fields")
+    # The chart script is deferred: wait until both charts exist rather than for their canvases.
+    page.wait_for_function(DRAWN)
 
     assert page.locator('[data-kpi="gross_shortage"]').inner_text() == "3"
     for chart in ("chart-fields", "chart-communes"):
@@ -49,7 +53,7 @@ def test_province_dashboard_in_a_browser(page, live_server):
         page.click("label[for=view-establishment]")
     assert "view=establishment" in page.url
     assert page.locator('[data-kpi="gross_shortage"]').inner_text() == "4"
-    page.wait_for_function("Chart.getChart(document.getElementById('chart-fields')) !== undefined")
+    page.wait_for_function(DRAWN)
 
     # Back to coverage, then another date: on 01/09/2025 the Đắk Lắk officer is already at Phường Bình,
     # so is the culture officer of Xã An.
