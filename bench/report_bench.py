@@ -231,7 +231,7 @@ def http_figures(province, token, session_cookie, requests_total):
         ),
         (
             "roster page of 50 (unit, field)",
-            f"/units/{unit_code}/?field={field}",
+            f"/units/{unit_code}/staff/?field={field}",
             {"Cookie": f"sessionid={session_cookie}"},
         ),
     ]

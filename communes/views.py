@@ -1,4 +1,5 @@
-"""Unit pages: the list of units a user may see, and the unit page (roster and quota table)."""
+"""Unit pages: the list of units a user may see, the unit page (quota table, movements, mismatches)
+and the unit's roster."""
 
 from django.core.paginator import Paginator
 from django.utils import timezone
@@ -93,23 +94,13 @@ def quota_table(unit, as_of):
     }
 
 
-def unit_page_context(*, unit, user, params):
+def unit_page_context(*, unit, user):
     """Everything the unit page shows; other sections add their keys to this dict."""
     as_of = timezone.localdate()
-    # Only the columns the roster shows (and the foreign keys they are reached through).
-    staff = Staff.objects.filter(home_unit=unit).select_related("position", "field").only(*ROSTER_FIELDS)
-    filterset = StaffFilterSet(roster_params(params), queryset=staff)
-    bootstrap(filterset.form)
-    paginator = Paginator(filterset.qs, ROSTER_PAGE_SIZE)
-    page = paginator.get_page(params.get("page"))
     return {
         "unit": unit,
         "as_of": as_of,
         "can_edit": can_edit(user, unit),
-        "filterset": filterset,
-        "page_obj": page,
-        "staff_list": page.object_list,
-        "sort_columns": sort_columns(params.get("ordering", "")),
         "quota_table": quota_table(unit, as_of),
         "quota_decisions": Quota.objects.filter(unit=unit)
         .select_related("field")
@@ -119,17 +110,54 @@ def unit_page_context(*, unit, user, params):
     }
 
 
-class UnitDetailView(ScopedMixin, DetailView):
+def roster_context(*, unit, user, params):
+    """One page of a unit's roster, filtered and sorted by StaffFilterSet."""
+    # Only the columns the roster shows (and the foreign keys they are reached through).
+    staff = Staff.objects.filter(home_unit=unit).select_related("position", "field").only(*ROSTER_FIELDS)
+    filterset = StaffFilterSet(roster_params(params), queryset=staff)
+    bootstrap(filterset.form)
+    paginator = Paginator(filterset.qs, ROSTER_PAGE_SIZE)
+    page = paginator.get_page(params.get("page"))
+    export = roster_params(params)
+    export.pop("page", None)
+    export["unit_code"] = unit.code
+    return {
+        "unit": unit,
+        "can_edit": can_edit(user, unit),
+        "export_query": export.urlencode(),
+        "filterset": filterset,
+        "page_obj": page,
+        "staff_list": page.object_list,
+        "sort_columns": sort_columns(params.get("ordering", "")),
+    }
+
+
+class UnitMixin(ScopedMixin):
     model = Unit
     slug_field = "code"
     slug_url_kwarg = "code"
-    template_name = "communes/unit_detail.html"
     context_object_name = "unit"
 
     def get_queryset(self):
         return super().get_queryset().select_related("province", "parent")
 
+
+class UnitDetailView(UnitMixin, DetailView):
+    template_name = "communes/unit_detail.html"
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(unit_page_context(unit=self.object, user=self.request.user, params=self.request.GET))
+        ctx.update(unit_page_context(unit=self.object, user=self.request.user))
+        return ctx
+
+
+class UnitRosterView(UnitMixin, DetailView):
+    template_name = "communes/unit_roster.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(None).select_related("province")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(roster_context(unit=self.object, user=self.request.user, params=self.request.GET))
         return ctx

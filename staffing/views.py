@@ -329,4 +329,4 @@ class ImportPreviewView(ImportUploadView):
             )
             % stats,
         )
-        return redirect("unit-detail", code=self.unit.code)
+        return redirect("unit-roster", code=self.unit.code)

@@ -35,19 +35,20 @@ def commune_rows(communes, roster_query, movement_query):
     for c in communes:
         code = esc(c.code)
         unit = f"/units/{code}/"
-        roster = f"{unit}?{roster_q}"
+        roster = f"{unit}staff/?{roster_q}"
+        quotas = f"{unit}#quotas"
         badges = (disadvantaged if c.is_disadvantaged else "") + (border if c.is_border else "")
         out.append(
             f'<tr data-unit="{code}"><th scope="row"><a href="{unit}">{esc(c.name)}</a>{badges}</th><td>{code}</td>'
-            f'<td class="num"><a href="{roster}">{_int(c.quota, sep)}</a></td>'
+            f'<td class="num"><a href="{quotas}">{_int(c.quota, sep)}</a></td>'
             f'<td class="num"><a href="{roster}">{_int(c.on_roll, sep)}</a></td>'
             f'<td class="num"><a href="/movements/?to_code={code}&amp;{movement_q}">{_int(c.seconded_in, sep)}</a></td>'
             f'<td class="num"><a href="/movements/?from_code={code}&amp;{movement_q}">'
             f"{_int(c.seconded_out, sep)}</a></td>"
             f'<td class="num"><a href="{roster}">{_int(c.effective, sep)}</a></td>'
             f'<td class="num {_gap_class(c.net)}">{_int(c.net, sep)}</td>'
-            f'<td class="num gap-neg"><a href="{roster}" class="link-danger">{_int(c.shortage, sep)}</a></td>'
-            f'<td class="num gap-pos"><a href="{roster}" class="link-success">{_int(c.surplus, sep)}</a></td>'
-            f'<td class="num"><a href="{roster}">{_int(c.mismatches, sep)}</a></td></tr>'
+            f'<td class="num gap-neg"><a href="{quotas}" class="link-danger">{_int(c.shortage, sep)}</a></td>'
+            f'<td class="num gap-pos"><a href="{quotas}" class="link-success">{_int(c.surplus, sep)}</a></td>'
+            f'<td class="num"><a href="{unit}#unit-mismatches">{_int(c.mismatches, sep)}</a></td></tr>'
         )
     return mark_safe("\n".join(out))  # noqa: S308 — every value above is escaped or a number

@@ -1,10 +1,12 @@
-"""Unit list and unit page: scoped, searchable without accents, roster and quota table."""
+"""Unit list, unit page and roster page: scoped, searchable without accents, quota table and roster."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from secondments.models import Status
 from tests import factories as f
@@ -95,7 +97,7 @@ def test_unit_page_quota_table(client, staffed):
 
 def test_unit_page_roster_defaults_to_active_and_filters(client, staffed):
     client.force_login(officer(staffed))
-    url = reverse("unit-detail", args=["24001"])
+    url = reverse("unit-roster", args=["24001"])
 
     def roster(**params):
         return [s.full_name for s in client.get(url, params).context["staff_list"]]
@@ -116,7 +118,7 @@ def test_unit_page_roster_defaults_to_active_and_filters(client, staffed):
 def test_roster_is_paginated(client, world):
     f.staff_many(world.commune, world.land, 51)
     client.force_login(officer(world))
-    url = reverse("unit-detail", args=["24001"])
+    url = reverse("unit-roster", args=["24001"])
     first = client.get(url)
     assert len(first.context["staff_list"]) == 50
     assert "?page=2" in first.content.decode()
@@ -126,21 +128,55 @@ def test_roster_is_paginated(client, world):
 
 def test_read_only_roles_see_no_edit_links(client, staffed):
     client.force_login(officer(staffed, "national_viewer"))
+    for name in ("unit-detail", "unit-roster"):
+        html = client.get(reverse(name, args=["24001"])).content.decode()
+        assert "Download Excel template" in html
+        assert "Add a staff member" not in html and "Import from Excel" not in html
+
+
+def test_unit_page_links_to_its_roster_with_the_number_on_the_roll(client, staffed):
+    client.force_login(officer(staffed))
     html = client.get(reverse("unit-detail", args=["24001"])).content.decode()
-    assert "Download Excel template" in html
-    assert "Add a staff member" not in html and "Import from Excel" not in html
+    # On the roll: the three active land staff and Đỗ Thị Đào (seconded out but still on the roll).
+    assert f'href="{reverse("unit-roster", args=["24001"])}">Roster: 4 people on the roll</a>' in html
+
+
+def test_roster_export_link_carries_the_filters_the_user_sees(client, staffed):
+    client.force_login(officer(staffed))
+    response = client.get(reverse("unit-roster", args=["24001"]), {"q": "dao", "page": "1"})
+    assert response.context["export_query"] == "q=dao&status=active&unit_code=24001"
+    workbook = client.get(reverse("reports:export-staff") + "?" + response.context["export_query"])
+    assert workbook.status_code == 200
+    ws = load_workbook(io.BytesIO(b"".join(workbook.streaming_content))).active
+    # Columns: STT, staff code, full name…; the only data row follows the header block.
+    assert [row[1:3] for row in ws.iter_rows(values_only=True) if row[1] in ("NV01", "NV05")] == [
+        ("NV05", "Đỗ Thị Đào")
+    ]
 
 
 def test_roster_page_query_count_is_constant_when_the_roster_grows_tenfold(client, world, django_assert_num_queries):
     f.quota(world.commune, world.land, 5)
     f.staff_many(world.commune, world.land, 4, position=world.cadastral)
     client.force_login(officer(world))
-    url = reverse("unit-detail", args=["24001"])
-    # Session, user, unit; the edit check; roster count and page; quota decisions; headcount (quotas,
-    # staff, movements in and out added up by the database), field names; filter form choices:
-    # fields, positions; the movements and mismatches sections.
-    with django_assert_num_queries(13):
+    url = reverse("unit-roster", args=["24001"])
+    # Session, user, unit; the edit check; roster count and page; filter form choices: fields, positions.
+    with django_assert_num_queries(8):
         client.get(url)
     f.staff_many(world.commune, world.land, 36, position=world.cadastral)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(8):
         assert client.get(url).context["page_obj"].paginator.count == 40
+
+
+def test_unit_page_query_count_is_constant_when_the_unit_grows_tenfold(client, world, django_assert_num_queries):
+    f.quota(world.commune, world.land, 5)
+    f.staff_many(world.commune, world.land, 4, position=world.cadastral)
+    client.force_login(officer(world))
+    url = reverse("unit-detail", args=["24001"])
+    # Session, user, unit; the edit check; quota decisions; headcount (quotas, staff, movements in and
+    # out added up by the database), field names; the movements and mismatches sections.
+    with django_assert_num_queries(9):
+        client.get(url)
+    f.staff_many(world.commune, world.land, 36, position=world.cadastral)
+    f.quota(world.commune, world.finance, 3)
+    with django_assert_num_queries(9):
+        assert client.get(url).context["quota_table"]["totals"].on_roll == 40

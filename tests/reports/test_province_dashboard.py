@@ -120,8 +120,9 @@ def test_page_renders_kpis_charts_and_table(client, login_as, world):
     assert 'id="field-chart-data"' in html and 'id="table-fields"' in html and 'id="table-top-communes"' in html
     assert "vendor/chartjs/chart.umd.min.js" in html and "js/reports.js" in html
     assert "<script>" not in html  # nothing inline: json_script blocks only
-    # Each number links to the roster or the movement list of the commune.
-    assert 'href="/units/66001/?"' in html
+    # Each number links to the commune's roster, its quota table or its movement list.
+    assert 'href="/units/66001/staff/?"' in html and 'href="/units/66001/#quotas"' in html
+    assert 'href="/units/66001/#unit-mismatches"' in html
     assert "/movements/?from_code=66001&amp;kind=secondment&amp;kind=reinforcement&amp;kind=rotation" in html
     assert 'value="15/10/2025"' in html
 
@@ -132,7 +133,7 @@ def test_page_in_establishment_view_and_iso_date(client, login_as, world):
     assert response.status_code == 200
     report = response.context["report"]
     assert (report.view, report.as_of, report.kpis.gross_shortage) == ("establishment", AS_OF, 2)
-    assert f'href="/units/66001/?field={world["land"].pk}"' in response.content.decode()
+    assert f'href="/units/66001/staff/?field={world["land"].pk}"' in response.content.decode()
 
 
 def test_sort_links_flip_direction(client, login_as, world):

@@ -103,12 +103,15 @@ def test_officer_adds_staff_then_round_trips_the_excel_template(page, live_serve
     roster = page.locator("#roster-table")
     expect(roster).to_contain_text("Trần Văn Nam")
     expect(roster).to_contain_text("Nguyễn Thị Hoa Mai")
-    expect(
-        page.locator('#quota-table tr[data-field="land"][data-category="civil_servant"] [data-col="on_roll"]')
-    ).to_have_text("2")
 
     roster.get_by_role("link", name="Nguyễn Thị Hoa Mai").click()
     history = page.locator("#history")
     expect(history).to_contain_text("Full name: Nguyễn Thị Hoa → Nguyễn Thị Hoa Mai")
     expect(history).to_contain_text("dakmil")
     assert re.search(r"Changed", history.inner_text())
+
+    # The unit page counts both against the land quota.
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Xã Đắk Mil").click()
+    expect(
+        page.locator('#quota-table tr[data-field="land"][data-category="civil_servant"] [data-col="on_roll"]')
+    ).to_have_text("2")

@@ -74,6 +74,18 @@ CASES = {
         None,
         [302, 200, 200, 404, 200, 200],
     ),
+    "page own roster": (
+        "get",
+        lambda w, o: reverse("unit-roster", args=["24001"]),
+        None,
+        [302, 200, 200, 404, 200, 200],
+    ),
+    "page other province roster": (
+        "get",
+        lambda w, o: reverse("unit-roster", args=["23001"]),
+        None,
+        [302, 200, 404, 404, 404, 404],
+    ),
     "page department": (
         "get",
         lambda w, o: reverse("unit-detail", args=["S66-TC"]),

@@ -305,7 +305,7 @@ def test_import_flow_bad_file_then_good_file_then_same_again(client, world, pers
     assert preview.context["counts"]["staff_add"] == 1 and preview.context["counts"]["staff_update"] == 1
     assert counts() == before  # the preview writes nothing
     response = client.post(preview_url)
-    assert response.status_code == 302 and response["Location"] == reverse("unit-detail", args=["24001"])
+    assert response.status_code == 302 and response["Location"] == reverse("unit-roster", args=["24001"])
     assert sorted(Staff.objects.values_list("staff_code", "full_name")) == [
         ("NV1", "Nguyễn Văn Anh"),
         ("NV7", "Lê Văn C"),
