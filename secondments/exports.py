@@ -1,11 +1,21 @@
-"""Excel exports of a plan's progress and of the movement list (see reports/excel.py)."""
+"""Excel exports of a plan's progress and of the movement list (see reports/excel.py).
 
+Both are registered with reports/exports.py ("plan-progress", "movements"), so a large export runs
+as a background ExportJob exactly like the reports' own; SecondmentsConfig.ready imports this module.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
-from reports.excel import INTEGER, Column, Exporter
-from secondments.models import Kind, Status
-from secondments.selectors import PlanProgress
+from accounts.scoping import for_user
+from reports.excel import INTEGER, Column, Exporter, Issuer
+from reports.exports import ExportSpec, register
+from secondments.filters import MovementFilterSet
+from secondments.models import Kind, Plan, Secondment, Status
+from secondments.selectors import PlanProgress, plan_progress
 
 
 class PlanDepartmentsExporter(Exporter):
@@ -81,6 +91,26 @@ class PlanCommunesExporter(Exporter):
                    r.received, r.active]  # fmt: skip
 
 
+def movement_export_values():
+    """The columns a movement export reads, in the order it writes them (the field named as Field.__str__ does)."""
+    field_name = "field__name_en" if (get_language() or "vi").startswith("en") else "field__name_vi"
+    return (
+        "person__full_name",
+        "person__staff_code",
+        "kind",
+        "from_unit__name",
+        "to_unit__name",
+        field_name,
+        "start_date",
+        "planned_end_date",
+        "actual_end_date",
+        "status",
+        "decision_number",
+        "decision_date",
+        "plan__name",
+    )
+
+
 class MovementListExporter(Exporter):
     """The movement list as filtered on the page (same FilterSet, same scope)."""
 
@@ -109,21 +139,38 @@ class MovementListExporter(Exporter):
         ]
 
     def rows(self):
-        kinds, statuses = dict(Kind.choices), dict(Status.choices)
-        qs = self.queryset.select_related("person", "from_unit", "to_unit", "field", "plan")
-        for m in qs.iterator(chunk_size=2000):
-            yield [
-                m.person.full_name,
-                m.person.staff_code,
-                str(kinds[m.kind]),
-                m.from_unit.name,
-                m.to_unit.name,
-                str(m.field),
-                m.start_date,
-                m.planned_end_date,
-                m.actual_end_date,
-                str(statuses[m.status]),
-                m.decision_number,
-                m.decision_date,
-                m.plan.name if m.plan else "",
-            ]
+        kinds = {k: str(v) for k, v in Kind.choices}
+        statuses = {k: str(v) for k, v in Status.choices}
+        for r in self.queryset.values_list(*movement_export_values()).iterator(chunk_size=2000):
+            yield (r[0], r[1], kinds[r[2]], *r[3:9], statuses[r[9]], r[10], r[11], r[12] or "")
+
+
+def movement_list(user, params):
+    """The movements ``user`` sees, filtered as the list page filters them (ValidationError if invalid)."""
+    filterset = MovementFilterSet(params or None, queryset=for_user(Secondment.objects.all(), user), user=user)
+    if filterset.is_bound and not filterset.is_valid():
+        raise ValidationError(gettext("The filters are not valid: %(errors)s") % {"errors": filterset.errors.as_text()})
+    return filterset.qs
+
+
+@register("movements")
+def movement_export(user, params):
+    """The movement list's query string as a workbook; other provinces' rows are never in scope."""
+    qs = movement_list(user, params)
+    return ExportSpec(MovementListExporter(qs), Issuer.for_province(user.province), timezone.localdate(), qs.count())
+
+
+@register("plan-progress")
+def plan_progress_export(user, params):
+    """``plan`` (its id) and ``part`` (``departments``, the default, or ``communes``); 404 out of scope."""
+    try:
+        plan = for_user(Plan.objects.select_related("province"), user).get(pk=int(params.get("plan")))
+    except (TypeError, ValueError, Plan.DoesNotExist):
+        raise Http404 from None
+    today = timezone.localdate()
+    progress = plan_progress(plan=plan, as_of=today)
+    if params.get("part") == "communes":
+        exporter, rows = PlanCommunesExporter(progress), len(progress.communes)
+    else:
+        exporter, rows = PlanDepartmentsExporter(progress), len(progress.departments)
+    return ExportSpec(exporter, Issuer.for_province(plan.province), today, rows)

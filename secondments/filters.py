@@ -36,9 +36,11 @@ class MovementFilterSet(django_filters.FilterSet):
         model = Secondment
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        """``user`` restricts the choices offered; without it, the ``request``'s user does."""
         super().__init__(data, queryset, request=request, prefix=prefix)
-        user = getattr(request, "user", None)
+        if user is None:
+            user = getattr(request, "user", None)
         if user is not None:
             # Choices offered are the user's own: other provinces' plans and units stay hidden.
             self.filters["plan"].queryset = for_user(Plan.objects.all(), user)

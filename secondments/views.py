@@ -18,9 +18,8 @@ from django.views.generic.edit import CreateView, DeleteView, UpdateView
 from accounts.models import Role
 from accounts.scoping import for_user
 from accounts.views import ScopedMixin
-from reports.excel import Issuer, xlsx_response
+from reports.exports import export_or_redirect
 from secondments import services
-from secondments.exports import MovementListExporter, PlanCommunesExporter, PlanDepartmentsExporter
 from secondments.filters import MovementFilterSet
 from secondments.forms import (
     ACTION_FORMS,
@@ -135,15 +134,33 @@ class PlanUpdateView(PlanWriteMixin, UpdateView):
         return super().post(request, *args, **kwargs)
 
 
-class PlanExportView(ScopedMixin, DetailView):
-    model = Plan
+class ExportView(LoginRequiredMixin, View):
+    """An export registered in secondments/exports.py: the file now, or a background job's page.
+
+    The builder checks scope (404) and parameters; invalid ones answer 400 with the reason.
+    """
+
+    export_name = None
+
+    def export_params(self):
+        return self.request.GET
 
     def get(self, request, *args, **kwargs):
-        plan = self.get_object()
-        today = timezone.localdate()
-        progress = plan_progress(plan=plan, as_of=today)
-        exporter_class = PlanCommunesExporter if request.GET.get("part") == "communes" else PlanDepartmentsExporter
-        return xlsx_response(exporter_class(progress), issuer=Issuer.for_province(plan.province), as_of=today)
+        try:
+            return export_or_redirect(request, self.export_name, self.export_params())
+        except ValidationError as exc:
+            return render(request, "secondments/refused.html", {"message": " ".join(exc.messages)}, status=400)
+
+
+class PlanExportView(ExportView):
+    """The plan's progress: ``?part=communes`` for the receiving communes, else the sending units."""
+
+    export_name = "plan-progress"
+
+    def export_params(self):
+        params = self.request.GET.copy()
+        params["plan"] = str(self.kwargs["pk"])
+        return params
 
 
 class QuotaWriteMixin(RefusalMixin, ScopedMixin):
@@ -238,18 +255,10 @@ class MovementListView(LoginRequiredMixin, ListView):
         )
 
 
-class MovementExportView(ScopedMixin, View):
-    def get(self, request):
-        filterset = MovementFilterSet(request.GET or None, queryset=scoped_movements(request.user), request=request)
-        if filterset.is_bound and not filterset.is_valid():
-            return render(
-                request,
-                "secondments/refused.html",
-                {"message": _("The filters are not valid: %(errors)s") % {"errors": filterset.errors.as_text()}},
-                status=400,
-            )
-        issuer = Issuer.for_province(request.user.province)
-        return xlsx_response(MovementListExporter(filterset.qs), issuer=issuer, as_of=timezone.localdate())
+class MovementExportView(ExportView):
+    """The movement list's query string as a workbook."""
+
+    export_name = "movements"
 
 
 def movement_context(request, m, forms=None):
