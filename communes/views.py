@@ -2,18 +2,20 @@
 and the unit's roster."""
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from accounts.scoping import can_edit
+from accounts.scoping import can_write
 from accounts.views import ScopedMixin
 from communes.filters import UnitFilterSet
 from communes.models import Unit
+from communes.text import normalize_search
 from reports.selectors import unit_sections
 from staffing.filters import StaffFilterSet
 from staffing.forms import bootstrap
-from staffing.models import Field, Quota, Staff, StaffStatus
+from staffing.models import Field, Position, Quota, Staff, StaffStatus
 from staffing.selectors import headcount_rows, summarize
 
 ROSTER_PAGE_SIZE = 50
@@ -72,14 +74,27 @@ def roster_params(params):
     return data
 
 
-def sort_columns(current):
+def sort_columns(params):
+    """The roster's column headers: label, current direction and the link that sorts by it."""
+    current = params.get("ordering", "")
+    query = params.copy()
+    query.pop("page", None)
     columns = []
     for key, label in ROSTER_COLUMNS:
         direction = "asc" if current == key else "desc" if current == f"-{key}" else None
-        columns.append(
-            {"key": key, "label": label, "direction": direction, "next": f"-{key}" if current == key else key}
-        )
+        query["ordering"] = f"-{key}" if current == key else key
+        columns.append({"key": key, "label": label, "direction": direction, "href": f"?{query.urlencode()}"})
     return columns
+
+
+def held_positions(unit, selected):
+    """Options of the roster's position filter: the posts people of this unit hold (and the one
+    chosen), not the whole catalogue."""
+    held = Q(staff__home_unit=unit)
+    if selected and str(selected).isdigit():
+        held |= Q(pk=selected)
+    positions = Position.objects.filter(held).distinct().values_list("pk", "name")
+    return sorted(positions, key=lambda p: (normalize_search(p[1]), p[1]))
 
 
 def quota_table(unit, as_of):
@@ -100,7 +115,8 @@ def unit_page_context(*, unit, user):
     return {
         "unit": unit,
         "as_of": as_of,
-        "can_edit": can_edit(user, unit),
+        # The unit was read through for_user: only the role decides.
+        "can_edit": can_write(user),
         "quota_table": quota_table(unit, as_of),
         "quota_decisions": Quota.objects.filter(unit=unit)
         .select_related("field")
@@ -116,6 +132,8 @@ def roster_context(*, unit, user, params):
     staff = Staff.objects.filter(home_unit=unit).select_related("position", "field").only(*ROSTER_FIELDS)
     filterset = StaffFilterSet(roster_params(params), queryset=staff)
     bootstrap(filterset.form)
+    position = filterset.form.fields["position"]
+    position.widget.choices = [("", position.empty_label), *held_positions(unit, params.get("position"))]
     paginator = Paginator(filterset.qs, ROSTER_PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
     export = roster_params(params)
@@ -123,12 +141,13 @@ def roster_context(*, unit, user, params):
     export["unit_code"] = unit.code
     return {
         "unit": unit,
-        "can_edit": can_edit(user, unit),
+        # The unit was read through for_user: only the role decides.
+        "can_edit": can_write(user),
         "export_query": export.urlencode(),
         "filterset": filterset,
         "page_obj": page,
         "staff_list": page.object_list,
-        "sort_columns": sort_columns(params.get("ordering", "")),
+        "sort_columns": sort_columns(params),
     }
 
 

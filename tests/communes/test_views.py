@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from secondments.models import Status
+from staffing.models import Position, PositionGroup
 from tests import factories as f
 from tests.staffing import support
 from tests.staffing.support import officer
@@ -115,6 +116,46 @@ def test_unit_page_roster_defaults_to_active_and_filters(client, staffed):
     assert 'aria-sort="ascending"' in html and "?ordering=-staff_code#roster" in html
 
 
+def test_roster_rows_show_each_column_escaped_and_linked(client, staffed):
+    odd = f.staff(
+        staffed.commune, staffed.land, name="<b>Lò Thị Ớt</b>", staff_code="NV09", start_date=date(2024, 3, 1)
+    )
+    client.force_login(officer(staffed))
+    html = client.get(reverse("unit-roster", args=["24001"]), {"q": "lo thi"}).content.decode()
+    row = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert row.count("<tr>") == 1
+    assert (
+        f'<tr><td>NV09</td><td><a href="/staff/{odd.pk}/">&lt;b&gt;Lò Thị Ớt&lt;/b&gt;</a></td><td>20/05/1985</td>'
+        "<td>Civil servant</td><td>—</td><td>Land</td><td>Bachelor</td>"
+        '<td><span class="badge text-bg-success">Active</span></td><td>01/03/2024</td></tr>'
+    ) in row
+    empty = client.get(reverse("unit-roster", args=["24001"]), {"q": "nobody"}).content.decode()
+    assert "Nobody matches these filters." in empty
+
+
+def test_position_filter_offers_the_posts_held_in_the_unit(client, staffed):
+    client.force_login(officer(staffed))
+    url = reverse("unit-roster", args=["24001"])
+
+    def options(**params):
+        form = client.get(url, params).context["filterset"].form
+        return [label for _value, label in form["position"].field.widget.choices]
+
+    # Only Lê Văn Cường holds a post in Xã Đắk Mil; a post chosen by URL stays on offer (and finds nobody).
+    other = Position.objects.create(
+        code="CT-01", name="Chủ tịch UBND xã", group=PositionGroup.LEADERSHIP, field=staffed.land
+    )
+    assert options() == ["---------", "Chuyên viên địa chính"]
+    chosen = client.get(url, {"position": other.pk})
+    assert chosen.context["staff_list"].count() == 0
+    assert [label for _v, label in chosen.context["filterset"].form["position"].field.widget.choices] == [
+        "---------",
+        "Chủ tịch UBND xã",
+        "Chuyên viên địa chính",
+    ]
+    assert "selected>Chủ tịch UBND xã</option>" in chosen.content.decode()
+
+
 def test_roster_is_paginated(client, world):
     f.staff_many(world.commune, world.land, 51)
     client.force_login(officer(world))
@@ -159,11 +200,11 @@ def test_roster_page_query_count_is_constant_when_the_roster_grows_tenfold(clien
     f.staff_many(world.commune, world.land, 4, position=world.cadastral)
     client.force_login(officer(world))
     url = reverse("unit-roster", args=["24001"])
-    # Session, user, unit; the edit check; roster count and page; filter form choices: fields, positions.
-    with django_assert_num_queries(8):
+    # Session, user, unit; roster count and page; filter form choices: fields, positions held.
+    with django_assert_num_queries(7):
         client.get(url)
     f.staff_many(world.commune, world.land, 36, position=world.cadastral)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(url).context["page_obj"].paginator.count == 40
 
 
@@ -172,11 +213,11 @@ def test_unit_page_query_count_is_constant_when_the_unit_grows_tenfold(client, w
     f.staff_many(world.commune, world.land, 4, position=world.cadastral)
     client.force_login(officer(world))
     url = reverse("unit-detail", args=["24001"])
-    # Session, user, unit; the edit check; quota decisions; headcount (quotas, staff, movements in and
-    # out added up by the database), field names; the movements and mismatches sections.
-    with django_assert_num_queries(9):
+    # Session, user, unit; quota decisions; headcount (quotas, staff, movements in and out added up
+    # by the database), field names; the movements and mismatches sections.
+    with django_assert_num_queries(8):
         client.get(url)
     f.staff_many(world.commune, world.land, 36, position=world.cadastral)
     f.quota(world.commune, world.finance, 3)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get(url).context["quota_table"]["totals"].on_roll == 40
