@@ -1,7 +1,8 @@
 """The floor of an HTTP page: a bare WSGI app that runs one SQL query and returns its rows as JSON.
 
 The SQL is the query a Django page or endpoint ran for the same rows (written to BARE_SQL_FILE by
-report_bench.py); one psycopg connection per worker, no framework.
+report_bench.py); one psycopg connection per worker, no framework, and like Django's connections no
+server-side prepared statements.
 """
 
 import datetime
@@ -23,7 +24,7 @@ def _default(value):
 def application(environ, start_response):
     global _conn, _sql
     if _conn is None:
-        _conn = psycopg.connect(os.environ["BARE_DSN"], autocommit=True)
+        _conn = psycopg.connect(os.environ["BARE_DSN"], autocommit=True, prepare_threshold=None)
         with open(os.environ["BARE_SQL_FILE"]) as fh:
             _sql = fh.read()
     with _conn.cursor() as cur:

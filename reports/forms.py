@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import COMMUNE_LEVEL_KINDS, UnitKind
 from reports.selectors import COMMUNE_SORTS, ONLY_SHORT, ONLY_SURPLUS, Filters
+from staffing.filters import PlainSelect
 from staffing.selectors import View
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -49,12 +50,14 @@ class ProvinceReportForm(ReportForm):
         required=False,
         coerce=int,
         empty_value=None,
+        widget=PlainSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": _("Unknown field.")},
     )
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,
         choices=[("", _("All kinds"))] + [(k.value, k.label) for k in UnitKind if k in COMMUNE_LEVEL_KINDS],
+        widget=PlainSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": _("Unknown kind of commune.")},
     )
     disadvantaged = forms.BooleanField(label=_("Especially disadvantaged only"), required=False)
@@ -63,6 +66,7 @@ class ProvinceReportForm(ReportForm):
         label=_("Show"),
         required=False,
         choices=[("", _("All communes")), (ONLY_SHORT, _("Only short")), (ONLY_SURPLUS, _("Only with surplus"))],
+        widget=PlainSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": _("“only” must be “short” or “surplus”.")},
     )
     sort = forms.ChoiceField(

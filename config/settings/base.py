@@ -77,14 +77,6 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters bound on the server, and a statement the connection has run five times is
-    # prepared: a page's fixed queries (session, user, roster) stop being planned on every request.
-    # Set DB_PREPARE_THRESHOLD=off behind a transaction-pooling proxy such as PgBouncer.
-    threshold = os.environ.get("DB_PREPARE_THRESHOLD", "5")
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=None if threshold == "off" else int(threshold)
-    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server read while a command writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"

@@ -125,6 +125,12 @@ def test_page_renders_kpis_charts_and_table(client, login_as, world):
     assert 'href="/units/66001/#unit-mismatches"' in html
     assert "/movements/?from_code=66001&amp;kind=secondment&amp;kind=reinforcement&amp;kind=rotation" in html
     assert 'value="15/10/2025"' in html
+    # The chart tables carry the same numbers as the charts (worked out in builders.py).
+    assert (
+        '<tr><th scope="row">Land</th><td class="num">9</td><td class="num">8</td>'
+        '<td class="num gap-neg">2</td><td class="num gap-pos">1</td><td class="num">-1</td></tr>'
+    ) in html
+    assert '<tr><th scope="row">Xã An</th><td class="num gap-neg">2</td></tr>' in html
 
 
 def test_page_in_establishment_view_and_iso_date(client, login_as, world):
@@ -133,7 +139,11 @@ def test_page_in_establishment_view_and_iso_date(client, login_as, world):
     assert response.status_code == 200
     report = response.context["report"]
     assert (report.view, report.as_of, report.kpis.gross_shortage) == ("establishment", AS_OF, 2)
-    assert f'href="/units/66001/staff/?field={world["land"].pk}"' in response.content.decode()
+    html = response.content.decode()
+    assert f'href="/units/66001/staff/?field={world["land"].pk}"' in html
+    # The filters keep what was chosen.
+    assert f'<option value="{world["land"].pk}" selected>Land</option>' in html
+    assert '<option value="" selected>All kinds</option>' in html
 
 
 def test_sort_links_flip_direction(client, login_as, world):
