@@ -158,7 +158,7 @@ class UnitMixin(ScopedMixin):
     context_object_name = "unit"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("province", "parent")
+        return super().get_queryset().select_related("province")
 
 
 class UnitDetailView(UnitMixin, DetailView):
@@ -172,9 +172,6 @@ class UnitDetailView(UnitMixin, DetailView):
 
 class UnitRosterView(UnitMixin, DetailView):
     template_name = "communes/unit_roster.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related(None).select_related("province")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -223,26 +223,6 @@ def national_summary_export(user, params):
 
 # --- Staff list: the filtered roster --------------------------------------------------------------
 
-STAFF_VALUES = (
-    "id",
-    "staff_code",
-    "full_name",
-    "gender",
-    "birth_date",
-    "category",
-    "qualification",
-    "status",
-    "start_date",
-    "is_leader",
-    "home_unit__code",
-    "home_unit__name",
-    "field__code",
-    "field__name_vi",
-    "major_field__code",
-    "major_field__name_vi",
-    "position__name",
-)
-
 
 def staff_list(user, params):
     """The roster the user sees, filtered by StaffFilterSet (403 never: out of scope rows vanish)."""
