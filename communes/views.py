@@ -2,7 +2,7 @@
 and the unit's roster."""
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
@@ -31,13 +31,13 @@ ROSTER_COLUMNS = [
     ("start_date", _("Joined on")),
 ]
 
-ROSTER_FIELDS = (
+# What a roster row reads: plain values (a page of model instances with their position and field
+# cost more than the rest of the page).
+ROSTER_VALUES = (
+    "pk",
     *(key for key, _label in ROSTER_COLUMNS if key not in ("position", "field")),
-    "position",
-    "position__name",
-    "field",
-    "field__name_vi",
-    "field__name_en",
+    "position_name",
+    "field_name",
 )
 QUOTA_DECISION_FIELDS = (
     "category",
@@ -87,14 +87,42 @@ def sort_columns(params):
     return columns
 
 
-def held_positions(unit, selected):
-    """Options of the roster's position filter: the posts people of this unit hold (and the one
-    chosen), not the whole catalogue."""
-    held = Q(staff__home_unit=unit)
-    if selected and str(selected).isdigit():
-        held |= Q(pk=selected)
-    positions = Position.objects.filter(held).distinct().values_list("pk", "name")
-    return sorted(positions, key=lambda p: (normalize_search(p[1]), p[1]))
+def _chosen(params, key, known):
+    """The id chosen for ``key`` in the URL when no option offers it yet, else None."""
+    value = params.get(key)
+    return int(value) if value and str(value).isdigit() and int(value) not in known else None
+
+
+def roster_choices(unit, params, matching):
+    """Options of the roster's field and position filters, and how many people ``matching`` holds,
+    in one query.
+
+    The options are what the unit's people work in and hold, not the whole catalogues; a value
+    chosen in the URL that nobody here has stays selectable (and finds nobody).
+    """
+    name = Field.name_column()
+    held = (
+        Staff.objects.filter(home_unit=unit)
+        .order_by()
+        .values_list("field_id", f"field__{name}", "field__sort_order", "field__code", "position_id", "position__name")
+        .annotate(matching=Count("pk", filter=Q(pk__in=matching.order_by().values("pk"))))
+    )
+    fields, positions, count = {}, {}, 0
+    for field_id, field_name, sort_order, code, position_id, position_name, n in held:
+        fields[field_id] = (sort_order, code, field_name)
+        if position_id is not None:
+            positions[position_id] = position_name
+        count += n
+    if chosen := _chosen(params, "field", fields):
+        for pk, field_name, sort_order, code in Field.objects.filter(pk=chosen).values_list(
+            "pk", name, "sort_order", "code"
+        ):
+            fields[pk] = (sort_order, code, field_name)
+    if chosen := _chosen(params, "position", positions):
+        positions.update(Position.objects.filter(pk=chosen).values_list("pk", "name"))
+    field_choices = [(pk, label) for pk, (*_order, label) in sorted(fields.items(), key=lambda item: item[1])]
+    position_choices = sorted(positions.items(), key=lambda p: (normalize_search(p[1]), p[1]))
+    return field_choices, position_choices, count
 
 
 def quota_table(unit, as_of):
@@ -128,13 +156,19 @@ def unit_page_context(*, unit, user):
 
 def roster_context(*, unit, user, params):
     """One page of a unit's roster, filtered and sorted by StaffFilterSet."""
-    # Only the columns the roster shows (and the foreign keys they are reached through).
-    staff = Staff.objects.filter(home_unit=unit).select_related("position", "field").only(*ROSTER_FIELDS)
+    # One unit: its people by name (the model's default order starts with the unit code).
+    staff = Staff.objects.filter(home_unit=unit).order_by("full_name", "staff_code")
     filterset = StaffFilterSet(roster_params(params), queryset=staff)
     bootstrap(filterset.form)
-    position = filterset.form.fields["position"]
-    position.widget.choices = [("", position.empty_label), *held_positions(unit, params.get("position"))]
-    paginator = Paginator(filterset.qs, ROSTER_PAGE_SIZE)
+    field_choices, position_choices, count = roster_choices(unit, params, filterset.qs)
+    for key, choices in (("field", field_choices), ("position", position_choices)):
+        form_field = filterset.form.fields[key]
+        form_field.widget.choices = [("", form_field.empty_label), *choices]
+    rows = filterset.qs.annotate(
+        position_name=F("position__name"), field_name=F(f"field__{Field.name_column()}")
+    ).values_list(*ROSTER_VALUES, named=True)
+    paginator = Paginator(rows, ROSTER_PAGE_SIZE)
+    paginator.count = count
     page = paginator.get_page(params.get("page"))
     export = roster_params(params)
     export.pop("page", None)

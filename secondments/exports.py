@@ -7,7 +7,7 @@ as a background ExportJob exactly like the reports' own; SecondmentsConfig.ready
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user
@@ -16,6 +16,7 @@ from reports.exports import ExportSpec, register
 from secondments.filters import MovementFilterSet
 from secondments.models import Kind, Plan, Secondment, Status
 from secondments.selectors import PlanProgress, plan_progress
+from staffing.models import Field
 
 
 class PlanDepartmentsExporter(Exporter):
@@ -93,7 +94,7 @@ class PlanCommunesExporter(Exporter):
 
 def movement_export_values():
     """The columns a movement export reads, in the order it writes them (the field named as Field.__str__ does)."""
-    field_name = "field__name_en" if (get_language() or "vi").startswith("en") else "field__name_vi"
+    field_name = f"field__{Field.name_column()}"
     return (
         "person__full_name",
         "person__staff_code",

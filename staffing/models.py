@@ -30,9 +30,14 @@ class Field(models.Model):
         verbose_name_plural = _("fields")
 
     def __str__(self):
+        return getattr(self, self.name_column())
+
+    @staticmethod
+    def name_column():
+        """The name shown in the active language: ``name_en`` in English, ``name_vi`` otherwise."""
         from django.utils.translation import get_language
 
-        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+        return "name_en" if (get_language() or "vi").startswith("en") else "name_vi"
 
     @property
     def name(self):

@@ -4,23 +4,23 @@ import html
 
 from django import template
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
+from communes.text import short_date_formatter
 from staffing.models import Category, Qualification, StaffStatus
 
 register = template.Library()
 
 
-def _date(value):
-    return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
-
-
 @register.simple_tag
 def roster_rows(staff_list):
     """One <tr> per person: code, name (linked to the record), birth date, category, position,
-    field, qualification, status and start date, as ``communes/includes/unit_roster.html`` heads them."""
+    field, qualification, status and start date, as ``communes/includes/unit_roster.html`` heads them.
+
+    ``staff_list`` holds the named rows of ``communes.views.ROSTER_VALUES``.
+    """
     esc = html.escape
+    date = short_date_formatter()
     categories = {k: esc(str(v)) for k, v in Category.choices}
     qualifications = {k: esc(str(v)) for k, v in Qualification.choices}
     statuses = {k: esc(str(v)) for k, v in StaffStatus.choices}
@@ -32,12 +32,12 @@ def roster_rows(staff_list):
         out.append(
             f"<tr><td>{esc(s.staff_code)}</td>"
             f'<td><a href="{detail}{s.pk}/">{esc(s.full_name)}</a></td>'
-            f"<td>{_date(s.birth_date)}</td>"
+            f"<td>{date(s.birth_date)}</td>"
             f"<td>{categories.get(s.category, esc(s.category))}</td>"
-            f"<td>{esc(str(s.position)) if s.position_id else '—'}</td>"
-            f"<td>{esc(str(s.field))}</td>"
+            f"<td>{esc(s.position_name) if s.position_name else '—'}</td>"
+            f"<td>{esc(s.field_name)}</td>"
             f"<td>{qualifications.get(s.qualification, esc(s.qualification))}</td>"
             f'<td><span class="badge {badge}">{statuses.get(s.status, esc(s.status))}</span></td>'
-            f"<td>{_date(s.start_date)}</td></tr>"
+            f"<td>{date(s.start_date)}</td></tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 — every value above is escaped
