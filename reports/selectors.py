@@ -7,7 +7,8 @@ fixed number of grouped queries, whatever the number of communes, staff or movem
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q
+from django.db import connection
+from django.db.models import Count, F, Q, Value
 
 from accounts.models import Role
 from accounts.scoping import for_user
@@ -19,9 +20,11 @@ from staffing.selectors import (
     View,
     headcount_rows,
     headcount_sums,
+    cached_sql,
     headcount_totals,
     mismatch_counts,
     on_roll_filter,
+    query_key,
     summarize,
 )
 
@@ -152,15 +155,32 @@ def commune_units(province_ids, filters: Filters):
     return units
 
 
-def _movement_counts(units, as_of, field_id=None):
-    """Temporary movements in effect on ``as_of`` to or from ``units`` (ids or a queryset), and those
-    ending soon."""
-    soon = as_of + timedelta(days=ENDING_WITHIN_DAYS)
-    qs = Secondment.objects.in_effect_on(as_of).filter(Q(to_unit__in=units) | Q(from_unit__in=units))
-    if field_id:
-        qs = qs.filter(field_id=field_id)
-    qs = qs.with_end()
-    return qs.aggregate(active=Count("pk"), ending=Count("pk", filter=Q(effective_end__lte=soon)))
+def _movement_counts(unit_ids, as_of, field_id=None):
+    """Temporary movements in effect on ``as_of`` to or from the units, and those ending soon."""
+    if not unit_ids:
+        return {"active": 0, "ending": 0}
+
+    def build():
+        soon = as_of + timedelta(days=ENDING_WITHIN_DAYS)
+        qs = Secondment.objects.in_effect_on(as_of).filter(Q(to_unit__in=unit_ids) | Q(from_unit__in=unit_ids))
+        if field_id:
+            qs = qs.filter(field_id=field_id)
+        # Grouped by a constant, i.e. not grouped: one row, as aggregate() would read it.
+        qs = (
+            qs.with_end()
+            .annotate(everything=Value(1))
+            .values("everything")
+            .annotate(active=Count("pk"), ending=Count("pk", filter=Q(effective_end__lte=soon)))
+            .values_list("active", "ending")
+            .order_by()
+        )
+        return query_key(qs)
+
+    sql, params = cached_sql(("movement counts", tuple(unit_ids), as_of, field_id), build)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        active, ending = cursor.fetchone()
+    return {"active": active, "ending": ending}
 
 
 def _sort_communes(rows, sort):

@@ -14,7 +14,8 @@ payroll); the coverage view compares ``effective`` (who does the work). Every fu
 fixed number of grouped queries, whatever the number of units, staff or movements.
 """
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -183,8 +184,47 @@ def _headcount_parts(units, as_of, by_category=False):
     return quotas, staff, incoming, outgoing
 
 
+_SQL_CACHE = OrderedDict()
+_SQL_CACHE_SIZE = 256
+_SQL_LOCK = threading.Lock()
+
+
+def query_key(queryset):
+    """What a queryset's SQL is: its text and parameters (a key for ``cached_sql``)."""
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def cached_sql(key, build):
+    """The ``(sql, params)`` that ``build()`` returns, kept per ``key``: everything they depend on.
+
+    Report queries are built from several querysets that each embed the units as a subquery;
+    compiling the headcount query through the ORM takes about as long as PostgreSQL takes to run
+    it. The same few reports are asked for all day, so the text is kept (never the results).
+    """
+    key = (connection.vendor, *key)
+    with _SQL_LOCK:
+        hit = _SQL_CACHE.get(key)
+        if hit is not None:
+            _SQL_CACHE.move_to_end(key)
+            return hit
+    value = build()
+    with _SQL_LOCK:
+        _SQL_CACHE[key] = value
+        while len(_SQL_CACHE) > _SQL_CACHE_SIZE:
+            _SQL_CACHE.popitem(last=False)
+    return value
+
+
 def _summed_sql(units, as_of, *, by_category=False, field_id=None):
     """SQL adding up the four parts per unit × field (× category), and its parameters."""
+    return cached_sql(
+        ("headcount", query_key(units), as_of, by_category, field_id),
+        lambda: _build_summed_sql(units, as_of, by_category=by_category, field_id=field_id),
+    )
+
+
+def _build_summed_sql(units, as_of, *, by_category, field_id):
     parts = _headcount_parts(units, as_of, by_category)
     union_sql, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
     keys = "p.hc_unit, p.hc_field, p.hc_cat" if by_category else "p.hc_unit, p.hc_field"
@@ -296,11 +336,18 @@ def summarize_by(rows, key, *, view: str | None = None) -> dict:
 
 def mismatch_counts(*, units, as_of: date) -> dict:
     """Staff on roll whose trained field differs from their position's field, per (unit, field)."""
-    qs = (
-        Staff.objects.filter(on_roll_filter(as_of), home_unit__in=units, major_field__isnull=False)
-        .exclude(major_field=F("field"))
-        .values("home_unit_id", "field_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {(m["home_unit_id"], m["field_id"]): m["n"] for m in qs}
+
+    def build():
+        qs = (
+            Staff.objects.filter(on_roll_filter(as_of), home_unit__in=units, major_field__isnull=False)
+            .exclude(major_field=F("field"))
+            .values_list("home_unit_id", "field_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return query_key(qs)
+
+    sql, params = cached_sql(("mismatches", query_key(units), as_of), build)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(unit_id, field_id): n for unit_id, field_id, n in cursor.fetchall()}
