@@ -18,9 +18,9 @@ from secondments.selectors import active_staff_count
 from staffing.models import Field, Staff
 from staffing.selectors import (
     View,
+    cached_sql,
     headcount_rows,
     headcount_sums,
-    cached_sql,
     headcount_totals,
     mismatch_counts,
     on_roll_filter,
