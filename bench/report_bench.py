@@ -13,6 +13,8 @@ Figures and floors:
 - staff API page of 50 with filters (and the roster page when it exists): p95 with 20 concurrent
   clients, gunicorn with 2 workers on 127.0.0.1, against a bare WSGI app that runs the same SQL
   and returns the same 50 rows as JSON under the same gunicorn settings;
+- for reference (no target), the signed-in login form under the same load: what a Django page
+  that reads the session and the user and renders the page shell costs here;
 - JSON list per row at 1,000 rows: the staff API in-process against psycopg + json.dumps per row;
 - staff export of every row: the background task's rows per second and peak memory (in a child
   process) against a bare openpyxl write-only loop over the same query (another child process).
@@ -288,6 +290,24 @@ def http_figures(province, token, session_cookie, requests_total):
             flush=True,
         )
         record(f"{figure}, p95 at 20 clients", page["p95"] * 1000, floor["p95"] * 1000, "ms", 3.0)
+    reference_page(session_cookie, env, requests_total)
+
+
+def reference_page(session_cookie, env, requests_total):
+    """Not a target: what Django itself costs here. The login form, asked by a signed-in user
+    (session and user read, page shell rendered, no report query), under the same load."""
+    app = gunicorn("config.wsgi:application", 8811, env)
+    headers = {"Cookie": f"sessionid={session_cookie}"}
+    try:
+        load(8811, "/login/", headers, 100)
+        page = load(8811, "/login/", headers, requests_total)
+    finally:
+        app.terminate()
+        app.wait(10)
+    print(
+        f"  reference, signed-in login form (2 queries): {page['rps']:.0f} req/s, p95 {page['p95'] * 1000:.2f} ms",
+        flush=True,
+    )
 
 
 # --- JSON per row ---------------------------------------------------------------------------------

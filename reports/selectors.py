@@ -207,21 +207,21 @@ def province_dashboard(
     view = View.clean(view)
     fields = report_fields() if fields is None else fields
     units = commune_units([province.pk], filters)
-    unit_list = list(units.only("id", "code", "name", "kind", "is_disadvantaged", "is_border").order_by("name"))
+    unit_list = list(units.order_by("name").values_list("id", "code", "name", "kind", "is_disadvantaged", "is_border"))
     rows = headcount_sums(units=units, as_of=as_of, field_id=filters.field_id)
     mismatches = mismatch_counts(units=units, as_of=as_of)
     if filters.field_id:
         mismatches = {k: v for k, v in mismatches.items() if k[1] == filters.field_id}
     # The province's commune ids as constants: an OR of two subqueries makes PostgreSQL scan every
     # movement in effect, two IN lists use the (to_unit, status) and (from_unit, status) indexes.
-    movements = _movement_counts([u.pk for u in unit_list], as_of, filters.field_id)
+    movements = _movement_counts([u[0] for u in unit_list], as_of, filters.field_id)
 
     mismatch_by_unit = {}
     for (unit_id, _field_id), n in mismatches.items():
         mismatch_by_unit[unit_id] = mismatch_by_unit.get(unit_id, 0) + n
     # Rows are unique per commune × field: one pass adds them up per commune, per field and in all
     # (gross shortage and surplus are sums of the row gaps).
-    by_unit = {u.pk: CommuneRow(u.pk, u.code, u.name, u.kind, u.is_disadvantaged, u.is_border) for u in unit_list}
+    by_unit = {u[0]: CommuneRow(*u) for u in unit_list}
     field_sums = {}
     kpis = Kpis(
         communes=len(unit_list),
