@@ -248,6 +248,7 @@ def http_figures(province, token, session_cookie, requests_total):
     ]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BARE_DSN": dsn(), "CONN_MAX_AGE": "600"}
     client = Client()
+    last_floor = None
     for figure, path, headers in targets:
         django_headers = {f"HTTP_{k.upper()}": v for k, v in headers.items()}
         if "Cookie" in headers:
@@ -290,10 +291,11 @@ def http_figures(province, token, session_cookie, requests_total):
             flush=True,
         )
         record(f"{figure}, p95 at 20 clients", page["p95"] * 1000, floor["p95"] * 1000, "ms", 3.0)
-    reference_page(session_cookie, env, requests_total)
+        last_floor = floor
+    reference_page(session_cookie, env, requests_total, last_floor)
 
 
-def reference_page(session_cookie, env, requests_total):
+def reference_page(session_cookie, env, requests_total, floor=None):
     """Not a target: what Django itself costs here. The login form, asked by a signed-in user
     (session and user read, page shell rendered, no report query), under the same load."""
     app = gunicorn("config.wsgi:application", 8811, env)
@@ -304,8 +306,10 @@ def reference_page(session_cookie, env, requests_total):
     finally:
         app.terminate()
         app.wait(10)
+    against = f" ({page['p95'] / floor['p95']:.2f} × the last floor above)" if floor else ""
     print(
-        f"  reference, signed-in login form (2 queries): {page['rps']:.0f} req/s, p95 {page['p95'] * 1000:.2f} ms",
+        f"  reference, signed-in login form (2 queries): {page['rps']:.0f} req/s, "
+        f"p95 {page['p95'] * 1000:.2f} ms{against}",
         flush=True,
     )
 
