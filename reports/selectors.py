@@ -7,7 +7,6 @@ fixed number of grouped queries, whatever the number of communes, staff or movem
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import connection
 from django.db.models import Count, F, Q, Value
 
 from accounts.models import Role
@@ -18,7 +17,7 @@ from secondments.selectors import active_staff_count
 from staffing.models import Field, Staff
 from staffing.selectors import (
     View,
-    cached_sql,
+    fetch_cached,
     headcount_rows,
     headcount_sums,
     headcount_totals,
@@ -176,10 +175,7 @@ def _movement_counts(unit_ids, as_of, field_id=None):
         )
         return query_key(qs)
 
-    sql, params = cached_sql(("movement counts", tuple(unit_ids), as_of, field_id), build)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        active, ending = cursor.fetchone()
+    [(active, ending)] = fetch_cached(("movement counts", tuple(unit_ids), as_of, field_id), build)
     return {"active": active, "ending": ending}
 
 

@@ -216,6 +216,14 @@ def cached_sql(key, build):
     return value
 
 
+def fetch_cached(key, build):
+    """The rows of the SQL that ``cached_sql`` keeps for ``key``."""
+    sql, params = cached_sql(key, build)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _summed_sql(units, as_of, *, by_category=False, field_id=None):
     """SQL adding up the four parts per unit × field (× category), and its parameters."""
     return cached_sql(
@@ -347,7 +355,5 @@ def mismatch_counts(*, units, as_of: date) -> dict:
         )
         return query_key(qs)
 
-    sql, params = cached_sql(("mismatches", query_key(units), as_of), build)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {(unit_id, field_id): n for unit_id, field_id, n in cursor.fetchall()}
+    rows = fetch_cached(("mismatches", query_key(units), as_of), build)
+    return {(unit_id, field_id): n for unit_id, field_id, n in rows}

@@ -175,6 +175,16 @@ def test_field_filter_offers_the_fields_people_work_in_and_counts_the_matches(cl
     assert page(field=health.pk) == (["---------", "Land", "Finance", "Health"], 0)
 
 
+def test_roster_ignores_bad_filter_values_and_keeps_the_count_in_step(client, staffed):
+    client.force_login(officer(staffed))
+    url = reverse("unit-roster", args=["24001"])
+    for params in ({"field": "abc"}, {"field": "999999"}, {"position": "-1"}, {"page": "zz"}, {"category": "<x>"}):
+        response = client.get(url, params)
+        assert response.status_code == 200, params
+        # An invalid value filters nothing: the four active people, counted as listed.
+        assert response.context["page_obj"].paginator.count == len(response.context["staff_list"]) == 4, params
+
+
 def test_roster_is_paginated(client, world):
     f.staff_many(world.commune, world.land, 51)
     client.force_login(officer(world))
