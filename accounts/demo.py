@@ -10,7 +10,8 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
 from communes.models import Unit, UnitKind
-from staffing.selectors import View, headcount_rows, summarize_by
+from headcount.rules import View, summarize_by
+from headcount.selectors import headcount_rows
 
 DEMO_PASSWORD = "BienChe.Demo.2025"
 ADMIN_PASSWORD = "BienChe.Admin.2025"

@@ -43,9 +43,18 @@ def scope_q(model, user):
 
 
 def for_user(queryset, user) -> QuerySet:
-    """Restrict ``queryset`` to the rows ``user`` may see."""
-    q = scope_q(queryset.model, user)
-    return queryset if q is None else queryset.filter(q)
+    """Restrict ``queryset`` to the rows ``user`` may see.
+
+    A model reached through a one-to-many relation (``scope_through_many``: a person through their
+    assignments) is restricted by a semi-join, so a row matching twice is listed once.
+    """
+    model = queryset.model
+    q = scope_q(model, user)
+    if q is None:
+        return queryset
+    if getattr(model, "scope_through_many", False):
+        return queryset.filter(pk__in=model._base_manager.filter(q).values("pk"))
+    return queryset.filter(q)
 
 
 def can_see(user, obj) -> bool:

@@ -12,11 +12,12 @@ from accounts.views import ScopedMixin
 from communes.filters import UnitFilterSet
 from communes.models import Unit
 from communes.text import normalize_search
+from headcount.rules import summarize
+from headcount.selectors import Roster, headcount_rows, roster_people
 from reports.selectors import unit_sections
-from staffing.filters import StaffFilterSet
+from staffing.filters import RosterFilterSet
 from staffing.forms import bootstrap
-from staffing.models import Field, Position, Quota, Staff, StaffStatus
-from staffing.selectors import headcount_rows, summarize
+from staffing.models import Category, Field, Position, Quota
 
 ROSTER_PAGE_SIZE = 50
 ROSTER_COLUMNS = [
@@ -35,9 +36,18 @@ ROSTER_COLUMNS = [
 # cost more than the rest of the page).
 ROSTER_VALUES = (
     "pk",
-    *(key for key, _label in ROSTER_COLUMNS if key not in ("position", "field")),
+    "staff_code",
+    "full_name",
+    "birth_date",
+    "placed_category",
     "position_name",
-    "field_name",
+    "work_field",
+    "qualification",
+    "status",
+    "start_date",
+    "seconded_to",
+    "seconded_from",
+    "absence_kind",
 )
 QUOTA_DECISION_FIELDS = (
     "category",
@@ -66,14 +76,6 @@ class UnitListView(ScopedMixin, ListView):
         return super().get_context_data(filterset=self.filterset, **kwargs)
 
 
-def roster_params(params):
-    """The roster shows active staff unless the user asks for another status (or for all)."""
-    data = params.copy()
-    if "status" not in data:
-        data["status"] = StaffStatus.ACTIVE
-    return data
-
-
 def sort_columns(params):
     """The roster's column headers: label, current direction and the link that sorts by it."""
     current = params.get("ordering", "")
@@ -93,34 +95,30 @@ def _chosen(params, key, known):
     return int(value) if value and str(value).isdigit() and int(value) not in known else None
 
 
-def roster_choices(unit, params, matching):
+def roster_choices(people, params, matching, fields):
     """Options of the roster's field and position filters, and how many people ``matching`` holds,
     in one query.
 
-    The options are what the unit's people work in and hold, not the whole catalogues; a value
+    The options are what the roster's people work in and hold, not the whole catalogues; a value
     chosen in the URL that nobody here has stays selectable (and finds nobody).
     """
-    name = Field.name_column()
     held = (
-        Staff.objects.filter(home_unit=unit)
-        .order_by()
-        .values_list("field_id", f"field__{name}", "field__sort_order", "field__code", "position_id", "position__name")
+        people.order_by()
+        .values_list("work_field", "placed_position", "placed__position__name")
         .annotate(matching=Count("pk", filter=Q(pk__in=matching.order_by().values("pk"))))
     )
-    fields, positions, count = {}, {}, 0
-    for field_id, field_name, sort_order, code, position_id, position_name, n in held:
-        fields[field_id] = (sort_order, code, field_name)
+    field_ids, positions, count = set(), {}, 0
+    for field_id, position_id, position_name, n in held:
+        field_ids.add(field_id)
         if position_id is not None:
             positions[position_id] = position_name
         count += n
-    if chosen := _chosen(params, "field", fields):
-        for pk, field_name, sort_order, code in Field.objects.filter(pk=chosen).values_list(
-            "pk", name, "sort_order", "code"
-        ):
-            fields[pk] = (sort_order, code, field_name)
+    if chosen := _chosen(params, "field", field_ids):
+        field_ids.add(chosen)
     if chosen := _chosen(params, "position", positions):
         positions.update(Position.objects.filter(pk=chosen).values_list("pk", "name"))
-    field_choices = [(pk, label) for pk, (*_order, label) in sorted(fields.items(), key=lambda item: item[1])]
+    shown = sorted((fields[pk] for pk in field_ids if pk in fields), key=lambda f: (f.sort_order, f.code))
+    field_choices = [(f.pk, f.name) for f in shown]
     position_choices = sorted(positions.items(), key=lambda p: (normalize_search(p[1]), p[1]))
     return field_choices, position_choices, count
 
@@ -130,7 +128,7 @@ def quota_table(unit, as_of):
     rows = headcount_rows(units=Unit.objects.filter(pk=unit.pk), as_of=as_of, by_category=True)
     fields = Field.objects.in_bulk({r.field_id for r in rows})
     rows.sort(key=lambda r: (fields[r.field_id].sort_order, fields[r.field_id].code, r.category or ""))
-    labels = dict(Staff._meta.get_field("category").choices)
+    labels = dict(Category.choices)
     return {
         "rows": [{"row": r, "field": fields[r.field_id], "category": labels.get(r.category, r.category)} for r in rows],
         "totals": summarize(rows),
@@ -155,32 +153,41 @@ def unit_page_context(*, unit, user):
 
 
 def roster_context(*, unit, user, params):
-    """One page of a unit's roster, filtered and sorted by StaffFilterSet."""
-    # One unit: its people by name (the model's default order starts with the unit code).
-    staff = Staff.objects.filter(home_unit=unit).order_by("full_name", "staff_code")
-    filterset = StaffFilterSet(roster_params(params), queryset=staff)
+    """One page of a unit's roster on today's date, filtered and sorted by RosterFilterSet.
+
+    ``mode`` chooses who is listed (``headcount.selectors.Roster``): on the roll (default), working
+    here (seconded-in people included, people away or absent left out), or absent.
+    """
+    today = timezone.localdate()
+    mode = Roster.clean(params.get("mode"))
+    people = roster_people(unit, today, mode).order_by("full_name", "staff_code")
+    filterset = RosterFilterSet(params, queryset=people)
     bootstrap(filterset.form)
-    field_choices, position_choices, count = roster_choices(unit, params, filterset.qs)
+    fields = Field.objects.in_bulk()
+    field_choices, position_choices, count = roster_choices(people, params, filterset.qs, fields)
     for key, choices in (("field", field_choices), ("position", position_choices)):
         form_field = filterset.form.fields[key]
         form_field.widget.choices = [("", form_field.empty_label), *choices]
-    rows = filterset.qs.annotate(
-        position_name=F("position__name"), field_name=F(f"field__{Field.name_column()}")
-    ).values_list(*ROSTER_VALUES, named=True)
+    rows = filterset.qs.annotate(position_name=F("placed__position__name")).values_list(*ROSTER_VALUES, named=True)
     paginator = Paginator(rows, ROSTER_PAGE_SIZE)
     paginator.count = count
     page = paginator.get_page(params.get("page"))
-    export = roster_params(params)
+    export = params.copy()
     export.pop("page", None)
+    export.pop("mode", None)
     export["unit_code"] = unit.code
     return {
         "unit": unit,
+        "as_of": today,
         # The unit was read through for_user: only the role decides.
         "can_edit": can_write(user),
         "export_query": export.urlencode(),
         "filterset": filterset,
+        "mode": mode,
+        "modes": [(value, label, value == mode) for value, label in Roster.CHOICES],
         "page_obj": page,
         "staff_list": page.object_list,
+        "field_names": {pk: f.name for pk, f in fields.items()},
         "sort_columns": sort_columns(params),
     }
 

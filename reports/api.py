@@ -264,11 +264,11 @@ class DepartmentAPI(ReportAPIView):
 
 
 class StaffKeysetPagination(BasePagination):
-    """Forward keyset pagination on (home unit, id), the order of an index.
+    """Forward keyset pagination on (home unit, person id), the order of an index on placements.
 
-    Staff carry no province column: ordered by id alone, a province's page walks the whole
-    primary key; ordered by unit then id, PostgreSQL reads the province's units in order and
-    each unit's staff from the (home_unit, id) index. The cursor is the last row's (unit, id).
+    People carry no province column: ordered by id alone, a province's page walks every person;
+    ordered by unit then person, PostgreSQL reads the province's units in order and each unit's
+    placements from the (unit, person) index. The cursor is the last row's (unit, id).
     """
 
     page_size = 50
@@ -288,8 +288,10 @@ class StaffKeysetPagination(BasePagination):
                 unit_id, pk = (int(x) for x in b64decode(cursor.encode(), validate=True).decode().split(":"))
             except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
                 raise NotFound(self.invalid_cursor_message) from exc
-            queryset = queryset.filter(home_unit_id__gte=unit_id).filter(Q(home_unit_id__gt=unit_id) | Q(id__gt=pk))
-        rows = list(queryset.order_by("home_unit_id", "id")[: self.page_size + 1])
+            queryset = queryset.filter(placed__unit_id__gte=unit_id).filter(
+                Q(placed__unit_id__gt=unit_id) | Q(id__gt=pk)
+            )
+        rows = list(queryset.order_by("placed__unit_id", "id")[: self.page_size + 1])
         self.next_row = rows[self.page_size - 1] if len(rows) > self.page_size else None
         return rows[: self.page_size]
 
@@ -317,18 +319,18 @@ STAFF_COLUMNS = (
     "full_name",
     "gender",
     "birth_date",
-    "category",
     "qualification",
     "status",
     "start_date",
-    "is_leader",
 )
 STAFF_RELATED = {
-    "unit_id": F("home_unit_id"),
-    "unit_code": F("home_unit__code"),
-    "field_code": F("field__code"),
+    "category": F("placed__category"),
+    "is_leader": F("placed__is_leader"),
+    "unit_id": F("placed__unit_id"),
+    "unit_code": F("placed__unit__code"),
+    "field_code": F("placed__field__code"),
     "major_field_code": F("major_field__code"),
-    "position_code": F("position__code"),
+    "position_code": F("placed__position__code"),
 }
 
 

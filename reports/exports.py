@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user
+from communes.models import Unit
+from headcount.rules import View
 from reports import access
 from reports.excel import INTEGER, Column, Exporter, Issuer, xlsx_response
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.selectors import national_summary, province_dashboard, report_fields
 from staffing.filters import StaffFilterSet
 from staffing.models import Staff
-from staffing.selectors import View
 
 BACKGROUND_ROWS = 50_000
 
@@ -33,10 +34,10 @@ STAFF_EXPORT_VALUES = (
     "full_name",
     "gender",
     "birth_date",
-    "category",
-    "home_unit__name",
-    "position__name",
-    "field__name_vi",
+    "placed_category",
+    "placed__unit__name",
+    "placed__position__name",
+    "placed__field__name_vi",
     "major_field__name_vi",
     "qualification",
     "status",
@@ -224,9 +225,15 @@ def national_summary_export(user, params):
 # --- Staff list: the filtered roster --------------------------------------------------------------
 
 
-def staff_list(user, params):
-    """The roster the user sees, filtered by StaffFilterSet (403 never: out of scope rows vanish)."""
-    filterset = StaffFilterSet(params, queryset=for_user(Staff.objects.all(), user))
+def staff_list(user, params, day=None):
+    """People on the roll on ``day`` (today) of the units the user sees, with that placement,
+    filtered by StaffFilterSet (403 never: out of scope rows vanish)."""
+    day = day or timezone.localdate()
+    people = Staff.objects.with_placement(day).filter(placed__isnull=False)
+    units = for_user(Unit.objects.all(), user)
+    if units.query.where:
+        people = people.filter(placed__unit__in=units)
+    filterset = StaffFilterSet(params, queryset=people)
     if not filterset.is_valid():
         raise ValidationError([f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()])
     qs = filterset.qs

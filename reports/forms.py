@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import COMMUNE_LEVEL_KINDS, UnitKind
+from headcount.rules import View
 from reports.selectors import COMMUNE_SORTS, ONLY_SHORT, ONLY_SURPLUS, Filters
 from staffing.filters import PlainSelect
-from staffing.selectors import View
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 

@@ -12,20 +12,19 @@ from django.db.models import Count, F, Q, Value
 from accounts.models import Role
 from accounts.scoping import for_user
 from communes.models import COMMUNE_LEVEL_KINDS, Province, Unit
-from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS, Secondment, SendingQuota, Status
-from secondments.selectors import active_staff_count
-from staffing.models import Field, Staff
-from staffing.selectors import (
-    View,
+from headcount.rules import EFFECTIVE_TERMS, PARTS, TERMS, View, combine, shortage, summarize, surplus
+from headcount.selectors import (
     fetch_cached,
     headcount_rows,
     headcount_sums,
     headcount_totals,
     mismatch_counts,
-    on_roll_filter,
+    mismatch_queryset,
     query_key,
-    summarize,
 )
+from secondments.models import EFFECTIVE_STATUSES, Secondment, SendingQuota, Status
+from secondments.selectors import active_staff_count
+from staffing.models import Field
 
 ENDING_WITHIN_DAYS = 30
 TOP_SHORTAGE = 15
@@ -65,6 +64,7 @@ class Kpis:
     on_roll: int = 0
     seconded_in: int = 0
     seconded_out: int = 0
+    absent: int = 0
     effective: int = 0
     headcount: int = 0
     gross_shortage: int = 0
@@ -111,6 +111,7 @@ class CommuneRow:
     on_roll: int = 0
     seconded_in: int = 0
     seconded_out: int = 0
+    absent: int = 0
     effective: int = 0
     headcount: int = 0
     net: int = 0
@@ -225,18 +226,18 @@ def province_dashboard(
         ending_soon=movements["ending"] or 0,
         mismatches=sum(mismatches.values()),
     )
-    establishment = view == View.ESTABLISHMENT
-    for unit_id, field_id, quota, on_roll, s_in, s_out in rows:
+    terms = TERMS[view]
+    for unit_id, field_id, quota, *counts in rows:
         c = by_unit.get(unit_id)
         if c is None:
             continue
-        headcount = on_roll if establishment else on_roll - s_out + s_in
+        parts = dict(zip(PARTS, counts, strict=True))
+        headcount = combine(terms, parts)
         gap = headcount - quota
-        short, extra = (-gap, 0) if gap < 0 else (0, gap)
+        short, extra = shortage(gap), surplus(gap)
         c.quota += quota
-        c.on_roll += on_roll
-        c.seconded_in += s_in
-        c.seconded_out += s_out
+        for name, n in parts.items():
+            setattr(c, name, getattr(c, name) + n)
         c.shortage += short
         c.surplus += extra
         c.by_field[field_id] = (quota, headcount)
@@ -247,20 +248,21 @@ def province_dashboard(
         fs[3] += extra
     communes = list(by_unit.values())
     for c in communes:
-        c.effective = c.on_roll - c.seconded_out + c.seconded_in
-        c.headcount = c.on_roll if establishment else c.effective
+        parts = {name: getattr(c, name) for name in PARTS}
+        c.effective = combine(EFFECTIVE_TERMS, parts)
+        c.headcount = combine(terms, parts)
         c.net = c.headcount - c.quota
         c.mismatches = mismatch_by_unit.get(c.unit_id, 0)
         kpis.quota += c.quota
-        kpis.on_roll += c.on_roll
-        kpis.seconded_in += c.seconded_in
-        kpis.seconded_out += c.seconded_out
+        for name in PARTS:
+            setattr(kpis, name, getattr(kpis, name) + parts[name])
         kpis.gross_shortage += c.shortage
         kpis.gross_surplus += c.surplus
         kpis.communes_short += c.shortage > 0
         kpis.communes_surplus += c.surplus > 0
-    kpis.effective = kpis.on_roll - kpis.seconded_out + kpis.seconded_in
-    kpis.headcount = kpis.on_roll if establishment else kpis.effective
+    parts = {name: getattr(kpis, name) for name in PARTS}
+    kpis.effective = combine(EFFECTIVE_TERMS, parts)
+    kpis.headcount = combine(terms, parts)
     kpis.net = kpis.headcount - kpis.quota
     by_field = [FieldRow(f.pk, f.code, f.name, *field_sums[f.pk]) for f in fields if f.pk in field_sums]
 
@@ -296,16 +298,11 @@ def national_summary(user, *, as_of: date, view: str = View.COVERAGE, filters: F
     communes = dict(units.values("province_id").annotate(n=Count("pk")).order_by().values_list("province_id", "n"))
     totals = headcount_totals(units=units, as_of=as_of, view=view, group_by="province_id", field_id=filters.field_id)
 
-    mismatch_qs = Staff.objects.filter(on_roll_filter(as_of), home_unit__in=units, major_field__isnull=False).exclude(
-        major_field=F("field")
-    )
+    mismatch_qs = mismatch_queryset(units, as_of)
     if filters.field_id:
         mismatch_qs = mismatch_qs.filter(field_id=filters.field_id)
     mismatches = dict(
-        mismatch_qs.values("home_unit__province_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("home_unit__province_id", "n")
+        mismatch_qs.values("unit__province_id").annotate(n=Count("pk")).order_by().values_list("unit__province_id", "n")
     )
 
     soon = as_of + timedelta(days=ENDING_WITHIN_DAYS)
@@ -324,15 +321,12 @@ def national_summary(user, *, as_of: date, view: str = View.COVERAGE, filters: F
     result = []
     for p in provinces:
         t = totals.get(p.pk, {})
-        on_roll, s_in, s_out = t.get("on_roll", 0), t.get("seconded_in", 0), t.get("seconded_out", 0)
-        effective = on_roll - s_out + s_in
-        headcount = on_roll if view == View.ESTABLISHMENT else effective
+        parts = {name: t.get(name, 0) for name in PARTS}
+        headcount = combine(TERMS[view], parts)
         kpis = Kpis(
             quota=t.get("quota", 0),
-            on_roll=on_roll,
-            seconded_in=s_in,
-            seconded_out=s_out,
-            effective=effective,
+            **parts,
+            effective=combine(EFFECTIVE_TERMS, parts),
             headcount=headcount,
             gross_shortage=t.get("gross_shortage", 0),
             gross_surplus=t.get("gross_surplus", 0),
@@ -378,15 +372,14 @@ def department_report(unit, *, as_of: date, view: str = View.COVERAGE):
                 "on_roll": r.on_roll,
                 "seconded_out": r.seconded_out,
                 "seconded_in": r.seconded_in,
+                "absent": r.absent,
                 "effective": r.effective,
                 "headcount": r.headcount,
                 "gap": r.gap,
                 "mismatches": mismatches.get((unit.pk, f.pk), 0),
             }
         )
-    in_effect = Q(kind__in=TEMPORARY_KINDS, status__in=EFFECTIVE_STATUSES, start_date__lte=as_of) & (
-        Q(actual_end_date__gte=as_of) | Q(actual_end_date__isnull=True, planned_end_date__gte=as_of)
-    )
+    in_effect = Secondment.objects.in_effect_q(as_of)
     sent = (
         Secondment.objects.filter(from_unit=unit)
         .exclude(status=Status.CANCELLED)
@@ -465,8 +458,14 @@ SECTION_MOVEMENT_COLUMNS = (
     "plan__name",
 )
 SECTION_MISMATCH_COLUMNS = (
-    "staff_code",
-    "full_name",
+    "person",
+    "person__staff_code",
+    "person__full_name",
+    "person__major_field",
+    "person__major_field__code",
+    "person__major_field__name_vi",
+    "person__major_field__name_en",
+    "person__major_field__sort_order",
     "position",
     "position__name",
     "field",
@@ -474,11 +473,6 @@ SECTION_MISMATCH_COLUMNS = (
     "field__name_vi",
     "field__name_en",
     "field__sort_order",
-    "major_field",
-    "major_field__code",
-    "major_field__name_vi",
-    "major_field__name_en",
-    "major_field__sort_order",
 )
 
 
@@ -486,7 +480,7 @@ def unit_sections(unit, *, as_of: date):
     """Context of the commune page's movement and mismatch sections (three queries).
 
     Movements in and out that are not cancelled and have not ended before ``as_of`` (current and
-    coming), and the staff on roll whose trained field differs from their position's field.
+    coming), and the placements in force whose person trained in another field than the post's.
     """
     not_over = Q(actual_end_date__gte=as_of) | Q(actual_end_date__isnull=True) & (
         Q(planned_end_date__isnull=True) | Q(planned_end_date__gte=as_of)
@@ -500,11 +494,10 @@ def unit_sections(unit, *, as_of: date):
     )
     movements = list(base.filter(Q(to_unit=unit) | Q(from_unit=unit)))
     mismatched = list(
-        Staff.objects.filter(on_roll_filter(as_of), home_unit=unit, major_field__isnull=False)
-        .exclude(major_field=F("field"))
-        .select_related("field", "major_field", "position")
+        mismatch_queryset(Unit.objects.filter(pk=unit.pk), as_of)
+        .select_related("person__major_field", "field", "position")
         .only(*SECTION_MISMATCH_COLUMNS)
-        .order_by("field__sort_order", "full_name", "staff_code")
+        .order_by("field__sort_order", "person__full_name", "person__staff_code")
     )
     by_field = {}
     for s in mismatched:

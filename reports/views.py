@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 
+from headcount.rules import View as HeadcountView
 from reports import access
 from reports.exports import export_or_redirect, wants_xlsx
 from reports.forms import ProvinceReportForm, ReportForm
@@ -19,7 +20,6 @@ from reports.selectors import (
     report_fields,
 )
 from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS
-from staffing.selectors import View as HeadcountView
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

@@ -25,10 +25,10 @@ from secondments.serializers import (
     CommuneRequestSerializer,
     DetailSerializer,
     EmptySerializer,
+    EndSerializer,
     ExtendSerializer,
     FulfilSerializer,
     PlanSerializer,
-    ReturnSerializer,
     SecondmentSerializer,
     SendingQuotaSerializer,
 )
@@ -196,6 +196,7 @@ class SecondmentViewSet(
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("propose", None)
+        data.pop("end_running", None)
         serializer.instance = call_service(
             services.secondment_update, secondment=serializer.instance, by=self.request.user, **data
         )
@@ -230,15 +231,10 @@ class SecondmentViewSet(
     def extend(self, request, pk=None):
         return self._transition(request, services.secondment_extend, ExtendSerializer)
 
-    @_action_schema(ReturnSerializer, "Record an early return")
-    @action(detail=True, methods=["post"], url_path="return-early")
-    def return_early(self, request, pk=None):
-        return self._transition(request, services.secondment_return_early, ReturnSerializer, actual_end_date="on")
-
-    @_action_schema(EmptySerializer, "Complete as planned (applies a transfer)")
+    @_action_schema(EndSerializer, "End a running temporary movement: its actual last day (default today)")
     @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        return self._transition(request, services.secondment_complete)
+    def end(self, request, pk=None):
+        return self._transition(request, services.secondment_end, EndSerializer, actual_end_date="on")
 
     @_action_schema(CancelSerializer, "Cancel")
     @action(detail=True, methods=["post"])

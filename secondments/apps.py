@@ -9,4 +9,13 @@ class SecondmentsConfig(AppConfig):
     def ready(self):
         # Register the "movements" and "plan-progress" exports wherever reports.exports.build runs:
         # the pages, and the background worker that rebuilds an ExportJob from its name.
-        from secondments import exports  # noqa: F401
+        from secondments import (
+            exports,  # noqa: F401
+            services,
+        )
+        from staffing import signals
+
+        # A person leaving the roll or changing home unit: their movements follow (staffing.signals).
+        signals.leaving_preview.connect(services.on_leaving_preview, dispatch_uid="movements-leaving-preview")
+        signals.person_leaving.connect(services.on_person_leaving, dispatch_uid="movements-person-leaving")
+        signals.placement_changing.connect(services.on_placement_changing, dispatch_uid="movements-placement")

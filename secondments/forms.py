@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Unit
 from secondments.models import Kind, Plan, SendingQuota, StaffRequest
 from secondments.selectors import eligible_staff
+from staffing.forms import MISSING_VERSION
 from staffing.models import Field
+from staffing.services import STALE_MESSAGE
 
 
 def apply_errors(form, exc: ValidationError):
@@ -41,7 +43,35 @@ class DateInput(forms.DateInput):
         super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, **kwargs)
 
 
-class PlanForm(BootstrapMixin, forms.ModelForm):
+class VersionCheckMixin:
+    """An edit form carries the version it was opened on: without it the post is refused (400);
+    with an older one it is refused with the newer change named, never saved over it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput,
+            required=bool(self.instance.pk),
+            error_messages={"required": MISSING_VERSION},
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("version") is not None:
+            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if current != data["version"]:
+                raise ValidationError(STALE_MESSAGE, code="stale")
+        return data
+
+    def save(self, commit=True):
+        if self.instance.pk:
+            self.instance.version += 1
+        return super().save(commit=commit)
+
+
+class PlanForm(VersionCheckMixin, BootstrapMixin, forms.ModelForm):
     allowed_kinds = forms.MultipleChoiceField(
         label=_("Allowed kinds"), choices=Kind.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -83,7 +113,7 @@ class PlanForm(BootstrapMixin, forms.ModelForm):
             self.initial.setdefault("allowed_kinds", list(Kind.values))
 
 
-class SendingQuotaForm(BootstrapMixin, forms.ModelForm):
+class SendingQuotaForm(VersionCheckMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = SendingQuota
         fields = ["unit", "rule", "count", "min_percent", "max_percent"]
@@ -100,8 +130,13 @@ class SendingQuotaForm(BootstrapMixin, forms.ModelForm):
         return exclude
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.staff_code}) · {obj.unit_name} · {obj.field_name}"
+
+
 class NominationForm(BootstrapMixin, forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    person = PersonChoiceField(label=_("Person"), queryset=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     to_unit = forms.ModelChoiceField(label=_("To unit"), queryset=None)
     field = forms.ModelChoiceField(label=_("Field of the work"), queryset=Field.objects.all())
@@ -112,9 +147,19 @@ class NominationForm(BootstrapMixin, forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     request = forms.ModelChoiceField(label=_("Staff request"), queryset=None, required=False)
+    end_running = forms.BooleanField(
+        label=_("End the person's running movement the day before the transfer starts"),
+        required=False,
+        help_text=_("Only for a transfer that starts while a temporary movement of the person runs."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, movement=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if movement is not None:
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = MISSING_VERSION
+            del self.fields["end_running"]
         province_id = user.province_id
         # Only eligible people: active, home unit in scope, no open temporary movement (other
         # than the one being edited).
@@ -158,12 +203,16 @@ class ExtendForm(BootstrapMixin, forms.Form):
     decision_date = forms.DateField(label=_("Decision date"), widget=DateInput())
 
 
-class ReturnForm(BootstrapMixin, forms.Form):
-    actual_end_date = forms.DateField(label=_("Last day at the receiving unit"), widget=DateInput())
+class EndForm(BootstrapMixin, forms.Form):
+    actual_end_date = forms.DateField(
+        label=_("Last day at the receiving unit"),
+        widget=DateInput(),
+        help_text=_("Not after the planned end date; the movement stops counting after this day."),
+    )
 
-
-class CompleteForm(forms.Form):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("actual_end_date", timezone.localdate())
 
 
 class ProposeForm(forms.Form):
@@ -179,8 +228,7 @@ ACTION_FORMS = {
     "approve": ApproveForm,
     "confirm_arrival": ArrivalForm,
     "extend": ExtendForm,
-    "return_early": ReturnForm,
-    "complete": CompleteForm,
+    "end": EndForm,
     "cancel": CancelForm,
 }
 

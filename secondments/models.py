@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -10,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from staffing.models import StaffStatus
+from core.dates import fmt, last_day_within_months
+from staffing.models import Assignment, StaffStatus
 
 
 class Kind(models.TextChoices):
@@ -22,6 +24,16 @@ class Kind(models.TextChoices):
 
 TEMPORARY_KINDS = (Kind.SECONDMENT, Kind.REINFORCEMENT, Kind.ROTATION)
 
+# The longest a temporary movement may last, in calendar months, with or without a plan (a plan
+# may set a shorter bound). A secondment of a civil servant or public employee lasts at most three
+# years under the decrees on civil servants and on public employees; reinforcements and rotations
+# of staff to communes are held to the same bound, as the provinces' plans are.
+LEGAL_MAX_MONTHS = {
+    Kind.SECONDMENT: 36,
+    Kind.REINFORCEMENT: 36,
+    Kind.ROTATION: 36,
+}
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -32,10 +44,13 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# A movement counts in headcount from its start date once it is decided (approved or later); the
-# hourly job that marks it active is bookkeeping and the numbers do not wait for it.
+# A temporary movement counts in headcount from its start date once it is decided (approved or
+# later); the hourly job that marks it active is bookkeeping and the numbers do not wait for it.
+# A transfer counts through the assignment it opens when it is applied on its start date.
 EFFECTIVE_STATUSES = (Status.APPROVED, Status.ACTIVE, Status.COMPLETED)
 DECIDED_STATUSES = EFFECTIVE_STATUSES
+# A movement not yet ended or cancelled: one person has at most one such transfer.
+OPEN_STATUSES = (Status.DRAFT, Status.PROPOSED, Status.APPROVED, Status.ACTIVE)
 
 
 def all_kinds():
@@ -78,6 +93,7 @@ class Plan(models.Model):
     target_reinforcement = models.PositiveIntegerField(_("target: reinforcements"), null=True, blank=True)
     target_transfer = models.PositiveIntegerField(_("target: transfers"), null=True, blank=True)
     target_rotation = models.PositiveIntegerField(_("target: rotations"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     scope_paths = {"province": "province", "unit": None}
@@ -157,6 +173,7 @@ class SendingQuota(models.Model):
     count = models.PositiveIntegerField(_("fixed count"), null=True, blank=True)
     min_percent = models.DecimalField(_("minimum %"), max_digits=5, decimal_places=2, null=True, blank=True)
     max_percent = models.DecimalField(_("maximum %"), max_digits=5, decimal_places=2, null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     scope_paths = {"province": "plan__province", "unit": None}
@@ -288,13 +305,18 @@ class SecondmentQuerySet(models.QuerySet):
     def with_end(self):
         return self.annotate(effective_end=Coalesce("actual_end_date", "planned_end_date"))
 
-    def in_effect_on(self, day):
-        """Temporary movements decided and running on ``day`` (both ends inclusive)."""
-        return (
-            self.temporary()
-            .filter(status__in=EFFECTIVE_STATUSES, start_date__lte=day)
-            .filter(Q(actual_end_date__gte=day) | Q(actual_end_date__isnull=True, planned_end_date__gte=day))
+    def in_effect_q(self, day, prefix=""):
+        """Q for temporary movements decided and running on ``day`` (both ends inclusive)."""
+        p = prefix
+        return Q(
+            **{f"{p}kind__in": TEMPORARY_KINDS, f"{p}status__in": EFFECTIVE_STATUSES, f"{p}start_date__lte": day}
+        ) & (
+            Q(**{f"{p}actual_end_date__gte": day})
+            | Q(**{f"{p}actual_end_date__isnull": True, f"{p}planned_end_date__gte": day})
         )
+
+    def in_effect_on(self, day):
+        return self.filter(self.in_effect_q(day))
 
     def overlapping(self, *, person_id, start, end, exclude_pk=None):
         """Non-cancelled temporary movements of the person whose dates meet [start, end]."""
@@ -305,6 +327,9 @@ class SecondmentQuerySet(models.QuerySet):
             .filter(Q(actual_end_date__gte=start) | Q(actual_end_date__isnull=True, planned_end_date__gte=start))
         )
         return qs.exclude(pk=exclude_pk) if exclude_pk else qs
+
+    def open_transfers(self):
+        return self.filter(kind=Kind.TRANSFER, status__in=OPEN_STATUSES)
 
 
 class Secondment(models.Model):
@@ -359,6 +384,18 @@ class Secondment(models.Model):
     arrival_date = models.DateField(
         _("arrival confirmed on"), null=True, blank=True, help_text=_("Confirmed by the receiving unit.")
     )
+    assignment = models.OneToOneField(
+        "staffing.Assignment",
+        verbose_name=_("placement opened"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfer",
+        help_text=_("The placement at the receiving unit that an applied transfer opened."),
+    )
+    problem = models.TextField(
+        _("problem"), blank=True, help_text=_("Why an approved transfer could not be applied on its start date.")
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -401,6 +438,12 @@ class Secondment(models.Model):
                 | (Q(decision_date__isnull=False) & ~Q(decision_number="")),
                 name="movement_decided_has_decision",
                 violation_error_message=_("An approved movement needs its decision number and date."),
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(kind="transfer", status__in=["draft", "proposed", "approved", "active"]),
+                name="movement_one_open_transfer_per_person",
+                violation_error_message=_("This person already has a transfer that is pending or under way."),
             ),
         ]
         # On PostgreSQL an exclusion constraint (migration 0002) also forbids overlapping
@@ -464,21 +507,133 @@ class Secondment(models.Model):
         if clash:
             raise self.overlap_error(clash)
         errors = {}
-        open_statuses = (Status.DRAFT, Status.PROPOSED)
-        if self.status in open_statuses:
-            if self.person.status != StaffStatus.ACTIVE:
-                errors["person"] = _("%(person)s is not active (%(status)s) and cannot be moved.") % {
-                    "person": self.person.full_name,
-                    "status": self.person.get_status_display(),
-                }
-            if self.from_unit_id and self.person.home_unit_id != self.from_unit_id:
-                errors["from_unit"] = _("The sending unit must be the person's home unit (%(unit)s).") % {
-                    "unit": self.person.home_unit
-                }
-        if self.plan_id and self.status in open_statuses:
-            errors.update(self._plan_errors())
+        if self.status in (Status.DRAFT, Status.PROPOSED):
+            errors.update(self._nomination_errors())
+            if self.plan_id:
+                errors.update(self._plan_errors())
+        if self.status in OPEN_STATUSES:
+            errors.update(self._sequence_errors())
+            errors.update(self._legal_duration_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _nomination_errors(self):
+        """The person can be moved: on the roll and placed at the sending unit on the start date."""
+        person = self.person
+        if person.status != StaffStatus.ACTIVE:
+            return {
+                "person": _("%(person)s is not active (%(status)s) and cannot be moved.")
+                % {"person": person.full_name, "status": person.get_status_display()}
+            }
+        placement = (
+            Assignment.objects.in_force_on(self.start_date).filter(person_id=self.person_id).select_related("unit")
+        ).first()
+        if placement is None:
+            return {
+                "start_date": _("%(person)s is not on the roll on the start date (%(day)s).")
+                % {"person": person.full_name, "day": fmt(self.start_date)}
+            }
+        if self.from_unit_id and placement.unit_id != self.from_unit_id:
+            return {
+                "from_unit": _("The sending unit must be the person's home unit on the start date (%(unit)s).")
+                % {"unit": placement.unit}
+            }
+        return {}
+
+    def running_temporary(self):
+        """For a transfer: the person's temporary movement still running on or after its start date."""
+        return (
+            Secondment.objects.temporary()
+            .filter(person_id=self.person_id, status__in=OPEN_STATUSES)
+            .filter(
+                Q(actual_end_date__gte=self.start_date)
+                | Q(actual_end_date__isnull=True, planned_end_date__gte=self.start_date)
+            )
+            .exclude(pk=self.pk)
+            .select_related("to_unit")
+            .order_by("start_date")
+            .first()
+        )
+
+    def _sequence_errors(self):
+        """One transfer at a time, and no transfer while a temporary movement runs (either order)."""
+        others = Secondment.objects.filter(person_id=self.person_id).exclude(pk=self.pk).select_related("to_unit")
+        if self.kind == Kind.TRANSFER:
+            transfer = others.open_transfers().first()
+            if transfer is not None:
+                return {
+                    "person": ValidationError(
+                        _(
+                            "%(person)s already has a transfer to %(unit)s (no. %(pk)s, %(status)s); one person can "
+                            "have only one pending or running transfer."
+                        )
+                        % {
+                            "person": self.person.full_name,
+                            "unit": transfer.to_unit,
+                            "pk": transfer.pk,
+                            "status": transfer.get_status_display().lower(),
+                        },
+                        code="open_transfer",
+                    )
+                }
+            running = self.running_temporary()
+            if running is not None:
+                return {
+                    "start_date": ValidationError(
+                        _(
+                            "%(person)s has a movement to %(unit)s (no. %(pk)s) until %(end)s. A transfer starting "
+                            "%(start)s needs that movement ended on %(before)s first."
+                        )
+                        % {
+                            "person": self.person.full_name,
+                            "unit": running.to_unit,
+                            "pk": running.pk,
+                            "end": fmt(running.end_date),
+                            "start": fmt(self.start_date),
+                            "before": fmt(self.start_date - timedelta(days=1)),
+                        },
+                        code="running_temporary",
+                        params={"movement": running.pk},
+                    )
+                }
+        elif self.end_date:
+            transfer = others.open_transfers().filter(start_date__lte=self.end_date).first()
+            if transfer is not None:
+                return {
+                    "planned_end_date": ValidationError(
+                        _(
+                            "%(person)s is to be transferred to %(unit)s from %(start)s (no. %(pk)s); this movement "
+                            "must end before then."
+                        )
+                        % {
+                            "person": self.person.full_name,
+                            "unit": transfer.to_unit,
+                            "start": fmt(transfer.start_date),
+                            "pk": transfer.pk,
+                        },
+                        code="pending_transfer",
+                    )
+                }
+        return {}
+
+    def _legal_duration_errors(self):
+        months = LEGAL_MAX_MONTHS.get(self.kind)
+        if months is None or self.end_date is None:
+            return {}
+        last = last_day_within_months(self.start_date, months)
+        if self.end_date <= last:
+            return {}
+        return {
+            "planned_end_date": _(
+                "A %(kind)s lasts at most %(months)s months by law: starting %(start)s, it must end by %(last)s."
+            )
+            % {
+                "kind": self.get_kind_display().lower(),
+                "months": months,
+                "start": fmt(self.start_date),
+                "last": fmt(last),
+            }
+        }
 
     def _plan_errors(self):
         plan, errors = self.plan, {}

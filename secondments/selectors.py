@@ -7,11 +7,15 @@ list, its API and its export all filter with ``secondments.filters.MovementFilte
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.utils import timezone
 
 from accounts.scoping import for_user
 from communes.models import Unit
+from headcount.rules import View
+from headcount.selectors import headcount_rows, placement_on
 from secondments.models import (
+    OPEN_STATUSES,
     QUOTA_ROUNDING_RULE,
     TEMPORARY_KINDS,
     Kind,
@@ -22,12 +26,10 @@ from secondments.models import (
     StaffRequest,
     Status,
 )
-from staffing.models import Field, Staff, StaffStatus
-from staffing.selectors import View, headcount_rows, on_roll_filter
+from staffing.models import Assignment, Field, Staff, StaffStatus
 
 # Movements that count as sent / received under a plan: decided and not cancelled.
 SENT_STATUSES = (Status.APPROVED, Status.ACTIVE, Status.COMPLETED)
-OPEN_STATUSES = (Status.DRAFT, Status.PROPOSED, Status.APPROVED, Status.ACTIVE)
 
 
 def _status_counts():
@@ -148,8 +150,9 @@ def plan_progress(*, plan: Plan, as_of: date) -> PlanProgress:
     if missing_units:
         units.update(Unit.objects.in_bulk(missing_units))
     staff_counts = dict(
-        Staff.objects.filter(on_roll_filter(as_of), home_unit_id__in=sender_ids, status=StaffStatus.ACTIVE)
-        .values_list("home_unit_id")
+        Assignment.objects.in_force_on(as_of)
+        .filter(unit_id__in=sender_ids)
+        .values_list("unit_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -234,26 +237,39 @@ def department_sent_count(*, plan: Plan, unit_id: int, exclude_pk=None) -> int:
 
 
 def active_staff_count(*, unit_id: int, as_of: date) -> int:
-    return Staff.objects.filter(on_roll_filter(as_of), home_unit_id=unit_id, status=StaffStatus.ACTIVE).count()
+    """People on the unit's roll on ``as_of`` (the base of a percentage sending quota)."""
+    return Assignment.objects.in_force_on(as_of).filter(unit_id=unit_id).count()
 
 
 def eligible_staff(*, user, start: date | None = None, end: date | None = None, exclude_movement=None):
-    """People ``user`` may nominate: active, home unit in scope, free of other temporary movements.
+    """People ``user`` may nominate: active, on the roll of a unit in scope, free of other movements.
 
-    With dates, "free" means no non-cancelled temporary movement meeting [start, end]; without,
-    no open temporary movement at all (draft, proposed, approved or active). ``exclude_movement``
-    is the movement being edited, which does not make its own person busy.
+    With dates, "free" means on the roll on ``start`` and no non-cancelled temporary movement meeting
+    [start, end]; without, on the roll today and no open movement at all. Nobody with a pending or
+    running transfer is offered. ``exclude_movement`` is the movement being edited, which does not
+    make its own person busy. Rows carry ``unit_name`` and ``field_name`` of that placement.
     """
+    day = start or timezone.localdate()
     busy = Secondment.objects.filter(person=OuterRef("pk"), kind__in=TEMPORARY_KINDS)
+    transfer = Secondment.objects.filter(person=OuterRef("pk")).open_transfers()
     if exclude_movement is not None:
         busy = busy.exclude(pk=exclude_movement.pk)
+        transfer = transfer.exclude(pk=exclude_movement.pk)
     if start and end:
         busy = busy.exclude(status=Status.CANCELLED).filter(start_date__lte=end)
         busy = busy.filter(Q(actual_end_date__gte=start) | Q(actual_end_date__isnull=True, planned_end_date__gte=start))
     else:
         busy = busy.filter(status__in=OPEN_STATUSES)
-    staff = Staff.objects.filter(status=StaffStatus.ACTIVE).exclude(Exists(busy))
-    return for_user(staff, user).select_related("home_unit", "field")
+    placed_units = for_user(Unit.objects.all(), user)
+    staff = (
+        Staff.objects.filter(status=StaffStatus.ACTIVE)
+        .alias(placed=placement_on(day, "assignments"))
+        .filter(placed__unit__in=placed_units)
+        .exclude(Exists(busy))
+        .exclude(Exists(transfer))
+        .annotate(unit_name=F("placed__unit__name"), field_name=F(f"placed__field__{Field.name_column()}"))
+    )
+    return staff
 
 
 @dataclass
@@ -261,6 +277,7 @@ class Alerts:
     ending_soon: object
     overdue: object
     not_started: object
+    not_applied: object
 
 
 def movement_alerts(*, user, as_of: date, within_days: int = 30) -> Alerts:
@@ -268,7 +285,9 @@ def movement_alerts(*, user, as_of: date, within_days: int = 30) -> Alerts:
 
     - ending soon: temporary, running, ending between today and ``within_days`` from now;
     - overdue: still approved or active after their end date (the automatic return has not run);
-    - never started: approved, start date passed, arrival not confirmed by the receiving unit.
+    - never started: approved, start date passed, arrival not confirmed by the receiving unit;
+    - not applied: approved transfers that could not be applied on their start date (the person
+      had left the roll or was no longer placed at the sending unit), with the reason.
     """
     base = for_user(Secondment.objects.all(), user).select_related("person", "from_unit", "to_unit", "field", "plan")
     running = base.filter(kind__in=TEMPORARY_KINDS, status__in=(Status.APPROVED, Status.ACTIVE))
@@ -285,4 +304,7 @@ def movement_alerts(*, user, as_of: date, within_days: int = 30) -> Alerts:
         .exclude(kind=Kind.TRANSFER, status=Status.ACTIVE)
         .order_by("start_date", "pk")
     )
-    return Alerts(ending_soon=ending_soon, overdue=overdue, not_started=not_started)
+    not_applied = (
+        base.filter(kind=Kind.TRANSFER, status=Status.APPROVED).exclude(problem="").order_by("start_date", "pk")
+    )
+    return Alerts(ending_soon=ending_soon, overdue=overdue, not_started=not_started, not_applied=not_applied)

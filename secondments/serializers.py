@@ -1,9 +1,11 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.api import CleanModelSerializer
 from accounts.scoping import for_user
 from communes.models import Unit
 from secondments.models import Extension, Kind, Plan, Secondment, SendingQuota, StaffRequest
+from staffing.forms import MISSING_VERSION
 from staffing.models import Staff
 
 
@@ -94,6 +96,15 @@ class SecondmentSerializer(serializers.ModelSerializer):
     to_unit_code = serializers.CharField(source="to_unit.code", read_only=True)
     extensions = ExtensionSerializer(many=True, read_only=True)
     propose = serializers.BooleanField(write_only=True, required=False, default=False)
+    end_running = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="For a transfer: end the person's running temporary movement the day before it starts.",
+    )
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="Required on update: the version you read (no silent overwrite)."
+    )
 
     class Meta:
         model = Secondment
@@ -121,6 +132,8 @@ class SecondmentSerializer(serializers.ModelSerializer):
             "version",
             "extensions",
             "propose",
+            "end_running",
+            "problem",
         ]
         read_only_fields = [
             "status",
@@ -130,7 +143,7 @@ class SecondmentSerializer(serializers.ModelSerializer):
             "decision_date",
             "arrival_date",
             "over_quota_reason",
-            "version",
+            "problem",
         ]
 
     def get_fields(self):
@@ -149,7 +162,9 @@ class SecondmentSerializer(serializers.ModelSerializer):
         kind = attrs.get("kind", getattr(self.instance, "kind", None))
         end = attrs.get("planned_end_date", getattr(self.instance, "planned_end_date", None))
         if kind and kind != Kind.TRANSFER and not end:
-            raise serializers.ValidationError({"planned_end_date": "A temporary movement needs a planned end date."})
+            raise serializers.ValidationError({"planned_end_date": _("A temporary movement needs a planned end date.")})
+        if self.instance is not None and attrs.get("version") is None:
+            raise serializers.ValidationError({"version": MISSING_VERSION})
         return attrs
 
 
@@ -169,8 +184,10 @@ class ExtendSerializer(serializers.Serializer):
     decision_date = serializers.DateField()
 
 
-class ReturnSerializer(serializers.Serializer):
-    actual_end_date = serializers.DateField()
+class EndSerializer(serializers.Serializer):
+    actual_end_date = serializers.DateField(
+        required=False, help_text="The last day at the receiving unit; today if omitted."
+    )
 
 
 class CancelSerializer(serializers.Serializer):

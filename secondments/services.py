@@ -6,17 +6,20 @@ the model's rules (``ValidationError``, 400), saves the named fields and leaves 
 with the acting user and a reason. Views, API actions and the hourly command call these only.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import UNIT_ROLES, Role
+from core.constraints import constraint_message
+from core.dates import fmt
 from secondments.models import (
-    TEMPORARY_KINDS,
+    OPEN_STATUSES,
     Extension,
     Kind,
     RequestStatus,
@@ -26,9 +29,11 @@ from secondments.models import (
     Status,
 )
 from secondments.selectors import active_staff_count, department_sent_count
+from staffing import services as staffing_services
 from staffing.models import Staff
 
 OVERLAP_CONSTRAINT = "movement_no_overlap_per_person"
+OPEN_TRANSFER_CONSTRAINT = "movement_one_open_transfer_per_person"
 
 
 class TransitionError(Exception):
@@ -45,11 +50,10 @@ ACTION_STATES = {
     "approve": (Status.PROPOSED,),
     "confirm_arrival": (Status.APPROVED, Status.ACTIVE),
     "extend": (Status.APPROVED, Status.ACTIVE),
-    "return_early": (Status.APPROVED, Status.ACTIVE),
-    "complete": (Status.APPROVED, Status.ACTIVE),
+    "end": (Status.APPROVED, Status.ACTIVE),
     "cancel": (Status.DRAFT, Status.PROPOSED, Status.APPROVED, Status.ACTIVE),
 }
-PROVINCE_ACTIONS = ("approve", "extend", "return_early", "complete", "cancel")
+PROVINCE_ACTIONS = ("approve", "extend", "end", "cancel")
 ACTIONS = tuple(ACTION_STATES)
 
 
@@ -76,8 +80,7 @@ def role_refusal(user, action, m):
         return {
             "approve": _("Only a province official can approve movements."),
             "extend": _("Only a province official can extend movements."),
-            "return_early": _("Only a province official can record an early return."),
-            "complete": _("Only a province official can complete movements."),
+            "end": _("Only a province official can end movements."),
             "cancel": _("Only a province official can cancel movements."),
         }[action]
     return None
@@ -89,12 +92,18 @@ def state_refusal(action, m, today):
             "status": m.get_status_display().lower(),
             "action": ACTION_LABELS[action],
         }
-    if action in ("extend", "return_early") and not m.is_temporary:
+    if action in ("extend", "end") and not m.is_temporary:
         return _("A transfer has no end date to change.")
     if action == "confirm_arrival" and m.arrival_date is not None:
         return _("Arrival was already confirmed on %(day)s.") % {"day": m.arrival_date.strftime("%d/%m/%Y")}
-    if action == "return_early" and m.actual_end_date is not None:
-        return _("This movement has already ended.")
+    if action in ("extend", "end") and m.actual_end_date is not None:
+        return _("This movement was ended on %(day)s.") % {"day": fmt(m.actual_end_date)}
+    if action == "end" and m.start_date > today:
+        return _("The movement has not started yet (start date %(day)s).") % {"day": fmt(m.start_date)}
+    if action == "extend" and m.planned_end_date < today:
+        return _("The movement ended on %(day)s; it can be extended until its last day.") % {
+            "day": fmt(m.planned_end_date)
+        }
     return None
 
 
@@ -103,8 +112,7 @@ ACTION_LABELS = {
     "approve": gettext_lazy("approved"),
     "confirm_arrival": gettext_lazy("confirmed"),
     "extend": gettext_lazy("extended"),
-    "return_early": gettext_lazy("returned early"),
-    "complete": gettext_lazy("completed"),
+    "end": gettext_lazy("ended"),
     "cancel": gettext_lazy("cancelled"),
 }
 
@@ -148,6 +156,9 @@ def _save(m, by, reason, fields=None):
                 m.version += 1
                 m.save(update_fields=[*fields, "version"])
     except IntegrityError as exc:
+        if OPEN_TRANSFER_CONSTRAINT in str(exc) or "secondments_secondment.person_id" in str(exc):
+            # Two transfers of one person nominated at once: the database kept the first.
+            raise ValidationError({"person": constraint_message(Secondment, OPEN_TRANSFER_CONSTRAINT)}) from exc
         if OVERLAP_CONSTRAINT not in str(exc):
             raise
         # A concurrent request saved a clashing movement after our check: name it.
@@ -173,6 +184,14 @@ def _require_decision(number, day):
 EDITABLE_FIELDS = ("person", "to_unit", "field", "kind", "plan", "start_date", "planned_end_date", "note", "request")
 
 
+def _sending_unit(person, start_date):
+    """The person's home unit on ``start_date`` (their latest one when not on the roll then)."""
+    placement = person.assignments.in_force_on(start_date).select_related("unit").first()
+    if placement is None:
+        placement = person.assignments.select_related("unit").order_by("-valid_from").first()
+    return placement.unit if placement is not None else None
+
+
 def secondment_create(
     *,
     by,
@@ -186,11 +205,17 @@ def secondment_create(
     note="",
     request=None,
     propose=False,
+    end_running=False,
 ) -> Secondment:
-    """Nominate ``person``: a draft movement from their home unit, or a proposed one."""
+    """Nominate ``person``: a draft movement from their home unit on the start date, or a proposed one.
+
+    For a transfer that starts while the person's temporary movement runs, ``end_running`` ends that
+    movement the day before (or cancels it if it has not started by then) in the same transaction;
+    without it the nomination is refused with a message naming the movement.
+    """
     m = Secondment(
         person=person,
-        from_unit=person.home_unit,
+        from_unit=_sending_unit(person, start_date),
         to_unit=to_unit,
         field=field,
         kind=kind,
@@ -201,15 +226,38 @@ def secondment_create(
         request=request,
         status=Status.PROPOSED if propose else Status.DRAFT,
     )
+    if m.from_unit is None:
+        raise ValidationError({"person": _("%(person)s has no placement.") % {"person": person.full_name}})
     message = role_refusal(by, "propose", m)
     if message:
         raise PermissionDenied(message)
     with transaction.atomic():
+        Staff.objects.select_for_update().filter(pk=person.pk).first()  # one nomination of a person at a time
+        if end_running and kind == Kind.TRANSFER:
+            running = m.running_temporary()
+            if running is not None:
+                _end_before(running, by, start_date, _("Ended for transfer from %(day)s") % {"day": fmt(start_date)})
         return _save(m, by, _("Proposed") if propose else _("Draft created"))
 
 
-def secondment_update(*, secondment: Secondment, by, **changes) -> Secondment:
-    """Change a draft or proposed movement (person, units, dates, plan, note)."""
+def _end_before(m, by, day, reason):
+    """End movement ``m`` on the day before ``day``, or cancel it if it has not started by then."""
+    m = _locked(m)
+    last = day - timedelta(days=1)
+    if m.start_date > last or m.status in (Status.DRAFT, Status.PROPOSED):
+        m.status = Status.CANCELLED
+        return _save(m, by, reason, fields=["status"])
+    m.actual_end_date = min(last, m.end_date)
+    m.status = Status.COMPLETED if m.actual_end_date < timezone.localdate() else Status.ACTIVE
+    return _save(m, by, reason, fields=["actual_end_date", "status"])
+
+
+def secondment_update(*, secondment: Secondment, by, version: int | None = None, **changes) -> Secondment:
+    """Change a draft or proposed movement (person, units, dates, plan, note).
+
+    ``version`` is the one the writer read; a movement changed since is refused (``TransitionError``,
+    409) rather than overwritten.
+    """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
@@ -220,9 +268,11 @@ def secondment_update(*, secondment: Secondment, by, **changes) -> Secondment:
         raise TransitionError(_("Only draft or proposed movements can be edited."))
     with transaction.atomic():
         m = _locked(secondment)
+        if version is not None and int(version) != m.version:
+            raise TransitionError(str(staffing_services.STALE_MESSAGE))
         for name, value in changes.items():
             setattr(m, name, value)
-        m.from_unit = m.person.home_unit
+        m.from_unit = _sending_unit(m.person, m.start_date) or m.from_unit
         if m.kind == Kind.TRANSFER:
             m.planned_end_date = None
         if role_refusal(by, "edit", m):  # the new person must be the officer's too
@@ -246,7 +296,8 @@ def secondment_approve(
     """Approve a proposed movement with the decision behind it.
 
     Beyond the sending unit's quota in the plan (its maximum, see ``SendingQuota``) approval
-    needs a stated reason, which is kept on the movement.
+    needs a stated reason, which is kept on the movement. A transfer whose start date has come is
+    applied at once.
     """
     check_action(by, "approve", secondment)
     _require_decision(decision_number, decision_date)
@@ -275,37 +326,65 @@ def secondment_approve(
         m.decision_number = decision_number.strip()
         m.decision_date = decision_date
         m.over_quota_reason = reason
-        return _save(
+        _save(
             m,
             by,
             _("Approved: %(number)s") % {"number": m.decision_number},
             fields=["status", "decision_number", "decision_date", "over_quota_reason"],
         )
+        if m.kind == Kind.TRANSFER and m.start_date <= timezone.localdate():
+            _apply_transfer(m, by)
+        return m
 
 
-def _apply_transfer(m, by, on):
-    """Make the receiving unit the person's home unit (and the movement's field their field)."""
-    if on < m.start_date:
-        raise ValidationError(
-            _("A transfer takes effect on its start date (%(day)s).") % {"day": m.start_date.strftime("%d/%m/%Y")}
-        )
-    person = Staff.objects.select_for_update(of=("self",)).select_related("position").get(pk=m.person_id)
-    person.home_unit_id = m.to_unit_id
-    person.field_id = m.field_id
-    if person.position_id and person.position.field_id != m.field_id:
-        person.position = None
-    person.version += 1
-    person._history_user = by
-    person._change_reason = str(_("Transfer no. %(pk)s") % {"pk": m.pk})[:100]
-    person.save(update_fields=["home_unit", "field", "position", "version"])
+def _apply_transfer(m, by):
+    """Place the person at the receiving unit from the transfer's start date and complete it.
+
+    If the person is no longer on the roll or no longer placed at the sending unit on that date,
+    the transfer is not applied: it stays approved and carries the problem, which the alerts page
+    lists. Returns whether it was applied.
+    """
+    running = m.running_temporary()
+    try:
+        if running is not None:
+            raise ValidationError(
+                _("%(person)s has a movement to %(unit)s (no. %(pk)s) until %(end)s.")
+                % {
+                    "person": m.person.full_name,
+                    "unit": running.to_unit,
+                    "pk": running.pk,
+                    "end": fmt(running.end_date),
+                }
+            )
+        with transaction.atomic():
+            assignment = staffing_services.placement_transfer(
+                staff=m.person,
+                by=by,
+                effective_from=m.start_date,
+                from_unit=m.from_unit,
+                unit=m.to_unit,
+                field=m.field,
+                decision_number=m.decision_number,
+                decision_date=m.decision_date,
+                label=_("Transfer no. %(pk)s") % {"pk": m.pk},
+            )
+    except ValidationError as exc:
+        problem = " ".join(exc.messages)
+        if m.problem != problem:
+            m.problem = problem
+            _save(m, by, _("Not applied: %(problem)s") % {"problem": problem}, fields=["problem"])
+        return False
+    m.assignment = assignment
     m.status = Status.COMPLETED
-    return ["status"]
+    m.problem = ""
+    _save(m, by, _("Transfer applied"), fields=["assignment", "status", "problem"])
+    return True
 
 
 def secondment_confirm_arrival(*, secondment: Secondment, by, on: date) -> Secondment:
     """The receiving unit confirms the person has arrived: the movement is active.
 
-    A transfer takes effect at arrival: the person's home unit becomes the receiving unit.
+    A transfer whose start date has come is applied (if it was not already).
     """
     check_action(by, "confirm_arrival", secondment)
     with transaction.atomic():
@@ -319,31 +398,34 @@ def secondment_confirm_arrival(*, secondment: Secondment, by, on: date) -> Secon
                 }
             )
         m.arrival_date = on
-        fields = ["arrival_date", "status"]
-        if m.kind == Kind.TRANSFER:
-            _apply_transfer(m, by, on)
-        else:
+        if m.kind != Kind.TRANSFER:
             m.status = Status.ACTIVE
-        return _save(m, by, _("Arrival confirmed"), fields=fields)
+        _save(m, by, _("Arrival confirmed"), fields=["arrival_date", "status"])
+        if m.kind == Kind.TRANSFER and m.status == Status.APPROVED:
+            _apply_transfer(m, by)
+        return m
 
 
 def secondment_activate(*, secondment: Secondment, by=None, on: date) -> Secondment:
-    """Start an approved movement on its start date (the hourly command); applies transfers."""
+    """Start an approved movement whose start date has come (the hourly run); applies transfers."""
     with transaction.atomic():
         m = _locked(secondment)
         if m.status != Status.APPROVED or m.start_date > on:
             return m
         if m.kind == Kind.TRANSFER:
-            _apply_transfer(m, by, on)
-        else:
-            m.status = Status.ACTIVE
+            _apply_transfer(m, by)
+            return m
+        m.status = Status.ACTIVE
         return _save(m, by, _("Started"), fields=["status"])
 
 
 def secondment_extend(
     *, secondment: Secondment, by, new_end_date: date, decision_number: str, decision_date: date
 ) -> Secondment:
-    """Move the planned end date later under a new decision; each extension is kept."""
+    """Move the planned end date later under a new decision; each extension is kept.
+
+    Possible until the movement's last day included (it is completed the day after).
+    """
     check_action(by, "extend", secondment)
     _require_decision(decision_number, decision_date)
     with transaction.atomic():
@@ -368,6 +450,13 @@ def secondment_extend(
                 }
             )
         m.planned_end_date = new_end_date
+        try:
+            m.full_clean()  # the legal maximum and the person's other movements
+        except ValidationError as exc:
+            errors = exc.message_dict
+            raise ValidationError(
+                {"new_end_date": errors.pop("planned_end_date", []) + sum(errors.values(), [])}
+            ) from exc
         _save(
             m,
             by,
@@ -386,47 +475,42 @@ def secondment_extend(
         return m
 
 
-def secondment_return_early(*, secondment: Secondment, by, on: date) -> Secondment:
-    """The person returns before the planned end: ``on`` is their last day at the receiving unit."""
-    check_action(by, "return_early", secondment)
+def secondment_end(*, secondment: Secondment, by, on: date | None = None) -> Secondment:
+    """End a running temporary movement early: ``on`` (default today) is the person's last day at the
+    receiving unit, between the start date and the planned end date.
+
+    The movement stops counting after ``on``; it is completed the day after (at once when ``on`` is
+    already past).
+    """
+    today = timezone.localdate()
+    on = on or today
+    check_action(by, "end", secondment, today)
     with transaction.atomic():
         m = _locked(secondment)
-        check_action(by, "return_early", m)
-        if not on or not (m.start_date <= on < m.planned_end_date):
+        check_action(by, "end", m, today)
+        if not (m.start_date <= on <= m.planned_end_date):
             raise ValidationError(
                 {
                     "actual_end_date": _(
-                        "The last day must be between the start date (%(start)s) and the day before the planned "
-                        "end date (%(end)s)."
+                        "The last day must be between the start date (%(start)s) and the planned end date (%(end)s)."
                     )
-                    % {"start": m.start_date.strftime("%d/%m/%Y"), "end": m.planned_end_date.strftime("%d/%m/%Y")}
+                    % {"start": fmt(m.start_date), "end": fmt(m.planned_end_date)}
                 }
             )
         m.actual_end_date = on
-        m.status = Status.COMPLETED
-        return _save(m, by, _("Returned early"), fields=["actual_end_date", "status"])
+        m.status = Status.COMPLETED if on < today else Status.ACTIVE
+        return _save(m, by, _("Ended on %(day)s") % {"day": fmt(on)}, fields=["actual_end_date", "status"])
 
 
-def secondment_complete(*, secondment: Secondment, by=None, on: date | None = None) -> Secondment:
-    """End a movement as planned: temporary ones on their planned end date; transfers take effect.
-
-    ``by`` is None for the hourly command, which completes only movements whose end has come.
-    """
-    today = on or timezone.localdate()
-    check_action(by, "complete", secondment, today)
+def secondment_complete(*, secondment: Secondment, on: date) -> Secondment:
+    """The hourly run: a running temporary movement whose last day is before ``on`` is completed."""
     with transaction.atomic():
         m = _locked(secondment)
-        check_action(by, "complete", m, today)
-        if m.kind == Kind.TRANSFER:
-            _apply_transfer(m, by, today)
-            return _save(m, by, _("Transfer applied"), fields=["status"])
-        if m.start_date > today:
-            raise ValidationError(
-                _("The movement has not started yet (start date %(day)s).") % {"day": m.start_date.strftime("%d/%m/%Y")}
-            )
-        m.actual_end_date = m.planned_end_date
+        if m.kind == Kind.TRANSFER or m.status not in (Status.APPROVED, Status.ACTIVE) or m.end_date >= on:
+            return m
+        m.actual_end_date = m.end_date
         m.status = Status.COMPLETED
-        return _save(m, by, _("Completed"), fields=["actual_end_date", "status"])
+        return _save(m, None, _("Completed"), fields=["actual_end_date", "status"])
 
 
 def secondment_cancel(*, secondment: Secondment, by, reason: str = "") -> Secondment:
@@ -435,34 +519,114 @@ def secondment_cancel(*, secondment: Secondment, by, reason: str = "") -> Second
     with transaction.atomic():
         m = _locked(secondment)
         check_action(by, "cancel", m)
-        m.status = Status.CANCELLED
-        reason = (reason or "").strip()
-        if reason:
-            m.note = f"{m.note}\n{_('Cancelled')}: {reason}".strip()
-        return _save(m, by, f"{_('Cancelled')}: {reason}" if reason else _("Cancelled"), fields=["status", "note"])
+        return _cancel(m, by, reason)
+
+
+def _cancel(m, by, reason):
+    m.status = Status.CANCELLED
+    reason = (reason or "").strip()
+    if reason:
+        m.note = f"{m.note}\n{_('Cancelled')}: {reason}".strip()
+    return _save(m, by, f"{_('Cancelled')}: {reason}" if reason else _("Cancelled"), fields=["status", "note"])
 
 
 def advance_movements(*, today: date) -> dict:
     """What the hourly command does: start approved movements whose start date has come (applying
-    transfers) and complete temporary ones whose planned end date has come, unless extended.
+    transfers, or flagging those that cannot be applied) and complete temporary ones the day after
+    their last day.
 
-    Returns how many were started and completed; a second run the same day changes nothing.
+    Returns how many were started, completed and flagged; a second run the same day changes nothing.
     """
     started = completed = 0
     due = Secondment.objects.filter(status=Status.APPROVED, start_date__lte=today).order_by("start_date", "pk")
     for m in due:
         if secondment_activate(secondment=m, on=today).status != Status.APPROVED:
             started += 1
-    ending = Secondment.objects.filter(
-        kind__in=TEMPORARY_KINDS,
-        status=Status.ACTIVE,
-        actual_end_date__isnull=True,
-        planned_end_date__lte=today,
-    ).order_by("planned_end_date", "pk")
+    ending = (
+        Secondment.objects.temporary()
+        .filter(status__in=(Status.APPROVED, Status.ACTIVE))
+        .filter(Q(actual_end_date__lt=today) | Q(actual_end_date__isnull=True, planned_end_date__lt=today))
+        .order_by("planned_end_date", "pk")
+    )
     for m in ending:
         secondment_complete(secondment=m, on=today)
         completed += 1
-    return {"started": started, "completed": completed}
+    flagged = Secondment.objects.filter(status=Status.APPROVED, kind=Kind.TRANSFER).exclude(problem="").count()
+    return {"started": started, "completed": completed, "flagged": flagged}
+
+
+# When a person leaves the roll or changes home unit (staffing.signals).
+
+
+def _person_movements(person):
+    return Secondment.objects.filter(person=person, status__in=OPEN_STATUSES).select_related("to_unit")
+
+
+def _leaving_effects(person, last_day):
+    """(movement, action) pairs: ``end`` for a temporary movement running past ``last_day``,
+    ``cancel`` for one not started by then and for an open transfer."""
+    effects = []
+    for m in _person_movements(person).order_by("start_date", "pk"):
+        if m.is_temporary and m.start_date <= last_day:
+            if m.end_date > last_day:
+                effects.append((m, "end"))
+        else:
+            effects.append((m, "cancel"))
+    return effects
+
+
+def _describe(m, action, last_day):
+    values = {"kind": m.get_kind_display(), "pk": m.pk, "unit": m.to_unit, "day": fmt(last_day)}
+    if action == "end":
+        return _("%(kind)s no. %(pk)s to %(unit)s ends on %(day)s.") % values
+    return _("%(kind)s no. %(pk)s to %(unit)s is cancelled.") % values
+
+
+def on_leaving_preview(sender, *, person, last_day, **kwargs):
+    return [_describe(m, action, last_day) for m, action in _leaving_effects(person, last_day)]
+
+
+def on_person_leaving(sender, *, person, last_day, by, **kwargs):
+    done = []
+    reason = _("Left the roll on %(day)s") % {"day": fmt(last_day)}
+    today = timezone.localdate()
+    for m, action in _leaving_effects(person, last_day):
+        m = _locked(m)
+        if action == "end":
+            m.actual_end_date = last_day
+            if last_day < today:
+                m.status = Status.COMPLETED
+            _save(m, by, reason, fields=["actual_end_date", "status"])
+        else:
+            _cancel(m, by, reason)
+        done.append(_describe(m, action, last_day))
+    return done
+
+
+def on_placement_changing(sender, *, person, effective_from, unit, **kwargs):
+    """A change of home unit is refused while a movement of the person is open over that date."""
+    for m in _person_movements(person):
+        if m.kind == Kind.TRANSFER:
+            raise ValidationError(
+                {
+                    "unit": _(
+                        "%(person)s has transfer no. %(pk)s to %(unit)s pending; change the home unit through it "
+                        "or cancel it first."
+                    )
+                    % {"person": person.full_name, "pk": m.pk, "unit": m.to_unit}
+                }
+            )
+        if m.end_date >= effective_from:
+            raise ValidationError(
+                {
+                    "unit": _(
+                        "%(person)s has movement no. %(pk)s to %(unit)s until %(end)s; end it before changing the "
+                        "home unit."
+                    )
+                    % {"person": person.full_name, "pk": m.pk, "unit": m.to_unit, "end": fmt(m.end_date)}
+                }
+            )
+    return []
 
 
 def staff_request_create(*, by, commune, field, count: int, plan=None, note="") -> StaffRequest:

@@ -32,7 +32,7 @@ from secondments.forms import (
 )
 from secondments.models import QUOTA_ROUNDING_RULE, Plan, Secondment, SendingQuota, StaffRequest, Status
 from secondments.selectors import movement_alerts, plan_progress
-from secondments.services import TransitionError, can_propose
+from secondments.services import TransitionError
 
 MOVEMENT_RELATED = ("person", "from_unit", "to_unit", "field", "plan")
 
@@ -119,6 +119,9 @@ class PlanWriteMixin(RefusalMixin, ScopedMixin):
         messages.success(self.request, _("The plan was saved."))
         return super().form_valid(form)
 
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
 
 class PlanCreateView(PlanWriteMixin, CreateView):
     pass
@@ -198,6 +201,9 @@ class QuotaWriteMixin(RefusalMixin, ScopedMixin):
 
     def get_success_url(self):
         return self.get_plan().get_absolute_url()
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class QuotaCreateView(QuotaWriteMixin, CreateView):
@@ -296,10 +302,8 @@ def _run(action, m, user, data):
         return services.secondment_confirm_arrival(secondment=m, by=user, on=data["arrival_date"])
     if action == "extend":
         return services.secondment_extend(secondment=m, by=user, **data)
-    if action == "return_early":
-        return services.secondment_return_early(secondment=m, by=user, on=data["actual_end_date"])
-    if action == "complete":
-        return services.secondment_complete(secondment=m, by=user)
+    if action == "end":
+        return services.secondment_end(secondment=m, by=user, on=data["actual_end_date"])
     return services.secondment_cancel(secondment=m, by=user, reason=data.get("reason", ""))
 
 
@@ -308,8 +312,7 @@ DONE_MESSAGES = {
     "approve": gettext_lazy("The movement was approved."),
     "confirm_arrival": gettext_lazy("Arrival was confirmed."),
     "extend": gettext_lazy("The movement was extended."),
-    "return_early": gettext_lazy("The early return was recorded."),
-    "complete": gettext_lazy("The movement was completed."),
+    "end": gettext_lazy("The end of the movement was recorded."),
     "cancel": gettext_lazy("The movement was cancelled."),
 }
 
@@ -356,10 +359,6 @@ class MovementCreateView(RefusalMixin, ScopedMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        if not can_propose(self.request.user, data["person"].home_unit):
-            raise PermissionDenied(
-                _("Only the sending unit's department officer or a province official can propose this movement.")
-            )
         try:
             m = services.secondment_create(
                 by=self.request.user,
@@ -373,6 +372,7 @@ class MovementCreateView(RefusalMixin, ScopedMixin, FormView):
                 note=data["note"],
                 request=data["request"],
                 propose="propose" in self.request.POST,
+                end_running=data.get("end_running", False),
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -405,7 +405,7 @@ class MovementUpdateView(RefusalMixin, ScopedMixin, FormView):
     def get_initial(self):
         m = self.movement
         names = ("person", "kind", "to_unit", "field", "plan", "start_date", "planned_end_date", "note", "request")
-        return {name: getattr(m, name) for name in names}
+        return {**{name: getattr(m, name) for name in names}, "version": m.version}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "movement": self.movement}
@@ -416,7 +416,12 @@ class MovementUpdateView(RefusalMixin, ScopedMixin, FormView):
     def form_valid(self, form):
         changes = {k: v for k, v in form.cleaned_data.items() if k in services.EDITABLE_FIELDS}
         try:
-            m = services.secondment_update(secondment=self.movement, by=self.request.user, **changes)
+            m = services.secondment_update(
+                secondment=self.movement, by=self.request.user, version=form.cleaned_data["version"], **changes
+            )
+        except TransitionError as exc:
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=409)
         except ValidationError as exc:
             apply_errors(form, exc)
             return self.form_invalid(form)
@@ -443,6 +448,11 @@ class AlertsView(ScopedMixin, TemplateView):
                     "not_started",
                     _("Approved but never started: start date passed, arrival not confirmed"),
                     list(alerts.not_started[:limit]),
+                ),
+                (
+                    "not_applied",
+                    _("Transfers that could not be applied on their start date"),
+                    list(alerts.not_applied[:limit]),
                 ),
             ],
             limit=limit,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from staffing.models import Field, Position, Quota, Staff
+from staffing.models import Absence, Assignment, Field, Position, Quota, Staff
 
 
 @admin.register(Field)
@@ -26,10 +26,30 @@ class QuotaAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["unit"]
 
 
+class AssignmentInline(admin.TabularInline):
+    """Placements are changed through the staff pages and the API (dated, never rewritten): read only."""
+
+    model = Assignment
+    extra = 0
+    can_delete = False
+    fields = ["valid_from", "valid_to", "unit", "field", "position", "category", "is_leader", "change", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Staff)
 class StaffAdmin(SimpleHistoryAdmin):
-    list_display = ["staff_code", "full_name", "home_unit", "field", "category", "status"]
-    list_filter = ["category", "status", "field", "home_unit__province"]
+    list_display = ["staff_code", "full_name", "gender", "birth_date", "status"]
+    list_filter = ["status", "gender", "qualification"]
     search_fields = ["staff_code", "full_name", "search_text"]
-    list_select_related = ["home_unit", "field"]
-    autocomplete_fields = ["home_unit", "position"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(Absence)
+class AbsenceAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "kind", "start_date", "end_date", "decision_number"]
+    list_filter = ["kind"]
+    search_fields = ["person__full_name", "person__staff_code"]
+    raw_id_fields = ["person"]

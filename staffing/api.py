@@ -5,7 +5,11 @@ an ``If-Match`` header (a stale one answers 412) or as a ``version`` field (a st
 409); a write with neither answers 428. Staff leave the roll through ``deactivate``, never DELETE.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -13,14 +17,17 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api import ScopedModelViewSet
+from accounts.scoping import can_edit, for_user
 from staffing import services
 from staffing.filters import QuotaFilterSet, StaffFilterSet
-from staffing.models import Field, Position, Quota, Staff
+from staffing.models import Absence, Field, Position, Quota, Staff
 from staffing.serializers import (
+    AbsenceSerializer,
+    AssignmentSerializer,
     FieldSerializer,
     PositionSerializer,
     QuotaSerializer,
-    StaffDeactivateSerializer,
+    StaffLeaveSerializer,
     StaffSerializer,
 )
 
@@ -96,14 +103,13 @@ class VersionedViewSet(ScopedModelViewSet):
         obj = self.get_object()
         serializer = self.get_serializer(obj, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        return self.versioned_write(obj, serializer.sent_version, lambda v: self.write_update(obj, v, data))
+        return self.versioned_write(obj, serializer.sent_version, lambda v: self.write_update(obj, v, serializer))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            obj = self.write_create(serializer.validated_data)
+            obj = self.write_create(serializer)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
         response = Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
@@ -117,31 +123,118 @@ class VersionedViewSet(ScopedModelViewSet):
     partial_update=extend_schema(responses={200: StaffSerializer, **WRITE_RESPONSES}),
 )
 class StaffViewSet(VersionedViewSet):
-    queryset = Staff.objects.select_related("home_unit", "position", "field", "major_field")
+    """People with their placement today. Placement fields written on update change the placement
+    from ``effective_from`` (default today), never the past, unless it is a correction."""
+
     serializer_class = StaffSerializer
     filterset_class = StaffFilterSet
 
-    def write_create(self, data):
-        return services.staff_create(by=self.request.user, **data)
+    def get_queryset(self):
+        qs = Staff.objects.with_placement(timezone.localdate()).annotate(placed_unit_code=F("placed__unit__code"))
+        return for_user(qs.order_by("pk"), self.request.user)
 
-    def write_update(self, obj, version, data):
-        return services.staff_update(staff=obj, by=self.request.user, version=version, **data)
+    def reread(self, obj):
+        return self.get_queryset().get(pk=obj.pk)
 
-    @extend_schema(request=StaffDeactivateSerializer, responses={200: StaffSerializer, **WRITE_RESPONSES})
+    def write_create(self, serializer):
+        data, change = serializer.validated_data, serializer.change
+        return self.reread(
+            services.staff_create(
+                by=self.request.user,
+                placement=serializer.placement,
+                effective_from=change.get("effective_from"),
+                decision_number=change.get("decision_number", ""),
+                decision_date=change.get("decision_date"),
+                **data,
+            )
+        )
+
+    def write_update(self, obj, version, serializer):
+        data, placement, change = serializer.validated_data, serializer.placement, serializer.change
+        with transaction.atomic():
+            person = obj
+            if data:
+                person = services.staff_update(staff=obj, by=self.request.user, version=version, **data)
+                version = person.version
+            elif version != Staff.objects.get(pk=obj.pk).version:
+                raise services.StaleVersion(Staff.objects.get(pk=obj.pk))
+            if placement:
+                try:
+                    services.placement_change(
+                        staff=person,
+                        by=self.request.user,
+                        version=version,
+                        effective_from=change.get("effective_from") or timezone.localdate(),
+                        reason=change.get("reason", ""),
+                        decision_number=change.get("decision_number", ""),
+                        decision_date=change.get("decision_date"),
+                        **placement,
+                    )
+                except PermissionDenied as exc:
+                    raise DjangoValidationError({"effective_from": str(exc)}) from exc
+        return self.reread(obj)
+
+    @extend_schema(request=StaffLeaveSerializer, responses={200: StaffSerializer, **WRITE_RESPONSES})
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
-        """Take the person off the roll: a leaving status and the last day on the roll."""
+        """Take the person off the roll after ``end_date`` (their last day). In the same transaction
+        their running temporary movement ends that day and pending movements are cancelled; the
+        response lists them under ``done``."""
         obj = self.get_object()
-        form = StaffDeactivateSerializer(data=request.data)
+        form = StaffLeaveSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        return self.versioned_write(
-            obj,
-            data.get("version"),
-            lambda v: services.staff_deactivate(
-                staff=obj, by=request.user, version=v, status=data["status"], end_date=data["end_date"]
-            ),
-        )
+        done = []
+
+        def leave(version):
+            result = services.staff_leave(
+                staff=obj, by=request.user, version=version, status=data["status"], end_date=data["end_date"]
+            )
+            done.extend(str(text) for text in result.done)
+            return self.reread(obj)
+
+        response = self.versioned_write(obj, data.get("version"), leave)
+        if response.status_code == 200:
+            response.data = {**response.data, "done": done}
+        return response
+
+    @extend_schema(responses={200: AssignmentSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def assignments(self, request, pk=None):
+        """The person's placements over time, oldest first; corrections are marked."""
+        obj = self.get_object()
+        rows = obj.assignments.select_related("unit").order_by("valid_from")
+        return Response(AssignmentSerializer(rows, many=True).data)
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: AbsenceSerializer, **WRITE_RESPONSES}),
+    update=extend_schema(responses={200: AbsenceSerializer, **WRITE_RESPONSES}),
+    partial_update=extend_schema(responses={200: AbsenceSerializer, **WRITE_RESPONSES}),
+)
+class AbsenceViewSet(VersionedViewSet):
+    """Absences (maternity, long sick leave, study, suspension, military service, unpaid leave …)."""
+
+    queryset = Absence.objects.select_related("person")
+    serializer_class = AbsenceSerializer
+    filterset_fields = ["person", "kind"]
+
+    def write_create(self, serializer):
+        data = dict(serializer.validated_data)
+        person = data.pop("person")
+        self.check_person(person)
+        return services.absence_create(by=self.request.user, person=person, **data)
+
+    def write_update(self, obj, version, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("person", None)
+        self.check_person(obj.person)
+        return services.absence_update(absence=obj, by=self.request.user, version=version, **data)
+
+    def check_person(self, person):
+        placement = person.current_placement()
+        if placement is None or not can_edit(self.request.user, placement.unit):
+            raise PermissionDenied(_("The person is not placed in a unit you may change."))
 
 
 @extend_schema_view(
@@ -154,8 +247,8 @@ class QuotaViewSet(VersionedViewSet):
     serializer_class = QuotaSerializer
     filterset_class = QuotaFilterSet
 
-    def write_create(self, data):
-        return services.quota_set(by=self.request.user, **data)
+    def write_create(self, serializer):
+        return services.quota_set(by=self.request.user, **serializer.validated_data)
 
-    def write_update(self, obj, version, data):
-        return services.quota_update(quota=obj, by=self.request.user, version=version, **data)
+    def write_update(self, obj, version, serializer):
+        return services.quota_update(quota=obj, by=self.request.user, version=version, **serializer.validated_data)

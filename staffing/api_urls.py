@@ -8,5 +8,6 @@ router.register("fields", api.FieldViewSet, basename="api-field")
 router.register("positions", api.PositionViewSet, basename="api-position")
 router.register("staff", api.StaffViewSet, basename="api-staff")
 router.register("quotas", api.QuotaViewSet, basename="api-quota")
+router.register("absences", api.AbsenceViewSet, basename="api-absence")
 
 urlpatterns = router.urls

@@ -102,36 +102,47 @@ class ShallowCopyFilterSet(django_filters.FilterSet):
 
 
 class StaffFilterSet(ShallowCopyFilterSet):
+    """People with their placement on a day (``Staff.objects.with_placement``): unit, field, category
+    and position filters apply to that placement."""
+
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    field = FetchedModelChoiceFilter(label=_("Field"), queryset=Field.objects.all(), widget=PlainSelect)
-    field_code = django_filters.CharFilter(label=_("Field code"), field_name="field__code")
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices, widget=PlainSelect)
+    field = FetchedModelChoiceFilter(
+        label=_("Field"), queryset=Field.objects.all(), widget=PlainSelect, field_name="placed_field"
+    )
+    field_code = django_filters.CharFilter(label=_("Field code"), field_name="placed__field__code")
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Category.choices, widget=PlainSelect, field_name="placed_category"
+    )
     # Options show the name (Position.__str__): read as (id, name) pairs, not the long texts.
     position = FetchedModelChoiceFilter(
-        label=_("Position"), queryset=Position.objects.only("id", "name"), label_field="name", widget=PlainSelect
+        label=_("Position"),
+        queryset=Position.objects.only("id", "name"),
+        label_field="name",
+        widget=PlainSelect,
+        field_name="placed_position",
     )
-    position_code = django_filters.CharFilter(label=_("Position code"), field_name="position__code")
+    position_code = django_filters.CharFilter(label=_("Position code"), field_name="placed__position__code")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StaffStatus.choices, widget=PlainSelect)
     qualification = django_filters.ChoiceFilter(
         label=_("Qualification"), choices=Qualification.choices, widget=PlainSelect
     )
-    unit = django_filters.NumberFilter(label=_("Unit (id)"), field_name="home_unit_id")
-    unit_code = django_filters.CharFilter(label=_("Unit code"), field_name="home_unit__code")
-    province = django_filters.NumberFilter(label=_("Province (id)"), field_name="home_unit__province_id")
-    province_code = django_filters.CharFilter(label=_("Province code"), field_name="home_unit__province__code")
+    unit = django_filters.NumberFilter(label=_("Unit (id)"), field_name="placed_unit")
+    unit_code = django_filters.CharFilter(label=_("Unit code"), field_name="placed__unit__code")
+    province = django_filters.NumberFilter(label=_("Province (id)"), field_name="placed__unit__province_id")
+    province_code = django_filters.CharFilter(label=_("Province code"), field_name="placed__unit__province__code")
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
             ("full_name", "full_name"),
             ("staff_code", "staff_code"),
             ("birth_date", "birth_date"),
-            ("category", "category"),
-            ("field__sort_order", "field"),
-            ("position__name", "position"),
+            ("placed_category", "category"),
+            ("placed__field__sort_order", "field"),
+            ("placed__position__name", "position"),
             ("qualification", "qualification"),
             ("status", "status"),
             ("start_date", "start_date"),
-            ("home_unit__code", "unit"),
+            ("placed__unit__code", "unit"),
         ),
     )
 
@@ -149,6 +160,14 @@ class StaffFilterSet(ShallowCopyFilterSet):
         if qs.query.order_by and "pk" not in qs.query.order_by:
             qs = qs.order_by(*qs.query.order_by, "pk")
         return qs
+
+
+class RosterFilterSet(StaffFilterSet):
+    """A unit's roster: people seconded in are found under the field of their work here."""
+
+    field = FetchedModelChoiceFilter(
+        label=_("Field"), queryset=Field.objects.all(), widget=PlainSelect, field_name="work_field"
+    )
 
 
 class QuotaFilterSet(django_filters.FilterSet):

@@ -5,15 +5,19 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from staffing.models import Category, Gender, Position, Qualification, Quota, Staff, StaffStatus
-
-
-def constraint_message(model, name):
-    """The violation message of the named database constraint (one wording for every entry point)."""
-    for constraint in model._meta.constraints:
-        if constraint.name == name:
-            return constraint.violation_error_message
-    raise LookupError(name)
+from core.constraints import constraint_message
+from staffing.models import (
+    Absence,
+    AbsenceKind,
+    Category,
+    Field,
+    Gender,
+    Position,
+    Qualification,
+    Quota,
+    Staff,
+    StaffStatus,
+)
 
 
 def bootstrap(form):
@@ -33,72 +37,176 @@ def bootstrap(form):
 
 
 class VersionedForm(forms.ModelForm):
-    """Carries the ``version`` the user saw, so a save over a newer change is refused."""
+    """Carries the ``version`` the user saw, so a save over a newer change is refused.
+
+    Editing an existing record requires it: a post without it is refused (400), never saved over
+    whatever is there now.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrap(self)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = MISSING_VERSION
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
 
     def changes(self):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
+MISSING_VERSION = _(
+    "This form was sent without the version of the record it was opened on; reload the page and make your change again."
+)
+DATE_WIDGET = {"placeholder": "dd/mm/yyyy"}
+
+
 class StaffForm(VersionedForm):
+    """Who the person is: identity and education (placement has its own form)."""
+
     class Meta:
         model = Staff
-        fields = [
-            "staff_code",
-            "full_name",
-            "gender",
-            "birth_date",
-            "category",
-            "position",
-            "field",
-            "major_field",
-            "qualification",
-            "start_date",
-            "is_leader",
-        ]
+        fields = ["staff_code", "full_name", "gender", "birth_date", "major_field", "qualification", "start_date"]
         widgets = {
-            "birth_date": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
-            "start_date": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+            "birth_date": forms.DateInput(attrs=DATE_WIDGET),
+            "start_date": forms.DateInput(attrs=DATE_WIDGET),
         }
 
-    def __init__(self, *args, home_unit, **kwargs):
+
+class PlacementFields(forms.Form):
+    """Where a person is placed: position (or field), category, leader flag, and the decision."""
+
+    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none(), required=False)
+    field = forms.ModelChoiceField(
+        label=_("Field"),
+        queryset=Field.objects.none(),
+        required=False,
+        help_text=_("Taken from the position when left empty."),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    is_leader = forms.BooleanField(label=_("Leader"), required=False)
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
+    decision_date = forms.DateField(label=_("Decision date"), required=False, widget=forms.DateInput(attrs=DATE_WIDGET))
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.home_unit = home_unit
         self.fields["position"].queryset = Position.objects.select_related("field")
-        self.fields["field"].required = False
-        self.fields["field"].help_text = _("Taken from the position when left empty.")
+        self.fields["field"].queryset = Field.objects.all()
+        bootstrap(self)
 
     def clean(self):
         data = super().clean()
         position = data.get("position")
         if position is not None and not data.get("field"):
             data["field"] = position.field
-            self.instance.field = position.field
         elif not data.get("field") and "field" not in self.errors:
             self.add_error("field", _("Choose a field or a position."))
+        if position is not None and data.get("field") and position.field_id != data["field"].pk:
+            self.add_error(
+                "field", _("The field must be the field of the position (%(field)s).") % {"field": position.field}
+            )
         return data
 
+    def placement(self):
+        return {name: self.cleaned_data[name] for name in ("position", "field", "category", "is_leader")}
 
-class StaffDeactivateForm(VersionedForm):
-    class Meta:
-        model = Staff
-        fields = ["status", "end_date"]
-        widgets = {"end_date": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})}
 
-    def __init__(self, *args, **kwargs):
+class StaffCreateForm(PlacementFields, StaffForm):
+    """A new person on the unit's roll: who they are and their first placement, from the day they
+    joined (today when left empty)."""
+
+
+class PlacementForm(PlacementFields):
+    """A change of placement from a date. Before today it is a correction: a province official
+    states the reason. ``units`` are the home units the user may choose (their own unit only for
+    unit officers)."""
+
+    unit = forms.ModelChoiceField(label=_("Home unit"), queryset=None)
+    effective_from = forms.DateField(
+        label=_("Takes effect on"),
+        widget=forms.DateInput(attrs=DATE_WIDGET),
+        help_text=_("Earlier days keep the placement they had."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when the change takes effect before today."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": MISSING_VERSION})
+
+    field_order = [
+        "unit",
+        "position",
+        "field",
+        "category",
+        "is_leader",
+        "effective_from",
+        "decision_number",
+        "decision_date",
+        "reason",
+    ]
+
+    def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [c for c in StaffStatus.choices if c[0] != StaffStatus.ACTIVE]
-        self.fields["end_date"].required = True
+        self.fields["unit"].queryset = units
+        self.order_fields(self.field_order)
+        bootstrap(self)
         if not self.is_bound:
-            self.initial["status"] = StaffStatus.RETIRED
-            self.initial["end_date"] = timezone.localdate()
+            self.initial.setdefault("effective_from", timezone.localdate())
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("effective_from")
+        if day and day < timezone.localdate() and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("State the reason for the correction."))
+        return data
+
+    def placement(self):
+        return {"unit": self.cleaned_data["unit"], **super().placement()}
+
+
+class StaffLeaveForm(forms.Form):
+    """Taking a person off the roll: why and the last day. What else it does (movements ended or
+    cancelled) is listed for confirmation before anything is saved."""
+
+    status = forms.ChoiceField(
+        label=_("Reason for leaving"), choices=[c for c in StaffStatus.choices if c[0] != StaffStatus.ACTIVE]
+    )
+    end_date = forms.DateField(label=_("Last day on the roll"), widget=forms.DateInput(attrs=DATE_WIDGET))
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": MISSING_VERSION})
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+        if not self.is_bound:
+            self.initial.update(
+                {
+                    "status": StaffStatus.RETIRED,
+                    "end_date": timezone.localdate(),
+                    "version": staff.version if staff else None,
+                }
+            )
+
+
+class AbsenceForm(VersionedForm):
+    class Meta:
+        model = Absence
+        fields = ["kind", "start_date", "end_date", "decision_number", "decision_date", "note"]
+        widgets = {
+            "start_date": forms.DateInput(attrs=DATE_WIDGET),
+            "end_date": forms.DateInput(attrs=DATE_WIDGET),
+            "decision_date": forms.DateInput(attrs=DATE_WIDGET),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.person = person
 
 
 class QuotaForm(VersionedForm):
@@ -120,6 +228,25 @@ class ImportUploadForm(forms.Form):
         label=_("Excel workbook (.xlsx)"),
         widget=forms.FileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
     )
+    effective_from = forms.DateField(
+        label=_("Changes of placement take effect on"),
+        required=False,
+        widget=forms.DateInput(attrs={**DATE_WIDGET, "class": "form-control"}),
+        help_text=_("Today when left empty. New people are placed from the day they joined."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for a correction"),
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        help_text=_("Needed when changes take effect before today (province officials only)."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("effective_from")
+        if day and day < timezone.localdate() and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("State the reason for the correction."))
+        return data
 
 
 # Per-row forms of the Excel import. Codes are looked up in dictionaries built once per file
@@ -209,6 +336,23 @@ class StaffRowForm(RowForm):
         return data
 
 
+class AbsenceRowForm(RowForm):
+    staff_code = forms.CharField(max_length=32)
+    full_name = forms.CharField(max_length=120, required=False)
+    kind = LookupField(table="absence_kind", invalid_message=UNKNOWN_CODE)
+    start_date = _date()
+    end_date = _date(required=False)
+    decision_number = forms.CharField(max_length=64, required=False)
+    decision_date = _date(required=False)
+    note = forms.CharField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", constraint_message(Absence, "absence_ends_after_start"))
+        return data
+
+
 class QuotaRowForm(RowForm):
     unit = LookupField(table="unit", invalid_message=_("Unknown unit code «%(value)s»."), required=False)
     field = LookupField(table="field", invalid_message=_("Unknown field «%(value)s»."))
@@ -228,6 +372,7 @@ class QuotaRowForm(RowForm):
 
 
 CHOICE_TABLES = {
+    "absence_kind": AbsenceKind,
     "gender": Gender,
     "category": Category,
     "qualification": Qualification,

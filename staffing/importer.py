@@ -18,15 +18,17 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
+from accounts.policy import refusal
 from accounts.scoping import can_write, for_user
 from communes.models import Unit
 from communes.text import normalize_search
-from staffing.forms import CHOICE_TABLES, QuotaRowForm, StaffRowForm, constraint_message
-from staffing.models import Field, Position, Quota, Staff, StaffStatus
+from core.constraints import constraint_message
+from staffing.forms import CHOICE_TABLES, AbsenceRowForm, QuotaRowForm, StaffRowForm
+from staffing.models import Absence, Assignment, Field, Position, Quota, Staff, StaffStatus
 from staffing.services import ImportPlan
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -70,6 +72,16 @@ STAFF_COLUMNS = [
     Column("start_date", "Ngày vào", "Joined on", False, ("Ngày tuyển dụng",), 13),
     Column("end_date", "Ngày nghỉ", "Left on", False, ("Ngày thôi việc",), 13),
 ]
+ABSENCE_COLUMNS = [
+    Column("staff_code", "Mã cán bộ", "Staff code", True, ("Mã nhân sự", "Mã CBCCVC", "Số hiệu"), 14),
+    Column("full_name", "Họ và tên", "Full name", False, ("Họ tên",), 26),
+    Column("kind", "Loại vắng mặt", "Absence", True, ("Lý do vắng mặt", "Hình thức nghỉ", "Absence kind"), 24),
+    Column("start_date", "Từ ngày", "First day", True, ("Ngày bắt đầu nghỉ",), 13),
+    Column("end_date", "Đến ngày", "Last day", False, ("Ngày kết thúc nghỉ",), 13),
+    Column("decision_number", "Số quyết định", "Decision number", False, ("Quyết định số",), 18),
+    Column("decision_date", "Ngày quyết định", "Decision date", False, (), 14),
+    Column("note", "Ghi chú", "Note", False, ("Notes",), 30),
+]
 QUOTA_COLUMNS = [
     Column("unit", "Mã đơn vị", "Unit code", aliases=("Đơn vị",), width=12),
     Column("field", "Lĩnh vực", "Field", True, ("Lĩnh vực chuyên môn",), 30),
@@ -101,9 +113,10 @@ class SheetSpec:
                 self.by_alias[header_key(name)] = col
 
 
-STAFF_SHEET = SheetSpec("staff", STAFF_COLUMNS, StaffRowForm, "staff_code")
+STAFF_SHEET = SheetSpec("staff", STAFF_COLUMNS, StaffRowForm, "birth_date")
 QUOTA_SHEET = SheetSpec("quota", QUOTA_COLUMNS, QuotaRowForm, "count")
-SPECS = (STAFF_SHEET, QUOTA_SHEET)
+ABSENCE_SHEET = SheetSpec("absence", ABSENCE_COLUMNS, AbsenceRowForm, "kind")
+SPECS = (STAFF_SHEET, QUOTA_SHEET, ABSENCE_SHEET)
 
 
 class ImportRefused(Exception):
@@ -366,6 +379,9 @@ class ImportResult:
     staff_deactivate: list = field(default_factory=list)
     quota_add: list = field(default_factory=list)
     quota_update: list = field(default_factory=list)
+    absence_add: list = field(default_factory=list)
+    absence_update: list = field(default_factory=list)
+    staff_updated: int = 0
     unchanged: int = 0
     rows: int = 0
 
@@ -376,8 +392,10 @@ class ImportResult:
     def counts(self):
         return {
             "staff_add": len(self.plan.staff_new),
-            "staff_update": len(self.staff_update),
-            "staff_deactivate": len(self.staff_deactivate),
+            "staff_update": self.staff_updated,
+            "staff_deactivate": len(self.plan.leaving),
+            "absence_add": len(self.plan.absence_new),
+            "absence_update": len(self.plan.absence_changed),
             "quota_add": len(self.plan.quota_new),
             "quota_update": len(self.plan.quota_changed),
             "unchanged": self.unchanged,
@@ -399,32 +417,24 @@ class _Reusable:
         return form
 
 
-STAFF_FK = {"home_unit": "unit", "position": "position", "field": "field", "major_field": "major_field"}
-STAFF_COMPARED = [
-    "home_unit",
-    "full_name",
-    "gender",
-    "birth_date",
-    "category",
-    "position",
-    "field",
-    "major_field",
-    "qualification",
-    "status",
-    "start_date",
-    "end_date",
-]
+STAFF_FK = {"major_field": "major_field"}
+PLACEMENT_FK = {"unit": "unit", "position": "position", "field": "field"}
+IDENTITY_COMPARED = ["full_name", "gender", "birth_date", "major_field", "qualification", "start_date"]
+PLACEMENT_COMPARED = ["unit", "category", "position", "field"]
 
 
-def validate_workbook(fileobj, *, user, default_unit=None, size=None) -> ImportResult:
+def validate_workbook(fileobj, *, user, default_unit=None, size=None, effective_from=None, reason="") -> ImportResult:
     """Check, read and validate an uploaded workbook; return what applying it would change.
 
-    Raises ``ImportRefused`` when the file as a whole is unusable. Queries run per file, not per
-    row: the fields, positions and units it names, and the existing staff and quotas it matches.
+    Changes of a person's placement take effect from ``effective_from`` (today by default); before
+    today they are corrections, which only a province official makes, with ``reason``. Raises
+    ``ImportRefused`` when the file as a whole is unusable. Queries run per file, not per row: the
+    fields, positions and units it names, and the existing people, placements and quotas it matches.
     """
     result = ImportResult()
     if not can_write(user):
         raise ImportRefused(_("Your role can read data but not change it."))
+    effective_from = effective_from or timezone.localdate()
     check_file(fileobj, size=size)
     sheets = read_sheets(fileobj, result.warnings, result.errors)
     if result.errors:
@@ -432,13 +442,20 @@ def validate_workbook(fileobj, *, user, default_unit=None, size=None) -> ImportR
     lookups = Lookups(_unit_codes(sheets) | ({default_unit.code} if default_unit else set()))
     named = [u.pk for u in lookups.tables["unit"].values()]
     writable_units = set(for_user(Unit.objects.filter(pk__in=named), user).values_list("pk", flat=True))
-    ctx = {"user": user, "default_unit": default_unit, "writable_units": writable_units}
+    ctx = {"user": user, "default_unit": default_unit, "writable_units": writable_units, "day": effective_from}
+    result.plan.effective_from, result.plan.reason = effective_from, (reason or "").strip()
     for sheet in sheets:
         result.rows += len(sheet.rows)
         if sheet.spec is STAFF_SHEET:
             _validate_staff(sheet, lookups, ctx, result)
-        else:
+        elif sheet.spec is QUOTA_SHEET:
             _validate_quotas(sheet, lookups, ctx, result)
+        else:
+            _validate_absences(sheet, lookups, ctx, result)
+    if effective_from < timezone.localdate() and result.plan.placements:
+        message = refusal(user, "placement.correct", result.plan.placements[0][1]["unit"])
+        if message:
+            result.errors.append(("", str(message)))
     if result.errors:
         result.plan = ImportPlan()
     return result
@@ -465,26 +482,31 @@ def _unit_for_row(data, n, sheet, ctx, result):
     return unit
 
 
-def _validate_staff(sheet, lookups, ctx, result):
-    codes = [str(values.get("staff_code") or "").strip() for _n, values in sheet.rows]
-    existing = {}
+def _existing_people(codes, ctx):
+    """People named by the file (by staff code), their placements on the import's date, and which
+    of them the user may see."""
+    existing, placed, visible = {}, {}, set()
     for start in range(0, len(codes), 5000):
         chunk = codes[start : start + 5000]
-        for s in Staff.objects.filter(staff_code__in=chunk).select_related(
-            "home_unit", "position", "field", "major_field"
-        ):
+        for s in Staff.objects.filter(staff_code__in=chunk).select_related("major_field"):
             existing[s.staff_code] = s
-    visible = set()
-    for start in range(0, len(codes), 5000):
-        visible.update(
-            for_user(Staff.objects.filter(staff_code__in=codes[start : start + 5000]), ctx["user"]).values_list(
-                "pk", flat=True
-            )
-        )
+        for a in (
+            Assignment.objects.in_force_on(ctx["day"])
+            .filter(person__staff_code__in=chunk)
+            .select_related("unit", "position", "field")
+        ):
+            placed[a.person_id] = a
+        visible.update(for_user(Staff.objects.filter(staff_code__in=chunk), ctx["user"]).values_list("pk", flat=True))
+    return existing, placed, visible
+
+
+def _validate_staff(sheet, lookups, ctx, result):
+    codes = [str(values.get("staff_code") or "").strip() for _n, values in sheet.rows]
+    existing, placed, visible = _existing_people(codes, ctx)
     present = set(sheet.headers)
     seen = {}
     form_runner = _Reusable(StaffRowForm, lookups)
-    column_of = {model: sheet.headers.get(key) for model, key in STAFF_FK.items()}
+    column_of = {name: sheet.headers.get(key) for name, key in {**STAFF_FK, **PLACEMENT_FK}.items()}
     for n, values in sheet.rows:
         form = form_runner.validate(values)
         if not form.is_valid():
@@ -522,60 +544,181 @@ def _validate_staff(sheet, lookups, ctx, result):
                 )
             )
             continue
-        values_new = {
-            "home_unit": unit,
+        identity = {
             "full_name": data["full_name"],
             "gender": data["gender"],
             "birth_date": data["birth_date"],
+            "major_field": data["major_field"],
+            "qualification": data["qualification"],
+            "start_date": data["start_date"],
+        }
+        placement = {
+            "unit": unit,
             "category": data["category"],
             "position": data["position"],
             "field": data["field"],
-            "major_field": data["major_field"],
-            "qualification": data["qualification"],
-            "status": data["status"] or StaffStatus.ACTIVE,
-            "start_date": data["start_date"],
-            "end_date": data["end_date"],
         }
+        status = data["status"] or StaffStatus.ACTIVE
         if current is None:
-            person = Staff(staff_code=code, **values_new)
-            changed = None
-        else:
-            person = copy.copy(current)
-            changed = []
-            for name in STAFF_COMPARED:
-                key = STAFF_FK.get(name, name)
-                if key not in present and name != "field":
-                    continue
-                if name == "status" and not data["status"]:
-                    continue
-                new = values_new[name]
-                old = getattr(current, name + "_id") if name in STAFF_FK else getattr(current, name)
-                new_cmp = new.pk if name in STAFF_FK and new is not None else new
-                if old != new_cmp:
-                    setattr(person, name, new)
-                    changed.append(name)
+            person = Staff(staff_code=code, status=status, end_date=data["end_date"], **identity)
+            assignment = Assignment(is_leader=False, **placement)
+            if not _model_checks(person, n, sheet, result, column_of):
+                continue
+            result.plan.staff_new.append((person, assignment))
+            if len(result.staff_add) < PREVIEW_LIMIT:
+                person.preview = assignment
+                result.staff_add.append(person)
+            continue
+        person = copy.copy(current)
+        changed = []
+        for name in IDENTITY_COMPARED:
+            if STAFF_FK.get(name, name) not in present:
+                continue
+            new, old = identity[name], getattr(current, name)
+            if (new.pk if hasattr(new, "pk") else new) != (old.pk if hasattr(old, "pk") else old):
+                setattr(person, name, new)
+                changed.append(name)
         if not _model_checks(person, n, sheet, result, column_of):
             continue
-        if current is None:
-            result.plan.staff_new.append(person)
-            if len(result.staff_add) < PREVIEW_LIMIT:
-                result.staff_add.append(person)
-        elif not changed:
-            result.unchanged += 1
-        else:
+        changes = [
+            Change(Staff._meta.get_field(c).verbose_name, _display(current, c), _display(person, c)) for c in changed
+        ]
+        if changed:
             result.plan.staff_changed.append((person, changed))
-            if current.status == StaffStatus.ACTIVE and person.status != StaffStatus.ACTIVE:
-                result.staff_deactivate.append(person)
-            elif len(result.staff_update) < PREVIEW_LIMIT:
-                result.staff_update.append(
+        leaving = current.status == StaffStatus.ACTIVE and status != StaffStatus.ACTIVE
+        a = placed.get(current.pk)
+        moved = []
+        if a is not None and not leaving:
+            for name in PLACEMENT_COMPARED:
+                if PLACEMENT_FK.get(name, name) not in present and name != "field":
+                    continue
+                new, old = placement[name], getattr(a, name)
+                if (new.pk if hasattr(new, "pk") else new) != (old.pk if hasattr(old, "pk") else old):
+                    moved.append(name)
+            if moved:
+                values = {name: placement[name] for name in moved}
+                if "position" in values and "field" not in values and placement["field"] is not None:
+                    values["field"] = placement["field"]
+                result.plan.placements.append((current, values))
+                label = Assignment._meta.get_field
+                changes += [Change(label(c).verbose_name, _display(a, c), _display_value(placement[c])) for c in moved]
+        elif a is None and not leaving and current.status == StaffStatus.ACTIVE:
+            result.errors.append(
+                (
+                    sheet.name,
+                    row_message(
+                        n,
+                        sheet.headers["staff_code"],
+                        _("%(person)s is not on the roll on %(day)s.")
+                        % {"person": current.full_name, "day": ctx["day"].strftime("%d/%m/%Y")},
+                    ),
+                )
+            )
+            continue
+        if leaving:
+            if data["end_date"] is None:
+                result.errors.append(
                     (
-                        person,
-                        [
-                            Change(Staff._meta.get_field(c).verbose_name, _display(current, c), _display(person, c))
-                            for c in changed
-                        ],
+                        sheet.name,
+                        row_message(
+                            n,
+                            sheet.headers.get("end_date"),
+                            constraint_message(Staff, "staff_inactive_has_end_date"),
+                        ),
                     )
                 )
+                continue
+            result.plan.leaving.append((current, status, data["end_date"]))
+            result.staff_deactivate.append(current)
+        if not (changed or moved or leaving):
+            result.unchanged += 1
+            continue
+        if changed or moved:
+            result.staff_updated += 1
+            if len(result.staff_update) < PREVIEW_LIMIT:
+                result.staff_update.append((person, changes))
+
+
+def _display_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _validate_absences(sheet, lookups, ctx, result):
+    codes = [str(values.get("staff_code") or "").strip() for _n, values in sheet.rows]
+    existing, _placed, visible = _existing_people(codes, ctx)
+    people = [p.pk for p in existing.values()]
+    known = {}
+    for ab in Absence.objects.filter(person_id__in=people).order_by("start_date"):
+        known.setdefault(ab.person_id, []).append(ab)
+    form_runner = _Reusable(AbsenceRowForm, lookups)
+    code_column = sheet.headers.get("staff_code")
+    for n, values in sheet.rows:
+        form = form_runner.validate(values)
+        if not form.is_valid():
+            _form_errors(form, sheet, n, result)
+            continue
+        data = form.cleaned_data
+        person = existing.get(data["staff_code"])
+        if person is None or person.pk not in visible:
+            result.errors.append(
+                (
+                    sheet.name,
+                    row_message(n, code_column, _("Unknown staff code «%(value)s».") % {"value": data["staff_code"]}),
+                )
+            )
+            continue
+        values = {name: data[name] for name in ("kind", "end_date", "decision_number", "decision_date", "note")}
+        mine = known.setdefault(person.pk, [])
+        same = next((ab for ab in mine if ab.start_date == data["start_date"]), None)
+        end = data["end_date"]
+        clash = next(
+            (
+                ab
+                for ab in mine
+                if ab is not same
+                and ab.start_date <= (end or date.max)
+                and (ab.end_date is None or ab.end_date >= data["start_date"])
+            ),
+            None,
+        )
+        if clash is not None:
+            result.errors.append(
+                (
+                    sheet.name,
+                    row_message(
+                        n,
+                        sheet.headers.get("start_date"),
+                        _("%(person)s is already absent (%(kind)s) from %(start)s.")
+                        % {
+                            "person": person.full_name,
+                            "kind": clash.get_kind_display().lower(),
+                            "start": clash.start_date.strftime("%d/%m/%Y"),
+                        },
+                    ),
+                )
+            )
+            continue
+        if same is None:
+            absence = Absence(person=person, start_date=data["start_date"], **values)
+            mine.append(absence)
+            result.plan.absence_new.append(absence)
+            if len(result.absence_add) < PREVIEW_LIMIT:
+                result.absence_add.append(absence)
+            continue
+        changed = [name for name, value in values.items() if getattr(same, name) != value]
+        if not changed:
+            result.unchanged += 1
+            continue
+        updated = copy.copy(same)
+        for name in changed:
+            setattr(updated, name, values[name])
+        result.plan.absence_changed.append((updated, changed))
+        if len(result.absence_update) < PREVIEW_LIMIT:
+            result.absence_update.append(updated)
 
 
 def _display(obj, name):
@@ -592,7 +735,7 @@ def _model_checks(person, n, sheet, result, column_of):
     """The model's own rules (Staff.clean and its constraints), without a query per row."""
     errors = {}
     try:
-        person.clean_fields(exclude=["home_unit", "position", "field", "major_field", "search_text", "version"])
+        person.clean_fields(exclude=["major_field", "search_text", "version"])
         person.clean()
     except ValidationError as exc:
         errors = exc.message_dict

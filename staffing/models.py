@@ -80,6 +80,20 @@ class Category(models.TextChoices):
     CONTRACT = "contract", _("Labour contract")
 
 
+class QuotaQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """The decision in force on ``day`` for each (unit, field, category): the latest that has
+        taken effect by then."""
+        superseded = Quota.objects.filter(
+            unit=models.OuterRef("unit"),
+            field=models.OuterRef("field"),
+            category=models.OuterRef("category"),
+            effective_from__gt=models.OuterRef("effective_from"),
+            effective_from__lte=day,
+        )
+        return self.filter(effective_from__lte=day).exclude(models.Exists(superseded))
+
+
 class Quota(models.Model):
     """Posts assigned to a unit (biên chế được giao) in one field and category.
 
@@ -96,6 +110,8 @@ class Quota(models.Model):
     effective_from = models.DateField(_("effective from"))
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
+
+    objects = QuotaQuerySet.as_manager()
 
     scope_paths = {"province": "unit__province", "unit": ["unit"]}
 
@@ -146,30 +162,36 @@ class StaffStatus(models.TextChoices):
     DECEASED = "deceased", _("Deceased")
 
 
-class Staff(models.Model):
-    """A cadre, civil servant, public employee or contract worker on a unit's roll.
+class StaffQuerySet(models.QuerySet):
+    def with_placement(self, day):
+        """People annotated with their placement in force on ``day`` (None when not on the roll):
+        ``placed_unit``, ``placed_field``, ``placed_position``, ``placed_category``,
+        ``placed_is_leader``, ``placed_from`` — one join, through ``placed``."""
+        condition = Assignment.objects.in_force_q(day, prefix="assignments__")
+        return self.alias(placed=models.FilteredRelation("assignments", condition=condition)).annotate(
+            placed_unit=models.F("placed__unit_id"),
+            placed_field=models.F("placed__field_id"),
+            placed_position=models.F("placed__position_id"),
+            placed_category=models.F("placed__category"),
+            placed_is_leader=models.F("placed__is_leader"),
+            placed_from=models.F("placed__valid_from"),
+        )
 
-    ``home_unit`` is the unit whose payroll and quota the person counts against; ``field`` is the
-    field of the position they hold; ``major_field`` is what they were trained in. A person whose
-    major differs from the position's field is an expertise mismatch. Staff are never deleted:
-    leaving sets a status and an end date (the last day on the roll).
+
+class Staff(models.Model):
+    """A cadre, civil servant, public employee or contract worker: who the person is.
+
+    Identity (name, birth date, gender), education (qualification, trained major field) and the
+    period on the roll (joined, left). Where the person is placed — unit, field, position,
+    category, leader flag — is dated and lives in ``Assignment``; a person whose trained major
+    differs from their position's field is an expertise mismatch. Staff are never deleted:
+    leaving sets a status and an end date (the last day on the roll) and closes the placement.
     """
 
     staff_code = models.CharField(_("staff code"), max_length=32, unique=True)
     full_name = models.CharField(_("full name"), max_length=120)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"))
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
-    position = models.ForeignKey(
-        Position, verbose_name=_("position"), on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
-    )
-    field = models.ForeignKey(
-        Field,
-        verbose_name=_("field"),
-        on_delete=models.PROTECT,
-        related_name="staff",
-        help_text=_("Field of the position held."),
-    )
     major_field = models.ForeignKey(
         Field,
         verbose_name=_("trained field"),
@@ -180,27 +202,24 @@ class Staff(models.Model):
         help_text=_("Field of the person's trained major."),
     )
     qualification = models.CharField(_("qualification"), max_length=16, choices=Qualification.choices)
-    home_unit = models.ForeignKey(
-        "communes.Unit", verbose_name=_("home unit"), on_delete=models.PROTECT, related_name="staff"
-    )
     status = models.CharField(_("status"), max_length=16, choices=StaffStatus.choices, default=StaffStatus.ACTIVE)
     start_date = models.DateField(_("joined on"), null=True, blank=True)
     end_date = models.DateField(_("left on"), null=True, blank=True, help_text=_("Last day on the roll."))
-    is_leader = models.BooleanField(_("leader"), default=False)
     search_text = models.CharField(max_length=200, editable=False, default="")
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
-    scope_paths = {"province": "home_unit__province", "unit": ["home_unit"]}
+    objects = StaffQuerySet.as_manager()
+
+    # A person belongs to every unit that has placed them (past, present or coming).
+    scope_paths = {"province": "assignments__unit__province", "unit": ["assignments__unit"]}
+    scope_through_many = True
 
     class Meta:
-        ordering = ["home_unit__code", "full_name", "staff_code"]
+        ordering = ["full_name", "staff_code"]
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
-        indexes = [
-            models.Index(fields=["home_unit", "field", "category"], name="staff_unit_field_cat_idx"),
-            models.Index(fields=["search_text"], name="staff_search_idx"),
-        ]
+        indexes = [models.Index(fields=["search_text"], name="staff_search_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="active") | Q(end_date__isnull=False),
@@ -221,20 +240,248 @@ class Staff(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
         if self.birth_date and self.birth_date > timezone.localdate():
-            errors["birth_date"] = _("The date of birth cannot be in the future.")
-        if self.position_id and self.field_id and self.position.field_id != self.field_id:
-            errors["field"] = _("The field must be the field of the position (%(field)s).") % {
-                "field": self.position.field
-            }
-        if errors:
-            raise ValidationError(errors)
+            raise ValidationError({"birth_date": _("The date of birth cannot be in the future.")})
 
     def save(self, *args, **kwargs):
         self.search_text = normalize_search(f"{self.full_name} {self.staff_code}")
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("staff-detail", args=[self.pk])
+
+    def placement_on(self, day):
+        """The assignment in force on ``day`` (None when the person is not on the roll then)."""
+        return self.assignments.in_force_on(day).select_related("unit", "field", "position").first()
+
+    def current_placement(self, day=None):
+        """The assignment in force on ``day`` (today), else the latest one: where the record is kept."""
+        day = day or timezone.localdate()
+        return self.placement_on(day) or (
+            self.assignments.select_related("unit", "field", "position").order_by("-valid_from").first()
+        )
+
+
+class DatedQuerySet(models.QuerySet):
+    """Rows valid over a period ``[start_field, end_field]``, both ends inclusive, open end allowed."""
+
+    start_field = "valid_from"
+    end_field = "valid_to"
+
+    def in_force_q(self, day, prefix=""):
+        """Q for rows in force on ``day``; ``prefix`` reaches them through a relation."""
+        start, end = f"{prefix}{self.start_field}", f"{prefix}{self.end_field}"
+        return Q(**{f"{start}__lte": day}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day}))
+
+    def overlap_q(self, start, end, prefix=""):
+        """Q for rows meeting the period [start, end] (``end`` None: open)."""
+        first, last = f"{prefix}{self.start_field}", f"{prefix}{self.end_field}"
+        q = Q(**{f"{last}__isnull": True}) | Q(**{f"{last}__gte": start})
+        return q if end is None else q & Q(**{f"{first}__lte": end})
+
+    def in_force_on(self, day):
+        return self.filter(self.in_force_q(day))
+
+    def overlapping(self, start, end):
+        return self.filter(self.overlap_q(start, end))
+
+
+class PlacementChange(models.TextChoices):
+    HIRE = "hire", _("Joined the roll")
+    CHANGE = "change", _("Change of placement")
+    TRANSFER = "transfer", pgettext_lazy("placement change", "Transfer")
+    CORRECTION = "correction", _("Correction")
+
+
+class AssignmentQuerySet(DatedQuerySet):
+    pass
+
+
+class Assignment(models.Model):
+    """Where a person is placed over a period (bố trí, phân công theo quyết định).
+
+    The home unit whose roll and quota the person counts against, the field and position of the
+    post, the category and whether it is a leadership post, from ``valid_from`` to ``valid_to``
+    (the last day; empty while it lasts). A change of placement closes the current assignment the
+    day before it takes effect and opens the next, so earlier periods are never rewritten; a
+    back-dated change is a correction, made by a province official with a stated reason.
+    """
+
+    person = models.ForeignKey(Staff, verbose_name=_("person"), on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey(
+        "communes.Unit", verbose_name=_("home unit"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    field = models.ForeignKey(
+        Field,
+        verbose_name=_("field"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        help_text=_("Field of the position held."),
+    )
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("position"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    is_leader = models.BooleanField(_("leader"), default=False)
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("to"), null=True, blank=True, help_text=_("Last day; empty while it lasts."))
+    change = models.CharField(
+        _("recorded as"), max_length=16, choices=PlacementChange.choices, default=PlacementChange.CHANGE
+    )
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Required for a correction."))
+    history = HistoricalRecords()
+
+    objects = AssignmentQuerySet.as_manager()
+
+    scope_paths = {"province": "unit__province", "unit": ["unit"]}
+
+    class Meta:
+        ordering = ["person", "valid_from"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        indexes = [
+            models.Index(fields=["unit", "field", "category", "valid_from"], name="assignment_unit_field_idx"),
+            models.Index(fields=["person", "valid_from"], name="assignment_person_from_idx"),
+            models.Index(fields=["unit", "person"], name="assignment_unit_person_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="assignment_ends_after_start",
+                violation_error_message=_("An assignment cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(change="correction") | ~Q(reason=""),
+                name="assignment_correction_has_reason",
+                violation_error_message=_("A correction needs its reason."),
+            ),
+        ]
+        # On PostgreSQL an exclusion constraint (migration 0003) forbids overlapping assignments of
+        # one person; clean() checks the same rule on every database.
+
+    def __str__(self):
+        return f"{self.person.full_name}: {self.unit} · {self.field} ({self.valid_from:%d/%m/%Y}–)"
+
     @property
-    def is_mismatch(self):
-        return self.major_field_id is not None and self.major_field_id != self.field_id
+    def is_correction(self):
+        return self.change == PlacementChange.CORRECTION
+
+    def is_mismatch(self, major_field_id):
+        return major_field_id is not None and major_field_id != self.field_id
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.position_id and self.field_id and self.position.field_id != self.field_id:
+            errors["field"] = _("The field must be the field of the position (%(field)s).") % {
+                "field": self.position.field
+            }
+        if self.person_id and self.valid_from:
+            clash = (
+                Assignment.objects.filter(person_id=self.person_id)
+                .overlapping(self.valid_from, self.valid_to)
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if clash is not None:
+                errors["valid_from"] = _(
+                    "%(person)s is already placed at %(unit)s from %(start)s; one person holds one placement at a time."
+                ) % {
+                    "person": self.person.full_name,
+                    "unit": clash.unit,
+                    "start": clash.valid_from.strftime("%d/%m/%Y"),
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+class AbsenceKind(models.TextChoices):
+    MATERNITY = "maternity", _("Maternity leave")
+    SICK_LEAVE = "sick_leave", _("Long sick leave")
+    STUDY = "study", _("Study or training")
+    SUSPENSION = "suspension", _("Suspension")
+    MILITARY = "military", _("Military service")
+    UNPAID = "unpaid", _("Unpaid leave")
+    OTHER = "other", _("Other")
+
+
+class AbsenceQuerySet(DatedQuerySet):
+    start_field = "start_date"
+    end_field = "end_date"
+
+
+class Absence(models.Model):
+    """A dated absence (nghỉ thai sản, đi học, ốm dài ngày, tạm đình chỉ, nghĩa vụ quân sự …).
+
+    The person keeps the post — the establishment view still counts them — but does not do the
+    work, so the coverage view does not, at the unit where they work on that day.
+    """
+
+    person = models.ForeignKey(Staff, verbose_name=_("person"), on_delete=models.PROTECT, related_name="absences")
+    kind = models.CharField(_("kind"), max_length=16, choices=AbsenceKind.choices)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"), null=True, blank=True, help_text=_("Empty while it is not known."))
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = AbsenceQuerySet.as_manager()
+
+    scope_paths = {"province": "person__assignments__unit__province", "unit": ["person__assignments__unit"]}
+    scope_through_many = True
+
+    class Meta:
+        ordering = ["person", "-start_date"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        indexes = [models.Index(fields=["person", "start_date"], name="absence_person_start_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="absence_ends_after_start",
+                violation_error_message=_("An absence cannot end before it starts."),
+            ),
+        ]
+        # On PostgreSQL an exclusion constraint (migration 0003) forbids overlapping absences of one
+        # person; clean() checks the same rule on every database.
+
+    def __str__(self):
+        return f"{self.person.full_name}: {self.get_kind_display()} ({self.start_date:%d/%m/%Y})"
+
+    def clean(self):
+        super().clean()
+        if not (self.person_id and self.start_date):
+            return
+        clash = (
+            Absence.objects.filter(person_id=self.person_id)
+            .overlapping(self.start_date, self.end_date)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "start_date": _("%(person)s is already absent (%(kind)s) from %(start)s.")
+                    % {
+                        "person": self.person.full_name,
+                        "kind": clash.get_kind_display().lower(),
+                        "start": clash.start_date.strftime("%d/%m/%Y"),
+                    }
+                }
+            )
+        person = self.person
+        if (person.start_date and self.start_date < person.start_date) or (
+            person.end_date and self.start_date > person.end_date
+        ):
+            raise ValidationError({"start_date": _("The absence must start while the person is on the roll.")})

@@ -1,11 +1,15 @@
 """API representations of fields, positions, staff and quotas; writes validated by the models."""
 
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.api import CleanModelSerializer
 from accounts.scoping import for_user
 from communes.models import Unit
-from staffing.models import Field, Position, Quota, Staff
+from staffing.models import Absence, Assignment, Category, Field, Position, Quota, Staff, StaffStatus
 
 
 class FieldSerializer(serializers.ModelSerializer):
@@ -31,7 +35,7 @@ class VersionedSerializer(CleanModelSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None:
+        if request is not None and self.unit_field:
             # Only units the caller may see can be written to (others: "object does not exist").
             self.fields[self.unit_field].queryset = for_user(Unit.objects.all(), request.user)
 
@@ -40,9 +44,33 @@ class VersionedSerializer(CleanModelSerializer):
         return super().validate(attrs)
 
 
+PLACEMENT_WRITE = {
+    "home_unit": "unit",
+    "field": "field",
+    "position": "position",
+    "category": "category",
+    "is_leader": "is_leader",
+}
+
+
 class StaffSerializer(VersionedSerializer):
+    """A person with their placement today (``home_unit`` … ``is_leader``, read from the assignment in
+    force). On create those fields are the first placement; on update, changing any of them changes
+    the placement from ``effective_from`` (default today; an earlier date is a correction that needs
+    a province official and a ``reason``)."""
+
     unit_field = "home_unit"
-    unit_code = serializers.CharField(source="home_unit.code", read_only=True)
+    home_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
+    unit_code = serializers.SerializerMethodField()
+    field = serializers.PrimaryKeyRelatedField(queryset=Field.objects.all(), required=False)
+    position = serializers.PrimaryKeyRelatedField(queryset=Position.objects.all(), required=False, allow_null=True)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    is_leader = serializers.BooleanField(required=False)
+    placed_from = serializers.SerializerMethodField()
+    effective_from = serializers.DateField(write_only=True, required=False)
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    decision_number = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=64)
+    decision_date = serializers.DateField(write_only=True, required=False, allow_null=True)
 
     class Meta:
         model = Staff
@@ -52,25 +80,146 @@ class StaffSerializer(VersionedSerializer):
             "full_name",
             "gender",
             "birth_date",
-            "category",
             "position",
             "field",
             "major_field",
             "qualification",
             "home_unit",
             "unit_code",
+            "category",
+            "is_leader",
+            "placed_from",
             "status",
             "start_date",
             "end_date",
-            "is_leader",
             "version",
+            "effective_from",
+            "reason",
+            "decision_number",
+            "decision_date",
+        ]
+        read_only_fields = ["status", "end_date"]
+
+    def _placement(self, obj):
+        if not hasattr(obj, "_api_placement"):
+            if hasattr(obj, "placed_unit"):
+                obj._api_placement = {
+                    "home_unit": obj.placed_unit,
+                    "unit_code": getattr(obj, "placed_unit_code", None),
+                    "field": obj.placed_field,
+                    "position": obj.placed_position,
+                    "category": obj.placed_category,
+                    "is_leader": obj.placed_is_leader,
+                    "placed_from": obj.placed_from,
+                }
+            else:
+                a = obj.placement_on(timezone.localdate())
+                obj._api_placement = {
+                    "home_unit": a.unit_id if a else None,
+                    "unit_code": a.unit.code if a else None,
+                    "field": a.field_id if a else None,
+                    "position": a.position_id if a else None,
+                    "category": a.category if a else None,
+                    "is_leader": a.is_leader if a else None,
+                    "placed_from": a.valid_from if a else None,
+                }
+        return obj._api_placement
+
+    def get_unit_code(self, obj) -> str | None:
+        return self._placement(obj)["unit_code"]
+
+    def get_placed_from(self, obj) -> date | None:
+        return self._placement(obj)["placed_from"]
+
+    def to_representation(self, instance):
+        placement = self._placement(instance)
+        data = {}
+        for name, field_ in self.fields.items():
+            if field_.write_only:
+                continue
+            if name in placement:
+                data[name] = placement[name]
+            elif name == "placed_from":
+                data[name] = placement["placed_from"]
+            else:
+                attribute = field_.get_attribute(instance)
+                data[name] = None if attribute is None else field_.to_representation(attribute)
+        if data.get("placed_from") is not None:
+            data["placed_from"] = data["placed_from"].isoformat()
+        return data
+
+    def validate(self, attrs):
+        self.placement = {PLACEMENT_WRITE[k]: attrs.pop(k) for k in list(attrs) if k in PLACEMENT_WRITE}
+        self.change = {
+            k: attrs.pop(k) for k in ("effective_from", "reason", "decision_number", "decision_date") if k in attrs
+        }
+        position = self.placement.get("position")
+        if position is not None and "field" not in self.placement:
+            self.placement["field"] = position.field
+        if self.instance is None:
+            missing = [k for k in ("home_unit", "field", "category") if PLACEMENT_WRITE[k] not in self.placement]
+            if missing:
+                raise serializers.ValidationError({k: _("This field is required.") for k in missing})
+        if position is not None and self.placement.get("field") and position.field_id != self.placement["field"].pk:
+            raise serializers.ValidationError(
+                {"field": _("The field must be the field of the position (%(field)s).") % {"field": position.field}}
+            )
+        return super().validate(attrs)
+
+
+class StaffLeaveSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[c for c in StaffStatus.choices if c[0] != StaffStatus.ACTIVE])
+    end_date = serializers.DateField()
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    is_correction = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "unit",
+            "unit_code",
+            "field",
+            "position",
+            "category",
+            "is_leader",
+            "valid_from",
+            "valid_to",
+            "change",
+            "is_correction",
+            "reason",
+            "decision_number",
+            "decision_date",
         ]
 
 
-class StaffDeactivateSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[c for c in Staff._meta.get_field("status").choices if c[0] != "active"])
-    end_date = serializers.DateField()
-    version = serializers.IntegerField(required=False, min_value=1)
+class AbsenceSerializer(VersionedSerializer):
+    unit_field = None
+    person = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["person"].queryset = for_user(Staff.objects.all(), request.user)
+
+    class Meta:
+        model = Absence
+        fields = [
+            "id",
+            "person",
+            "kind",
+            "start_date",
+            "end_date",
+            "decision_number",
+            "decision_date",
+            "note",
+            "version",
+        ]
 
 
 class QuotaSerializer(VersionedSerializer):

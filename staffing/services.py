@@ -1,41 +1,49 @@
-"""Writes to rosters and quotas: one transaction each, history recorded, no lost updates.
+"""Writes to people, their placements, absences and quotas: one transaction each, history kept,
+no lost updates.
 
-Every update takes the ``version`` the writer last saw. The row is locked, the version compared
-and bumped in the same transaction, so a second writer working from an older copy is refused
-with ``StaleVersion`` (the page shows the current values, the API answers 409/412).
+Every update takes the ``version`` the writer last saw. The person's row is locked, the version
+compared and bumped in the same transaction, so a second writer working from an older copy is
+refused with ``StaleVersion`` (the page shows the current values, the API answers 409/412).
+
+A placement is dated (``Assignment``): a change takes effect from a date and closes the previous
+assignment the day before, so earlier periods keep their numbers. A change dated before today is
+a correction: only a province official records one, with its reason.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.policy import refusal
 from communes.text import normalize_search
-from staffing.models import Quota, Staff, StaffStatus
+from core.dates import fmt
+from staffing import signals
+from staffing.models import Absence, Assignment, PlacementChange, Quota, Staff, StaffStatus
 
 STAFF_EDITABLE = [
     "staff_code",
     "full_name",
     "gender",
     "birth_date",
-    "category",
-    "position",
-    "field",
     "major_field",
     "qualification",
-    "home_unit",
-    "status",
     "start_date",
-    "end_date",
-    "is_leader",
 ]
+PLACEMENT_FIELDS = ["unit", "field", "position", "category", "is_leader"]
 QUOTA_EDITABLE = ["unit", "field", "category", "count", "decision_number", "decision_date", "effective_from"]
+ABSENCE_EDITABLE = ["kind", "start_date", "end_date", "decision_number", "decision_date", "note"]
+OVERLAP_CONSTRAINTS = {
+    "assignment_no_overlap_per_person": "valid_from",
+    "absence_no_overlap_per_person": "start_date",
+}
 
-STALE_MESSAGE = _(
+STALE_MESSAGE = gettext_lazy(
     "Someone else changed this record after you opened it. The current values are shown; "
     "review them and save again if your change is still needed."
 )
@@ -52,7 +60,7 @@ class StaleVersion(Exception):
 
 def _locked(model, pk, version):
     current = model.objects.select_for_update().get(pk=pk)
-    if version is not None and int(version) != current.version:
+    if version is None or int(version) != current.version:
         raise StaleVersion(current)
     return current
 
@@ -61,35 +69,312 @@ def _save(obj, *, by, reason=""):
     obj.full_clean()
     obj._history_user = by
     if reason:
-        obj._change_reason = reason
-    obj.save()
+        obj._change_reason = str(reason)[:100]
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        # A concurrent writer saved an overlapping row after our check: the same message as clean().
+        for name, field_name in OVERLAP_CONSTRAINTS.items():
+            if name in str(exc):
+                raise ValidationError({field_name: _("This overlaps another period of the same person.")}) from exc
+        raise
     return obj
 
 
-def staff_create(*, by, **values) -> Staff:
-    """Add a person to a unit's roll."""
+def _bump(person, *, by, reason):
+    person.version += 1
+    person._history_user = by
+    person._change_reason = str(reason)[:100]
+    person.save(update_fields=["version"])
+
+
+# People
+
+
+def staff_create(
+    *,
+    by,
+    placement: dict,
+    effective_from: date | None = None,
+    decision_number: str = "",
+    decision_date: date | None = None,
+    **identity,
+) -> Staff:
+    """Add a person to a unit's roll: who they are, and their first placement.
+
+    The placement starts on ``effective_from``, by default the day the person joined (or today).
+    """
+    unknown = set(identity) - set(STAFF_EDITABLE)
+    if unknown:
+        raise TypeError(f"not a person's field: {sorted(unknown)}")
+    valid_from = effective_from or identity.get("start_date") or timezone.localdate()
+    identity.setdefault("start_date", None)
+    if identity["start_date"] is None:
+        identity["start_date"] = valid_from
+    if valid_from < identity["start_date"]:
+        raise ValidationError({"effective_from": _("The placement cannot start before the person joined.")})
     with transaction.atomic():
-        return _save(Staff(**values), by=by)
+        person = _save(Staff(**identity), by=by)
+        _save(
+            Assignment(
+                person=person,
+                valid_from=valid_from,
+                change=PlacementChange.HIRE,
+                decision_number=decision_number,
+                decision_date=decision_date,
+                **placement,
+            ),
+            by=by,
+        )
+        return person
 
 
 def staff_update(*, staff: Staff, by, version: int, **changes) -> Staff:
-    """Change a person's record; refused with ``StaleVersion`` if it changed since ``version``."""
+    """Change who a person is (name, birth date, education …); refused if it changed since ``version``.
+
+    Placement is not changed here: see ``placement_change``.
+    """
     unknown = set(changes) - set(STAFF_EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     with transaction.atomic():
         current = _locked(Staff, staff.pk, version)
+        if all(getattr(current, name) == value for name, value in changes.items()):
+            return current
+        for name, value in changes.items():
+            setattr(current, name, value)
+        first = current.assignments.order_by("valid_from").first()
+        if current.start_date and first is not None and first.valid_from < current.start_date:
+            raise ValidationError(
+                {
+                    "start_date": _("The person is placed from %(day)s, before that date.")
+                    % {"day": fmt(first.valid_from)}
+                }
+            )
+        current.version += 1
+        return _save(current, by=by)
+
+
+@dataclass
+class PlacementResult:
+    assignment: Assignment
+    changed: bool = True
+
+
+def placement_change(
+    *,
+    staff: Staff,
+    by,
+    version: int,
+    effective_from: date,
+    reason: str = "",
+    decision_number: str = "",
+    decision_date: date | None = None,
+    **values,
+) -> PlacementResult:
+    """Place the person differently from ``effective_from``: unit, field, position, category, leader.
+
+    The assignment in force that day ends the day before and a new one takes over until that
+    assignment's own end, so no earlier period changes. From a date before today it is a
+    correction: a province official records it with a reason, and it is marked as such.
+    """
+    unknown = set(values) - set(PLACEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"not a placement field: {sorted(unknown)}")
+    today = timezone.localdate()
+    reason = (reason or "").strip()
+    correction = effective_from < today
+    with transaction.atomic():
+        person = _locked(Staff, staff.pk, version)
+        current = person.assignments.in_force_on(effective_from).select_for_update().first()
+        if current is None:
+            raise ValidationError(
+                {
+                    "effective_from": _("%(person)s is not on the roll on %(day)s.")
+                    % {"person": person.full_name, "day": fmt(effective_from)}
+                }
+            )
+        if correction:
+            message = refusal(by, "placement.correct", current.unit)
+            if message:
+                raise PermissionDenied(message)
+            if not reason:
+                raise ValidationError({"reason": _("State the reason for the correction.")})
+        new_values = {name: values.get(name, getattr(current, name)) for name in PLACEMENT_FIELDS}
+        if all(getattr(current, name) == value for name, value in new_values.items()):
+            return PlacementResult(current, changed=False)
+        if new_values["unit"] != current.unit:
+            signals.placement_changing.send(
+                sender=Staff, person=person, effective_from=effective_from, unit=new_values["unit"]
+            )
+        change = PlacementChange.CORRECTION if correction else PlacementChange.CHANGE
+        label = _("Correction from %(day)s") if correction else _("Placement changed from %(day)s")
+        assignment = _split(
+            person,
+            current,
+            effective_from,
+            new_values,
+            by=by,
+            change=change,
+            reason=reason if correction else "",
+            decision={"decision_number": decision_number, "decision_date": decision_date},
+            label=label % {"day": fmt(effective_from)},
+        )
+        return PlacementResult(assignment)
+
+
+def _split(person, current, effective_from, new_values, *, by, change, reason, decision, label):
+    """Apply ``new_values`` from ``effective_from`` to the end of ``current``: a new assignment, or
+    ``current`` itself when it starts that very day. Bumps the person's version."""
+    if current.valid_from == effective_from:
+        for name, value in {**new_values, **decision}.items():
+            setattr(current, name, value)
+        if change != PlacementChange.CHANGE:
+            current.change, current.reason = change, reason
+        assignment = _save(current, by=by, reason=label)
+    else:
+        end = current.valid_to
+        current.valid_to = effective_from - timedelta(days=1)
+        _save(current, by=by, reason=label)
+        assignment = _save(
+            Assignment(
+                person=person,
+                valid_from=effective_from,
+                valid_to=end,
+                change=change,
+                reason=reason,
+                **new_values,
+                **decision,
+            ),
+            by=by,
+            reason=label,
+        )
+    _bump(person, by=by, reason=label)
+    return assignment
+
+
+def placement_transfer(
+    *, staff: Staff, by, effective_from: date, from_unit, unit, field, decision_number: str, decision_date: date, label
+) -> Assignment:
+    """Apply a decided transfer: from ``effective_from`` the person is placed at ``unit`` in ``field``.
+
+    Refused (``ValidationError``) unless the person is on the roll and placed at ``from_unit`` that
+    day. The position is kept when the field stays, the category is kept, a leadership post is not.
+    """
+    with transaction.atomic():
+        person = Staff.objects.select_for_update().get(pk=staff.pk)
+        current = person.assignments.in_force_on(effective_from).select_for_update().select_related("unit").first()
+        if current is None or person.status != StaffStatus.ACTIVE:
+            raise ValidationError(
+                _("%(person)s is not on the roll on %(day)s.")
+                % {"person": person.full_name, "day": fmt(effective_from)}
+            )
+        if current.unit_id != from_unit.pk:
+            raise ValidationError(
+                _("On %(day)s %(person)s is placed at %(unit)s, not at the sending unit.")
+                % {"day": fmt(effective_from), "person": person.full_name, "unit": current.unit}
+            )
+        later = person.assignments.filter(valid_from__gt=effective_from).first()
+        if later is not None:
+            raise ValidationError(
+                _("%(person)s has a placement recorded from %(day)s, after the transfer's start.")
+                % {"person": person.full_name, "day": fmt(later.valid_from)}
+            )
+        new_values = {
+            "unit": unit,
+            "field": field,
+            "position": current.position if current.field_id == field.pk else None,
+            "category": current.category,
+            "is_leader": False,
+        }
+        return _split(
+            person,
+            current,
+            effective_from,
+            new_values,
+            by=by,
+            change=PlacementChange.TRANSFER,
+            reason="",
+            decision={"decision_number": decision_number, "decision_date": decision_date},
+            label=label,
+        )
+
+
+def leaving_preview(*, staff: Staff, last_day: date) -> list[str]:
+    """What taking the person off the roll after ``last_day`` will also do (for confirmation)."""
+    return signals.collect(signals.leaving_preview, person=staff, last_day=last_day)
+
+
+@dataclass
+class LeaveResult:
+    person: Staff
+    done: list = field(default_factory=list)  # texts saying what else changed
+
+
+def staff_leave(*, staff: Staff, by, version: int, status: str, end_date: date) -> LeaveResult:
+    """Take a person off the roll (retired, resigned …) after ``end_date``, their last day.
+
+    In the same transaction: the placement ends that day (a placement planned to start later is
+    dropped), an absence running past it ends that day, and the movements app ends the person's
+    running temporary movement and cancels pending ones (see ``staffing.signals``).
+    """
+    if status == StaffStatus.ACTIVE:
+        raise ValidationError({"status": _("Choose why the person leaves the roll.")})
+    with transaction.atomic():
+        person = _locked(Staff, staff.pk, version)
+        if person.status != StaffStatus.ACTIVE:
+            raise ValidationError({"status": _("%(person)s has already left the roll.") % {"person": person.full_name}})
+        if person.start_date and end_date < person.start_date:
+            raise ValidationError({"end_date": _("The leaving date cannot be before the joining date.")})
+        label = _("Left the roll on %(day)s") % {"day": fmt(end_date)}
+        done = []
+        for a in person.assignments.select_for_update().filter(valid_from__gt=end_date):
+            a._history_user, a._change_reason = by, label
+            a.delete()
+        for a in person.assignments.select_for_update().overlapping(end_date, None).filter(valid_from__lte=end_date):
+            a.valid_to = end_date
+            _save(a, by=by, reason=label)
+        for ab in person.absences.select_for_update().filter(start_date__gt=end_date):
+            ab._history_user, ab._change_reason = by, label
+            ab.delete()
+        for ab in person.absences.select_for_update().overlapping(end_date, None).filter(start_date__lte=end_date):
+            ab.end_date = end_date
+            ab.version += 1
+            _save(ab, by=by, reason=label)
+        done += signals.collect(signals.person_leaving, person=person, last_day=end_date, by=by)
+        person.status, person.end_date = status, end_date
+        person.version += 1
+        _save(person, by=by, reason=label)
+        return LeaveResult(person, done)
+
+
+# Absences
+
+
+def absence_create(*, by, person: Staff, **values) -> Absence:
+    unknown = set(values) - set(ABSENCE_EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Staff.objects.select_for_update().get(pk=person.pk)
+        absence = _save(Absence(person=locked, **values), by=by)
+        return absence
+
+
+def absence_update(*, absence: Absence, by, version: int, **changes) -> Absence:
+    unknown = set(changes) - set(ABSENCE_EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        current = _locked(Absence, absence.pk, version)
         for name, value in changes.items():
             setattr(current, name, value)
         current.version += 1
         return _save(current, by=by)
 
 
-def staff_deactivate(*, staff: Staff, by, version: int, status: str, end_date: date) -> Staff:
-    """Take a person off the roll (retired, resigned …) from the day after ``end_date``."""
-    if status == StaffStatus.ACTIVE:
-        raise ValidationError({"status": _("Choose why the person leaves the roll.")})
-    return staff_update(staff=staff, by=by, version=version, status=status, end_date=end_date)
+# Quotas
 
 
 def quota_set(
@@ -141,48 +426,121 @@ def quota_update(*, quota: Quota, by, version: int, **changes) -> Quota:
         return _save(current, by=by)
 
 
+# Excel import
+
+
 @dataclass
 class ImportPlan:
-    """What an import will write: new rows and changed rows (with the names of changed fields)."""
+    """What an import will write.
 
+    ``staff_new``: (person, first assignment) pairs; ``staff_changed``: (person with new values,
+    [changed field names]) for who they are; ``placements``: (person, {placement values}) to apply
+    from ``effective_from``; ``leaving``: (person, status, last day); quotas as before.
+    """
+
+    effective_from: date | None = None
+    reason: str = ""
     staff_new: list = field(default_factory=list)
-    staff_changed: list = field(default_factory=list)  # (Staff with new values, [field names])
+    staff_changed: list = field(default_factory=list)
+    placements: list = field(default_factory=list)
+    leaving: list = field(default_factory=list)
     quota_new: list = field(default_factory=list)
     quota_changed: list = field(default_factory=list)
+    absence_new: list = field(default_factory=list)
+    absence_changed: list = field(default_factory=list)
 
     @property
     def is_empty(self):
-        return not (self.staff_new or self.staff_changed or self.quota_new or self.quota_changed)
+        return not (
+            self.staff_new
+            or self.staff_changed
+            or self.placements
+            or self.leaving
+            or self.quota_new
+            or self.quota_changed
+            or self.absence_new
+            or self.absence_changed
+        )
 
 
 def import_apply(*, plan: ImportPlan, by) -> dict:
     """Write a validated import in one transaction, with one history row per changed record.
 
-    Changed rows are written only if nobody changed them since the import was validated.
+    Changed rows are written only if nobody changed them since the import was validated. New
+    people get their first assignment from the day they joined; placement changes take effect
+    from the import's effective date, through the same rule as the form (``placement_change``).
     """
     now = timezone.now()
+    effective_from = plan.effective_from or timezone.localdate()
     with transaction.atomic():
-        for model, changed in ((Staff, plan.staff_changed), (Quota, plan.quota_changed)):
-            if not changed:
-                continue
-            seen = {obj.pk: obj.version for obj, _names in changed}
+        touched = [p for p, _names in plan.staff_changed] + [p for p, _v in plan.placements]
+        touched += [p for p, _s, _d in plan.leaving]
+        for model, changed in ((Staff, touched), (Quota, [q for q, _names in plan.quota_changed])):
+            seen = {obj.pk: obj.version for obj in changed}
             pks = list(seen)
             for start in range(0, len(pks), 5000):
                 chunk = pks[start : start + 5000]
                 for pk, version in model.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "version"):
                     if version != seen[pk]:
                         raise StaleVersion(model.objects.get(pk=pk))
-        for obj in plan.staff_new:
-            obj.search_text = _staff_search_text(obj)
-        _insert_with_history(Staff, plan.staff_new, by=by, now=now)
+        people = [p for p, _a in plan.staff_new]
+        for person in people:
+            person.search_text = _staff_search_text(person)
+            if person.start_date is None:
+                person.start_date = effective_from
+        _insert_with_history(Staff, people, by=by, now=now)
+        if connection.vendor != "postgresql":
+            # bulk_create_with_history does not return ids on every path: read them back.
+            ids = dict(
+                Staff.objects.filter(staff_code__in=[p.staff_code for p in people]).values_list("staff_code", "pk")
+            )
+            for person in people:
+                person.pk = ids[person.staff_code]
+        assignments = []
+        for person, assignment in plan.staff_new:
+            assignment.person_id = person.pk
+            assignment.valid_from = person.start_date
+            assignment.change = PlacementChange.HIRE
+            if person.end_date is not None:
+                assignment.valid_to = person.end_date
+            assignments.append(assignment)
+        _insert_with_history(Assignment, assignments, by=by, now=now)
         _insert_with_history(Quota, plan.quota_new, by=by, now=now)
         _bulk_update(Staff, plan.staff_changed, by=by, now=now)
         _bulk_update(Quota, plan.quota_changed, by=by, now=now)
+        versions = dict(Staff.objects.filter(pk__in=[p.pk for p in touched]).values_list("pk", "version"))
+        placed = 0
+        for person, values in plan.placements:
+            result = placement_change(
+                staff=person,
+                by=by,
+                version=versions[person.pk],
+                effective_from=effective_from,
+                reason=plan.reason,
+                **values,
+            )
+            versions[person.pk] += int(result.changed)
+            placed += int(result.changed)
+        for person, status, last_day in plan.leaving:
+            staff_leave(staff=person, by=by, version=versions[person.pk], status=status, end_date=last_day)
+        for absence in plan.absence_new:
+            _save(absence, by=by)
+        for absence, _names in plan.absence_changed:
+            absence_update(
+                absence=absence,
+                by=by,
+                version=absence.version,
+                **{name: getattr(absence, name) for name in ABSENCE_EDITABLE},
+            )
     return {
         "staff_created": len(plan.staff_new),
-        "staff_updated": len(plan.staff_changed),
+        "staff_updated": len({p.pk for p, _n in plan.staff_changed} | {p.pk for p, _v in plan.placements}),
+        "placements_changed": placed,
+        "staff_left": len(plan.leaving),
         "quotas_created": len(plan.quota_new),
         "quotas_updated": len(plan.quota_changed),
+        "absences_created": len(plan.absence_new),
+        "absences_updated": len(plan.absence_changed),
     }
 
 
@@ -210,17 +568,23 @@ def _insert_with_history(model, objs, *, by, now):
     staging = connection.ops.quote_name(f"import_{model._meta.db_table}")
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {staging}")
-        cursor.execute(f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
-        with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([getattr(obj, f.attname) for f in fields])
         cursor.execute(
-            f"WITH new AS (INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} RETURNING id, {columns}) "
+            f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT 0 AS n, {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {staging} (n, {columns}) FROM STDIN") as copy:
+            for n, obj in enumerate(objs):
+                copy.write_row([n, *[getattr(obj, f.attname) for f in fields]])
+        cursor.execute(
+            f"WITH new AS (INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} ORDER BY n "
+            f"RETURNING id, {columns}) "
             f"INSERT INTO {history_table} (id, {columns}, history_date, history_change_reason, history_type, "
-            f"history_user_id) SELECT id, {columns}, %s, NULL, '+', %s FROM new",
+            f"history_user_id) SELECT id, {columns}, %s, NULL, '+', %s FROM new RETURNING id",
             [now, by.pk if by is not None else None],
         )
+        ids = sorted(row[0] for row in cursor.fetchall())
         cursor.execute(f"DROP TABLE {staging}")
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
 
 
 def _bulk_update(model, changed, *, by, now):

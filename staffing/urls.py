@@ -5,7 +5,10 @@ from staffing import views
 urlpatterns = [
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff-detail"),
     path("staff/<int:pk>/edit/", views.StaffUpdateView.as_view(), name="staff-update"),
-    path("staff/<int:pk>/deactivate/", views.StaffDeactivateView.as_view(), name="staff-deactivate"),
+    path("staff/<int:pk>/placement/", views.PlacementChangeView.as_view(), name="staff-placement"),
+    path("staff/<int:pk>/deactivate/", views.StaffLeaveView.as_view(), name="staff-deactivate"),
+    path("staff/<int:pk>/absences/new/", views.AbsenceCreateView.as_view(), name="absence-create"),
+    path("staff/<int:pk>/absences/<int:absence_pk>/edit/", views.AbsenceUpdateView.as_view(), name="absence-update"),
     path("units/<str:code>/staff/new/", views.StaffCreateView.as_view(), name="staff-create"),
     path("units/<str:code>/quotas/new/", views.QuotaCreateView.as_view(), name="quota-create"),
     path("quotas/<int:pk>/edit/", views.QuotaUpdateView.as_view(), name="quota-update"),

@@ -2,10 +2,11 @@
 
 import tempfile
 import uuid
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
@@ -16,15 +17,24 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
+from accounts.models import UNIT_ROLES
 from accounts.scoping import can_edit, for_user, require_edit
 from accounts.views import ScopedMixin
 from communes.models import Unit
 from reports.excel import XLSX_CONTENT_TYPE
 from staffing import services
-from staffing.forms import ImportUploadForm, QuotaForm, StaffDeactivateForm, StaffForm
+from staffing.forms import (
+    AbsenceForm,
+    ImportUploadForm,
+    PlacementForm,
+    QuotaForm,
+    StaffCreateForm,
+    StaffForm,
+    StaffLeaveForm,
+)
 from staffing.history import record_history
 from staffing.importer import ImportRefused, validate_workbook
-from staffing.models import Quota, Staff
+from staffing.models import Absence, Quota, Staff
 from staffing.workbook import unit_template
 
 
@@ -45,8 +55,9 @@ def scoped_object(request, model, pk, *, edit=False, related=()):
 def conflict_rows(form, current):
     """(label, current value, the value the user typed) for each field that now differs."""
     rows = []
-    for name in form._meta.fields:
-        if name not in form.cleaned_data:
+    names = form._meta.fields if hasattr(form, "_meta") else list(form.cleaned_data)
+    for name in names:
+        if name not in form.cleaned_data or name == "version" or not hasattr(current, name):
             continue
         mine, theirs = form.cleaned_data[name], getattr(current, name)
         if mine != theirs:
@@ -56,18 +67,45 @@ def conflict_rows(form, current):
     return rows
 
 
+def may_edit_staff(user, staff, placement=None) -> bool:
+    """A writing role whose scope holds the person's current (or latest) home unit."""
+    placement = placement or staff.current_placement()
+    return placement is not None and can_edit(user, placement.unit)
+
+
+def timeline(staff):
+    """The person's placements, movements and absences, newest first: (start, end, kind, object)."""
+    entries = [
+        (a.valid_from, a.valid_to, "assignment", a)
+        for a in staff.assignments.select_related("unit", "field", "position")
+    ]
+    entries += [
+        (m.start_date, m.end_date, "movement", m)
+        for m in staff.movements.exclude(status="cancelled").select_related("from_unit", "to_unit", "field")
+    ]
+    entries += [(ab.start_date, ab.end_date, "absence", ab) for ab in staff.absences.all()]
+    order = {"assignment": 0, "movement": 1, "absence": 2}
+    return sorted(entries, key=lambda e: (e[0], order[e[2]]), reverse=True)
+
+
 class StaffDetailView(ScopedMixin, DetailView):
     model = Staff
     template_name = "staffing/staff_detail.html"
     context_object_name = "staff"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("home_unit", "position", "field", "major_field")
+        return super().get_queryset().select_related("major_field")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["history"] = record_history(self.object)
-        ctx["can_edit"] = can_edit(self.request.user, self.object)
+        placement = self.object.current_placement()
+        ctx.update(
+            placement=placement,
+            is_mismatch=placement is not None and placement.is_mismatch(self.object.major_field_id),
+            timeline=timeline(self.object),
+            history=record_history(self.object),
+            can_edit=may_edit_staff(self.request.user, self.object, placement),
+        )
         return ctx
 
 
@@ -92,6 +130,9 @@ class VersionedEditView(LoginRequiredMixin, View):
     def context(self, **extra):
         return {"object": self.target, **extra}
 
+    def fresh_form(self, current):
+        return self.form_class(**{**self.form_kwargs(), "instance": current})
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
@@ -110,74 +151,189 @@ class VersionedEditView(LoginRequiredMixin, View):
             except services.StaleVersion as exc:
                 conflicts = conflict_rows(form, exc.current)
                 # The form now shows the current values; what the user typed is listed beside them.
-                fresh = self.form_class(**{**self.form_kwargs(), "instance": exc.current})
-                ctx = self.context(form=fresh, conflicts=conflicts, stale_message=exc.message)
+                ctx = self.context(form=self.fresh_form(exc.current), conflicts=conflicts, stale_message=exc.message)
                 return render(request, self.template_name, ctx, status=409)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(self.success_url(obj))
         return render(request, self.template_name, self.context(form=form), status=400)
 
 
+def apply_errors(form, exc: ValidationError):
+    """Attach a service's ValidationError to ``form``: unknown fields become form-wide errors."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
 class StaffCreateView(VersionedEditView):
     template_name = "staffing/staff_form.html"
-    form_class = StaffForm
+    form_class = StaffCreateForm
 
     def get_target(self):
         return scoped_unit(self.request, self.kwargs["code"], edit=True)
-
-    def form_kwargs(self):
-        return {"home_unit": self.target}
 
     def context(self, **extra):
         return {"unit": self.target, "creating": True, **extra}
 
     def save(self, form):
-        values = form.changes()
-        return services.staff_create(by=self.request.user, home_unit=self.target, **values)
-
-    def success_url(self, obj):
-        return reverse("staff-detail", args=[obj.pk])
-
-
-class StaffUpdateView(VersionedEditView):
-    template_name = "staffing/staff_form.html"
-    form_class = StaffForm
-
-    def get_target(self):
-        return scoped_object(self.request, Staff, self.kwargs["pk"], edit=True, related=["home_unit"])
-
-    def form_kwargs(self):
-        return {"instance": Staff.objects.get(pk=self.target.pk), "home_unit": self.target.home_unit}
-
-    def context(self, **extra):
-        return {"unit": self.target.home_unit, "staff": self.target, **extra}
-
-    def save(self, form):
-        return services.staff_update(
-            staff=self.target, by=self.request.user, version=form.cleaned_data["version"], **form.changes()
+        identity = {name: form.cleaned_data[name] for name in StaffForm._meta.fields}
+        return services.staff_create(
+            by=self.request.user,
+            placement={"unit": self.target, **form.placement()},
+            decision_number=form.cleaned_data["decision_number"],
+            decision_date=form.cleaned_data["decision_date"],
+            **identity,
         )
 
     def success_url(self, obj):
         return reverse("staff-detail", args=[obj.pk])
 
 
-class StaffDeactivateView(StaffUpdateView):
-    template_name = "staffing/staff_deactivate.html"
-    form_class = StaffDeactivateForm
+class StaffEditMixin:
+    """The person, in scope and editable by the user (their current home unit is theirs)."""
+
+    def get_target(self):
+        staff = scoped_object(self.request, Staff, self.kwargs["pk"])
+        self.placement = staff.current_placement()
+        if not may_edit_staff(self.request.user, staff, self.placement):
+            raise PermissionDenied
+        return staff
+
+    def context(self, **extra):
+        unit = self.placement.unit if self.placement else None
+        return {"unit": unit, "staff": self.target, "placement": self.placement, **extra}
+
+    def success_url(self, obj):
+        return reverse("staff-detail", args=[self.target.pk])
+
+
+class StaffUpdateView(StaffEditMixin, VersionedEditView):
+    """Who the person is (name, birth date, education); placement changes have their own page."""
+
+    template_name = "staffing/staff_form.html"
+    form_class = StaffForm
 
     def form_kwargs(self):
         return {"instance": Staff.objects.get(pk=self.target.pk)}
 
     def save(self, form):
-        return services.staff_deactivate(
+        return services.staff_update(
+            staff=self.target, by=self.request.user, version=form.cleaned_data["version"], **form.changes()
+        )
+
+
+class PlacementChangeView(StaffEditMixin, VersionedEditView):
+    """A change of placement from a date; before today, a correction by a province official."""
+
+    template_name = "staffing/placement_form.html"
+    form_class = PlacementForm
+
+    def form_kwargs(self):
+        p = self.placement
+        initial = {"version": self.target.version}
+        if p is not None:
+            initial.update(
+                unit=p.unit_id, position=p.position_id, field=p.field_id, category=p.category, is_leader=p.is_leader
+            )
+        units = for_user(Unit.objects.filter(is_active=True), self.request.user)
+        if self.request.user.role in UNIT_ROLES and p is not None:
+            units = units.filter(pk=p.unit_id)
+        return {"initial": initial, "units": units.order_by("name")}
+
+    def fresh_form(self, current):
+        return self.form_class(
+            **{**self.form_kwargs(), "initial": {**self.form_kwargs()["initial"], "version": current.version}}
+        )
+
+    def save(self, form):
+        data = form.cleaned_data
+        try:
+            return services.placement_change(
+                staff=self.target,
+                by=self.request.user,
+                version=data["version"],
+                effective_from=data["effective_from"],
+                reason=data["reason"],
+                decision_number=data["decision_number"],
+                decision_date=data["decision_date"],
+                **form.placement(),
+            ).assignment
+        except PermissionDenied as exc:
+            raise ValidationError({"effective_from": str(exc)}) from exc
+
+
+class StaffLeaveView(StaffEditMixin, VersionedEditView):
+    """Take the person off the roll. If leaving also ends or cancels movements, the page lists them
+    and asks for confirmation first; nothing is saved until then."""
+
+    template_name = "staffing/staff_deactivate.html"
+    form_class = StaffLeaveForm
+
+    def form_kwargs(self):
+        return {"staff": self.target}
+
+    def fresh_form(self, current):
+        return self.form_class(staff=current)
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(request.POST, staff=self.target)
+        if form.is_valid() and not form.cleaned_data["confirmed"]:
+            effects = services.leaving_preview(staff=self.target, last_day=form.cleaned_data["end_date"])
+            if effects:
+                data = request.POST.copy()
+                data["confirmed"] = "True"
+                confirm = self.form_class(data, staff=self.target)
+                confirm.is_valid()
+                return render(request, self.template_name, self.context(form=confirm, effects=effects))
+        return super().post(request, *args, **kwargs)
+
+    def save(self, form):
+        data = form.cleaned_data
+        result = services.staff_leave(
             staff=self.target,
             by=self.request.user,
-            version=form.cleaned_data["version"],
-            status=form.cleaned_data["status"],
-            end_date=form.cleaned_data["end_date"],
+            version=data["version"],
+            status=data["status"],
+            end_date=data["end_date"],
+        )
+        for text in result.done:
+            messages.info(self.request, text)
+        return result.person
+
+
+class AbsenceCreateView(StaffEditMixin, VersionedEditView):
+    template_name = "staffing/absence_form.html"
+    form_class = AbsenceForm
+
+    def form_kwargs(self):
+        return {"person": self.target}
+
+    def save(self, form):
+        return services.absence_create(by=self.request.user, person=self.target, **form.changes())
+
+
+class AbsenceUpdateView(StaffEditMixin, VersionedEditView):
+    template_name = "staffing/absence_form.html"
+    form_class = AbsenceForm
+
+    def get_target(self):
+        self.absence = get_object_or_404(Absence, pk=self.kwargs["absence_pk"], person_id=self.kwargs["pk"])
+        return super().get_target()
+
+    def form_kwargs(self):
+        return {"person": self.target, "instance": Absence.objects.get(pk=self.absence.pk)}
+
+    def context(self, **extra):
+        return super().context(absence=self.absence, **extra)
+
+    def save(self, form):
+        return services.absence_update(
+            absence=self.absence, by=self.request.user, version=form.cleaned_data["version"], **form.changes()
         )
 
 
@@ -258,7 +414,14 @@ class ImportUploadView(LoginRequiredMixin, View):
             return render(request, self.template_name, {"unit": self.unit, "form": form}, status=400)
         upload = form.cleaned_data["file"]
         try:
-            result = validate_workbook(upload, user=request.user, default_unit=self.unit, size=upload.size)
+            result = validate_workbook(
+                upload,
+                user=request.user,
+                default_unit=self.unit,
+                size=upload.size,
+                effective_from=form.cleaned_data["effective_from"],
+                reason=form.cleaned_data["reason"],
+            )
         except ImportRefused as exc:
             form.add_error("file", exc.message)
             return render(request, self.template_name, {"unit": self.unit, "form": form}, status=400)
@@ -270,7 +433,14 @@ class ImportUploadView(LoginRequiredMixin, View):
         upload.seek(0)
         path = default_storage.save(f"imports/{token}.xlsx", ContentFile(upload.read()))
         pending = request.session.get(IMPORT_SESSION_KEY, {})
-        pending[token] = {"path": path, "unit": self.unit.code, "name": upload.name[:200]}
+        day = form.cleaned_data["effective_from"]
+        pending[token] = {
+            "path": path,
+            "unit": self.unit.code,
+            "name": upload.name[:200],
+            "effective_from": day.isoformat() if day else None,
+            "reason": form.cleaned_data["reason"],
+        }
         request.session[IMPORT_SESSION_KEY] = pending
         return redirect("unit-import-preview", code=self.unit.code, token=token)
 
@@ -289,7 +459,14 @@ class ImportPreviewView(ImportUploadView):
 
     def validate(self, request, item):
         with default_storage.open(item["path"], "rb") as fh:
-            return validate_workbook(fh, user=request.user, default_unit=self.unit)
+            day = item.get("effective_from")
+            return validate_workbook(
+                fh,
+                user=request.user,
+                default_unit=self.unit,
+                effective_from=date.fromisoformat(day) if day else None,
+                reason=item.get("reason", ""),
+            )
 
     def get(self, request, code, token):
         item = self.pending(request, token)
@@ -325,7 +502,8 @@ class ImportPreviewView(ImportUploadView):
             request,
             _(
                 "Import applied: %(staff_created)s staff added, %(staff_updated)s staff updated, "
-                "%(quotas_created)s quotas added, %(quotas_updated)s quotas updated."
+                "%(staff_left)s taken off the roll, %(quotas_created)s quotas added, %(quotas_updated)s quotas "
+                "updated, %(absences_created)s absences added, %(absences_updated)s absences updated."
             )
             % stats,
         )

@@ -14,11 +14,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from reports.excel import BOLD, BORDER, CENTER, DATE, HEADER_FILL, INTEGER, ITALIC, MOTTO, NORMAL, TITLE_FONT, Issuer
 from staffing.forms import CHOICE_TABLES
-from staffing.importer import QUOTA_COLUMNS, STAFF_COLUMNS
-from staffing.models import Field, Position, Staff
-from staffing.selectors import current_quotas
+from staffing.importer import ABSENCE_COLUMNS, QUOTA_COLUMNS, STAFF_COLUMNS
+from staffing.models import Absence, Assignment, Field, Position, Quota
 
 CODES_SHEET = "DanhMuc"
+DATE_COLUMNS = ("birth_date", "start_date", "end_date", "decision_date", "effective_from")
 SPARE_ROWS = 500
 LIST_COLUMNS = {  # column key -> list on the codes sheet
     "gender": "gender",
@@ -28,6 +28,7 @@ LIST_COLUMNS = {  # column key -> list on the codes sheet
     "field": "field",
     "major_field": "field",
     "position": "position",
+    "kind": "absence_kind",
 }
 
 
@@ -86,9 +87,7 @@ def _table(ws, *, columns, rows, header_row, lists):
         r = header_row + n
         _write(ws, r, 1, n, alignment=CENTER)
         for idx, (col, value) in enumerate(zip(columns, values, strict=True), start=2):
-            fmt = (
-                DATE if col.key in ("birth_date", "start_date", "end_date", "decision_date", "effective_from") else None
-            )
+            fmt = DATE if col.key in DATE_COLUMNS else None
             if col.key == "count":
                 fmt = INTEGER
             _write(ws, r, idx, value, number_format=fmt)
@@ -103,7 +102,7 @@ def _table(ws, *, columns, rows, header_row, lists):
         dv.add(f"{letter}{header_row + 1}:{letter}{last}")
         ws.add_data_validation(dv)
     for idx, col in enumerate(columns, start=2):
-        if col.key in ("birth_date", "start_date", "end_date", "decision_date", "effective_from"):
+        if col.key in DATE_COLUMNS:
             letter = get_column_letter(idx)
             for r in range(header_row + n + 1, last + 1):
                 ws[f"{letter}{r}"].number_format = DATE
@@ -134,21 +133,36 @@ def _codes_sheet(wb):
     return formulas
 
 
-def staff_row(s):
+def staff_row(a):
+    """A roster row from a placement in force: the person and where they are placed."""
+    s = a.person
     return [
-        s.home_unit.code,
+        a.unit.code,
         s.staff_code,
         s.full_name,
         s.get_gender_display(),
         s.birth_date,
-        s.get_category_display(),
-        position_label(s.position) if s.position_id else None,
-        field_label(s.field),
+        a.get_category_display(),
+        position_label(a.position) if a.position_id else None,
+        field_label(a.field),
         field_label(s.major_field) if s.major_field_id else None,
         s.get_qualification_display(),
         s.get_status_display(),
         s.start_date,
         s.end_date,
+    ]
+
+
+def absence_row(ab):
+    return [
+        ab.person.staff_code,
+        ab.person.full_name,
+        ab.get_kind_display(),
+        ab.start_date,
+        ab.end_date,
+        ab.decision_number,
+        ab.decision_date,
+        ab.note,
     ]
 
 
@@ -177,12 +191,14 @@ def unit_template(unit, fileobj, *, as_of=None):
     roster = wb.active
     roster.title = str(_("Roster"))[:31]
     quotas = wb.create_sheet(str(_("Quotas"))[:31])
+    absences = wb.create_sheet(str(_("Absences"))[:31])
     lists = _codes_sheet(wb)
 
     staff = (
-        Staff.objects.filter(home_unit=unit)
-        .select_related("home_unit", "position", "field", "major_field")
-        .order_by("full_name", "staff_code")
+        Assignment.objects.in_force_on(as_of)
+        .filter(unit=unit)
+        .select_related("unit", "person__major_field", "position", "field")
+        .order_by("person__full_name", "person__staff_code")
     )
     header_row = _header_block(
         roster, issuer=issuer, title=_("Staff roster"), subtitle=subtitle, ncols=len(STAFF_COLUMNS) + 1
@@ -190,7 +206,8 @@ def unit_template(unit, fileobj, *, as_of=None):
     _table(roster, columns=STAFF_COLUMNS, rows=(staff_row(s) for s in staff), header_row=header_row, lists=lists)
 
     current = (
-        current_quotas([unit.pk], as_of)
+        Quota.objects.in_force_on(as_of)
+        .filter(unit=unit)
         .select_related("unit", "field")
         .order_by("field__sort_order", "field__code", "category")
     )
@@ -198,4 +215,17 @@ def unit_template(unit, fileobj, *, as_of=None):
         quotas, issuer=issuer, title=_("Assigned quotas"), subtitle=subtitle, ncols=len(QUOTA_COLUMNS) + 1
     )
     _table(quotas, columns=QUOTA_COLUMNS, rows=(quota_row(q) for q in current), header_row=header_row, lists=lists)
+
+    # Absences of the people on the roll that have not ended by then (and ones to come).
+    people = Assignment.objects.in_force_on(as_of).filter(unit=unit).values("person_id")
+    listed = (
+        Absence.objects.filter(person_id__in=people)
+        .overlapping(as_of, None)
+        .select_related("person")
+        .order_by("person__full_name", "start_date")
+    )
+    header_row = _header_block(
+        absences, issuer=issuer, title=_("Absences"), subtitle=subtitle, ncols=len(ABSENCE_COLUMNS) + 1
+    )
+    _table(absences, columns=ABSENCE_COLUMNS, rows=(absence_row(a) for a in listed), header_row=header_row, lists=lists)
     wb.save(fileobj)

@@ -6,7 +6,7 @@ from datetime import date
 from accounts.models import Role, User
 from communes.models import Province, Unit, UnitKind
 from secondments.models import Kind, Plan, Secondment, Status
-from staffing.models import Category, Field, Gender, Qualification, Quota, Staff
+from staffing.models import Assignment, Category, Field, Gender, PlacementChange, Qualification, Quota, Staff
 
 _seq = itertools.count(1)
 
@@ -59,6 +59,11 @@ def quota(
     )
 
 
+# Placements of test people start here unless a test says otherwise, so they count on every date
+# the tests look at.
+EARLY = date(2000, 1, 1)
+
+
 def staff(
     u,
     f,
@@ -71,24 +76,45 @@ def staff(
     start_date=None,
     gender=Gender.MALE,
     birth_date=date(1985, 5, 20),
+    position=None,
+    is_leader=False,
+    placed_from=None,
     **extra,
 ):
+    """A person on ``u``'s roll in field ``f``: the person and one placement, from ``placed_from``
+    (else their joining date, else 1 January 2000) to the day they left."""
     n = next(_seq)
-    return Staff.objects.create(
+    person = Staff.objects.create(
         staff_code=extra.pop("staff_code", f"NV{n:06d}"),
         full_name=name or f"Nguyễn Văn Thử {n}",
         gender=gender,
         birth_date=birth_date,
-        category=category,
-        field=f,
         major_field=major_field,
         qualification=extra.pop("qualification", Qualification.BACHELOR),
-        home_unit=u,
         status=status,
         end_date=end_date,
         start_date=start_date,
         **extra,
     )
+    Assignment.objects.create(
+        person=person,
+        unit=u,
+        field=f,
+        position=position,
+        category=category,
+        is_leader=is_leader,
+        valid_from=placed_from or start_date or EARLY,
+        valid_to=end_date,
+        change=PlacementChange.HIRE,
+    )
+    return person
+
+
+def placement(person, day=None):
+    """The person's assignment in force on ``day`` (default: their latest)."""
+    if day is None:
+        return person.assignments.order_by("-valid_from").first()
+    return person.assignments.in_force_on(day).first()
 
 
 def staff_many(u, f, n, **kwargs):
@@ -121,12 +147,13 @@ def movement(
     **extra,
 ):
     decided = status in (Status.APPROVED, Status.ACTIVE, Status.COMPLETED)
+    placed = placement(person, start) or placement(person)
     return Secondment.objects.create(
         kind=kind,
         person=person,
-        from_unit=from_unit or person.home_unit,
+        from_unit=from_unit or placed.unit,
         to_unit=to_unit,
-        field=field or person.field,
+        field=field or placed.field,
         start_date=start,
         planned_end_date=None if kind == Kind.TRANSFER else end,
         actual_end_date=actual_end,

@@ -34,7 +34,9 @@ INSTALLED_APPS = [
     "communes",
     "staffing",
     "secondments",
+    "headcount",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,28 +1,13 @@
-"""A covering index for the headcount and mismatch counts of the reports.
+"""Formerly a covering index on the person's placement columns for the headcount counts.
 
-Every report counts staff on roll per unit × field; with (home unit, field, category) and the
-dates, major field and id in one index PostgreSQL answers those counts from the index alone
-(index-only scan): a province's count drops from a scan of the whole staff table (~100 ms at
-250,000 staff) to a few milliseconds. It lives here because the reports need it; the model state
-of ``staffing.Staff`` is unchanged.
+Placements moved to dated assignments (``staffing.0004``), which carry their own indexes; the
+columns this index covered no longer exist, so on a new database this step does nothing (on an
+older one the index went with its columns).
 """
 
 from django.db import migrations
 
 NAME = "staff_headcount_cover_idx"
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {NAME} ON staffing_staff (home_unit_id, field_id, category) "
-            "INCLUDE (start_date, end_date, major_field_id, id)"
-        )
-    else:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {NAME} ON staffing_staff "
-            "(home_unit_id, field_id, category, start_date, end_date, major_field_id)"
-        )
 
 
 def backwards(apps, schema_editor):
@@ -35,4 +20,4 @@ class Migration(migrations.Migration):
         ("staffing", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, backwards)]

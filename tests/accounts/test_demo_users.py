@@ -14,7 +14,7 @@ from accounts.demo import ADMIN_PASSWORD, DEMO_PASSWORD, commune_with_largest_sh
 from accounts.models import Role, User
 from communes.models import Province
 from communes.services import official_divisions, units_load_official
-from staffing.demo import demo_seed
+from demo.builder import demo_seed
 
 pytestmark = pytest.mark.django_db
 

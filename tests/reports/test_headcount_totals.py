@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 
 from communes.models import Unit
+from headcount.rules import View, summarize_by
+from headcount.selectors import headcount_rows, headcount_totals
 from secondments.models import Kind, Status
-from staffing.selectors import View, headcount_rows, headcount_totals, summarize_by
 from tests import factories as f
 from tests.reports.builders import AS_OF, province_fixture
 

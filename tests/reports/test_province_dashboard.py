@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
+from headcount.rules import View
 from reports.selectors import Filters, province_dashboard
-from staffing.selectors import View
 from tests.reports.builders import AS_OF, double, province_fixture
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
+from headcount import selectors
 from reports.selectors import province_dashboard
-from staffing import selectors
 from tests.reports.builders import AS_OF, province_fixture
 
 pytestmark = pytest.mark.django_db

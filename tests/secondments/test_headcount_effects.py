@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from communes.models import Unit
+from headcount.rules import View, summarize_by
+from headcount.selectors import headcount_rows
 from secondments.models import Kind, Status
-from staffing.selectors import View, headcount_rows, summarize_by
 from tests import factories as f
 from tests.secondments import builders as b
 

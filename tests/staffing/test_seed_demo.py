@@ -11,9 +11,10 @@ from django.utils import timezone, translation
 from accounts.models import Role
 from communes.models import Province, Unit, UnitKind
 from communes.services import official_divisions, units_load_official
+from headcount.rules import View, summarize_by
+from headcount.selectors import headcount_rows
 from secondments.models import DECIDED_STATUSES, TEMPORARY_KINDS, Kind, Plan, Secondment, SendingQuota, Status
 from staffing.models import Field, Position, Quota, Staff, StaffStatus
-from staffing.selectors import View, headcount_rows, summarize_by
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,10 @@ from datetime import date, timedelta
 import pytest
 
 from communes.models import Unit
+from headcount.rules import View, summarize, summarize_by
+from headcount.selectors import headcount_rows, mismatch_counts
 from secondments.models import Kind, Status
 from staffing.models import Category
-from staffing.selectors import View, headcount_rows, mismatch_counts, summarize, summarize_by
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

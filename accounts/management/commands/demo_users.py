@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.demo import DemoUsersError, demo_users_create
-from staffing.demo import DemoError, resolve_provinces
+from demo.builder import DemoError, resolve_provinces
 
 
 class Command(BaseCommand):

@@ -8,8 +8,9 @@ from secondments.services import advance_movements
 
 class Command(BaseCommand):
     help = (
-        "Start approved movements on their start date (applying transfers) and complete temporary ones on "
-        "their planned end date unless extended. Safe to run every hour: a second run changes nothing."
+        "Start approved movements on their start date (applying transfers, or flagging those that cannot be "
+        "applied) and complete temporary ones the day after their last day. Safe to run every hour: a second "
+        "run changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -21,4 +22,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--today must be YYYY-MM-DD, not {today!r}") from exc
         result = advance_movements(today=day)
-        self.stdout.write(f"{day.isoformat()}: {result['started']} started, {result['completed']} completed")
+        self.stdout.write(
+            f"{day.isoformat()}: {result['started']} started, {result['completed']} completed, "
+            f"{result['flagged']} transfers that cannot be applied"
+        )

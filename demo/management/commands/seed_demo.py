@@ -3,12 +3,13 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from staffing.demo import DemoError, demo_seed, parse_seed, resolve_provinces
+from demo.builder import DemoError, demo_seed, parse_seed, resolve_provinces
 
 
 class Command(BaseCommand):
     help = (
-        "Build deterministic demo data for a province (departments, quotas, staff, a plan and movements), "
+        "Build deterministic demo data for a province (departments, quotas, staff with their placement history "
+        "and absences, a plan and movements), "
         "or for every province with --province all. Replaces what an earlier run built. Needs load_units first."
     )
 
@@ -30,13 +31,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 _(
                     "%(name)s: %(communes)s communes, %(agencies)s departments and public service units, "
-                    "%(staff)s staff, %(quotas)s quotas, %(movements)s movements (%(seconds).1f s)."
+                    "%(staff)s staff (%(assignments)s placements, %(absences)s absences), %(quotas)s quotas, "
+                    "%(movements)s movements (%(seconds).1f s)."
                 )
                 % {
                     "name": s.name,
                     "communes": sum(n for k, n in s.units.items() if k not in ("department", "public_service_unit")),
                     "agencies": s.units["department"] + s.units["public_service_unit"],
                     "staff": s.staff,
+                    "assignments": s.assignments,
+                    "absences": s.absences,
                     "quotas": s.quotas,
                     "movements": s.movements.total(),
                     "seconds": s.seconds,

@@ -4,7 +4,9 @@
 departments and public service units, quotas per commune × field × category, a roster of staff
 skewed so that some communes lack people in specialised fields while others have a surplus (some
 both at once), one reinforcement plan and movements in every status. The same seed on the same
-day gives the same data; running it again replaces the province's staffing data.
+day gives the same data; running it again replaces the province's staffing data. People carry a
+dated placement history (joining, transfers applied, some changes of post since the reform) and
+some are absent (maternity, study, sick leave, military service …) now, before or later.
 
 Fields and positions are national reference data: they are created once and never replaced.
 """
@@ -34,9 +36,13 @@ from secondments.models import (
     Status,
 )
 from staffing.models import (
+    Absence,
+    AbsenceKind,
+    Assignment,
     Category,
     Field,
     Gender,
+    PlacementChange,
     Position,
     PositionGroup,
     Qualification,
@@ -49,6 +55,7 @@ MAX_SEED = 2**31 - 1
 REFORM_DATE = date(2025, 7, 1)  # two-tier local government in force; quotas take effect
 EARLIEST_MOVEMENT = date(2025, 7, 15)
 BATCH = 2000
+CORRECTION_REASON = "Sửa lĩnh vực ghi sai khi sắp xếp đơn vị"
 
 # code, Vietnamese name, English name, specialised
 FIELDS = [
@@ -585,9 +592,53 @@ class ProvinceStats:
     name: str
     units: Counter = field(default_factory=Counter)
     staff: int = 0
+    assignments: int = 0
+    absences: int = 0
     quotas: int = 0
     movements: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+
+
+@dataclass(eq=False)
+class _Person:
+    """A person being generated: who they are and where they are placed now (``home_unit`` …), with
+    the placements they had before (``changes``: (first day, placement, how it was recorded))."""
+
+    staff_code: str
+    full_name: str
+    gender: str
+    birth_date: date
+    category: str
+    position: Position
+    field: Field
+    major_field: Field
+    qualification: str
+    home_unit: Unit
+    start_date: date
+    is_leader: bool
+    status: str = StaffStatus.ACTIVE
+    end_date: date | None = None
+    changes: list = field(default_factory=list)
+    absences: list = field(default_factory=list)
+    first: dict = field(default_factory=dict)
+    pk: int | None = None
+
+    def placement(self):
+        return {
+            "unit": self.home_unit,
+            "field": self.field,
+            "position": self.position,
+            "category": self.category,
+            "is_leader": self.is_leader,
+        }
+
+    def move(self, day, change, **values):
+        """From ``day`` the person is placed with ``values`` (the earlier placement is kept)."""
+        if not self.first:
+            self.first = self.placement()
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.changes.append((day, self.placement(), change))
 
 
 @transaction.atomic
@@ -618,8 +669,9 @@ def _raw_delete(queryset):
 
 def _clear_province(province):
     """Remove the province's staffing data: movements, plans, requests, staff, quotas and their history."""
+    people = list(Staff.objects.filter(assignments__unit__province=province).values_list("pk", flat=True).distinct())
     movements = Secondment.objects.filter(
-        Q(from_unit__province=province) | Q(to_unit__province=province) | Q(person__home_unit__province=province)
+        Q(from_unit__province=province) | Q(to_unit__province=province) | Q(person_id__in=people)
     )
     Extension.objects.filter(secondment__in=movements).delete()
     _raw_delete(Secondment.history.filter(Q(from_unit__province=province) | Q(to_unit__province=province)))
@@ -633,8 +685,13 @@ def _clear_province(province):
     _raw_delete(SendingQuota.history.filter(plan__province=province))
     _raw_delete(Plan.objects.filter(province=province))
     _raw_delete(Plan.history.filter(province=province))
-    _raw_delete(Staff.objects.filter(home_unit__province=province))
-    _raw_delete(Staff.history.filter(home_unit__province=province))
+    for start in range(0, len(people), 5000):
+        chunk = people[start : start + 5000]
+        for model in (Absence, Assignment):
+            _raw_delete(model.objects.filter(person_id__in=chunk))
+            _raw_delete(model.history.filter(person_id__in=chunk))
+        _raw_delete(Staff.objects.filter(pk__in=chunk))
+        _raw_delete(Staff.history.filter(id__in=chunk))
     _raw_delete(Quota.objects.filter(unit__province=province))
     _raw_delete(Quota.history.filter(unit__province=province))
 
@@ -683,10 +740,13 @@ class _ProvinceBuilder:
         self._leavers()
         plan = self._plan(communes, agencies)
         movements = self._movements(communes, agencies, plan)
+        self._history(movements)
+        self._absences()
         self._save_staff()
         for m in movements:
-            m.person_id = m.person.pk
+            m.person_id = m.draft.pk
         Secondment.objects.bulk_create(movements, batch_size=BATCH)
+        self._link_transfers(movements)
         self.stats.movements.update(m.status for m in movements)
         return self.stats
 
@@ -895,7 +955,7 @@ class _ProvinceBuilder:
         self.seq += 1
         code = f"{self.province.code}-{self.seq:06d}"
         name = self._name(gender)
-        person = Staff(
+        person = _Person(
             staff_code=code,
             full_name=name,
             gender=gender,
@@ -908,7 +968,6 @@ class _ProvinceBuilder:
             home_unit=unit,
             start_date=start,
             is_leader=leader,
-            search_text=normalize_search(f"{name} {code}"),
         )
         self.staff.append(person)
         self.roster[(unit.code, field_code)].append(person)
@@ -938,9 +997,139 @@ class _ProvinceBuilder:
                 person.birth_date = _months_before(person.end_date, _retirement_months(person.gender, person.end_date))
                 person.start_date = person.birth_date + timedelta(days=rng.randint(22 * 365, 27 * 365))
 
+    def _history(self, movements):
+        """Changes of post since the reform for some people who did not move: promotions to a
+        leadership post, a senior grade, and a few corrections of a wrongly recorded field."""
+        rng, as_of = self.rng, self.as_of
+        moving = {id(m.draft) for m in movements if m.status != Status.CANCELLED}
+        span = (as_of - REFORM_DATE).days - 30
+        if span < 30:
+            return
+        for person in self.staff:
+            if id(person) in moving or person.status != StaffStatus.ACTIVE or person.start_date >= REFORM_DATE:
+                continue
+            roll = rng.random()
+            if roll >= 0.07:
+                continue
+            day = REFORM_DATE + timedelta(days=rng.randint(30, span))
+            f = person.field.code
+            if roll < 0.02 and not person.is_leader and f"PTP.{f}" in self.positions:
+                person.move(day, PlacementChange.CHANGE, position=self.positions[f"PTP.{f}"], is_leader=True)
+            elif roll < 0.06 and person.position.code == f"CM.{f}" and f"CMC.{f}" in self.positions:
+                person.move(day, PlacementChange.CHANGE, position=self.positions[f"CMC.{f}"])
+            elif person.home_unit.kind in COMMUNE_LEVEL_KINDS and person.major_field.code != f:
+                major = person.major_field.code
+                if f"CM.{major}" in self.positions:
+                    # Recorded in the wrong field at the merger; corrected from the day it took effect.
+                    person.move(
+                        day,
+                        PlacementChange.CORRECTION,
+                        field=person.major_field,
+                        position=self.positions[f"CM.{major}"],
+                    )
+
+    def _absences(self):
+        """Absences of about one person in twenty: under way today, over, or coming."""
+        rng, as_of = self.rng, self.as_of
+        for person in self.staff:
+            if person.status != StaffStatus.ACTIVE or rng.random() >= 0.05:
+                continue
+            age = (as_of - person.birth_date).days // 365
+            if person.gender == Gender.FEMALE and age < 40 and rng.random() < 0.6:
+                kind, days = AbsenceKind.MATERNITY, 182
+            elif person.gender == Gender.MALE and age < 27 and rng.random() < 0.5:
+                kind, days = AbsenceKind.MILITARY, 730
+            else:
+                kind, days = rng.choices(
+                    [
+                        (AbsenceKind.STUDY, rng.randint(60, 365)),
+                        (AbsenceKind.SICK_LEAVE, rng.randint(30, 180)),
+                        (AbsenceKind.UNPAID, rng.randint(30, 90)),
+                        (AbsenceKind.SUSPENSION, rng.randint(15, 90)),
+                    ],
+                    (45, 35, 15, 5),
+                )[0]
+            when = rng.choices(("now", "past", "coming"), (60, 25, 15))[0]
+            if when == "now":
+                start = as_of - timedelta(days=rng.randint(0, days - 1))
+            elif when == "past":
+                start = as_of - timedelta(days=days + rng.randint(1, 200))
+            else:
+                start = as_of + timedelta(days=rng.randint(1, 60))
+            first = max(person.start_date, REFORM_DATE)
+            if start < first:
+                continue
+            end = start + timedelta(days=days - 1)
+            decided = start - timedelta(days=rng.randint(3, 20))
+            person.absences.append(
+                Absence(
+                    kind=kind,
+                    start_date=start,
+                    end_date=end,
+                    decision_number=f"{rng.randint(100, 990)}/QĐ-UBND",
+                    decision_date=decided,
+                )
+            )
+
     def _save_staff(self):
-        Staff.objects.bulk_create(self.staff, batch_size=BATCH)
-        self.stats.staff = len(self.staff)
+        staff = [
+            Staff(
+                staff_code=p.staff_code,
+                full_name=p.full_name,
+                gender=p.gender,
+                birth_date=p.birth_date,
+                major_field=p.major_field,
+                qualification=p.qualification,
+                status=p.status,
+                start_date=p.start_date,
+                end_date=p.end_date,
+                search_text=normalize_search(f"{p.full_name} {p.staff_code}"),
+            )
+            for p in self.staff
+        ]
+        Staff.objects.bulk_create(staff, batch_size=BATCH)
+        assignments, absences = [], []
+        for person, saved in zip(self.staff, staff, strict=True):
+            person.pk = saved.pk
+            periods = [(person.start_date, person.first or person.placement(), PlacementChange.HIRE)]
+            periods += person.changes
+            for i, (day, placement, change) in enumerate(periods):
+                last = periods[i + 1][0] - timedelta(days=1) if i + 1 < len(periods) else person.end_date
+                assignments.append(
+                    Assignment(
+                        person_id=saved.pk,
+                        valid_from=day,
+                        valid_to=last,
+                        change=change,
+                        reason="Sửa lĩnh vực ghi sai khi sắp xếp đơn vị"
+                        if change == PlacementChange.CORRECTION
+                        else "",
+                        **placement,
+                    )
+                )
+            for absence in person.absences:
+                absence.person_id = saved.pk
+                absences.append(absence)
+        Assignment.objects.bulk_create(assignments, batch_size=BATCH)
+        Absence.objects.bulk_create(absences, batch_size=BATCH)
+        self.stats.staff = len(staff)
+        self.stats.assignments = len(assignments)
+        self.stats.absences = len(absences)
+
+    def _link_transfers(self, movements):
+        """Each applied transfer points at the placement it opened."""
+        applied = [m for m in movements if m.kind == Kind.TRANSFER and m.status == Status.COMPLETED]
+        if not applied:
+            return
+        opened = {
+            (a.person_id, a.valid_from): a.pk
+            for a in Assignment.objects.filter(
+                person_id__in=[m.person_id for m in applied], change=PlacementChange.TRANSFER
+            )
+        }
+        for m in applied:
+            m.assignment_id = opened[(m.person_id, m.start_date)]
+        Secondment.objects.bulk_update(applied, ["assignment"], batch_size=BATCH)
 
     # --- plan and movements -----------------------------------------------------------------
 
@@ -1088,9 +1277,8 @@ class _ProvinceBuilder:
         decision_date = None
         if status in DECIDED_STATUSES:
             decision_date = max(previous.actual_end_date, min(today, start - timedelta(days=rng.randint(3, 15))))
-        return Secondment(
+        follow = Secondment(
             kind=Kind.REINFORCEMENT,
-            person=previous.person,
             from_unit=previous.from_unit,
             to_unit=to_unit,
             field=previous.field,
@@ -1102,6 +1290,8 @@ class _ProvinceBuilder:
             decision_date=decision_date,
             arrival_date=start if status in (Status.ACTIVE, Status.COMPLETED) else None,
         )
+        follow.draft = previous.draft  # the person is saved later; person_id is set then
+        return follow
 
     def _movement(self, kind, person, to_unit, field_code, plan):
         rng, today = self.rng, self.as_of
@@ -1155,12 +1345,17 @@ class _ProvinceBuilder:
             decision_date = max(decision_date, date(2025, 7, 10))
         from_unit = person.home_unit
         if kind == Kind.TRANSFER and status == Status.COMPLETED:
-            # The transfer is applied: the person now belongs to the receiving unit, in its field.
-            person.home_unit, person.field = to_unit, self.fields[field_code]
-            person.position, person.is_leader = self.positions[f"CM.{field_code}"], False
-        return Secondment(
+            # The transfer is applied: from its start the person belongs to the receiving unit, in its field.
+            person.move(
+                start,
+                PlacementChange.TRANSFER,
+                home_unit=to_unit,
+                field=self.fields[field_code],
+                position=self.positions[f"CM.{field_code}"],
+                is_leader=False,
+            )
+        m = Secondment(
             kind=kind,
-            person=person,
             from_unit=from_unit,
             to_unit=to_unit,
             field=self.fields[field_code],
@@ -1172,6 +1367,8 @@ class _ProvinceBuilder:
             decision_date=decision_date,
             arrival_date=start if status in (Status.ACTIVE, Status.COMPLETED) else None,
         )
+        m.draft = person  # the person is saved later; person_id is set then
+        return m
 
     def _number_decisions(self, movements):
         """Number decisions in date order, one series per year and issuer, as a registry would."""

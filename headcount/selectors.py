@@ -1,0 +1,268 @@
+"""The parts of the headcount rule, counted by the database for many units at once.
+
+Every function runs a fixed number of queries whatever the number of units, staff or movements.
+Each "in force on D" test is the model's own (``Quota.objects.in_force_on``,
+``Assignment.in_force_q``, ``Secondment.in_effect_q``, ``Absence.objects.in_force_on``); this
+module only combines them. A person is counted through their assignment in force on D: a movement
+or absence of someone not on the roll that day counts nowhere, so nobody is counted twice and no
+count goes below zero.
+"""
+
+import threading
+from collections import OrderedDict
+from datetime import date
+
+from django.db import connection
+from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import Unit
+from headcount.rules import ABSENT, ON_ROLL, PARTS, SECONDED_IN, SECONDED_OUT, TERMS, Balance, View, combine_sql
+from secondments.models import Secondment
+from staffing.models import Absence, Assignment, Quota, Staff
+
+_SQL_CACHE = OrderedDict()
+_SQL_CACHE_SIZE = 256
+_SQL_LOCK = threading.Lock()
+
+
+def query_key(queryset):
+    """What a queryset's SQL is: its text and parameters (a key for ``cached_sql``)."""
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def cached_sql(key, build):
+    """The ``(sql, params)`` that ``build()`` returns, kept per ``key``: everything they depend on.
+
+    Report queries are built from several querysets that each embed the units as a subquery;
+    compiling them through the ORM takes about as long as PostgreSQL takes to run them. The same
+    few reports are asked for all day, so the text is kept (never the results).
+    """
+    key = (connection.vendor, *key)
+    with _SQL_LOCK:
+        hit = _SQL_CACHE.get(key)
+        if hit is not None:
+            _SQL_CACHE.move_to_end(key)
+            return hit
+    value = build()
+    with _SQL_LOCK:
+        _SQL_CACHE[key] = value
+        while len(_SQL_CACHE) > _SQL_CACHE_SIZE:
+            _SQL_CACHE.popitem(last=False)
+    return value
+
+
+def fetch_cached(key, build):
+    """The rows of the SQL that ``cached_sql`` keeps for ``key``."""
+    sql, params = cached_sql(key, build)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def placement_on(day, path="person__assignments"):
+    """The person's assignment in force on ``day``, reached through ``path`` (a filtered join:
+    at most one row, since one person holds one placement at a time)."""
+    return FilteredRelation(path, condition=Assignment.objects.in_force_q(day, prefix=f"{path}__"))
+
+
+def _columns(**values):
+    zero = Value(0, output_field=IntegerField())
+    return {name: values.get(name, zero) for name in ("quota", *PARTS)}
+
+
+def _parts(units, as_of, by_category=False):
+    """Grouped querysets, one per part, each yielding ``hc_unit``, ``hc_field`` (``hc_cat``) and
+    then ``quota`` and the four parts in the order of ``PARTS`` — so they combine with UNION ALL."""
+
+    def keys(unit, field_, category):
+        return {"hc_unit": F(unit), "hc_field": F(field_), **({"hc_cat": F(category)} if by_category else {})}
+
+    quotas = (
+        Quota.objects.in_force_on(as_of)
+        .filter(unit__in=units)
+        .values(**keys("unit_id", "field_id", "category"))
+        .annotate(**_columns(quota=Sum("count")))
+    )
+    on_roll = (
+        Assignment.objects.in_force_on(as_of)
+        .filter(unit__in=units)
+        .values(**keys("unit_id", "field_id", "category"))
+        .annotate(**_columns(**{ON_ROLL: Count("pk")}))
+    )
+    moving = Secondment.objects.in_effect_on(as_of).alias(placed=placement_on(as_of)).filter(placed__isnull=False)
+    seconded_out = (
+        moving.filter(placed__unit__in=units)
+        .values(**keys("placed__unit_id", "placed__field_id", "placed__category"))
+        .annotate(**_columns(**{SECONDED_OUT: Count("pk")}))
+    )
+    seconded_in = (
+        moving.filter(to_unit__in=units)
+        .values(**keys("to_unit_id", "field_id", "placed__category"))
+        .annotate(**_columns(**{SECONDED_IN: Count("pk")}))
+    )
+    away = FilteredRelation(
+        "person__movements", condition=Secondment.objects.in_effect_q(as_of, prefix="person__movements__")
+    )
+    absent = (
+        Absence.objects.in_force_on(as_of)
+        .alias(placed=placement_on(as_of), away=away)
+        .filter(placed__isnull=False)
+        .alias(
+            work_unit=Coalesce("away__to_unit_id", "placed__unit_id"),
+            work_field=Coalesce("away__field_id", "placed__field_id"),
+        )
+        .filter(work_unit__in=units)
+        .values(**keys("work_unit", "work_field", "placed__category"))
+        .annotate(**_columns(**{ABSENT: Count("pk")}))
+    )
+    return [qs.order_by() for qs in (quotas, on_roll, seconded_out, seconded_in, absent)]
+
+
+def _build_summed_sql(units, as_of, *, by_category, field_id):
+    parts = _parts(units, as_of, by_category)
+    union_sql, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
+    keys = "p.hc_unit, p.hc_field, p.hc_cat" if by_category else "p.hc_unit, p.hc_field"
+    sums = ", ".join(f"CAST(SUM(p.{name}) AS INTEGER) AS {name}" for name in ("quota", *PARTS))
+    where = "WHERE p.hc_field = %s" if field_id else ""
+    sql = f"SELECT {keys}, {sums} FROM ({union_sql}) p {where} GROUP BY {keys}"
+    return sql, [*params, *([field_id] if field_id else [])]
+
+
+def summed_sql(units, as_of, *, by_category=False, field_id=None):
+    """SQL adding up the parts per unit × field (× category), and its parameters (kept per shape)."""
+    return cached_sql(
+        ("headcount", query_key(units), as_of, by_category, field_id),
+        lambda: _build_summed_sql(units, as_of, by_category=by_category, field_id=field_id),
+    )
+
+
+def headcount_sums(*, units, as_of: date, by_category: bool = False, field_id=None):
+    """Tuples ``(unit id, field id, [category,] quota, on roll, seconded out, seconded in, absent)``.
+
+    One query. Pages that only need numbers read these plain tuples; ``headcount_rows`` wraps them
+    in ``Balance``.
+    """
+    sql, params = summed_sql(units, as_of, by_category=by_category, field_id=field_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category: bool = False, field_id=None):
+    """Balances per unit × field (× category) for the given units on ``as_of``, sorted by unit id,
+    field id, category. ``units`` is a Unit queryset (used as a subquery). One query."""
+    view = View.clean(view)
+    rows = []
+    for t in headcount_sums(units=units, as_of=as_of, by_category=by_category, field_id=field_id):
+        unit_id, field_id_, category = (t[0], t[1], t[2]) if by_category else (t[0], t[1], None)
+        quota, *parts = t[-5:]
+        rows.append(Balance(unit_id, field_id_, category, quota, *parts, view=view))
+    rows.sort(key=lambda r: (r.unit_id, r.field_id, r.category or ""))
+    return rows
+
+
+def headcount_totals(*, units, as_of: date, view: str = View.COVERAGE, group_by: str = "province_id", field_id=None):
+    """Totals per group of units (e.g. per province), computed entirely by the database.
+
+    The same numbers as ``summarize_by(headcount_rows(...), key)`` — gross shortage and surplus add
+    the gaps of each unit × field — in one query returning one row per group, so a national summary
+    does not move 60,000 unit × field rows into Python. ``group_by`` is a Unit column. Returns
+    ``{group: {"quota", "on_roll", "seconded_out", "seconded_in", "absent", "gross_shortage",
+    "gross_surplus", "units_short", "units_surplus"}}``.
+    """
+    view = View.clean(view)
+    sql, params = summed_sql(units, as_of, field_id=field_id)
+    unit_table = Unit._meta.db_table
+    group_col = Unit._meta.get_field(group_by.removesuffix("_id")).column
+    headcount = combine_sql(TERMS[view], {name: f"g.{name}" for name in PARTS})
+    parts = ", ".join(f"SUM(t.{name})" for name in PARTS)
+    outer = f"""
+        SELECT u.{group_col}, SUM(t.quota), {parts},
+               SUM(CASE WHEN t.hc < t.quota THEN t.quota - t.hc ELSE 0 END),
+               SUM(CASE WHEN t.hc > t.quota THEN t.hc - t.quota ELSE 0 END),
+               COUNT(DISTINCT CASE WHEN t.hc < t.quota THEN t.unit END),
+               COUNT(DISTINCT CASE WHEN t.hc > t.quota THEN t.unit END)
+        FROM (SELECT g.hc_unit AS unit, g.quota, {", ".join(f"g.{n}" for n in PARTS)}, {headcount} AS hc
+              FROM ({sql}) g) t
+        JOIN {unit_table} u ON u.id = t.unit
+        GROUP BY u.{group_col}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        rows = cursor.fetchall()
+    keys = ("quota", *PARTS, "gross_shortage", "gross_surplus", "units_short", "units_surplus")
+    return {r[0]: {k: int(v or 0) for k, v in zip(keys, r[1:], strict=True)} for r in rows}
+
+
+def mismatch_queryset(units, as_of: date):
+    """Assignments in force on ``as_of`` at the units whose person trained in another field."""
+    return (
+        Assignment.objects.in_force_on(as_of)
+        .filter(unit__in=units, person__major_field__isnull=False)
+        .exclude(person__major_field=F("field"))
+    )
+
+
+def mismatch_counts(*, units, as_of: date) -> dict:
+    """People on the roll whose trained field differs from their position's field, per (unit, field)."""
+
+    def build():
+        qs = mismatch_queryset(units, as_of).values_list("unit_id", "field_id").annotate(n=Count("pk")).order_by()
+        return query_key(qs)
+
+    rows = fetch_cached(("mismatches", query_key(units), as_of), build)
+    return {(unit_id, field_id): n for unit_id, field_id, n in rows}
+
+
+class Roster:
+    """Which people a unit's roster lists on a day: the same tests as the counts above."""
+
+    ON_ROLL = "roll"  # placed at the unit (the establishment headcount)
+    WORKING = "working"  # doing the work here: on roll and not away or absent, or seconded in (coverage)
+    ABSENT = "absent"  # absent while on roll here (not away) or seconded in
+    CHOICES = [
+        (ON_ROLL, _("On the roll")),
+        (WORKING, _("Working here")),
+        (ABSENT, _("Absent")),
+    ]
+
+    @classmethod
+    def clean(cls, value):
+        return value if value in (cls.ON_ROLL, cls.WORKING, cls.ABSENT) else cls.ON_ROLL
+
+
+def roster_people(unit, day: date, mode: str = Roster.ON_ROLL):
+    """People of ``unit``'s roster on ``day`` as a Staff queryset, with their placement
+    (``placed_*``, see ``Staff.objects.with_placement``) and what they do that day:
+    ``work_field`` (the movement's field for people seconded in), ``seconded_to`` / ``seconded_from``
+    (unit names), ``absence_kind``.
+
+    Counted with ``headcount_rows`` for the same unit and day, the ON_ROLL list has ``on_roll``
+    people, WORKING has ``effective`` and ABSENT has ``absent``.
+    """
+    mode = Roster.clean(mode)
+    here, came = Q(placed__unit=unit), Q(away__to_unit=unit)
+    qs = (
+        Staff.objects.with_placement(day)
+        .alias(
+            away=FilteredRelation("movements", condition=Secondment.objects.in_effect_q(day, prefix="movements__")),
+            off=FilteredRelation("absences", condition=Absence.objects.in_force_q(day, prefix="absences__")),
+        )
+        .filter(placed__isnull=False)
+    )
+    works_here = (here & Q(away__isnull=True)) | came
+    if mode == Roster.ON_ROLL:
+        qs = qs.filter(here)
+    elif mode == Roster.WORKING:
+        qs = qs.filter(works_here, off__isnull=True)
+    else:
+        qs = qs.filter(works_here, off__isnull=False)
+    return qs.annotate(
+        work_field=Case(When(came, then=F("away__field_id")), default=F("placed__field_id")),
+        seconded_to=Case(When(~came & Q(away__isnull=False), then=F("away__to_unit__name"))),
+        seconded_from=Case(When(came, then=F("placed__unit__name"))),
+        absence_kind=F("off__kind"),
+    )

@@ -1,0 +1,27 @@
+"""What other apps must do when a person's placement ends or moves.
+
+Movements live above staffing, so staffing announces and they act (connected in
+``secondments.apps``). Receivers run inside the writer's transaction: an exception refuses the
+whole change.
+
+- ``leaving_preview(person, last_day)``: each receiver returns a list of texts saying what leaving
+  on ``last_day`` will also do (the leave form lists them for confirmation).
+- ``person_leaving(person, last_day, by)``: the person leaves the roll after ``last_day``; each
+  receiver does its part and returns a list of texts saying what it did.
+- ``placement_changing(person, effective_from, unit)``: the person's home unit changes from
+  ``effective_from``; a receiver raises ``ValidationError`` to refuse.
+"""
+
+from django.dispatch import Signal
+
+leaving_preview = Signal()
+person_leaving = Signal()
+placement_changing = Signal()
+
+
+def collect(signal, **kwargs) -> list:
+    """Send ``signal`` and return what its receivers returned, flattened."""
+    texts = []
+    for _receiver, response in signal.send(sender=None, **kwargs):
+        texts.extend(response or [])
+    return texts
