@@ -41,7 +41,7 @@ ROSTER_VALUES = (
     "birth_date",
     "placed_category",
     "position_name",
-    "work_field",
+    "work_field_name",
     "qualification",
     "status",
     "start_date",
@@ -95,7 +95,7 @@ def _chosen(params, key, known):
     return int(value) if value and str(value).isdigit() and int(value) not in known else None
 
 
-def roster_choices(people, params, matching, fields):
+def roster_choices(people, params, matching):
     """Options of the roster's field and position filters, and how many people ``matching`` holds,
     in one query.
 
@@ -104,21 +104,31 @@ def roster_choices(people, params, matching, fields):
     """
     held = (
         people.order_by()
-        .values_list("work_field", "placed_position", "placed__position__name")
+        .values_list(
+            "work_field",
+            "work_field_name",
+            "work_field_order",
+            "work_field_code",
+            "placed_position",
+            "placed__position__name",
+        )
         .annotate(matching=Count("pk", filter=Q(pk__in=matching.order_by().values("pk"))))
     )
-    field_ids, positions, count = set(), {}, 0
-    for field_id, position_id, position_name, n in held:
-        field_ids.add(field_id)
+    fields, positions, count = {}, {}, 0
+    for field_id, field_name, sort_order, code, position_id, position_name, n in held:
+        fields[field_id] = (sort_order, code, field_name)
         if position_id is not None:
             positions[position_id] = position_name
         count += n
-    if chosen := _chosen(params, "field", field_ids):
-        field_ids.add(chosen)
+    if chosen := _chosen(params, "field", fields):
+        name = Field.name_column()
+        for pk, field_name, sort_order, code in Field.objects.filter(pk=chosen).values_list(
+            "pk", name, "sort_order", "code"
+        ):
+            fields[pk] = (sort_order, code, field_name)
     if chosen := _chosen(params, "position", positions):
         positions.update(Position.objects.filter(pk=chosen).values_list("pk", "name"))
-    shown = sorted((fields[pk] for pk in field_ids if pk in fields), key=lambda f: (f.sort_order, f.code))
-    field_choices = [(f.pk, f.name) for f in shown]
+    field_choices = [(pk, label) for pk, (*_order, label) in sorted(fields.items(), key=lambda item: item[1])]
     position_choices = sorted(positions.items(), key=lambda p: (normalize_search(p[1]), p[1]))
     return field_choices, position_choices, count
 
@@ -160,11 +170,10 @@ def roster_context(*, unit, user, params):
     """
     today = timezone.localdate()
     mode = Roster.clean(params.get("mode"))
-    people = roster_people(unit, today, mode).order_by("full_name", "staff_code")
+    people = roster_people(unit, today, mode, name_column=Field.name_column()).order_by("full_name", "staff_code")
     filterset = RosterFilterSet(params, queryset=people)
     bootstrap(filterset.form)
-    fields = Field.objects.in_bulk()
-    field_choices, position_choices, count = roster_choices(people, params, filterset.qs, fields)
+    field_choices, position_choices, count = roster_choices(people, params, filterset.qs)
     for key, choices in (("field", field_choices), ("position", position_choices)):
         form_field = filterset.form.fields[key]
         form_field.widget.choices = [("", form_field.empty_label), *choices]
@@ -187,7 +196,6 @@ def roster_context(*, unit, user, params):
         "modes": [(value, label, value == mode) for value, label in Roster.CHOICES],
         "page_obj": page,
         "staff_list": page.object_list,
-        "field_names": {pk: f.name for pk, f in fields.items()},
         "sort_columns": sort_columns(params),
     }
 

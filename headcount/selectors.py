@@ -234,11 +234,12 @@ class Roster:
         return value if value in (cls.ON_ROLL, cls.WORKING, cls.ABSENT) else cls.ON_ROLL
 
 
-def roster_people(unit, day: date, mode: str = Roster.ON_ROLL):
+def roster_people(unit, day: date, mode: str = Roster.ON_ROLL, *, name_column: str = "name_vi"):
     """People of ``unit``'s roster on ``day`` as a Staff queryset, with their placement
     (``placed_*``, see ``Staff.objects.with_placement``) and what they do that day:
-    ``work_field`` (the movement's field for people seconded in), ``seconded_to`` / ``seconded_from``
-    (unit names), ``absence_kind``.
+    ``work_field`` (the movement's field for people seconded in) with its ``work_field_name`` (from
+    ``name_column``), ``work_field_order`` and ``work_field_code``, ``seconded_to`` /
+    ``seconded_from`` (unit names), ``absence_kind``.
 
     Counted with ``headcount_rows`` for the same unit and day, the ON_ROLL list has ``on_roll``
     people, WORKING has ``effective`` and ABSENT has ``absent``.
@@ -260,8 +261,15 @@ def roster_people(unit, day: date, mode: str = Roster.ON_ROLL):
         qs = qs.filter(works_here, off__isnull=True)
     else:
         qs = qs.filter(works_here, off__isnull=False)
+
+    def work(column):
+        return Case(When(came, then=F(f"away__field__{column}")), default=F(f"placed__field__{column}"))
+
     return qs.annotate(
         work_field=Case(When(came, then=F("away__field_id")), default=F("placed__field_id")),
+        work_field_name=work(name_column),
+        work_field_order=work("sort_order"),
+        work_field_code=work("code"),
         seconded_to=Case(When(~came & Q(away__isnull=False), then=F("away__to_unit__name"))),
         seconded_from=Case(When(came, then=F("placed__unit__name"))),
         absence_kind=F("off__kind"),

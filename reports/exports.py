@@ -178,6 +178,7 @@ def province_summary_export(user, params):
 KPI_COLUMNS = [
     ("quota", _("Quota")),
     ("on_roll", _("On roll")),
+    ("absent", _("Absent")),
     ("effective", _("Effective")),
     ("gross_shortage", _("Shortage")),
     ("gross_surplus", _("Surplus")),

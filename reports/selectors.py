@@ -38,6 +38,7 @@ COMMUNE_SORTS = (
     "on_roll",
     "seconded_in",
     "seconded_out",
+    "absent",
     "effective",
     "net",
     "shortage",

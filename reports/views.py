@@ -123,8 +123,18 @@ class ProvinceDashboardView(ReportPage):
             ctx["sort_links"] = self.sort_links(report.filters.sort)
             ctx["table_total"] = {
                 k: sum(getattr(c, k) for c in report.communes)
-                for k in ("quota", "on_roll", "seconded_in", "seconded_out", "effective", "net", "shortage", "surplus")
-                + ("mismatches",)
+                for k in (
+                    "quota",
+                    "on_roll",
+                    "seconded_in",
+                    "seconded_out",
+                    "absent",
+                    "effective",
+                    "net",
+                    "shortage",
+                    "surplus",
+                    "mismatches",
+                )
             }
             ctx["roster_query"], ctx["movement_query"] = drilldown_queries(report)
         return ctx
@@ -141,6 +151,7 @@ class ProvinceDashboardView(ReportPage):
             "on_roll": (_("On roll"), "num"),
             "seconded_in": (_("Seconded in"), "num"),
             "seconded_out": (_("Seconded out"), "num"),
+            "absent": (_("Absent"), "num"),
             "effective": (_("Effective"), "num"),
             "net": (_("Net"), "num"),
             "shortage": (_("Shortage"), "num"),

@@ -13,6 +13,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from communes.text import normalize_search
 from staffing.models import Category, Field, Position, Qualification, Quota, Staff, StaffStatus
@@ -79,6 +81,12 @@ class FetchedModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = FetchedModelChoiceField
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class PlacementChoiceFilter(FetchedModelChoiceFilter):
+    """A choice by id of something the person's placement points at (field, position): the OpenAPI
+    schema cannot find it on the person model, so it says what it is."""
+
+
 class ShallowCopyFilterSet(django_filters.FilterSet):
     """A FilterSet that copies its declared filters one level deep on each request.
 
@@ -106,20 +114,20 @@ class StaffFilterSet(ShallowCopyFilterSet):
     and position filters apply to that placement."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    field = FetchedModelChoiceFilter(
-        label=_("Field"), queryset=Field.objects.all(), widget=PlainSelect, field_name="placed_field"
+    field = PlacementChoiceFilter(
+        label=_("Field"), queryset=Field.objects.all(), widget=PlainSelect, field_name="placed__field"
     )
     field_code = django_filters.CharFilter(label=_("Field code"), field_name="placed__field__code")
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=Category.choices, widget=PlainSelect, field_name="placed_category"
     )
     # Options show the name (Position.__str__): read as (id, name) pairs, not the long texts.
-    position = FetchedModelChoiceFilter(
+    position = PlacementChoiceFilter(
         label=_("Position"),
         queryset=Position.objects.only("id", "name"),
         label_field="name",
         widget=PlainSelect,
-        field_name="placed_position",
+        field_name="placed__position",
     )
     position_code = django_filters.CharFilter(label=_("Position code"), field_name="placed__position__code")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StaffStatus.choices, widget=PlainSelect)
@@ -165,9 +173,16 @@ class StaffFilterSet(ShallowCopyFilterSet):
 class RosterFilterSet(StaffFilterSet):
     """A unit's roster: people seconded in are found under the field of their work here."""
 
-    field = FetchedModelChoiceFilter(
-        label=_("Field"), queryset=Field.objects.all(), widget=PlainSelect, field_name="work_field"
+    field = PlacementChoiceFilter(
+        label=_("Field"), queryset=Field.objects.all(), widget=PlainSelect, method="filter_work_field"
     )
+    mode = django_filters.CharFilter(method="filter_nothing")  # chooses the base queryset (roster_people)
+
+    def filter_work_field(self, queryset, name, value):
+        return queryset.filter(work_field=value.pk)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
 
 
 class QuotaFilterSet(django_filters.FilterSet):

@@ -333,6 +333,10 @@ class StaffRowForm(RowForm):
             data["field"] = position.field
         if data.get("field") is None and "field" not in self.errors and "position" not in self.errors:
             self.add_error("field", _("Choose a field or a position."))
+        if position is not None and data.get("field") is not None and position.field_id != data["field"].pk:
+            self.add_error(
+                "field", _("The field must be the field of the position (%(field)s).") % {"field": position.field}
+            )
         return data
 
 
@@ -372,9 +376,9 @@ class QuotaRowForm(RowForm):
 
 
 CHOICE_TABLES = {
-    "absence_kind": AbsenceKind,
     "gender": Gender,
     "category": Category,
     "qualification": Qualification,
     "status": StaffStatus,
+    "absence_kind": AbsenceKind,
 }

@@ -16,6 +16,7 @@ class Entry:
     who: object
     kind: str
     changes: list = field(default_factory=list)  # (label, before, after)
+    reason: str = ""
 
 
 KINDS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
@@ -59,5 +60,6 @@ def record_history(obj) -> list[Entry]:
         for change in changes:
             f = model._meta.get_field(change.field)
             rows.append((f.verbose_name, _text(f, change.old, names), _text(f, change.new, names)))
-        entries.append(Entry(rec.history_date, rec.history_user, KINDS.get(rec.history_type, ""), rows))
+        reason = rec.history_change_reason or ""
+        entries.append(Entry(rec.history_date, rec.history_user, KINDS.get(rec.history_type, ""), rows, reason))
     return entries

@@ -113,7 +113,7 @@ class SheetSpec:
                 self.by_alias[header_key(name)] = col
 
 
-STAFF_SHEET = SheetSpec("staff", STAFF_COLUMNS, StaffRowForm, "birth_date")
+STAFF_SHEET = SheetSpec("staff", STAFF_COLUMNS, StaffRowForm, "staff_code")
 QUOTA_SHEET = SheetSpec("quota", QUOTA_COLUMNS, QuotaRowForm, "count")
 ABSENCE_SHEET = SheetSpec("absence", ABSENCE_COLUMNS, AbsenceRowForm, "kind")
 SPECS = (STAFF_SHEET, QUOTA_SHEET, ABSENCE_SHEET)
@@ -574,6 +574,8 @@ def _validate_staff(sheet, lookups, ctx, result):
         for name in IDENTITY_COMPARED:
             if STAFF_FK.get(name, name) not in present:
                 continue
+            if name == "start_date" and identity[name] is None:
+                continue  # joined on a day the file does not say: keep the recorded one
             new, old = identity[name], getattr(current, name)
             if (new.pk if hasattr(new, "pk") else new) != (old.pk if hasattr(old, "pk") else old):
                 setattr(person, name, new)

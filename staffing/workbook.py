@@ -118,9 +118,11 @@ def _table(ws, *, columns, rows, header_row, lists):
 def _codes_sheet(wb):
     """Hidden sheet of the values the drop-downs offer; returns list name -> range formula."""
     ws = wb.create_sheet(CODES_SHEET)
-    lists = {name: [str(label) for _value, label in choices.choices] for name, choices in CHOICE_TABLES.items()}
+    labels = {name: [str(label) for _value, label in choices.choices] for name, choices in CHOICE_TABLES.items()}
+    lists = {name: values for name, values in labels.items() if name != "absence_kind"}
     lists["field"] = [field_label(f) for f in Field.objects.all()]
     lists["position"] = [position_label(p) for p in Position.objects.all()]
+    lists["absence_kind"] = labels["absence_kind"]
     formulas = {}
     for idx, (name, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(idx)

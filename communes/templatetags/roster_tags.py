@@ -14,7 +14,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def roster_rows(staff_list, field_names):
+def roster_rows(staff_list):
     """One <tr> per person: code, name (linked to the record), birth date, category, position,
     field, qualification, status and start date, as ``communes/includes/unit_roster.html`` heads them.
 
@@ -47,7 +47,7 @@ def roster_rows(staff_list, field_names):
             f"<td>{date(s.birth_date)}</td>"
             f"<td>{categories.get(s.placed_category, esc(s.placed_category or ''))}</td>"
             f"<td>{esc(s.position_name) if s.position_name else '—'}</td>"
-            f"<td>{esc(str(field_names.get(s.work_field, '')))}</td>"
+            f"<td>{esc(s.work_field_name or '')}</td>"
             f"<td>{qualifications.get(s.qualification, esc(s.qualification))}</td>"
             f"<td>{' '.join(notes)}</td>"
             f"<td>{date(s.start_date)}</td></tr>"

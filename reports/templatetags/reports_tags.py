@@ -46,6 +46,7 @@ def commune_rows(communes, roster_query, movement_query):
             f'<td class="num"><a href="/movements/?to_code={code}&amp;{movement_q}">{_int(c.seconded_in, sep)}</a></td>'
             f'<td class="num"><a href="/movements/?from_code={code}&amp;{movement_q}">'
             f"{_int(c.seconded_out, sep)}</a></td>"
+            f'<td class="num"><a href="{unit}staff/?mode=absent">{_int(c.absent, sep)}</a></td>'
             f'<td class="num"><a href="{roster}">{_int(c.effective, sep)}</a></td>'
             f'<td class="num {_gap_class(c.net)}">{_int(c.net, sep)}</td>'
             f'<td class="num gap-neg"><a href="{quotas}" class="link-danger">{_int(c.shortage, sep)}</a></td>'

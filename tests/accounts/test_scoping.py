@@ -37,7 +37,7 @@ def names(qs):
 def test_commune_officer_sees_only_their_commune(world):
     user = f.user(Role.COMMUNE_OFFICER, unit=world["a"])
     assert names(for_user(Unit.objects.all(), user)) == ["Xã A"]
-    assert [s.home_unit.name for s in for_user(Staff.objects.all(), user)] == ["Xã A"]
+    assert [f.placement(s).unit.name for s in for_user(Staff.objects.all(), user)] == ["Xã A"]
     assert [q.unit.name for q in for_user(Quota.objects.all(), user)] == ["Xã A"]
     # the movement coming into the commune is visible to it
     assert list(for_user(Secondment.objects.all(), user)) == [world["moved"]]
@@ -58,7 +58,8 @@ def test_commune_officer_cannot_read_or_change_another_commune(world):
 def test_department_officer_sees_department_and_its_public_service_units(world):
     user = f.user(Role.DEPARTMENT_OFFICER, unit=world["dept"])
     assert names(for_user(Unit.objects.all(), user)) == ["Sở Nội vụ", "Trung tâm Lưu trữ"]
-    assert sorted(s.home_unit.name for s in for_user(Staff.objects.all(), user)) == ["Sở Nội vụ", "Trung tâm Lưu trữ"]
+    units = sorted(f.placement(s).unit.name for s in for_user(Staff.objects.all(), user))
+    assert units == ["Sở Nội vụ", "Trung tâm Lưu trữ"]
     assert list(for_user(Secondment.objects.all(), user)) == [world["moved"]]
 
 
@@ -66,7 +67,7 @@ def test_province_official_sees_their_province_only(world):
     user = f.user(Role.PROVINCE_OFFICIAL, prov=world["p66"])
     assert for_user(Unit.objects.all(), user).count() == 4
     assert for_user(Staff.objects.all(), user).count() == 4
-    assert not for_user(Staff.objects.filter(home_unit=world["hn"]), user).exists()
+    assert not for_user(Staff.objects.filter(assignments__unit=world["hn"]), user).exists()
     assert list(for_user(Plan.objects.all(), user)) == [world["plan66"]]
     assert can_edit(user, world["staff"]["Xã B"])
     assert not can_edit(user, world["staff"]["Phường Ba Đình"])
@@ -82,7 +83,7 @@ def test_national_viewer_sees_everything_and_writes_nothing(world):
 def test_api_client_reads_its_province_or_everything(world):
     scoped = f.user(Role.API_CLIENT, prov=world["p01"])
     national = f.user(Role.API_CLIENT)
-    assert [s.home_unit.name for s in for_user(Staff.objects.all(), scoped)] == ["Phường Ba Đình"]
+    assert [f.placement(s).unit.name for s in for_user(Staff.objects.all(), scoped)] == ["Phường Ba Đình"]
     assert for_user(Staff.objects.all(), national).count() == 5
     assert not can_write(scoped)
 

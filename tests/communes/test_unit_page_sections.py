@@ -25,6 +25,6 @@ def test_unit_page_lists_movements_and_mismatches(client, login_as):
     assert response.status_code == 200
     assert [m.person.full_name for m in response.context["movements_in"]] == ["Phạm Thị Hoa"]
     assert response.context["movements_out"] == []
-    assert [s.full_name for s in response.context["mismatched_staff"]] == ["Võ Văn Tám"]
+    assert [a.person.full_name for a in response.context["mismatched_staff"]] == ["Võ Văn Tám"]
     html = response.content.decode()
     assert 'id="unit-movements-in"' in html and "Phạm Thị Hoa" in html

@@ -103,8 +103,11 @@ def test_unit_page_roster_defaults_to_active_and_filters(client, staffed):
     def roster(**params):
         return [s.full_name for s in client.get(url, params).context["staff_list"]]
 
+    # On the roll today: the four placed here (the one who left in January 2025 is not), whoever
+    # is away; working here: without the one seconded out, with the one seconded in; nobody absent.
     assert roster() == ["Lê Văn Cường", "Nguyễn Văn A", "Trần Thị Bình", "Đỗ Thị Đào"]
-    assert roster(status="") == ["Lê Văn Cường", "Nguyễn Văn A", "Phạm Văn Dũng", "Trần Thị Bình", "Đỗ Thị Đào"]
+    assert roster(mode="working") == ["Hoàng Văn Em", "Lê Văn Cường", "Nguyễn Văn A", "Trần Thị Bình"]
+    assert roster(mode="absent") == []
     assert roster(q="nguyen van a") == ["Nguyễn Văn A"]
     assert roster(q="DAO") == ["Đỗ Thị Đào"]
     assert roster(field=staffed.finance.pk) == ["Đỗ Thị Đào"]
@@ -165,10 +168,12 @@ def test_field_filter_offers_the_fields_people_work_in_and_counts_the_matches(cl
         choices = response.context["filterset"].form["field"].field.widget.choices
         return [label for _value, label in choices], response.context["page_obj"].paginator.count
 
-    # Xã Đắk Mil: four active people (three in land, one in finance) and one who has left.
+    # Xã Đắk Mil: four people on the roll (three in land, one in finance, seconded out).
     assert page() == (["---------", "Land", "Finance"], 4)
     assert page(field=staffed.finance.pk) == (["---------", "Land", "Finance"], 1)
-    assert page(status="") == (["---------", "Land", "Finance"], 5)
+    # Working here: three in land and the department's finance officer seconded in.
+    assert page(mode="working") == (["---------", "Land", "Finance"], 4)
+    assert page(mode="working", field=staffed.finance.pk) == (["---------", "Land", "Finance"], 1)
     assert page(q="nobody") == (["---------", "Land", "Finance"], 0)
     # A field nobody here works in, chosen by a dashboard link, stays on offer and finds nobody.
     health = f.field("health", "Y tế", "Health", sort_order=15)
@@ -214,7 +219,7 @@ def test_unit_page_links_to_its_roster_with_the_number_on_the_roll(client, staff
 def test_roster_export_link_carries_the_filters_the_user_sees(client, staffed):
     client.force_login(officer(staffed))
     response = client.get(reverse("unit-roster", args=["24001"]), {"q": "dao", "page": "1"})
-    assert response.context["export_query"] == "q=dao&status=active&unit_code=24001"
+    assert response.context["export_query"] == "q=dao&unit_code=24001"
     workbook = client.get(reverse("reports:export-staff") + "?" + response.context["export_query"])
     assert workbook.status_code == 200
     ws = load_workbook(io.BytesIO(b"".join(workbook.streaming_content))).active

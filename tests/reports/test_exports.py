@@ -115,10 +115,10 @@ def test_national_workbook(client, login_as, world):
     login_as(Role.NATIONAL_VIEWER)
     ws = workbook(client.get(reverse("reports:national") + "?as_of=15/10/2025&format=xlsx", **EN)).active
     assert ws["A1"].value == "BỘ NỘI VỤ"
-    assert values(ws, 7, "A", "E") == ["STT", "Province", "Code", "Quota", "On roll"]
-    assert values(ws, 8, "A", "I") == [1, "Thành phố Hà Nội", "01", 7, 2, 2, 5, 0, -5]
-    assert values(ws, 9, "A", "I") == [2, "Tỉnh Đắk Lắk", "66", 16, 16, 17, 3, 4, 1]
-    assert values(ws, 10, "B", "I") == ["Total", None, 23, 18, 19, 8, 4, -4]
+    assert values(ws, 7, "A", "F") == ["STT", "Province", "Code", "Quota", "On roll", "Absent"]
+    assert values(ws, 8, "A", "J") == [1, "Thành phố Hà Nội", "01", 7, 2, 0, 2, 5, 0, -5]
+    assert values(ws, 9, "A", "J") == [2, "Tỉnh Đắk Lắk", "66", 16, 16, 0, 17, 3, 4, 1]
+    assert values(ws, 10, "B", "J") == ["Total", None, 23, 18, 0, 19, 8, 4, -4]
     assert no_formulas(ws)
 
 

@@ -7,7 +7,8 @@ import pytest
 from communes.models import Unit
 from headcount.rules import View, summarize_by
 from headcount.selectors import headcount_rows, headcount_totals
-from secondments.models import Kind, Status
+from secondments.models import Kind, Secondment, Status
+from secondments.services import advance_movements
 from tests import factories as f
 from tests.reports.builders import AS_OF, province_fixture
 
@@ -20,6 +21,7 @@ def as_dict(t):
         "on_roll": t.on_roll,
         "seconded_in": t.seconded_in,
         "seconded_out": t.seconded_out,
+        "absent": t.absent,
         "gross_shortage": t.gross_shortage,
         "gross_surplus": t.gross_surplus,
         "units_short": t.units_short,
@@ -30,12 +32,12 @@ def as_dict(t):
 @pytest.fixture
 def world():
     w = province_fixture()
-    # A decided transfer not yet applied (counts at Cư from 01/10), and one applied later than 15/10.
+    # Two transfers to Cư, applied by the hourly run: one from An on 01/10 (before the report date
+    # 15/10), one from Bình on 01/11 (after it).
     f.movement(f.staff(w["an"], w["land"]), w["cu"], kind=Kind.TRANSFER, start=date(2025, 10, 1))
-    moved = f.staff(w["cu"], w["land"])
-    f.movement(
-        moved, w["cu"], from_unit=w["binh"], kind=Kind.TRANSFER, start=date(2025, 11, 1), status=Status.COMPLETED
-    )
+    f.movement(f.staff(w["binh"], w["land"]), w["cu"], kind=Kind.TRANSFER, start=date(2025, 11, 1))
+    advance_movements(today=date(2025, 11, 1))
+    assert Secondment.objects.filter(kind=Kind.TRANSFER, status=Status.COMPLETED).count() == 2
     f.quota(w["hn"], w["culture"], 2)
     return w
 
@@ -55,14 +57,15 @@ def test_totals_match_python_summaries(world, view, group_by, django_assert_num_
 def test_field_filter_and_hand_computed_province(world):
     units = Unit.objects.communes()
     got = headcount_totals(units=units, as_of=AS_OF, group_by="province_id", field_id=world["land"].pk)
-    # Land in Đắk Lắk on 15/10: An quota 5, 3 + 1 staff, one transfer to Cư pending (−1) → 3, short 2;
-    # Bình quota 4, 4 on roll + the person transferred to Cư only on 01/11 = 5, 1 seconded in → 6,
-    # surplus 2; Cư no land quota, 1 transferred in (pending) → surplus 1, the later one not yet.
+    # Land in Đắk Lắk on 15/10: An quota 5, 3 + 1 staff, the one transferred to Cư from 01/10 gone → 3,
+    # short 2; Bình quota 4, 4 on roll + the person transferred to Cư only on 01/11 = 5, 1 seconded in
+    # → 6, surplus 2; Cư no land quota, 1 transferred in → surplus 1, the later one not yet.
     assert got[world["province"].pk] == {
         "quota": 9,
         "on_roll": 3 + 5 + 1,
         "seconded_in": 1,
         "seconded_out": 0,
+        "absent": 0,
         "gross_shortage": 2,
         "gross_surplus": 2 + 1,
         "units_short": 1,

@@ -160,7 +160,7 @@ def test_unit_sections_list_current_and_coming_movements_and_mismatches(world, d
     assert [m.to_unit.name for m in ctx["movements_out"]] == ["Phường Bình"]
     assert [(m.kind, m.from_unit.name) for m in ctx["movements_in"]] == [("transfer", "Xã An")]
     ctx = unit_sections(world["an"], as_of=AS_OF)
-    assert [s.full_name for s in ctx["mismatched_staff"]] == ["Trần Thị Lệch"]
+    assert [a.person.full_name for a in ctx["mismatched_staff"]] == ["Trần Thị Lệch"]
     assert [(fld.code, n) for fld, n in ctx["mismatches_by_field"]] == [("culture", 1)]
     # The secondment to Bình and the transfer to Cư; the cancelled movement is not listed.
     assert [m.to_unit.name for m in ctx["movements_out"]] == ["Phường Bình", "Xã Cư"]

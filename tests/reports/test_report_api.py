@@ -51,6 +51,7 @@ def test_province_endpoints_give_the_hand_computed_numbers(world):
         "on_roll": 16,
         "seconded_in": 2,
         "seconded_out": 1,
+        "absent": 0,
         "effective": 17,
         "headcount": 17,
         "gross_shortage": 3,

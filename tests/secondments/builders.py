@@ -1,7 +1,9 @@
 """Builders for plan and movement tests, on top of tests/factories.py."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from secondments.models import QuotaRule, SendingQuota, StaffRequest
 from tests import factories as f
@@ -44,7 +46,13 @@ class World:
         self.people = [
             f.staff(self.dept, self.finance, name=name) for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường")
         ]
-        self.plan = f.plan(self.province, decision_number="12/KH-UBND", decision_date=date(2025, 6, 20))
+        # The plan runs from the reform until two years from today, so movements running now fit it.
+        self.plan = f.plan(
+            self.province,
+            decision_number="12/KH-UBND",
+            decision_date=date(2025, 6, 20),
+            period_end=timezone.localdate() + timedelta(days=730),
+        )
         self.far_province = f.province("48", "Thành phố Đà Nẵng")
         self.far_dept = f.department("Sở Nội vụ Đà Nẵng", prov=self.far_province)
         self.far_commune = f.unit("Xã Khác", prov=self.far_province)

@@ -1,8 +1,9 @@
 """The API: CRUD where the role allows, one endpoint per transition, 400/403/404/409 answers."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -11,6 +12,11 @@ from tests import factories as f
 from tests.secondments import builders as b
 
 pytestmark = pytest.mark.django_db
+
+MISSING_VERSION_TEXT = (
+    "This form was sent without the version of the record it was opened on; reload the page and "
+    "make your change again."
+)
 
 
 @pytest.fixture
@@ -64,21 +70,32 @@ def test_department_officer_proposes_province_approves_commune_confirms(api, w):
     assert (response.json()["status"], response.json()["arrival_date"]) == ("active", "2025-08-01")
 
 
-def test_extend_return_cancel_complete_endpoints(api, w):
+def test_extend_end_and_cancel_endpoints(api, w):
+    today = timezone.localdate()
     as_(api, f.user(Role.PROVINCE_OFFICIAL, prov=w.province))
-    m = f.movement(w.people[0], w.commune, status=Status.ACTIVE, plan=w.plan)
-    data = {"new_end_date": "2026-03-31", "decision_number": "9/QĐ", "decision_date": "2025-12-01"}
+    start, end = today - timedelta(days=30), today + timedelta(days=30)
+    m = f.movement(w.people[0], w.commune, status=Status.ACTIVE, plan=w.plan, start=start, end=end)
+    later = end + timedelta(days=90)
+    data = {"new_end_date": later.isoformat(), "decision_number": "9/QĐ", "decision_date": today.isoformat()}
     response = api.post(f"/api/v1/movements/{m.pk}/extend/", data, format="json")
     assert response.status_code == 200
-    assert response.json()["extensions"][0]["new_end_date"] == "2026-03-31"
-    response = api.post(f"/api/v1/movements/{m.pk}/return-early/", {"actual_end_date": "2026-04-30"}, format="json")
+    assert response.json()["extensions"][0]["new_end_date"] == later.isoformat()
+    after = (later + timedelta(days=1)).isoformat()
+    response = api.post(f"/api/v1/movements/{m.pk}/end/", {"actual_end_date": after}, format="json")
     assert response.status_code == 400
     assert response.json()["actual_end_date"][0].startswith("The last day must be between")
-    response = api.post(f"/api/v1/movements/{m.pk}/return-early/", {"actual_end_date": "2025-10-31"}, format="json")
-    assert (response.status_code, response.json()["status"]) == (200, "completed")
+    yesterday = (today - timedelta(days=1)).isoformat()
+    response = api.post(f"/api/v1/movements/{m.pk}/end/", {"actual_end_date": yesterday}, format="json")
+    assert (response.status_code, response.json()["status"], response.json()["actual_end_date"]) == (
+        200,
+        "completed",
+        yesterday,
+    )
     assert api.post(f"/api/v1/movements/{m.pk}/cancel/", {}, format="json").status_code == 409
-    other = f.movement(w.people[1], w.commune, status=Status.ACTIVE)
-    assert api.post(f"/api/v1/movements/{other.pk}/complete/").json()["status"] == "completed"
+    # Without a date the last day is today: still active today, completed by tomorrow's run.
+    other = f.movement(w.people[1], w.commune, status=Status.ACTIVE, start=start, end=end)
+    body = api.post(f"/api/v1/movements/{other.pk}/end/", {}, format="json").json()
+    assert (body["status"], body["actual_end_date"]) == ("active", today.isoformat())
 
 
 def test_out_of_scope_movement_is_404(api, w):
@@ -120,11 +137,20 @@ def test_overlap_over_the_api(api, w):
 def test_update_a_proposed_movement_then_not_after_approval(api, w):
     m = f.movement(w.people[0], w.commune, status=Status.PROPOSED, plan=w.plan)
     as_(api, f.user(Role.DEPARTMENT_OFFICER, unit=w.dept))
+    # Without the version read, refused: no silent overwrite.
     response = api.patch(f"/api/v1/movements/{m.pk}/", {"planned_end_date": "2026-01-31"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"version": [MISSING_VERSION_TEXT]}
+    data = {"planned_end_date": "2026-01-31", "version": 1}
+    response = api.patch(f"/api/v1/movements/{m.pk}/", data, format="json")
     assert response.status_code == 200 and response.json()["planned_end_date"] == "2026-01-31"
+    stale = api.patch(f"/api/v1/movements/{m.pk}/", {"planned_end_date": "2026-02-15", "version": 1}, format="json")
+    assert stale.status_code == 409
+    m.refresh_from_db()
     m.status, m.decision_number, m.decision_date = Status.APPROVED, "1/QĐ", date(2025, 7, 1)
     m.save()
-    response = api.patch(f"/api/v1/movements/{m.pk}/", {"planned_end_date": "2026-02-28"}, format="json")
+    data = {"planned_end_date": "2026-02-28", "version": m.version}
+    response = api.patch(f"/api/v1/movements/{m.pk}/", data, format="json")
     assert response.status_code == 409
     assert response.json() == {"detail": "Only draft or proposed movements can be edited."}
 

@@ -1,4 +1,4 @@
-"""What movements do to the headcount rules (staffing.selectors.headcount_rows)."""
+"""What movements do to the headcount rules (headcount.selectors.headcount_rows)."""
 
 from datetime import date
 
@@ -47,8 +47,8 @@ def test_early_return_ends_coverage_the_day_after():
 def test_transfer_moves_establishment_from_its_start_date():
     w = b.World()
     f.movement(w.people[0], w.commune, kind=Kind.TRANSFER, status=Status.APPROVED, start=date(2025, 9, 1))
-    assert totals(w, date(2025, 8, 31), View.ESTABLISHMENT) == (3, 0)
-    assert totals(w, date(2025, 9, 1), View.ESTABLISHMENT) == (2, 1)
+    # Decided but not applied: a transfer counts through the placement it opens, not before.
+    assert totals(w, date(2025, 9, 1), View.ESTABLISHMENT) == (3, 0)
     call_command("advance_movements", today="2025-09-01")  # applies it to the person
     assert totals(w, date(2025, 8, 31), View.ESTABLISHMENT) == (3, 0)
     assert totals(w, date(2025, 9, 1), View.ESTABLISHMENT) == (2, 1)

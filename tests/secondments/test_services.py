@@ -1,20 +1,24 @@
 """Transitions: who may take each one, what each rule refuses, and what history they leave."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from accounts.models import Role
 from secondments import services as s
 from secondments.models import Extension, Kind, RequestStatus, Secondment, Status
-from staffing.models import StaffStatus
+from staffing.models import Assignment, StaffStatus
 from tests import factories as f
 from tests.secondments import builders as b
 
 pytestmark = pytest.mark.django_db
 
 START, END = date(2025, 8, 1), date(2025, 12, 31)
+# A movement running today: what can be extended or ended early.
+TODAY = timezone.localdate()
+NOW_START, NOW_END = TODAY - timedelta(days=30), TODAY + timedelta(days=30)
 
 
 @pytest.fixture
@@ -45,11 +49,14 @@ ACTIONS = {
     "extend": (
         Status.ACTIVE,
         lambda m, u: s.secondment_extend(
-            secondment=m, by=u, new_end_date=date(2026, 3, 31), decision_number="9/QĐ-UBND", decision_date=END
+            secondment=m,
+            by=u,
+            new_end_date=NOW_END + timedelta(days=90),
+            decision_number="9/QĐ-UBND",
+            decision_date=TODAY,
         ),
     ),
-    "return_early": (Status.ACTIVE, lambda m, u: s.secondment_return_early(secondment=m, by=u, on=date(2025, 10, 31))),
-    "complete": (Status.ACTIVE, lambda m, u: s.secondment_complete(secondment=m, by=u)),
+    "end": (Status.ACTIVE, lambda m, u: s.secondment_end(secondment=m, by=u, on=TODAY - timedelta(days=1))),
     "cancel": (Status.PROPOSED, lambda m, u: s.secondment_cancel(secondment=m, by=u, reason="Không còn nhu cầu")),
 }
 ALLOWED = {
@@ -57,8 +64,7 @@ ALLOWED = {
     "approve": {Role.PROVINCE_OFFICIAL},
     "confirm_arrival": {Role.COMMUNE_OFFICER},
     "extend": {Role.PROVINCE_OFFICIAL},
-    "return_early": {Role.PROVINCE_OFFICIAL},
-    "complete": {Role.PROVINCE_OFFICIAL},
+    "end": {Role.PROVINCE_OFFICIAL},
     "cancel": {Role.PROVINCE_OFFICIAL},
 }
 RESULT = {
@@ -66,8 +72,7 @@ RESULT = {
     "approve": Status.APPROVED,
     "confirm_arrival": Status.ACTIVE,
     "extend": Status.ACTIVE,
-    "return_early": Status.COMPLETED,
-    "complete": Status.COMPLETED,
+    "end": Status.COMPLETED,  # ended yesterday: completed at once
     "cancel": Status.CANCELLED,
 }
 MESSAGES = {
@@ -75,8 +80,7 @@ MESSAGES = {
     "approve": "Only a province official can approve movements.",
     "confirm_arrival": "Only the receiving unit's officer can confirm arrival.",
     "extend": "Only a province official can extend movements.",
-    "return_early": "Only a province official can record an early return.",
-    "complete": "Only a province official can complete movements.",
+    "end": "Only a province official can end movements.",
     "cancel": "Only a province official can cancel movements.",
 }
 
@@ -85,7 +89,8 @@ MESSAGES = {
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_transition_matrix(w, action, role):
     status, call = ACTIONS[action]
-    m = f.movement(w.people[0], w.commune, status=status, plan=w.plan, start=START, end=END)
+    start, end = (NOW_START, NOW_END) if action in ("extend", "end") else (START, END)
+    m = f.movement(w.people[0], w.commune, status=status, plan=w.plan, start=start, end=end)
     user = users(w)[role]
     if role in ALLOWED[action]:
         result = call(m, user)
@@ -111,7 +116,7 @@ def test_transition_matrix(w, action, role):
         ("extend", Status.COMPLETED, "A movement that is completed cannot be extended."),
         ("cancel", Status.COMPLETED, "A movement that is completed cannot be cancelled."),
         ("cancel", Status.CANCELLED, "A movement that is cancelled cannot be cancelled."),
-        ("complete", Status.PROPOSED, "A movement that is proposed cannot be completed."),
+        ("end", Status.PROPOSED, "A movement that is proposed cannot be ended."),
     ],
 )
 def test_transitions_from_the_wrong_state_are_conflicts(w, action, status, message):
@@ -176,15 +181,19 @@ def test_nomination_creates_a_proposed_movement_from_the_home_unit(w):
             "The duration (3 days) must be between 7 and 1096 days under this plan.",
         ),
         (
-            {"start_date": date(2027, 1, 4), "planned_end_date": date(2027, 2, 4)},
+            {"start_date": "after the plan", "planned_end_date": None},
             "start_date",
-            "The start date must fall within the plan's period (01/07/2025–31/12/2026).",
+            "The start date must fall within the plan's period (01/07/2025–{end}).",
         ),
     ],
 )
 def test_nomination_rules(w, changes, field, message):
     if changes.get("to_unit") == "dept":
         changes["to_unit"] = w.dept
+    if changes.get("start_date") == "after the plan":
+        after = w.plan.period_end + timedelta(days=4)
+        changes = {"start_date": after, "planned_end_date": after + timedelta(days=31)}
+        message = message.format(end=f"{w.plan.period_end:%d/%m/%Y}")
     with pytest.raises(ValidationError) as exc:
         nominate(w, **changes)
     assert message in exc.value.message_dict[field or "__all__"]
@@ -221,12 +230,19 @@ def test_inactive_person_cannot_be_nominated(w):
 
 def test_sender_must_be_home_unit_at_approval(w):
     m = nominate(w)
-    w.people[0].home_unit = w.other_commune
-    w.people[0].save()
+    # Placed at Xã Ea Tu from the movement's start (a correction recorded after the nomination).
+    placed = f.placement(w.people[0])
+    placed.valid_to = START - timedelta(days=1)
+    placed.save()
+    Assignment.objects.create(
+        person=w.people[0], unit=w.other_commune, field=w.finance, category="civil_servant", valid_from=START
+    )
     official = f.user(Role.PROVINCE_OFFICIAL, prov=w.province)
     with pytest.raises(ValidationError) as exc:
         s.secondment_approve(secondment=m, by=official, decision_number="1/QĐ", decision_date=START)
-    assert exc.value.message_dict["from_unit"] == ["The sending unit must be the person's home unit (Xã Ea Tu)."]
+    assert exc.value.message_dict["from_unit"] == [
+        "The sending unit must be the person's home unit on the start date (Xã Ea Tu)."
+    ]
     m.refresh_from_db()
     assert m.status == Status.PROPOSED
 
@@ -279,62 +295,104 @@ def test_approving_beyond_the_sending_quota_needs_a_reason(w):
 
 def test_extension_keeps_history_and_respects_bounds(w):
     official = f.user(Role.PROVINCE_OFFICIAL, prov=w.province)
-    m = f.movement(w.people[0], w.commune, status=Status.ACTIVE, plan=w.plan, start=START, end=END)
-    with pytest.raises(ValidationError) as exc:
-        s.secondment_extend(secondment=m, by=official, new_end_date=END, decision_number="9/QĐ", decision_date=END)
-    assert exc.value.message_dict["new_end_date"] == [
-        "The new end date must be after the current end date (31/12/2025)."
-    ]
+    m = f.movement(w.people[0], w.commune, status=Status.ACTIVE, plan=w.plan, start=NOW_START, end=NOW_END)
     with pytest.raises(ValidationError) as exc:
         s.secondment_extend(
-            secondment=m, by=official, new_end_date=date(2028, 8, 1), decision_number="9/QĐ", decision_date=END
+            secondment=m, by=official, new_end_date=NOW_END, decision_number="9/QĐ", decision_date=TODAY
+        )
+    assert exc.value.message_dict["new_end_date"] == [
+        f"The new end date must be after the current end date ({NOW_END:%d/%m/%Y})."
+    ]
+    too_long = NOW_START + timedelta(days=1096)  # day 1097 of the movement
+    with pytest.raises(ValidationError) as exc:
+        s.secondment_extend(
+            secondment=m, by=official, new_end_date=too_long, decision_number="9/QĐ", decision_date=TODAY
         )
     assert exc.value.message_dict["new_end_date"] == [
         "With the extension the movement would last 1097 days; the plan allows at most 1096."
     ]
-    s.secondment_extend(
-        secondment=m, by=official, new_end_date=date(2026, 3, 31), decision_number="9/QĐ", decision_date=END
-    )
-    s.secondment_extend(
-        secondment=m, by=official, new_end_date=date(2026, 6, 30), decision_number="15/QĐ", decision_date=END
-    )
+    first, second = NOW_END + timedelta(days=90), NOW_END + timedelta(days=181)
+    s.secondment_extend(secondment=m, by=official, new_end_date=first, decision_number="9/QĐ", decision_date=TODAY)
+    s.secondment_extend(secondment=m, by=official, new_end_date=second, decision_number="15/QĐ", decision_date=TODAY)
     m.refresh_from_db()
-    assert m.planned_end_date == date(2026, 6, 30)
+    assert m.planned_end_date == second
     assert list(Extension.objects.values_list("previous_end_date", "new_end_date", "decision_number")) == [
-        (END, date(2026, 3, 31), "9/QĐ"),
-        (date(2026, 3, 31), date(2026, 6, 30), "15/QĐ"),
+        (NOW_END, first, "9/QĐ"),
+        (first, second, "15/QĐ"),
     ]
-    assert [h.planned_end_date for h in m.history.order_by("history_id")] == [END, date(2026, 3, 31), date(2026, 6, 30)]
+    assert [h.planned_end_date for h in m.history.order_by("history_id")] == [NOW_END, first, second]
+
+
+def test_extension_on_the_last_day_but_not_after(w):
+    official = f.user(Role.PROVINCE_OFFICIAL, prov=w.province)
+    last_day = f.movement(w.people[0], w.commune, status=Status.ACTIVE, start=NOW_START, end=TODAY)
+    s.secondment_extend(
+        secondment=last_day,
+        by=official,
+        new_end_date=TODAY + timedelta(days=30),
+        decision_number="3/QĐ",
+        decision_date=TODAY,
+    )
+    over = f.movement(w.people[1], w.commune, status=Status.ACTIVE, start=NOW_START, end=TODAY - timedelta(days=1))
+    with pytest.raises(s.TransitionError) as exc:
+        s.secondment_extend(
+            secondment=over,
+            by=official,
+            new_end_date=TODAY + timedelta(days=30),
+            decision_number="3/QĐ",
+            decision_date=TODAY,
+        )
+    assert exc.value.message == (
+        f"The movement ended on {TODAY - timedelta(days=1):%d/%m/%Y}; it can be extended until its last day."
+    )
 
 
 def test_extension_into_another_movement_is_refused(w):
     official = f.user(Role.PROVINCE_OFFICIAL, prov=w.province)
-    m = f.movement(w.people[0], w.commune, status=Status.ACTIVE, start=START, end=END)
-    nxt = f.movement(w.people[0], w.other_commune, start=date(2026, 1, 1), end=date(2026, 3, 31))
+    m = f.movement(w.people[0], w.commune, status=Status.ACTIVE, start=NOW_START, end=NOW_END)
+    later = NOW_END + timedelta(days=10)
+    nxt = f.movement(w.people[0], w.other_commune, start=later, end=later + timedelta(days=60))
     with pytest.raises(ValidationError) as exc:
         s.secondment_extend(
-            secondment=m, by=official, new_end_date=date(2026, 1, 15), decision_number="9/QĐ", decision_date=END
+            secondment=m,
+            by=official,
+            new_end_date=later + timedelta(days=5),
+            decision_number="9/QĐ",
+            decision_date=TODAY,
         )
     assert f"(no. {nxt.pk})" in exc.value.messages[0]
     m.refresh_from_db()
-    assert m.planned_end_date == END
+    assert m.planned_end_date == NOW_END
     assert not Extension.objects.exists()
 
 
-def test_early_return_date_must_be_before_planned_end(w):
+def test_ending_records_the_actual_last_day_never_after_the_planned_end(w):
     official = f.user(Role.PROVINCE_OFFICIAL, prov=w.province)
-    m = f.movement(w.people[0], w.commune, status=Status.ACTIVE, start=START, end=END)
+    m = f.movement(w.people[0], w.commune, status=Status.ACTIVE, start=NOW_START, end=NOW_END)
     with pytest.raises(ValidationError) as exc:
-        s.secondment_return_early(secondment=m, by=official, on=END)
+        s.secondment_end(secondment=m, by=official, on=NOW_END + timedelta(days=1))
     assert exc.value.message_dict["actual_end_date"] == [
-        "The last day must be between the start date (01/08/2025) and the day before the planned end date (31/12/2025)."
+        f"The last day must be between the start date ({NOW_START:%d/%m/%Y}) and the planned end date "
+        f"({NOW_END:%d/%m/%Y})."
     ]
-    done = s.secondment_return_early(secondment=m, by=official, on=date(2025, 10, 31))
-    assert (done.status, done.actual_end_date, done.end_date) == (
-        Status.COMPLETED,
-        date(2025, 10, 31),
-        date(2025, 10, 31),
-    )
+    # Today by default: still active today (it counts today), completed by tomorrow's run.
+    done = s.secondment_end(secondment=m, by=official)
+    assert (done.status, done.actual_end_date, done.end_date) == (Status.ACTIVE, TODAY, TODAY)
+    s.advance_movements(today=TODAY)
+    m.refresh_from_db()
+    assert m.status == Status.ACTIVE
+    s.advance_movements(today=TODAY + timedelta(days=1))
+    m.refresh_from_db()
+    assert (m.status, m.actual_end_date) == (Status.COMPLETED, TODAY)
+
+
+def test_ending_is_offered_only_once_the_movement_has_started(w):
+    official = f.user(Role.PROVINCE_OFFICIAL, prov=w.province)
+    m = f.movement(w.people[0], w.commune, status=Status.APPROVED, start=TODAY + timedelta(days=3), end=NOW_END)
+    assert "end" not in s.allowed_actions(official, m)
+    with pytest.raises(s.TransitionError) as exc:
+        s.secondment_end(secondment=m, by=official)
+    assert exc.value.message == f"The movement has not started yet (start date {TODAY + timedelta(days=3):%d/%m/%Y})."
 
 
 def test_arrival_cannot_be_confirmed_before_start_or_twice(w):
@@ -358,7 +416,17 @@ def test_transfer_applies_home_unit_and_field_on_arrival(w):
     s.secondment_confirm_arrival(secondment=m, by=officer, on=START)
     person.refresh_from_db()
     m.refresh_from_db()
-    assert (person.home_unit, person.field, m.status) == (w.commune, w.land, Status.COMPLETED)
+    placed = f.placement(person)
+    assert (placed.unit, placed.field, placed.valid_from, placed.change, m.status, m.assignment) == (
+        w.commune,
+        w.land,
+        START,
+        "transfer",
+        Status.COMPLETED,
+        placed,
+    )
+    # The days before the transfer keep the sending unit.
+    assert f.placement(person, START - timedelta(days=1)).unit == w.dept
     assert person.history.first().history_change_reason == f"Transfer no. {m.pk}"
 
 
@@ -372,9 +440,9 @@ def test_cancel_keeps_the_reason(w):
 
 
 def test_allowed_actions_are_the_buttons(w):
-    m = f.movement(w.people[0], w.commune, status=Status.APPROVED, start=START, end=END)
+    m = f.movement(w.people[0], w.commune, status=Status.APPROVED, start=NOW_START, end=NOW_END)
     u = users(w)
-    assert s.allowed_actions(u[Role.PROVINCE_OFFICIAL], m) == ["extend", "return_early", "complete", "cancel"]
+    assert s.allowed_actions(u[Role.PROVINCE_OFFICIAL], m) == ["extend", "end", "cancel"]
     assert s.allowed_actions(u[Role.COMMUNE_OFFICER], m) == ["confirm_arrival"]
     assert s.allowed_actions(u[Role.DEPARTMENT_OFFICER], m) == []
     assert s.allowed_actions(u[Role.NATIONAL_VIEWER], m) == []

@@ -1,9 +1,10 @@
 """Pages: every page renders, refusals carry their message, bad input writes nothing."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from secondments.models import Extension, Kind, Plan, QuotaRule, Secondment, SendingQuota, StaffRequest, Status
@@ -227,18 +228,24 @@ MATRIX_STATE = {
     "approve": Status.PROPOSED,
     "confirm_arrival": Status.APPROVED,
     "extend": Status.ACTIVE,
-    "return_early": Status.ACTIVE,
-    "complete": Status.ACTIVE,
+    "end": Status.ACTIVE,
     "cancel": Status.APPROVED,
 }
+TODAY = timezone.localdate()
+# Extending and ending need a movement running today.
+RUNNING = {"start": TODAY - timedelta(days=30), "end": TODAY + timedelta(days=30)}
 MATRIX_DATA = {
     "approve": {"decision_number": "45/QĐ-UBND", "decision_date": "25/07/2025"},
     "confirm_arrival": {"arrival_date": "01/08/2025"},
-    "extend": {"new_end_date": "31/03/2026", "decision_number": "9/QĐ", "decision_date": "01/12/2025"},
-    "return_early": {"actual_end_date": "31/10/2025"},
+    "extend": {
+        "new_end_date": f"{TODAY + timedelta(days=120):%d/%m/%Y}",
+        "decision_number": "9/QĐ",
+        "decision_date": f"{TODAY:%d/%m/%Y}",
+    },
+    "end": {"actual_end_date": f"{TODAY - timedelta(days=1):%d/%m/%Y}"},
     "cancel": {"reason": "Không cần nữa"},
 }
-PROVINCE = {"approve", "extend", "return_early", "complete", "cancel"}
+PROVINCE = {"approve", "extend", "end", "cancel"}
 EXPECTED = {
     # role: {action: status}; anything missing is 403
     "province_official": {a: 302 for a in PROVINCE} | {"propose": 302},
@@ -266,7 +273,8 @@ def make_user(w, who):
 @pytest.mark.parametrize("who", list(EXPECTED))
 @pytest.mark.parametrize("action", list(MATRIX_STATE))
 def test_http_transition_matrix(client, w, who, action):
-    m = f.movement(w.people[0], w.commune, status=MATRIX_STATE[action], plan=w.plan, start=date(2025, 8, 1))
+    window = RUNNING if action in ("extend", "end") else {"start": date(2025, 8, 1)}
+    m = f.movement(w.people[0], w.commune, status=MATRIX_STATE[action], plan=w.plan, **window)
     client.force_login(make_user(w, who))
     response = client.post(url("movement-action", m.pk, action), MATRIX_DATA.get(action, {}))
     expected = EXPECTED[who].get(action, 403)
@@ -330,13 +338,13 @@ def test_wrong_state_answers_409_with_message(client, login_as, w):
 
 
 def test_extension_over_http_keeps_history(client, login_as, w):
-    m = f.movement(w.people[0], w.commune, status=Status.ACTIVE, start=date(2025, 8, 1), end=date(2025, 12, 31))
+    m = f.movement(w.people[0], w.commune, status=Status.ACTIVE, **RUNNING)
     login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
     response = client.post(url("movement-action", m.pk, "extend"), MATRIX_DATA["extend"])
     assert response.status_code == 302
     html = client.get(url("movement-detail", m.pk)).content.decode()
-    assert Extension.objects.get().new_end_date == date(2026, 3, 31)
-    assert "31/03/2026" in html and "9/QĐ" in html
+    assert Extension.objects.get().new_end_date == TODAY + timedelta(days=120)
+    assert MATRIX_DATA["extend"]["new_end_date"] in html and "9/QĐ" in html
 
 
 def test_unknown_action_is_404(client, login_as, w):
@@ -360,7 +368,7 @@ def test_alerts_page(client, login_as, w):
                       end=today + timedelta(days=90))  # fmt: skip
     login_as(Role.COMMUNE_OFFICER, unit=w.commune)
     groups = {key: rows for key, _label, rows in client.get(url("movement-alerts")).context["groups"]}
-    assert groups == {"ending_soon": [soon], "overdue": [late], "not_started": [idle]}
+    assert groups == {"ending_soon": [soon], "overdue": [late], "not_started": [idle], "not_applied": []}
 
 
 def test_plan_create_and_bad_input(client, login_as, w):
@@ -373,7 +381,7 @@ def test_plan_create_and_bad_input(client, login_as, w):
     }  # fmt: skip
     bad = {**data, "period_end": "01/07/2025", "max_duration_days": "30", "allowed_kinds": []}
     response = client.post(url("plan-create"), bad)
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert errors["allowed_kinds"] == ["This field is required."]
     assert Plan.objects.count() == 1
@@ -417,7 +425,7 @@ def test_sending_quota_form(client, login_as, w):
     response = client.post(
         url("quota-create", w.plan.pk), {"unit": w.dept.pk, "rule": "percent", "min_percent": "7", "max_percent": "5"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["__all__"] == [
         "A percentage quota needs a minimum above 0 and a maximum between the minimum and 100."
     ]
@@ -466,14 +474,22 @@ def test_edit_a_proposed_movement(client, login_as, w):
     response = client.get(url("movement-update", m.pk))
     assert response.status_code == 200
     assert w.people[0] in response.context["form"].fields["person"].queryset  # its own movement does not count
-    data = nomination_data(w, person=w.people[0].pk, planned_end_date="31/07/2025")
+    # Without the version it was opened on, the post is refused and nothing is saved.
+    no_version = nomination_data(w, person=w.people[0].pk, planned_end_date="31/01/2026")
+    response = client.post(url("movement-update", m.pk), no_version)
+    assert response.status_code == 400
+    assert response.context["form"].errors["version"] == [
+        "This form was sent without the version of the record it was opened on; reload the page and "
+        "make your change again."
+    ]
+    data = nomination_data(w, person=w.people[0].pk, planned_end_date="31/07/2025", version=1)
     response = client.post(url("movement-update", m.pk), data)
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == ["The planned end date must not be before the start date."]
     m.refresh_from_db()
     assert (m.planned_end_date, m.version) == (date(2025, 12, 31), 1)
-    response = client.post(url("movement-update", m.pk), nomination_data(w, person=w.people[0].pk,
-                                                                         planned_end_date="31/01/2026"))  # fmt: skip
+    data = nomination_data(w, person=w.people[0].pk, planned_end_date="31/01/2026", version=1)
+    response = client.post(url("movement-update", m.pk), data)
     assert response.status_code == 302
     m.refresh_from_db()
     assert (m.planned_end_date, m.version, m.status) == (date(2026, 1, 31), 2, Status.PROPOSED)

@@ -1,8 +1,10 @@
 """Staff, quota, field and position API: scoped CRUD, model validation, no lost updates."""
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from staffing.models import Quota, Staff
@@ -62,6 +64,7 @@ def test_list_is_scoped_filtered_and_accent_insensitive(api, world, person):
         "start_date": None,
         "end_date": None,
         "is_leader": False,
+        "placed_from": "2000-01-01",
         "version": 1,
     }
     assert [r["full_name"] for r in api.get("/api/v1/staff/", {"q": "dak"}).json()["results"]] == ["Đặng Thị Đắk"]
@@ -99,7 +102,7 @@ def test_create_staff(api, world):
         ({"category": "boss"}, {"category": ['"boss" is not a valid choice.']}),
         ({"staff_code": "NV1"}, {"staff_code": ["staff member with this staff code already exists."]}),
         ({"home_unit": "far"}, {"home_unit": ['Invalid pk "{far}" - object does not exist.']}),
-        ({"status": "retired"}, {"__all__": ["A person who has left needs the date they left."]}),
+        ({"home_unit": "missing"}, {"home_unit": ["This field is required."]}),
         (
             {"position": "cadastral", "field": "finance"},
             {"field": ["The field must be the field of the position (Land)."]},
@@ -111,6 +114,9 @@ def test_create_staff_bad_input(api, world, person, changes, errors):
     if changes.get("home_unit") == "far":
         changes = {"home_unit": world.far_commune.pk}
         errors = {"home_unit": [f'Invalid pk "{world.far_commune.pk}" - object does not exist.']}
+    if changes.get("home_unit") == "missing":
+        data.pop("home_unit")
+        changes = {}
     if changes.get("position") == "cadastral":
         changes = {"position": world.cadastral.pk, "field": world.finance.pk}
     before = counts()
@@ -157,12 +163,41 @@ def test_update_without_a_version_is_refused(api, world, person):
     assert (person.full_name, person.version) == ("Nguyễn Văn A", 1)
 
 
-def test_put_replaces_the_record(api, world, person):
+def test_put_replaces_the_record_and_changes_the_placement_from_today(api, world, person):
     data = {**STAFF, "staff_code": "NV1", "home_unit": world.commune.pk, "field": world.finance.pk, "version": 1}
     response = send(api, "put", f"/api/v1/staff/{person.pk}/", data)
     assert response.status_code == 200, response.json()
     person.refresh_from_db()
-    assert (person.full_name, person.field, person.version) == ("Đặng Thị Mới", world.finance, 2)
+    today = timezone.localdate()
+    # Name changed (version 2), then the placement from today (version 3); yesterday keeps land.
+    assert (person.full_name, person.version) == ("Đặng Thị Mới", 3)
+    assert f.placement(person, today).field == world.finance
+    assert f.placement(person, today - timedelta(days=1)).field == world.land
+    assert response.json()["field"] == world.finance.pk and response.json()["placed_from"] == today.isoformat()
+
+
+def test_a_back_dated_placement_change_is_a_correction_for_province_officials_only(api, client, world, person):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    change = {"field": world.finance.pk, "effective_from": yesterday.isoformat(), "version": 1}
+    refused = send(api, "patch", f"/api/v1/staff/{person.pk}/", {**change, "reason": "Sai lĩnh vực"})
+    assert refused.status_code == 400
+    assert refused.json() == {"effective_from": ["Only a province official can record a back-dated correction."]}
+    client.force_login(officer(world, "province_official"))
+    no_reason = send(client, "patch", f"/api/v1/staff/{person.pk}/", change)
+    assert no_reason.status_code == 400
+    assert no_reason.json() == {"reason": ["State the reason for the correction."]}
+    done = send(client, "patch", f"/api/v1/staff/{person.pk}/", {**change, "reason": "Sai lĩnh vực"})
+    assert done.status_code == 200, done.json()
+    latest = f.placement(person)
+    assert (latest.field, latest.valid_from, latest.change, latest.reason) == (
+        world.finance,
+        yesterday,
+        "correction",
+        "Sai lĩnh vực",
+    )
+    rows = api.get(f"/api/v1/staff/{person.pk}/assignments/").json()
+    expected = [("2000-01-01", False), (yesterday.isoformat(), True)]
+    assert [(r["valid_from"], r["is_correction"]) for r in rows] == expected
 
 
 def test_deactivate_instead_of_delete(api, world, person):

@@ -1,5 +1,7 @@
 """The roster FilterSet shared by the unit page, the API and exports."""
 
+from datetime import date
+
 import pytest
 
 from staffing.filters import StaffFilterSet
@@ -12,8 +14,13 @@ english = support.english
 world = support.world
 
 
+# Filters on the unit, field, category and position read the placement in force on a day: this one
+# falls before Trần Văn B left (1 January 2026), so he is placed too.
+DAY = date(2025, 12, 1)
+
+
 def names(params):
-    fs = StaffFilterSet(params, queryset=Staff.objects.all())
+    fs = StaffFilterSet(params, queryset=Staff.objects.with_placement(DAY))
     assert fs.is_valid(), fs.errors
     return [s.full_name for s in fs.qs]
 
@@ -61,6 +68,6 @@ def test_filters_by_id(roster):
 
 
 def test_invalid_choice_is_an_error(roster):
-    fs = StaffFilterSet({"category": "boss"}, queryset=Staff.objects.all())
+    fs = StaffFilterSet({"category": "boss"}, queryset=Staff.objects.with_placement(DAY))
     assert not fs.is_valid()
     assert fs.errors["category"] == ["Select a valid choice. boss is not one of the available choices."]

@@ -4,6 +4,7 @@ import io
 from datetime import date
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from staffing.importer import ImportRefused, validate_workbook
@@ -48,18 +49,32 @@ def test_new_staff_and_quota_rows_are_planned_and_applied_with_history(world):
         "staff_deactivate": 0,
         "quota_add": 1,
         "quota_update": 0,
+        "absence_add": 0,
+        "absence_update": 0,
         "unchanged": 0,
         "rows": 2,
     }
     stats = import_apply(plan=result.plan, by=user)
-    assert stats == {"staff_created": 1, "staff_updated": 0, "quotas_created": 1, "quotas_updated": 0}
+    assert stats == {
+        "staff_created": 1,
+        "staff_updated": 0,
+        "placements_changed": 0,
+        "staff_left": 0,
+        "quotas_created": 1,
+        "quotas_updated": 0,
+        "absences_created": 0,
+        "absences_updated": 0,
+    }
     person = Staff.objects.get(staff_code="NV001")
-    assert (person.full_name, person.home_unit, person.field, person.birth_date) == (
+    placed = f.placement(person)
+    assert (person.full_name, placed.unit, placed.field, person.birth_date) == (
         "Nguyễn Văn A",
         world.commune,
         world.land,
         date(1990, 1, 15),
     )
+    # No joining date in the file: on the roll, and placed, from the day of the import.
+    assert person.start_date == placed.valid_from == timezone.localdate()
     assert person.search_text == "nguyen van a nv001"
     assert person.history.get().history_user == user
     quota = Quota.objects.get()
@@ -106,9 +121,9 @@ def test_header_row_below_title_rows_and_renamed_sheet(world):
     )
     result = run(world, content)
     assert result.ok, result.errors
-    assert [s.staff_code for s in result.plan.staff_new] == ["NV001"]
+    assert [s.staff_code for s, _placed in result.plan.staff_new] == ["NV001"]
     # Blank unit code: the unit whose page the file is uploaded on.
-    assert result.plan.staff_new[0].home_unit == world.commune
+    assert result.plan.staff_new[0][1].unit == world.commune
 
 
 def test_error_rows_are_numbered_as_excel_shows_them(world):
@@ -139,7 +154,7 @@ def test_headers_without_diacritics_in_any_case_and_in_english(world):
     for n, headers in enumerate([plain, english_headers]):
         result = run(world, hf.roster_workbook([hf.staff_row("", f"NV00{n}", "A")], headers=headers))
         assert result.ok, result.errors
-        assert result.plan.staff_new[0].full_name == "A"
+        assert result.plan.staff_new[0][0].full_name == "A"
 
 
 def test_dates_as_excel_dates_text_or_serial_numbers(world):
@@ -151,7 +166,7 @@ def test_dates_as_excel_dates_text_or_serial_numbers(world):
     ]
     result = run(world, hf.roster_workbook(rows))
     assert result.ok, result.errors
-    assert {s.birth_date for s in result.plan.staff_new} == {date(1990, 1, 15)}
+    assert {s.birth_date for s, _placed in result.plan.staff_new} == {date(1990, 1, 15)}
 
 
 def test_numbers_stored_as_text_spaces_labels_and_blank_rows(world):
@@ -167,15 +182,15 @@ def test_numbers_stored_as_text_spaces_labels_and_blank_rows(world):
     content = hf.xlsx({"A": [hf.STAFF_HEADERS, *staff], "B": [hf.QUOTA_HEADERS, *quotas]})
     result = run(world, content)
     assert result.ok, result.errors
-    first, second = result.plan.staff_new
-    assert (first.staff_code, first.full_name, first.gender, first.category, first.field) == (
+    (first, first_placed), (second, second_placed) = result.plan.staff_new
+    assert (first.staff_code, first.full_name, first.gender, first_placed.category, first_placed.field) == (
         "1234",
         "Nguyễn   Văn C",
         "male",
         "civil_servant",
         world.land,
     )
-    assert (second.position, second.field) == (world.cadastral, world.land)
+    assert (second_placed.position, second_placed.field) == (world.cadastral, world.land)
     assert result.plan.quota_new[0].count == 12
     assert result.rows == 3
 
@@ -427,10 +442,11 @@ def test_validation_queries_do_not_grow_with_rows(world, django_assert_num_queri
 
     user = officer(world)
     small, large = workbook(3), workbook(30)
-    # Fields, positions, units named, units in scope, existing staff, staff in scope, existing quotas.
-    with django_assert_num_queries(7):
+    # Fields, positions, units named, units in scope, existing staff, their placements, staff in scope,
+    # existing quotas.
+    with django_assert_num_queries(8):
         assert run(world, small, user).ok
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert run(world, large, user).ok
 
 
@@ -445,5 +461,6 @@ def test_vietnamese_template_round_trip_changes_nothing(world):
         labels = [c.value for c in load_workbook(io.BytesIO(buf.getvalue()))["DanhMuc"]["B"] if c.value]
         result = run(world, buf.getvalue())
     assert result.ok and result.plan.is_empty, result.errors
-    assert result.counts()["unchanged"] == 2
+    # The roster sheet lists who is on the roll today (not the person who left in January 2025).
+    assert result.counts()["unchanged"] == 1
     assert labels[0] == "category"

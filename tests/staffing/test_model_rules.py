@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from communes.text import normalize_search
-from staffing.models import Position, PositionGroup, Quota
+from staffing.models import Absence, Assignment, Position, PositionGroup, Quota
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -56,11 +56,45 @@ def test_birth_date_in_the_future_is_refused():
 def test_field_must_match_position():
     land, finance = f.field("land"), f.field("finance")
     pos = Position.objects.create(code="DC-01", name="Công chức địa chính", group=PositionGroup.SPECIALISED, field=land)
-    person = f.staff(f.unit(), finance)
-    person.position = pos
+    placed = f.placement(f.staff(f.unit(), finance))
+    placed.position = pos
     with pytest.raises(ValidationError) as exc:
-        person.full_clean()
-    assert "field" in exc.value.message_dict
+        placed.full_clean()
+    assert exc.value.message_dict["field"] == ["The field must be the field of the position (Field land)."]
+
+
+def test_one_placement_at_a_time():
+    land = f.field("land")
+    person = f.staff(f.unit("Xã A"), land, placed_from=date(2025, 7, 1))
+    clash = Assignment(
+        person=person, unit=f.unit("Xã B"), field=land, category="civil_servant", valid_from=date(2025, 9, 1)
+    )
+    with pytest.raises(ValidationError) as exc:
+        clash.full_clean()
+    assert exc.value.message_dict["valid_from"] == [
+        f"{person.full_name} is already placed at Xã A from 01/07/2025; one person holds one placement at a time."
+    ]
+
+
+def test_absences_of_one_person_do_not_overlap():
+    person = f.staff(f.unit(), f.field("land"))
+    Absence.objects.create(person=person, kind="study", start_date=date(2025, 9, 1), end_date=date(2025, 12, 31))
+    clash = Absence(person=person, kind="sick_leave", start_date=date(2025, 12, 31), end_date=date(2026, 1, 15))
+    with pytest.raises(ValidationError) as exc:
+        clash.full_clean()
+    assert exc.value.message_dict["start_date"] == [
+        f"{person.full_name} is already absent (study or training) from 01/09/2025."
+    ]
+    # The day after the last one is free.
+    Absence(person=person, kind="sick_leave", start_date=date(2026, 1, 1)).full_clean()
+
+
+def test_a_correction_needs_its_reason():
+    placed = f.placement(f.staff(f.unit(), f.field("land")))
+    placed.change = "correction"
+    with pytest.raises(ValidationError) as exc:
+        placed.full_clean()
+    assert exc.value.messages == ["A correction needs its reason."]
 
 
 def test_leaving_needs_an_end_date():

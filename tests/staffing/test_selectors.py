@@ -8,6 +8,7 @@ from communes.models import Unit
 from headcount.rules import View, summarize, summarize_by
 from headcount.selectors import headcount_rows, mismatch_counts
 from secondments.models import Kind, Status
+from secondments.services import advance_movements
 from staffing.models import Category
 from tests import factories as f
 
@@ -107,13 +108,15 @@ def test_establishment_view_ignores_temporary_movements(world):
     )
 
 
-def test_transfer_moves_the_person_from_its_effective_date(world):
+def test_transfer_moves_the_person_from_its_start_date_once_applied(world):
     person = world["a_land"][0]
     start = D - timedelta(days=5)
-    # The transfer has been applied: the person now belongs to B.
-    f.movement(person, world["b"], kind=Kind.TRANSFER, start=start, status=Status.COMPLETED)
-    person.home_unit = world["b"]
-    person.save()
+    m = f.movement(person, world["b"], kind=Kind.TRANSFER, start=start, status=Status.APPROVED)
+    # Decided but not applied yet: the person is still placed at A on every date.
+    assert by_key(rows_for(world["a"], world["b"], as_of=start))[(world["a"].pk, world["land"].pk)].on_roll == 3
+    advance_movements(today=D)
+    m.refresh_from_db()
+    assert m.status == Status.COMPLETED and m.assignment.unit == world["b"]
     before = by_key(rows_for(world["a"], world["b"], as_of=start - timedelta(days=1)))
     assert before[(world["a"].pk, world["land"].pk)].on_roll == 3
     assert before[(world["b"].pk, world["land"].pk)].on_roll == 4
@@ -124,14 +127,16 @@ def test_transfer_moves_the_person_from_its_effective_date(world):
     assert after[(world["b"].pk, world["land"].pk)].seconded_in == 0
 
 
-def test_approved_transfer_not_yet_applied_counts_from_start(world):
+def test_transfer_into_another_field_keeps_the_past_in_the_old_field(world):
     person = world["a_land"][0]
-    f.movement(person, world["b"], kind=Kind.TRANSFER, start=D, status=Status.APPROVED)
-    rows = by_key(rows_for(world["a"], world["b"], as_of=D))
-    assert rows[(world["a"].pk, world["land"].pk)].on_roll == 2
-    assert rows[(world["b"].pk, world["land"].pk)].on_roll == 5
+    f.movement(person, world["b"], kind=Kind.TRANSFER, start=D, status=Status.APPROVED, field=world["culture"])
+    advance_movements(today=D)
     earlier = by_key(rows_for(world["a"], world["b"], as_of=D - timedelta(days=1)))
-    assert earlier[(world["a"].pk, world["land"].pk)].on_roll == 3
+    assert earlier[(world["a"].pk, world["land"].pk)].on_roll == 3  # still counted in land at A
+    assert (world["b"].pk, world["culture"].pk) not in earlier
+    later = by_key(rows_for(world["a"], world["b"], as_of=D))
+    assert later[(world["a"].pk, world["land"].pk)].on_roll == 2
+    assert later[(world["b"].pk, world["culture"].pk)].on_roll == 1
 
 
 @pytest.mark.parametrize("status", [Status.CANCELLED, Status.DRAFT, Status.PROPOSED])

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from staffing import services
-from staffing.models import Quota, StaffStatus
+from staffing.models import Assignment, Quota, Staff, StaffStatus
 from tests import factories as f
 from tests.staffing import support
 from tests.staffing.support import officer
@@ -20,34 +20,42 @@ def test_staff_create_records_who_and_search_text(world):
     user = officer(world)
     person = services.staff_create(
         by=user,
+        placement={"unit": world.commune, "field": world.land, "category": "civil_servant", "position": None},
         staff_code="NV1",
         full_name="Nguyễn Văn Á",
         gender="male",
         birth_date=date(1990, 1, 1),
-        category="civil_servant",
-        field=world.land,
         qualification="bachelor",
-        home_unit=world.commune,
+        start_date=date(2025, 9, 1),
     )
     assert (person.version, person.search_text) == (1, "nguyen van a nv1")
     record = person.history.get()
     assert (record.history_type, record.history_user) == ("+", user)
+    # The first placement starts the day the person joined and is recorded as joining the roll.
+    [placed] = person.assignments.all()
+    assert (placed.unit, placed.field, placed.valid_from, placed.valid_to, placed.change) == (
+        world.commune,
+        world.land,
+        date(2025, 9, 1),
+        None,
+        "hire",
+    )
+    assert placed.history.get().history_user == user
 
 
 def test_staff_create_runs_model_validation(world):
     with pytest.raises(ValidationError) as exc:
         services.staff_create(
             by=None,
+            placement={"unit": world.commune, "field": world.land, "category": "civil_servant"},
             staff_code="NV1",
             full_name="A",
             gender="male",
             birth_date=date(2999, 1, 1),
-            category="civil_servant",
-            field=world.land,
             qualification="bachelor",
-            home_unit=world.commune,
         )
     assert exc.value.message_dict == {"birth_date": ["The date of birth cannot be in the future."]}
+    assert not Staff.objects.exists() and not Assignment.objects.exists()
 
 
 def test_second_writer_with_an_old_version_is_refused(world):
@@ -62,17 +70,22 @@ def test_second_writer_with_an_old_version_is_refused(world):
     assert (person.full_name, person.version, person.history.count()) == ("Nguyễn Văn B", 2, 2)
 
 
-def test_deactivate_keeps_the_record_with_status_and_end_date(world):
+def test_leaving_keeps_the_record_with_status_and_end_date_and_closes_the_placement(world):
     person = f.staff(world.commune, world.land)
-    services.staff_deactivate(staff=person, by=None, version=1, status=StaffStatus.RETIRED, end_date=date(2026, 1, 31))
+    result = services.staff_leave(
+        staff=person, by=None, version=1, status=StaffStatus.RETIRED, end_date=date(2026, 1, 31)
+    )
     person.refresh_from_db()
     assert (person.status, person.end_date, person.version) == ("retired", date(2026, 1, 31), 2)
+    assert result.done == []
+    [placed] = person.assignments.all()
+    assert placed.valid_to == date(2026, 1, 31)
 
 
-def test_deactivate_needs_a_leaving_status(world):
+def test_leaving_needs_a_leaving_status(world):
     person = f.staff(world.commune, world.land)
     with pytest.raises(ValidationError) as exc:
-        services.staff_deactivate(staff=person, by=None, version=1, status="active", end_date=date(2026, 1, 31))
+        services.staff_leave(staff=person, by=None, version=1, status="active", end_date=date(2026, 1, 31))
     assert exc.value.message_dict == {"status": ["Choose why the person leaves the roll."]}
 
 

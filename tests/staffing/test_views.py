@@ -1,12 +1,13 @@
 """Staff record, staff and quota forms, concurrent edits, and the Excel upload → preview → apply pages."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from staffing.models import Quota, Staff
+from staffing.models import Absence, Quota, Staff
 from tests import factories as f
 from tests.staffing import hostile_files as hf
 from tests.staffing import support
@@ -29,31 +30,78 @@ def signed_in(client, world):
     return user
 
 
-def test_staff_page_shows_the_record_and_its_history(client, world, person, signed_in):
+def test_staff_page_shows_the_record_its_timeline_and_its_history(client, world, person, signed_in):
+    today = timezone.localdate()
     client.post(
         reverse("staff-update", args=[person.pk]),
-        {**form_data(world, person), "full_name": "Nguyễn Văn Ánh", "field": world.finance.pk, "version": 1},
+        {**identity_data(person), "full_name": "Nguyễn Văn Ánh", "version": 1},
     )
+    moved = client.post(
+        reverse("staff-placement", args=[person.pk]),
+        placement_data(world, field=world.finance.pk, effective_from=today.strftime("%d/%m/%Y"), version=2),
+    )
+    assert moved.status_code == 302, moved.context["form"].errors
     response = client.get(reverse("staff-detail", args=[person.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nguyễn Văn Ánh" in html
     history = response.context["history"]
-    assert [e.kind for e in history] == ["Changed", "Created"]
-    assert history[0].who == signed_in
-    assert history[0].changes == [("field", "Land", "Finance"), ("full name", "Nguyễn Văn A", "Nguyễn Văn Ánh")]
-    assert "Land → Finance" in html
+    assert [e.kind for e in history] == ["Changed", "Changed", "Created"]
+    assert history[1].who == signed_in
+    assert history[1].changes == [("full name", "Nguyễn Văn A", "Nguyễn Văn Ánh")]
+    assert history[0].reason == f"Placement changed from {today:%d/%m/%Y}"
+    # The timeline: the placement in finance from today, the one in land until yesterday.
+    timeline = [(start, end, kind, str(item.field)) for start, end, kind, item in response.context["timeline"]]
+    assert timeline == [
+        (today, None, "assignment", "Finance"),
+        (date(2000, 1, 1), today - timedelta(days=1), "assignment", "Land"),
+    ]
+    assert response.context["placement"].field == world.finance
 
 
 def test_staff_page_query_count_does_not_grow_with_history(client, world, person, signed_in, django_assert_num_queries):
-    for n in range(5):
-        person.full_name = f"Tên {n}"
-        person.field = world.finance if n % 2 else world.land
-        person.save()
-    # Session, user, staff with its unit/fields/position, history, names of related rows (fields),
-    # the edit check (the staff row in scope).
-    with django_assert_num_queries(6):
+    def changes(n):
+        for i in range(n):
+            person.full_name = f"Tên {i}"
+            person.save()
+            Absence.objects.create(
+                person=person, kind="study", start_date=date(2024, 1, 1 + 2 * i), end_date=date(2024, 1, 2 + 2 * i)
+            )
+
+    # Session, user, the person with their trained field, the placement today, the timeline
+    # (placements, movements, absences: three), history, the edit check (the unit in scope).
+    changes(2)
+    with django_assert_num_queries(9):
         client.get(reverse("staff-detail", args=[person.pk]))
+    changes(5)
+    with django_assert_num_queries(9):
+        client.get(reverse("staff-detail", args=[person.pk]))
+
+
+def identity_data(person):
+    return {
+        "staff_code": person.staff_code,
+        "full_name": person.full_name,
+        "gender": person.gender,
+        "birth_date": "20/05/1985",
+        "major_field": "",
+        "qualification": "bachelor",
+        "start_date": "",
+    }
+
+
+def placement_data(world, **changes):
+    data = {
+        "unit": world.commune.pk,
+        "position": "",
+        "field": world.land.pk,
+        "category": "civil_servant",
+        "decision_number": "",
+        "decision_date": "",
+        "reason": "",
+    }
+    data.update(changes)
+    return data
 
 
 def form_data(world, person=None, **changes):
@@ -77,17 +125,19 @@ def test_create_staff_with_day_first_dates(client, world, signed_in):
     response = client.post(reverse("staff-create", args=["24001"]), form_data(world, start_date="01/07/2025"))
     person = Staff.objects.get(staff_code="NV2")
     assert response.status_code == 302 and response["Location"] == reverse("staff-detail", args=[person.pk])
-    assert (person.home_unit, person.birth_date, person.start_date) == (
+    assert (f.placement(person).unit, person.birth_date, person.start_date) == (
         world.commune,
         date(1985, 5, 20),
         date(2025, 7, 1),
     )
+    # Placed from the day the person joined.
+    assert f.placement(person).valid_from == date(2025, 7, 1)
     assert person.history.get().history_user == signed_in
 
 
 def test_create_takes_the_field_from_the_position(client, world, signed_in):
     client.post(reverse("staff-create", args=["24001"]), form_data(world, position=world.cadastral.pk, field=""))
-    assert Staff.objects.get().field == world.land
+    assert f.placement(Staff.objects.get()).field == world.land
 
 
 @pytest.mark.parametrize(
@@ -168,7 +218,7 @@ def test_deactivate_sets_status_and_end_date(client, world, person, signed_in):
         ({"status": "retired", "end_date": ""}, "end_date", "This field is required."),
         (
             {"status": "retired", "end_date": "01/01/1980"},
-            "__all__",
+            "end_date",
             "The leaving date cannot be before the joining date.",
         ),
     ],
@@ -255,7 +305,7 @@ def test_template_download_is_the_official_layout(client, world, person, signed_
     response = client.get(reverse("unit-template", args=["24001"]))
     assert response["Content-Disposition"].startswith('attachment; filename="bien-che-24001-')
     wb = load_workbook(__import__("io").BytesIO(b"".join(response.streaming_content)))
-    assert wb.sheetnames == ["Roster", "Quotas", "DanhMuc"]
+    assert wb.sheetnames == ["Roster", "Quotas", "Absences", "DanhMuc"]
     assert wb["DanhMuc"].sheet_state == "hidden"
     ws = wb["Roster"]
     assert [ws["A1"].value, ws["A2"].value] == ["ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK", "XÃ ĐẮK MIL"]

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.utils import timezone, translation
 
 from accounts.models import Role
@@ -14,7 +15,7 @@ from communes.services import official_divisions, units_load_official
 from headcount.rules import View, summarize_by
 from headcount.selectors import headcount_rows
 from secondments.models import DECIDED_STATUSES, TEMPORARY_KINDS, Kind, Plan, Secondment, SendingQuota, Status
-from staffing.models import Field, Position, Quota, Staff, StaffStatus
+from staffing.models import Absence, Assignment, Field, Position, Quota, Staff, StaffStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -39,16 +40,25 @@ def seed(province="66", seed="1"):
 def snapshot():
     staff = list(
         Staff.objects.order_by("staff_code").values_list(
-            "staff_code",
-            "full_name",
-            "gender",
-            "birth_date",
-            "home_unit__code",
+            "staff_code", "full_name", "gender", "birth_date", "major_field__code", "status", "end_date"
+        )
+    )
+    placements = list(
+        Assignment.objects.order_by("person__staff_code", "valid_from").values_list(
+            "person__staff_code",
+            "unit__code",
             "field__code",
-            "major_field__code",
             "position__code",
             "category",
-            "status",
+            "is_leader",
+            "valid_from",
+            "valid_to",
+            "change",
+        )
+    )
+    absences = list(
+        Absence.objects.order_by("person__staff_code", "start_date").values_list(
+            "person__staff_code", "kind", "start_date", "end_date"
         )
     )
     quotas = list(
@@ -71,7 +81,7 @@ def snapshot():
             "decision_date",
         )
     )
-    return staff, quotas, movements
+    return staff, quotas, movements, placements, absences
 
 
 def test_dak_lak_has_its_real_communes_a_realistic_roster_and_uneven_staffing():
@@ -86,11 +96,12 @@ def test_dak_lak_has_its_real_communes_a_realistic_roster_and_uneven_staffing():
     assert units.get(code="66.VPDKDD").parent.code == "66.SNNMT"
     assert units.filter(is_disadvantaged=True).exists() and units.filter(is_border=True).exists()
     assert Field.objects.count() == 21 and Field.objects.filter(is_specialised=True).count() == 12
-    staff = Staff.objects.filter(home_unit__province=province)
+    today = timezone.localdate()
+    staff = Staff.objects.filter(pk__in=Assignment.objects.filter(unit__province=province).values("person_id"))
     assert 5000 <= staff.count() <= 10000
-    assert staff.filter(home_unit__kind=UnitKind.DEPARTMENT).count() > 1000
-    active = staff.filter(status=StaffStatus.ACTIVE)
-    people = list(active.values_list("full_name", "field_id", "major_field_id", "is_leader", "search_text"))
+    placed = Staff.objects.with_placement(today).filter(placed__unit__province=province)
+    assert placed.filter(placed__unit__kind=UnitKind.DEPARTMENT).count() > 1000
+    people = list(placed.values_list("full_name", "placed_field", "major_field_id", "placed_is_leader", "search_text"))
     mismatch_share = sum(1 for p in people if p[1] != p[2]) / len(people)
     assert 0.08 <= mismatch_share <= 0.2
     assert 0.05 <= sum(1 for p in people if p[3]) / len(people) <= 0.25
@@ -141,7 +152,7 @@ def test_movements_obey_the_model_rules():
     load(66, communes=20)
     seed(seed="3")
     today = timezone.localdate()
-    movements = list(Secondment.objects.select_related("person", "plan"))
+    movements = list(Secondment.objects.select_related("person", "plan", "assignment"))
     assert {m.status for m in movements} == set(Status.values)
     assert {m.kind for m in movements} == set(Kind.values)
     periods = defaultdict(list)
@@ -154,10 +165,19 @@ def test_movements_obey_the_model_rules():
             if m.status != Status.CANCELLED:
                 periods[m.person_id].append((m.start_date, m.end_date))
         if m.kind == Kind.TRANSFER and m.status == Status.COMPLETED:
-            assert (m.person.home_unit_id, m.person.field_id) == (m.to_unit_id, m.field_id)
+            # Applied: the placement it opened starts that day at the receiving unit, in its field.
+            opened = m.assignment
+            assert (opened.unit_id, opened.field_id, opened.valid_from, opened.change) == (
+                m.to_unit_id,
+                m.field_id,
+                m.start_date,
+                "transfer",
+            )
+            assert f.placement(m.person, m.start_date - timedelta(days=1)).unit_id == m.from_unit_id
             assert m.start_date < today
         else:
-            assert m.from_unit_id == m.person.home_unit_id
+            # The sender is the person's home unit on the start date.
+            assert m.from_unit_id == f.placement(m.person, max(m.start_date, m.person.start_date)).unit_id
         if m.status == Status.COMPLETED and m.kind != Kind.TRANSFER:
             assert m.actual_end_date < today
         if m.status == Status.APPROVED:
@@ -179,9 +199,48 @@ def test_movements_obey_the_model_rules():
     for m in movements[:60]:
         m.full_clean()
     positions = dict(Position.objects.values_list("pk", "field_id"))
-    assert all(positions[p] == fid for p, fid in Staff.objects.values_list("position_id", "field_id"))
+    assert all(positions[p] == fid for p, fid in Assignment.objects.values_list("position_id", "field_id") if p)
     left = Staff.objects.exclude(status=StaffStatus.ACTIVE)
     assert left.exists() and not left.filter(end_date__isnull=True).exists()
+    # Leavers' placements end the day they left; nobody is placed twice on a day.
+    assert not Assignment.objects.filter(person__in=left, valid_to__isnull=True).exists()
+    spans = defaultdict(list)
+    for person_id, start, end in Assignment.objects.values_list("person_id", "valid_from", "valid_to"):
+        spans[person_id].append((start, end))
+    for rows in spans.values():
+        rows.sort()
+        for (_s1, e1), (s2, _e2) in zip(rows, rows[1:], strict=False):
+            assert e1 is not None and e1 < s2
+
+
+def test_placement_history_and_absences_obey_the_model_rules():
+    load(66, communes=30)
+    seed(seed="2")
+    today = timezone.localdate()
+    changes = dict(
+        Assignment.objects.values_list("change").annotate(n=Count("pk")).order_by().values_list("change", "n")
+    )
+    # Everyone joined once; some changed post since the reform, some transfers were applied, and a
+    # few fields recorded wrongly at the merger were corrected with a reason.
+    assert changes["hire"] == Staff.objects.count()
+    assert changes["change"] > 0 and changes["transfer"] > 0 and changes["correction"] > 0
+    assert not Assignment.objects.filter(change="correction", reason="").exists()
+    absences = Absence.objects.select_related("person")
+    assert {a.kind for a in absences} >= {"maternity", "study", "sick_leave"}
+    assert absences.in_force_on(today).exists()
+    assert absences.filter(end_date__lt=today).exists() and absences.filter(start_date__gt=today).exists()
+    assert not absences.filter(kind="maternity", person__gender="male").exists()
+    for absence in absences:
+        absence.full_clean()
+        assert f.placement(absence.person, absence.start_date) is not None  # absent while on the roll
+    for placement in Assignment.objects.select_related("person", "position")[:300]:
+        placement.full_clean()
+    # Coverage counts nobody absent; establishment still does.
+    units = Unit.objects.filter(province__code="66")
+    rows = headcount_rows(units=units, as_of=today)
+    absent = sum(r.absent for r in rows)
+    assert absent == absences.in_force_on(today).count() > 0
+    assert sum(r.effective for r in rows) == sum(r.on_roll - r.seconded_out + r.seconded_in - r.absent for r in rows)
 
 
 def counts():
@@ -226,4 +285,4 @@ def test_all_builds_every_loaded_province():
     load(1, 66, communes=3)
     output = seed(province="all")
     assert "Total: 2 provinces, " in output
-    assert set(Staff.objects.values_list("home_unit__province__code", flat=True).distinct()) == {"01", "66"}
+    assert set(Assignment.objects.values_list("unit__province__code", flat=True).distinct()) == {"01", "66"}
