@@ -655,15 +655,17 @@ class _Formulation:
                     e = m.col(math.inf, integer=False)
                     m.row([(c, 1.0) for _g, c in arcs] + [(e, -1.0)], upper=surplus)
                     self.costs["surplus_first"][e] = 1.0
-        for q in self.quota_units:
+        for q in sorted(world.quotas):  # every quota, so the tier counts unreachable minimums too
             quota = world.quotas[q]
-            arcs = by_quota[q]
+            arcs = by_quota.get(q, [])
             if quota.minimum > 0:
                 u = m.col(math.inf, integer=False)
                 self.start[u] = quota.minimum  # so that sending nobody is a feasible start
                 m.row([(c, 1.0) for _g, c in arcs] + [(u, 1.0)], lower=quota.minimum)
                 self.costs["minimums"][u] = 1.0
             reach = min(quota.maximum, sum(groups[gi].count for gi in {gi for gi, _ in arcs}))
+            if not reach:
+                continue
             zs = [m.col(1.0, integer=False) for _k in range(reach)]
             m.row([(c, 1.0) for _g, c in arcs] + [(z, -1.0) for z in zs], 0.0, 0.0)
             for k, z in enumerate(zs, start=1):
@@ -949,8 +951,7 @@ def _evaluate(world: _World, flows) -> dict:
     gaps = 0
     if world.dsur is not None:
         gaps = sum(max(0, s - world.dsur.get(key, 0)) for key, s in sent_uf.items())
-    quota_units = {g.quota_unit for g in groups if not g.is_commune}
-    minimums = sum(max(0, world.quotas[q].minimum - sent_q[q]) for q in quota_units)
+    minimums = sum(max(0, quota.minimum - sent_q[q]) for q, quota in world.quotas.items())
     spread = sum(s * (s + 1) / (2 * world.quotas[q].maximum) for q, s in sent_q.items())
     return {
         "coverage": weighted / WEIGHT_SCALE,

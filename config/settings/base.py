@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "staffing",
     "secondments",
     "reports",
+    "planner",
 ]
 
 MIDDLEWARE = [
