@@ -41,6 +41,7 @@ baseline (largest weighted shortage first, best candidate by match) scored on th
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
@@ -417,7 +418,7 @@ class _World:
             groups[key].people.append(c)
         keys = sorted(
             groups,
-            key=lambda k: (k[0], k[1], _sort_key(k[2]), k[3], tuple((f, kind) for f, kind in k[4]), k[5]),
+            key=lambda k: (k[0], k[1], _sort_key(k[2]), k[3], k[4], k[5]),
         )
         self.groups = [groups[k] for k in keys]
         self.usable = sum(g.count for g in self.groups)
@@ -430,7 +431,7 @@ class _World:
             if key in seen:
                 raise PlannerInputError("duplicate_demand", f"demand {key} is given twice")
             seen.add(key)
-            if not isinstance(d.shortage, int) or d.shortage < 0:
+            if not isinstance(d.shortage, numbers.Integral) or d.shortage < 0:
                 raise PlannerInputError("bad_shortage", f"demand {key}: shortage must be a whole number ≥ 0")
             if not 0 <= d.leader_shortage <= d.shortage:
                 raise PlannerInputError("bad_leader_shortage", f"demand {key}: leader_shortage must be 0..shortage")
@@ -886,6 +887,14 @@ def _greedy(world: _World) -> list[tuple[int, str, int, int]]:
             serving[f].append((0 if kind == MAJOR else 1, gi, kind))
     for f in serving:
         serving[f].sort()
+    def alive(gi):
+        g = groups[gi]
+        if remaining[gi] == 0:
+            return False
+        if g.is_commune:
+            return commune_left[(g.unit_id, g.placed)] > 0
+        return quota_left[g.quota_unit] > 0
+
     flows = Counter()
     order = sorted(range(len(demands)), key=lambda di: (-world.w_int[di] * demands[di].shortage, di))
     for di in order:
@@ -893,23 +902,34 @@ def _greedy(world: _World) -> list[tuple[int, str, int, int]]:
         need, leaders = d.shortage, d.leader_shortage
         while need > 0:
             best = None
+            dead = False
             for rank, gi, kind in serving[d.field_id]:
                 g = groups[gi]
-                if remaining[gi] == 0 or (g.is_leader and leaders == 0):
+                # Spent groups stay spent: they are dropped from the field's list below.
+                if remaining[gi] == 0:
+                    dead = True
                     continue
                 if g.is_commune:
-                    if g.unit_id == d.commune_id or commune_left[(g.unit_id, g.placed)] == 0:
+                    if commune_left[(g.unit_id, g.placed)] == 0:
+                        dead = True
+                        continue
+                    if g.unit_id == d.commune_id:
                         continue
                     gap = 0
                 else:
                     if quota_left[g.quota_unit] == 0:
+                        dead = True
                         continue
                     gap = 0 if dept_left is None or dept_left.get((g.unit_id, g.placed), 0) > 0 else 1
+                if g.is_leader and leaders == 0:
+                    continue
                 score = (rank, gap, gi)
                 if best is None or score < best[0]:
                     best = (score, gi, kind)
                     if score[:2] == (0, 0):
                         break
+            if dead:
+                serving[d.field_id] = [entry for entry in serving[d.field_id] if alive(entry[1])]
             if best is None:
                 break
             _score, gi, kind = best

@@ -179,6 +179,11 @@ def test_surplus_is_taken_before_creating_a_gap():
     result = solve(problem_from([Demand("A", LAND, 2)], people, quotas, [], [Surplus("D2", LAND, 1)]))
     assert result.stats.tiers["surplus_first"] == 1
     assert sender(result, "D1").gaps_created == 1 and sender(result, "D2").gaps_created == 0
+    # Surplus first outranks a department's minimum: D1 (minimum 1, no surplus) stays at 0.
+    quotas_min = [SendingQuota("D1", 1, 3), SendingQuota("D2", 0, 3)]
+    result = solve(problem_from(demands, people, quotas_min, [], [Surplus("D2", LAND, 1)]))
+    assert moves_of(result) == [("p2", "A", LAND, s.PLACEMENT)]
+    assert (sender(result, "D1").shortfall, sender(result, "D1").reason) == (1, s.DEMAND_COVERED_BY_BETTER_MATCHES)
     # A surplus commune beats a department with no surplus in the field.
     people = [dept("p1", "D1", LAND), commune("s1", "S", LAND)]
     result = solve(problem_from(demands, people, quotas[:1], [Surplus("S", LAND, 1)], []))
