@@ -763,7 +763,7 @@ class _Formulation:
             best = sum(v * values[c] for c, v in costs.items())
             if name != "spread":
                 best = round(best)  # integral coefficients and integral solution
-            if method == "lp":
+            if method == "lp" and h.getSolution().dual_valid:
                 restrict_to_optimal_face()
             else:
                 cols = sorted(costs)

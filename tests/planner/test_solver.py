@@ -337,3 +337,11 @@ def test_nothing_to_do():
     result = solve(problem_from([], []))
     assert result.moves == () and result.unmet == () and result.stats.objective == 0.0
     assert result.stats.status == s.OPTIMAL
+
+
+def test_a_run_stopped_by_its_time_limit_says_so():
+    demands = [Demand("A", LAND, 1)]
+    result = solve(problem_from(demands, [dept("p", "D", LAND)], [SendingQuota("D", 0, 1)], time_limit=0))
+    assert result.stats.status == s.FEASIBLE and result.moves == ()
+    gap = unmet_of(result, "A", LAND)
+    assert (gap.cause, gap.blocked) == (s.NOT_CHOSEN, {s.NOT_CHOSEN: 1})
