@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "secondments",
     "headcount",
     "reports",
+    "planner",
     "demo",
 ]
 
