@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.forms import Field as FormField
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +33,7 @@ from staffing.models import Field, Position, PositionGroup
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 HEADER_SCAN_ROWS = 30
 BATCH = 500
+REQUIRED = FormField.default_error_messages["required"]  # Django's own wording and translation
 # openpyxl refuses these in a cell when the catalogue is exported again: refuse them on the way in.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -181,7 +183,7 @@ def _clean_position(values, lookups):
             errors.append((col.key, _("The text holds a control character; retype it in Excel.")))
             continue
         if col.required and not text:
-            errors.append((col.key, _("This field is required.")))
+            errors.append((col.key, REQUIRED))
             continue
         if col.max_length and len(text) > col.max_length:
             errors.append(
@@ -285,13 +287,15 @@ def plan_fields(rows, *, plan=None, where="") -> CataloguePlan:
         cleaned = {key: _text(values.get(key)) for key in FIELD_KEYS}
         for key in ("code", "name_vi", "name_en"):
             if not cleaned[key]:
-                errors.append((key, _("This field is required.")))
+                errors.append((key, REQUIRED))
         flag = cleaned["is_specialised"].lower()
         if flag not in ("yes", "no"):
-            errors.append((
-                "is_specialised",
-                _("Unknown value «%(value)s». Accepted: yes, no.") % {"value": cleaned["is_specialised"]},
-            ))
+            errors.append(
+                (
+                    "is_specialised",
+                    _("Unknown value «%(value)s». Accepted: yes, no.") % {"value": cleaned["is_specialised"]},
+                )
+            )
         cleaned["is_specialised"] = flag == "yes"
         try:
             cleaned["sort_order"] = int(cleaned["sort_order"] or 0)
@@ -301,10 +305,13 @@ def plan_fields(rows, *, plan=None, where="") -> CataloguePlan:
             errors.append(("sort_order", _("Enter a whole number from 0 to 32767.")))
         code = cleaned["code"]
         if code in seen:
-            errors.append((
-                "code",
-                _("The code «%(code)s» appears more than once (also row %(other)s).") % {"code": code, "other": seen[code]},
-            ))
+            errors.append(
+                (
+                    "code",
+                    _("The code «%(code)s» appears more than once (also row %(other)s).")
+                    % {"code": code, "other": seen[code]},
+                )
+            )
         if errors:
             for key, message in errors:
                 plan.errors.append(where + row_message(n, key, message))
@@ -385,7 +392,8 @@ def read_reference_csv(path: Path, columns) -> ReferenceFile:
             missing = [c for c in columns if c not in header]
             if missing:
                 raise ValueError(
-                    _("%(file)s: the columns %(columns)s are missing.") % {"file": path.name, "columns": ", ".join(missing)}
+                    _("%(file)s: the columns %(columns)s are missing.")
+                    % {"file": path.name, "columns": ", ".join(missing)}
                 )
             continue
         if not any(c.strip() for c in cells):
@@ -404,9 +412,9 @@ class ReferenceResult:
 
     @property
     def changed(self):
-        return any(self.counts[k] for k in ("fields_added", "fields_updated", "positions_added", "positions_updated")) or any(
-            self.removed.values()
-        )
+        return any(
+            self.counts[k] for k in ("fields_added", "fields_updated", "positions_added", "positions_updated")
+        ) or any(self.removed.values())
 
 
 class ReferenceError(Exception):

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--directory", default=str(REFERENCE_DIR), help="Folder holding fields.csv and positions.csv.")
+        parser.add_argument(
+            "--directory", default=str(REFERENCE_DIR), help="Folder holding fields.csv and positions.csv."
+        )
         parser.add_argument(
             "--prune",
             action="store_true",
@@ -53,25 +55,28 @@ class Command(BaseCommand):
                 "unchanged": c["positions_unchanged"],
             }
         )
-        labels = {"fields": _("fields"), "positions": _("positions")}
-        for key in ("fields", "positions"):
+        texts = {
+            "fields": (
+                _("Fields removed (no longer in the files): %(codes)s."),
+                _("Fields kept, not in the files but in use: %(codes)s."),
+                _("Fields kept, not in the files (--prune removes those not in use): %(codes)s."),
+            ),
+            "positions": (
+                _("Positions removed (no longer in the files): %(codes)s."),
+                _("Positions kept, not in the files but in use: %(codes)s."),
+                _("Positions kept, not in the files (--prune removes those not in use): %(codes)s."),
+            ),
+        }
+        for key, (removed, in_use, kept) in texts.items():
             if result.removed.get(key):
-                self.stdout.write(
-                    _("Removed %(n)s %(what)s no longer in the files: %(codes)s.")
-                    % {"n": len(result.removed[key]), "what": labels[key], "codes": ", ".join(result.removed[key])}
-                )
+                self.stdout.write(removed % {"codes": ", ".join(result.removed[key])})
             if result.kept.get(key):
-                message = (
-                    _("Kept %(n)s %(what)s that are not in the files but are in use: %(codes)s.")
-                    if prune
-                    else _("Kept %(n)s %(what)s that are not in the files (--prune removes those not in use): %(codes)s.")
-                )
-                self.stdout.write(
-                    message % {"n": len(result.kept[key]), "what": labels[key], "codes": ", ".join(result.kept[key])}
-                )
+                self.stdout.write((in_use if prune else kept) % {"codes": ", ".join(result.kept[key])})
         if dry_run:
             self.stdout.write(self.style.WARNING(_("Dry run: nothing was saved.")))
         elif result.changed:
             self.stdout.write(self.style.SUCCESS(_("Reference data loaded.")))
         else:
-            self.stdout.write(self.style.SUCCESS(_("Nothing changed: the database already matches the reference files.")))
+            self.stdout.write(
+                self.style.SUCCESS(_("Nothing changed: the database already matches the reference files."))
+            )
