@@ -778,3 +778,53 @@ def test_headers(header, parent, expected):
 def test_meanings_have_labels_for_the_mapping_step():
     assert Meaning("post").label == "Post or title held"
     assert SkipReason("column_numbers").label == "Column numbers"
+
+
+# 11. Quotas in an office's own layout.
+
+
+def test_quota_sheet_with_title_block_and_totals():
+    rows = [
+        ["UBND TỈNH ĐẮK LẮK", None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+        ["SỞ NỘI VỤ", None, "Độc lập - Tự do - Hạnh phúc"],
+        ["Số: 12/BC-SNV"],
+        ["BIÊN CHẾ ĐƯỢC GIAO NĂM 2025"],
+        ["STT", "Xã, phường", "Lĩnh vực", "Biên chế được giao", "Số quyết định", "Ngày quyết định"],
+        [1, "Xã Ea Kao", "Đất đai", 4, "12/QĐ-UBND", "01/07/2025"],
+        [2, "Xã Ea Kao", "Tài chính - Kế toán", 2.0, "12/QĐ-UBND", date(2025, 7, 1)],
+        [None, "Tổng cộng", None, 6],
+    ]
+    (reading,) = read({"Biên chế": rows})
+    assert (reading.kind, reading.header_rows, reading.unit_hint) == (SheetKind.QUOTA, (5,), "SỞ NỘI VỤ")
+    assert [c[2] for c in columns(reading)] == ["ignore", "unit", "field", "count", "decision_number", "decision_date"]
+    assert people(reading) == [
+        (
+            6,
+            {
+                "unit": "Xã Ea Kao",
+                "field": "Đất đai",
+                "count": "4",
+                "decision_number": "12/QĐ-UBND",
+                "decision_date": date(2025, 7, 1),
+            },
+        ),
+        (
+            7,
+            {
+                "unit": "Xã Ea Kao",
+                "field": "Tài chính - Kế toán",
+                "count": "2",
+                "decision_number": "12/QĐ-UBND",
+                "decision_date": date(2025, 7, 1),
+            },
+        ),
+    ]
+    assert skipped(reading) == [(8, "total")]
+
+
+def test_labels_read_in_vietnamese():
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert str(SkipReason.COLUMN_NUMBERS.label) == "Dòng đánh số cột"
+        assert str(Meaning.BIRTH_DATE_FEMALE.label) == "Ngày sinh (nữ)"
