@@ -675,7 +675,7 @@ def parse_date(value):
     text = value.strip()
     if ":" in text:  # "1990-01-15 00:00:00"
         text = text.split()[0] if text.split() else text
-    compact = text.replace(" ", "")
+    compact = text.replace(" ", "").rstrip(".")
     if compact.isdigit() and len(compact) == 4:
         year = int(compact)
         if 1900 <= year <= 2100:
@@ -1328,13 +1328,19 @@ def _unit_hint(title):
     return ""
 
 
-def read_rows(rows, *, name="", merged=(), mapping=None, header_rows=None, max_rows=None) -> SheetReading:
+def read_rows(
+    rows, *, name="", merged=(), mapping=None, header_rows=None, max_rows=None, progress=None
+) -> SheetReading:
     """Read one sheet given as rows of cell values, from row 1 and column A.
 
     ``merged``: merge ranges as ((first row, first column), (last row, last column)), 0-based
     (python-calamine's ``merged_cell_ranges``). ``mapping``: column index or header text →
     meaning ("" for none), overriding the guesses. ``header_rows``: the Excel numbers of the
     header rows, when the user points at them. ``max_rows``: refuse a sheet with more data rows.
+    ``progress(sheet name, rows read)`` is called every 5,000 rows (for a background task).
+
+    A reading holds plain values (str, date, tuples, dicts) and pickles, so a background task can
+    read a file once and the preview and apply steps reuse what it read.
     """
     rows = iter(rows)
     head = []
@@ -1380,6 +1386,8 @@ def read_rows(rows, *, name="", merged=(), mapping=None, header_rows=None, max_r
         if len(reading.sample) < SAMPLE_ROWS:
             reading.sample.append((number, [clean_text(v) for v in cells]))
         reader.read(number, cells)
+        if progress is not None and count % 5000 == 0:
+            progress(name, count)
     # Trailing blank rows say nothing.
     while reading.skipped and reading.skipped[-1].reason == SkipReason.BLANK:
         if reading.records and reading.records[-1].row > reading.skipped[-1].row:
@@ -1399,7 +1407,7 @@ def _sheet_rows(sheet):
         yield prefix + cells
 
 
-def read_workbook(fileobj, *, mappings=None, header_rows=None, max_rows=None) -> list[SheetReading]:
+def read_workbook(fileobj, *, mappings=None, header_rows=None, max_rows=None, progress=None) -> list[SheetReading]:
     """Read every visible sheet of an xlsx; ``mappings`` and ``header_rows`` are keyed by sheet name.
 
     The file should have passed ``staffing.importer.check_file`` first (size, zip bomb, format).
@@ -1427,6 +1435,7 @@ def read_workbook(fileobj, *, mappings=None, header_rows=None, max_rows=None) ->
                 mapping=(mappings or {}).get(meta.name),
                 header_rows=(header_rows or {}).get(meta.name),
                 max_rows=max_rows,
+                progress=progress,
             )
         )
     return readings

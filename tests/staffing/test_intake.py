@@ -314,8 +314,30 @@ def test_english_headers_and_extra_columns():
     rows = [
         ["Staff list 2025"],
         [],
-        ["No.", "Full name", "Sex", "Date of birth", "Job title", "Field of work", "Education level", "Rank", "Phone", "Hobby"],
-        [1, "Nguyen Van A", "Male", "1990-01-15", "Accountant", "Finance", "Bachelor", "Specialist", "0905 123 456", "Chess"],
+        [
+            "No.",
+            "Full name",
+            "Sex",
+            "Date of birth",
+            "Job title",
+            "Field of work",
+            "Education level",
+            "Rank",
+            "Phone",
+            "Hobby",
+        ],
+        [
+            1,
+            "Nguyen Van A",
+            "Male",
+            "1990-01-15",
+            "Accountant",
+            "Finance",
+            "Bachelor",
+            "Specialist",
+            "0905 123 456",
+            "Chess",
+        ],
         [2, "Tran Thi B", "Female", date(1992, 6, 30), "", "", "Master", "", "", ""],
     ]
     (reading,) = read({"Staff 2025": rows})
@@ -345,13 +367,26 @@ def test_english_headers_and_extra_columns():
                 "rank": "Specialist",
             },
         ),
-        (5, {"full_name": "Tran Thi B", "gender": "Female", "birth_date": date(1992, 6, 30), "qualification": "Master"}),
+        (
+            5,
+            {"full_name": "Tran Thi B", "gender": "Female", "birth_date": date(1992, 6, 30), "qualification": "Master"},
+        ),
     ]
 
 
 def test_headers_without_diacritics_in_capitals():
     rows = [
-        ["STT", "MA CAN BO", "HO VA TEN", "NGAY SINH", "GIOI TINH", "CHUC VU", "TRINH DO CHUYEN MON", "NGACH", "GHI CHU"],
+        [
+            "STT",
+            "MA CAN BO",
+            "HO VA TEN",
+            "NGAY SINH",
+            "GIOI TINH",
+            "CHUC VU",
+            "TRINH DO CHUYEN MON",
+            "NGACH",
+            "GHI CHU",
+        ],
         [1, 1234.0, "Nguyễn  Văn\u00a0An ", "15/01/1990", "Nam", "Văn phòng - Thống kê", "Đại học", "Chuyên viên", ""],
     ]
     (reading,) = read({"DS": rows})
@@ -408,7 +443,15 @@ def test_grouped_headers_split_names_and_marked_sex():
         ("J", "Quê quán", "ignore", VARIANT),
     ]
     assert people(reading) == [
-        (4, {"full_name": "Nguyễn Thị Hoa", "birth_date": date(1987, 1, 1), "gender": "female", "qualification": "Đại học"}),
+        (
+            4,
+            {
+                "full_name": "Nguyễn Thị Hoa",
+                "birth_date": date(1987, 1, 1),
+                "gender": "female",
+                "qualification": "Đại học",
+            },
+        ),
         (5, {"full_name": "Y Moan Niê", "birth_date": date(1979, 1, 1), "gender": "male", "qualification": "Thạc sĩ"}),
     ]
     assert reading.records[0].derived == {"gender": "gender_female", "full_name": "name_parts"}
@@ -554,9 +597,12 @@ def test_category_sections_fill_the_category_only_when_there_is_no_category_colu
         (date(1990, 1, 15), (date(1990, 1, 15), "")),
         (32888, (date(1990, 1, 15), "")),
         (32888.0, (date(1990, 1, 15), "")),
-        ("15/01/1990", (date(1990, 1, 15), "")),
-        ("15-01-1990", (date(1990, 1, 15), "")),
         ("15.01.1990", (date(1990, 1, 15), "")),
+        ("15/01/1990.", (date(1990, 1, 15), "")),
+        ("15.01.1990", (date(1990, 1, 15), "")),
+        ("15/01/1990.", (date(1990, 1, 15), "")),
+        ("15.01.1990", (date(1990, 1, 15), "")),
+        ("15/01/1990.", (date(1990, 1, 15), "")),
         (" 5/1/1990 ", (date(1990, 1, 5), "")),
         ("1990-01-15", (date(1990, 1, 15), "")),
         ("1990-01-15 00:00:00", (date(1990, 1, 15), "")),
@@ -704,9 +750,7 @@ def test_a_sheet_over_the_row_limit_is_refused():
     rows = [["Họ và tên", "Ngày sinh"], *[[f"Người {n}", "01/01/1980"] for n in range(4)]]
     with pytest.raises(IntakeRefused) as exc:
         read({"Danh sách": rows}, max_rows=3)
-    assert exc.value.message == (
-        "The sheet «Danh sách» has more than 3 rows; at most 3 rows can be imported at once."
-    )
+    assert exc.value.message == ("The sheet «Danh sách» has more than 3 rows; at most 3 rows can be imported at once.")
 
 
 def test_a_damaged_workbook_is_refused():
@@ -828,3 +872,19 @@ def test_labels_read_in_vietnamese():
     with translation.override("vi"):
         assert str(SkipReason.COLUMN_NUMBERS.label) == "Dòng đánh số cột"
         assert str(Meaning.BIRTH_DATE_FEMALE.label) == "Ngày sinh (nữ)"
+
+
+def test_a_reading_pickles_and_reports_progress():
+    import pickle
+
+    rows = [["Họ và tên", "Ngày sinh"], *[[f"Người {n}", "01/01/1980"] for n in range(10_001)]]
+    seen = []
+    (reading,) = read({"S": rows}, progress=lambda sheet, n: seen.append((sheet, n)))
+    assert seen == [("S", 5000), ("S", 10000)]
+    again = pickle.loads(pickle.dumps(reading))
+    assert (len(again.records), again.records[-1].row, again.records[-1].values) == (
+        10_001,
+        10_002,
+        {"full_name": "Người 10000", "birth_date": date(1980, 1, 1)},
+    )
+    assert [str(c.meaning) for c in again.columns] == ["full_name", "birth_date"]
