@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staffing import views
+from staffing import catalogue_views, views
 
 urlpatterns = [
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff-detail"),
@@ -15,4 +15,12 @@ urlpatterns = [
     path("units/<str:code>/template.xlsx", views.UnitTemplateView.as_view(), name="unit-template"),
     path("units/<str:code>/import/", views.ImportUploadView.as_view(), name="unit-import"),
     path("units/<str:code>/import/<str:token>/", views.ImportPreviewView.as_view(), name="unit-import-preview"),
+    path("positions/", catalogue_views.PositionListView.as_view(), name="position-list"),
+    path("positions/export.xlsx", catalogue_views.PositionExportView.as_view(), name="position-export"),
+    path("positions/import/", catalogue_views.CatalogueImportView.as_view(), name="position-import"),
+    path(
+        "positions/import/<str:token>/",
+        catalogue_views.CatalogueImportPreviewView.as_view(),
+        name="position-import-preview",
+    ),
 ]
