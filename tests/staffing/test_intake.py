@@ -242,7 +242,7 @@ def test_the_downloaded_template_is_read_column_for_column(world):
     buf = io.BytesIO()
     unit_template(world.commune, buf, as_of=date(2025, 8, 1))
     buf.seek(0)
-    roster, quotas = read_workbook(buf)  # the hidden sheet of drop-down lists is not read
+    roster, quotas, absences = read_workbook(buf)  # the hidden sheet of drop-down lists is not read
     assert (roster.name, roster.kind, roster.header_rows, roster.unit_hint) == ("Roster", "staff", (7,), "XÃ ĐẮK MIL")
     assert columns(roster) == [
         ("A", "STT", "ignore", EXACT),
