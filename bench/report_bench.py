@@ -217,21 +217,21 @@ def http_figures(province, token, session_cookie, requests_total):
     from django.db.models import Count
     from django.test import Client
 
-    from staffing.models import Category, Field, Staff
+    from django.utils import timezone
 
-    field = (
-        Staff.objects.filter(home_unit__province=province, category=Category.CIVIL_SERVANT)
-        .values_list("field_id", flat=True)
-        .first()
+    from staffing.models import Assignment, Category, Field
+
+    placed = Assignment.objects.in_force_on(timezone.localdate()).filter(
+        unit__province=province, category=Category.CIVIL_SERVANT
     )
+    field = placed.order_by("pk").values_list("field_id", flat=True).first()
     field = field or Field.objects.values_list("pk", flat=True).first()
-    # The roster figure reads a full page: the unit with the most active civil servants.
+    # The roster figure reads a full page: the unit with the most civil servants on the roll today.
     unit_code = (
-        Staff.objects.filter(home_unit__province=province, category=Category.CIVIL_SERVANT, status="active")
-        .values("home_unit__code")
+        placed.values("unit__code")
         .annotate(n=Count("pk"))
-        .order_by("-n", "home_unit__code")
-        .values_list("home_unit__code", flat=True)
+        .order_by("-n", "unit__code")
+        .values_list("unit__code", flat=True)
         .first()
     )
     targets = [

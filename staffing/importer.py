@@ -452,10 +452,13 @@ def validate_workbook(fileobj, *, user, default_unit=None, size=None, effective_
             _validate_quotas(sheet, lookups, ctx, result)
         else:
             _validate_absences(sheet, lookups, ctx, result)
-    if effective_from < timezone.localdate() and result.plan.placements:
-        message = refusal(user, "placement.correct", result.plan.placements[0][1]["unit"])
-        if message:
-            result.errors.append(("", str(message)))
+    if effective_from < timezone.localdate():
+        # A back-dated change of placement is a correction: the province's, with its reason.
+        for unit in ctx.get("moved_units", {}).values():
+            message = refusal(user, "placement.correct", unit)
+            if message:
+                result.errors.append(("", str(message)))
+                break
     if result.errors:
         result.plan = ImportPlan()
     return result
@@ -602,6 +605,7 @@ def _validate_staff(sheet, lookups, ctx, result):
                 if "position" in values and "field" not in values and placement["field"] is not None:
                     values["field"] = placement["field"]
                 result.plan.placements.append((current, values))
+                ctx.setdefault("moved_units", {})[current.pk] = a.unit
                 label = Assignment._meta.get_field
                 changes += [Change(label(c).verbose_name, _display(a, c), _display_value(placement[c])) for c in moved]
         elif a is None and not leaving and current.status == StaffStatus.ACTIVE:

@@ -47,7 +47,7 @@ def test_nominate_approve_confirm_and_coverage_changes(browser, live_server):
 
     # The department officer nominates its own staff member.
     page = sign_in(browser, live_server, "sotaichinh", "/movements/new/")
-    page.get_by_label("Person").select_option(str(person.pk))
+    page.locator("#id_person").select_option(str(person.pk))
     page.get_by_label("Kind").select_option("secondment")
     page.get_by_label("To unit").select_option(str(commune.pk))
     page.get_by_label("Field of the work").select_option(str(finance.pk))

@@ -11,7 +11,7 @@ from datetime import date
 
 from openpyxl import Workbook
 
-from staffing.importer import QUOTA_COLUMNS, STAFF_COLUMNS
+from staffing.importer import ABSENCE_COLUMNS, QUOTA_COLUMNS, STAFF_COLUMNS  # noqa: F401 (ABSENCE_COLUMNS for tests)
 
 STAFF_HEADERS = [c.vi for c in STAFF_COLUMNS]
 QUOTA_HEADERS = [c.vi for c in QUOTA_COLUMNS]

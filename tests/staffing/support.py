@@ -75,12 +75,16 @@ def upload(content, name="roster.xlsx"):
 
 
 def counts():
-    """Rows of every table an import may write, history included."""
-    from staffing.models import Quota, Staff
+    """Rows of every table an import or a form may write, history included."""
+    from staffing.models import Absence, Assignment, Quota, Staff
 
     return {
         "staff": Staff.objects.count(),
         "staff_history": Staff.history.count(),
+        "assignments": Assignment.objects.count(),
+        "assignment_history": Assignment.history.count(),
+        "absences": Absence.objects.count(),
+        "absence_history": Absence.history.count(),
         "quotas": Quota.objects.count(),
         "quota_history": Quota.history.count(),
     }
