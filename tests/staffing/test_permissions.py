@@ -6,11 +6,13 @@ province official and the API client on Đắk Lắk; the national viewer reads 
 """
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from staffing.models import Absence
 from tests import factories as f
 from tests.staffing import hostile_files as hf
 from tests.staffing import support
@@ -58,6 +60,19 @@ def _quota_post(w, o):
         "decision_number": "9/QĐ",
         "decision_date": "01/07/2025",
         "effective_from": "01/07/2025",
+    }
+
+
+TODAY = timezone.localdate()
+
+
+def _placement_post(w, day):
+    return {
+        "unit": w.commune.pk,
+        "field": w.finance.pk,
+        "category": "civil_servant",
+        "effective_from": day.strftime("%d/%m/%Y"),
+        "version": 1,
     }
 
 
@@ -140,6 +155,42 @@ CASES = {
         lambda w, o: {"status": "retired", "end_date": "31/01/2026", "version": 1},
         [302, 403, 302, 404, 302, 403],
     ),
+    "page placement change": (
+        "get",
+        lambda w, o: reverse("staff-placement", args=[o["staff"].pk]),
+        None,
+        [302, 403, 200, 404, 200, 403],
+    ),
+    "page placement change (post)": (
+        "post",
+        lambda w, o: reverse("staff-placement", args=[o["staff"].pk]),
+        lambda w, o: _placement_post(w, TODAY),
+        [302, 403, 302, 404, 302, 403],
+    ),
+    "page placement correction (post)": (
+        "post",
+        lambda w, o: reverse("staff-placement", args=[o["staff"].pk]),
+        lambda w, o: {**_placement_post(w, TODAY - timedelta(days=1)), "reason": "Ghi sai lĩnh vực"},
+        [302, 403, 302, 404, 400, 403],
+    ),
+    "page absence create": (
+        "get",
+        lambda w, o: reverse("absence-create", args=[o["staff"].pk]),
+        None,
+        [302, 403, 200, 404, 200, 403],
+    ),
+    "page absence create (post)": (
+        "post",
+        lambda w, o: reverse("absence-create", args=[o["staff"].pk]),
+        lambda w, o: {"kind": "study", "start_date": "01/02/2026", "end_date": "", "note": ""},
+        [302, 403, 302, 404, 302, 403],
+    ),
+    "page absence edit": (
+        "get",
+        lambda w, o: reverse("absence-update", args=[o["staff"].pk, o["absence"].pk]),
+        None,
+        [302, 403, 200, 404, 200, 403],
+    ),
     "page quota create (post)": (
         "post",
         lambda w, o: reverse("quota-create", args=["24001"]),
@@ -209,6 +260,26 @@ CASES = {
         lambda w, o: {"status": "retired", "end_date": "2026-01-31", "version": 1},
         [401, 403, 200, 404, 200, 403],
     ),
+    "api staff assignments": (
+        "get",
+        lambda w, o: f"/api/v1/staff/{o['staff'].pk}/assignments/",
+        None,
+        [401, 200, 200, 404, 200, 200],
+    ),
+    "api absences": ("get", lambda w, o: "/api/v1/absences/", None, [401, 200, 200, 200, 200, 200]),
+    "api absence": ("get", lambda w, o: f"/api/v1/absences/{o['absence'].pk}/", None, [401, 200, 200, 404, 200, 200]),
+    "api absence create": (
+        "post",
+        lambda w, o: "/api/v1/absences/",
+        lambda w, o: {"person": o["staff"].pk, "kind": "study", "start_date": "2026-02-01"},
+        [401, 403, 201, 400, 201, 403],
+    ),
+    "api absence patch": (
+        "patch",
+        lambda w, o: f"/api/v1/absences/{o['absence'].pk}/",
+        lambda w, o: {"end_date": "2025-12-31", "version": 1},
+        [401, 403, 200, 404, 200, 403],
+    ),
     "api staff delete": (
         "delete",
         lambda w, o: f"/api/v1/staff/{o['staff'].pk}/",
@@ -238,8 +309,12 @@ def _login(client, world, role):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", list(CASES))
 def test_permission_matrix(client, world, case, role):
+    staff = f.staff(world.commune, world.land, name="Nguyễn Văn A")
     objects = {
-        "staff": f.staff(world.commune, world.land, name="Nguyễn Văn A"),
+        "staff": staff,
+        "absence": Absence.objects.create(
+            person=staff, kind="maternity", start_date=date(2025, 9, 1), end_date=date(2025, 12, 31)
+        ),
         "dept_staff": f.staff(world.department, world.finance, name="Lê Thị B"),
         "quota": f.quota(world.commune, world.land, 3, effective_from=date(2025, 7, 1)),
     }
