@@ -216,7 +216,6 @@ def http_figures(province, token, session_cookie, requests_total):
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
-
     from django.utils import timezone
 
     from staffing.models import Assignment, Category, Field

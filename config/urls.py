@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("", include("communes.urls")),
+    path("", include("reports.unit_urls")),
     path("", include("staffing.urls")),
     path("", include("secondments.urls")),
     path("reports/", include("reports.urls")),

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import constraint_message
+from core.forms import bootstrap
 from staffing.models import (
     Absence,
     AbsenceKind,
@@ -18,22 +19,6 @@ from staffing.models import (
     Staff,
     StaffStatus,
 )
-
-
-def bootstrap(form):
-    """Give each widget of ``form`` the Bootstrap class for its kind; returns the form."""
-    for fld in form.fields.values():
-        widget = fld.widget
-        if isinstance(widget, forms.HiddenInput):
-            continue
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
-    return form
 
 
 class VersionedForm(forms.ModelForm):

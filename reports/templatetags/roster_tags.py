@@ -18,7 +18,7 @@ def roster_rows(staff_list):
     """One <tr> per person: code, name (linked to the record), birth date, category, position,
     field, qualification, status and start date, as ``communes/includes/unit_roster.html`` heads them.
 
-    ``staff_list`` holds the named rows of ``communes.views.ROSTER_VALUES``; the status cell also
+    ``staff_list`` holds the named rows of ``reports.unit_pages.ROSTER_VALUES``; the status cell also
     says who is seconded in or out and who is absent that day.
     """
     esc = html.escape

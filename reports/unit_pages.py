@@ -1,0 +1,212 @@
+"""The unit page (quota and headcount by field and category, movements, mismatches) and the unit's
+roster: who is on its roll, who works there and who is absent, on a day."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
+
+from accounts.scoping import can_write
+from accounts.views import ScopedMixin
+from communes.models import Unit
+from communes.text import normalize_search
+from core.forms import bootstrap
+from headcount.rules import summarize
+from headcount.selectors import Roster, headcount_rows, roster_people
+from reports.selectors import unit_sections
+from staffing.filters import RosterFilterSet
+from staffing.models import Category, Field, Position, Quota
+
+ROSTER_PAGE_SIZE = 50
+ROSTER_COLUMNS = [
+    ("staff_code", _("Staff code")),
+    ("full_name", _("Full name")),
+    ("birth_date", _("Date of birth")),
+    ("category", _("Category")),
+    ("position", _("Position")),
+    ("field", _("Field")),
+    ("qualification", _("Qualification")),
+    ("status", _("Status")),
+    ("start_date", _("Joined on")),
+]
+
+# What a roster row reads: plain values (a page of model instances with their position and field
+# cost more than the rest of the page).
+ROSTER_VALUES = (
+    "pk",
+    "staff_code",
+    "full_name",
+    "birth_date",
+    "placed_category",
+    "position_name",
+    "work_field_name",
+    "qualification",
+    "status",
+    "start_date",
+    "seconded_to",
+    "seconded_from",
+    "absence_kind",
+)
+QUOTA_DECISION_FIELDS = (
+    "category",
+    "count",
+    "decision_number",
+    "decision_date",
+    "effective_from",
+    "field",
+    "field__name_vi",
+    "field__name_en",
+)
+
+
+def sort_columns(params):
+    """The roster's column headers: label, current direction and the link that sorts by it."""
+    current = params.get("ordering", "")
+    query = params.copy()
+    query.pop("page", None)
+    columns = []
+    for key, label in ROSTER_COLUMNS:
+        direction = "asc" if current == key else "desc" if current == f"-{key}" else None
+        query["ordering"] = f"-{key}" if current == key else key
+        columns.append({"key": key, "label": label, "direction": direction, "href": f"?{query.urlencode()}"})
+    return columns
+
+
+def _chosen(params, key, known):
+    """The id chosen for ``key`` in the URL when no option offers it yet, else None."""
+    value = params.get(key)
+    return int(value) if value and str(value).isdigit() and int(value) not in known else None
+
+
+def roster_choices(people, params, matching):
+    """Options of the roster's field and position filters, and how many people ``matching`` holds,
+    in one query.
+
+    The options are what the roster's people work in and hold, not the whole catalogues; a value
+    chosen in the URL that nobody here has stays selectable (and finds nobody).
+    """
+    held = (
+        people.order_by()
+        .values_list(
+            "work_field",
+            "work_field_name",
+            "work_field_order",
+            "work_field_code",
+            "placed_position",
+            "placed__position__name",
+        )
+        .annotate(matching=Count("pk", filter=Q(pk__in=matching.order_by().values("pk"))))
+    )
+    fields, positions, count = {}, {}, 0
+    for field_id, field_name, sort_order, code, position_id, position_name, n in held:
+        fields[field_id] = (sort_order, code, field_name)
+        if position_id is not None:
+            positions[position_id] = position_name
+        count += n
+    if chosen := _chosen(params, "field", fields):
+        name = Field.name_column()
+        for pk, field_name, sort_order, code in Field.objects.filter(pk=chosen).values_list(
+            "pk", name, "sort_order", "code"
+        ):
+            fields[pk] = (sort_order, code, field_name)
+    if chosen := _chosen(params, "position", positions):
+        positions.update(Position.objects.filter(pk=chosen).values_list("pk", "name"))
+    field_choices = [(pk, label) for pk, (*_order, label) in sorted(fields.items(), key=lambda item: item[1])]
+    position_choices = sorted(positions.items(), key=lambda p: (normalize_search(p[1]), p[1]))
+    return field_choices, position_choices, count
+
+
+def quota_table(unit, as_of):
+    """Quota against headcount per field × category, with field names (two queries)."""
+    rows = headcount_rows(units=Unit.objects.filter(pk=unit.pk), as_of=as_of, by_category=True)
+    fields = Field.objects.in_bulk({r.field_id for r in rows})
+    rows.sort(key=lambda r: (fields[r.field_id].sort_order, fields[r.field_id].code, r.category or ""))
+    labels = dict(Category.choices)
+    return {
+        "rows": [{"row": r, "field": fields[r.field_id], "category": labels.get(r.category, r.category)} for r in rows],
+        "totals": summarize(rows),
+    }
+
+
+def unit_page_context(*, unit, user):
+    """Everything the unit page shows; other sections add their keys to this dict."""
+    as_of = timezone.localdate()
+    return {
+        "unit": unit,
+        "as_of": as_of,
+        # The unit was read through for_user: only the role decides.
+        "can_edit": can_write(user),
+        "quota_table": quota_table(unit, as_of),
+        "quota_decisions": Quota.objects.filter(unit=unit)
+        .select_related("field")
+        .only(*QUOTA_DECISION_FIELDS)
+        .order_by("field__sort_order", "field__code", "category", "-effective_from"),
+        **unit_sections(unit, as_of=as_of),
+    }
+
+
+def roster_context(*, unit, user, params):
+    """One page of a unit's roster on today's date, filtered and sorted by RosterFilterSet.
+
+    ``mode`` chooses who is listed (``headcount.selectors.Roster``): on the roll (default), working
+    here (seconded-in people included, people away or absent left out), or absent.
+    """
+    today = timezone.localdate()
+    mode = Roster.clean(params.get("mode"))
+    people = roster_people(unit, today, mode, name_column=Field.name_column()).order_by("full_name", "staff_code")
+    filterset = RosterFilterSet(params, queryset=people)
+    bootstrap(filterset.form)
+    field_choices, position_choices, count = roster_choices(people, params, filterset.qs)
+    for key, choices in (("field", field_choices), ("position", position_choices)):
+        form_field = filterset.form.fields[key]
+        form_field.widget.choices = [("", form_field.empty_label), *choices]
+    rows = filterset.qs.annotate(position_name=F("placed__position__name")).values_list(*ROSTER_VALUES, named=True)
+    paginator = Paginator(rows, ROSTER_PAGE_SIZE)
+    paginator.count = count
+    page = paginator.get_page(params.get("page"))
+    export = params.copy()
+    export.pop("page", None)
+    export.pop("mode", None)
+    export["unit_code"] = unit.code
+    return {
+        "unit": unit,
+        "as_of": today,
+        # The unit was read through for_user: only the role decides.
+        "can_edit": can_write(user),
+        "export_query": export.urlencode(),
+        "filterset": filterset,
+        "mode": mode,
+        "modes": [(value, label, value == mode) for value, label in Roster.CHOICES],
+        "page_obj": page,
+        "staff_list": page.object_list,
+        "sort_columns": sort_columns(params),
+    }
+
+
+class UnitMixin(ScopedMixin):
+    model = Unit
+    slug_field = "code"
+    slug_url_kwarg = "code"
+    context_object_name = "unit"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("province")
+
+
+class UnitDetailView(UnitMixin, DetailView):
+    template_name = "communes/unit_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(unit_page_context(unit=self.object, user=self.request.user))
+        return ctx
+
+
+class UnitRosterView(UnitMixin, DetailView):
+    template_name = "communes/unit_roster.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(roster_context(unit=self.object, user=self.request.user, params=self.request.GET))
+        return ctx
