@@ -56,3 +56,67 @@ class ExportJob(models.Model):
         for key, values in self.params.items():
             q.setlist(key, values)
         return q
+
+
+class ReportLetterhead(models.Model):
+    """How a province's Home Affairs department heads and signs the reports it sends upward.
+
+    Decree 30/2020/NĐ-CP on administrative document formats: the issuing body and the unit top
+    left, the document symbol on the number line ("Số: …/BC-SNV"), the place on the date line, and
+    the signature block (the preparer, and the head of the department with his or her name). A
+    province with no letterhead of its own gets ``ReportLetterhead.default_for(province)``.
+    """
+
+    province = models.OneToOneField(
+        "communes.Province", verbose_name=_("province"), on_delete=models.CASCADE, related_name="letterhead"
+    )
+    issuing_body = models.CharField(
+        _("issuing body"), max_length=200, help_text=_("The governing body, e.g. ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK.")
+    )
+    unit_name = models.CharField(_("issuing unit"), max_length=200, help_text=_("The unit itself, e.g. SỞ NỘI VỤ."))
+    symbol_suffix = models.CharField(
+        _("symbol of the unit"),
+        max_length=30,
+        help_text=_("Written after the document kind on the number line: SNV gives “Số: …/BC-SNV”."),
+    )
+    place_name = models.CharField(
+        _("place name"), max_length=100, help_text=_("Written on the date line, e.g. Đắk Lắk.")
+    )
+    preparer_title = models.CharField(_("preparer's title"), max_length=100, blank=True)
+    preparer_name = models.CharField(_("preparer's name"), max_length=120, blank=True)
+    signer_title = models.TextField(
+        _("signer's title"),
+        max_length=200,
+        help_text=_("One line per line of the block: GIÁM ĐỐC, or KT. GIÁM ĐỐC then PHÓ GIÁM ĐỐC."),
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_paths = {"province": "province", "unit": None}
+
+    class Meta:
+        ordering = ["province__code"]
+        verbose_name = _("report letterhead")
+        verbose_name_plural = _("report letterheads")
+
+    def __str__(self):
+        return f"{self.province}: {self.unit_name}"
+
+    @classmethod
+    def default_for(cls, province):
+        """The letterhead a province uses until it saves its own (not saved)."""
+        return cls(
+            province=province,
+            issuing_body=f"ỦY BAN NHÂN DÂN {province.name.upper()}",
+            unit_name="SỞ NỘI VỤ",
+            symbol_suffix="SNV",
+            place_name=province.short_name,
+            preparer_title="NGƯỜI LẬP BIỂU",
+            signer_title="GIÁM ĐỐC",
+        )
+
+    @classmethod
+    def for_province(cls, province):
+        """The province's saved letterhead, or its default (one query)."""
+        found = cls.objects.filter(province=province).first()
+        return found if found is not None else cls.default_for(province)
