@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.models import Role
 from reports.excel import XLSX_CONTENT_TYPE
-from reports.models import ExportJob, ExportStatus
+from reports.models import ExportJob, ExportStatus, ReportLetterhead
 from tests import factories as f
 from tests.reports.builders import double, province_fixture
 from tests.reports.test_report_api import api_as
@@ -132,6 +132,28 @@ def test_province_field_detail_is_split_so_pages_stay_legible(client, login_as, 
         ws = book[name]
         assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
         assert ws.print_title_rows  # header rows repeated on every printed page
+
+
+def test_a_provinces_own_letterhead_heads_and_signs_its_exports(client, login_as, world):
+    ReportLetterhead.objects.create(
+        province=world["province"],
+        issuing_body="Ủy ban nhân dân tỉnh Đắk Lắk",
+        unit_name="Sở Nội vụ",
+        symbol_suffix="SNV-TCBC",
+        place_name="Buôn Ma Thuột",
+        preparer_title="Người lập biểu",
+        preparer_name="Nguyễn Thị Lan",
+        signer_title="KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+        signer_name="Phạm Văn Tâm",
+    )
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    url = reverse("reports:province", args=["66"]) + "?as_of=15/10/2025&format=xlsx"
+    ws = workbook(client.get(url, **EN))["Tong hop"]
+    assert (ws["A1"].value, ws["A2"].value) == ("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK", "SỞ NỘI VỤ")
+    assert ws["A4"].value == "No.:      /BC-SNV-TCBC" and ws["F4"].value.startswith("Buôn Ma Thuột, ")
+    assert (ws["A15"].value, ws["F15"].value) == ("Người lập biểu", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC")
+    assert (ws["A20"].value, ws["F20"].value) == ("Nguyễn Thị Lan", "Phạm Văn Tâm")
+    assert ws.row_dimensions[15].height > ws.row_dimensions[16].height  # two lines of title
 
 
 def test_page_api_and_export_agree(client, login_as, world):
