@@ -328,11 +328,13 @@ class _SheetWriter:
         set_row = ws.set_row
         totalled = [i for i, c in enumerate(columns) if c.total]
         totals = dict.fromkeys(totalled, 0)
+        # xlsxwriter's undecorated writers: the public ones first check for "A1" notation, a
+        # cost paid on every cell (about 5% of a long list); row and column are numbers here.
         write_string, write_number, write_datetime, write_blank = (
-            ws.write_string,
-            ws.write_number,
-            ws.write_datetime,
-            ws.write_blank,
+            ws._write_string,
+            ws._write_number,
+            ws._write_datetime,
+            ws._write_blank,
         )
         ncols, r, n = self.ncols, self.row, 0
         for values in self.x.rows():
