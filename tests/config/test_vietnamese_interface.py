@@ -113,3 +113,12 @@ def test_english_interface_keeps_english_labels(client, login_as, settings):
     assert empty_options(html) == {"— Choose —"}
     assert client.get("/no-such-page/").content.decode().count("Page not found") >= 1
     assert f.province().name == "Tỉnh Đắk Lắk"
+
+
+def test_a_users_name_is_shown_family_name_first(vi, login_as):
+    world = province_fixture()
+    user = login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    user.first_name, user.last_name = "Minh", "Trần Văn"
+    user.save()
+    html = vi.get(reverse("home")).content.decode()
+    assert "Trần Văn Minh" in html and "Minh Trần Văn" not in html
