@@ -82,3 +82,18 @@ def test_movement_export_bad_filter_is_400(client, login_as):
     response = client.get(reverse("secondments:movement-export"), {"date_to": "tomorrow"})
     assert response.status_code == 400
     assert "Enter a valid date." in response.content.decode()
+
+
+def test_plan_export_title_names_the_plan_once_in_vietnamese(client, login_as, settings):
+    w = b.World()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    rows = sheet(client.get(reverse("secondments:plan-export", args=[w.plan.pk])))
+    titles = [r[0] for r in rows if r[0] and str(r[0]).startswith("TIẾN ĐỘ")]
+    assert titles == ["TIẾN ĐỘ KẾ HOẠCH TĂNG CƯỜNG CÁN BỘ VỀ XÃ: ĐƠN VỊ CỬ ĐI"]
+    w.plan.name = "Đợt 1 năm 2025"  # a name that does not say what it is
+    w.plan.save()
+    rows = sheet(client.get(reverse("secondments:plan-export", args=[w.plan.pk]), {"part": "communes"}))
+    assert [r[0] for r in rows if r[0] and str(r[0]).startswith("TIẾN ĐỘ")] == [
+        "TIẾN ĐỘ KẾ HOẠCH ĐỢT 1 NĂM 2025: XÃ TIẾP NHẬN"
+    ]
