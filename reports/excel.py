@@ -187,7 +187,7 @@ class Exporter:
 def _lines(text, width) -> int:
     """Lines a wrapped text takes in a cell ``width`` characters wide (Times New Roman 12)."""
     usable = max(1.0, width - 1.5)
-    return sum(max(1, math.ceil(len(part) * 1.1 / usable)) for part in str(text).split("\n"))
+    return sum(max(1, math.ceil(len(part) / usable)) for part in str(text).split("\n"))
 
 
 @dataclass
@@ -324,7 +324,7 @@ class _SheetWriter:
         blank = f.get(CELL)
         # A text longer than its column wraps; the row is made tall enough for it (a spreadsheet
         # does not grow a row that was written without a height when it opens the file).
-        fits = [max(1, int((c.width - 1.5) / 1.1)) for c in columns]
+        fits = [max(1, int(c.width - 1.5)) for c in columns]
         set_row = ws.set_row
         totalled = [i for i, c in enumerate(columns) if c.total]
         totals = dict.fromkeys(totalled, 0)
