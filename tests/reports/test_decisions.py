@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 
 from accounts.models import Role
@@ -19,6 +20,13 @@ from tests import factories as f
 from tests.secondments import builders as b
 
 pytestmark = pytest.mark.django_db
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages checked below are the English msgids, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
+
 
 SIGNER = Signer("KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", "Lê Thị Hoa")
 
