@@ -325,7 +325,8 @@ class _SheetWriter:
         # A text longer than its column wraps; the row is made tall enough for it (a spreadsheet
         # does not grow a row that was written without a height when it opens the file).
         fits = [max(1, int(c.width - 1.5)) for c in columns]
-        set_row = ws.set_row
+        set_row, row_info, row_sizes = ws.set_row, ws.row_info, ws.row_sizes
+        tall = None  # the last row given a height: forgotten once written out (constant memory)
         totalled = [i for i, c in enumerate(columns) if c.total]
         totals = dict.fromkeys(totalled, 0)
         # xlsxwriter's undecorated writers: the public ones first check for "A1" notation, a
@@ -341,7 +342,10 @@ class _SheetWriter:
             if len(values) != ncols - 1:
                 raise ValueError(f"row {n + 1} has {len(values)} values for {ncols - 1} columns")
             n += 1
-            write_number(r, 0, n, stt)
+            write_number(r, 0, n, stt)  # writes the previous row out
+            if tall is not None:
+                del row_info[tall], row_sizes[tall]
+                tall = None
             col, lines = 0, 1
             for value in values:
                 col += 1
@@ -365,6 +369,7 @@ class _SheetWriter:
                     write_string(r, col, str(value), text[col])
             if lines > 1:
                 set_row(r, POINTS_PER_LINE * lines + 2)
+                tall = r
             for idx in totalled:
                 value = values[idx - 1]
                 if value.__class__ in (int, float, Decimal):
