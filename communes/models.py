@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from communes.text import normalize_search
+from communes.text import normalize_search, vietnamese_sort_key
 
 
 class Province(models.Model):
@@ -79,16 +79,25 @@ class Unit(models.Model):
     is_border = models.BooleanField(_("border"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     search_text = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    sort_key = models.CharField(
+        max_length=600,
+        editable=False,
+        default="",
+        help_text=_("The name's key in Vietnamese alphabetical order (communes.text.vietnamese_sort_key)."),
+    )
 
     objects = UnitQuerySet.as_manager()
 
     scope_paths = {"province": "province", "unit": ["self"]}
 
     class Meta:
-        ordering = ["province__code", "kind", "name", "code"]
+        ordering = ["province__code", "kind", "sort_key", "code"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        indexes = [models.Index(fields=["province", "kind"], name="unit_province_kind_idx")]
+        indexes = [
+            models.Index(fields=["province", "kind"], name="unit_province_kind_idx"),
+            models.Index(fields=["province", "kind", "sort_key"], name="unit_province_kind_sort_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -102,6 +111,10 @@ class Unit(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = normalize_search(self.name)
+        self.sort_key = vietnamese_sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text", "sort_key"}
         super().save(*args, **kwargs)
 
     @property

@@ -5,7 +5,7 @@ import json
 from django.db import transaction
 
 from communes.models import Province, Unit, UnitKind
-from communes.text import normalize_search
+from communes.text import normalize_search, vietnamese_sort_key
 
 DIVISION_KINDS = {"xã": UnitKind.COMMUNE, "phường": UnitKind.WARD, "đặc khu": UnitKind.SPECIAL_ZONE}
 
@@ -50,13 +50,15 @@ def units_load_official(divisions=None) -> dict:
             values = {"name": ward["name"], "kind": kind, "province_id": province.pk}
             unit = existing.get(code)
             if unit is None:
-                to_create.append(Unit(code=code, search_text=normalize_search(ward["name"]), **values))
-            elif any(getattr(unit, k) != v for k, v in values.items()):
+                keys = {"search_text": normalize_search(ward["name"]), "sort_key": vietnamese_sort_key(ward["name"])}
+                to_create.append(Unit(code=code, **keys, **values))
+            elif any(getattr(unit, k) != v for k, v in values.items()) or not unit.sort_key:
                 for k, v in values.items():
                     setattr(unit, k, v)
                 unit.search_text = normalize_search(unit.name)
+                unit.sort_key = vietnamese_sort_key(unit.name)
                 to_update.append(unit)
     Unit.objects.bulk_create(to_create, batch_size=1000)
-    Unit.objects.bulk_update(to_update, ["name", "kind", "province_id", "search_text"], batch_size=1000)
+    Unit.objects.bulk_update(to_update, ["name", "kind", "province_id", "search_text", "sort_key"], batch_size=1000)
     stats["units_created"], stats["units_updated"] = len(to_create), len(to_update)
     return stats

@@ -20,7 +20,7 @@ from accounts.scoping import for_user
 from communes.models import Unit
 from headcount.rules import View
 from reports import access
-from reports.excel import INTEGER, Column, Exporter, Issuer, xlsx_response
+from reports.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.selectors import national_summary, province_dashboard, report_fields
 from staffing.filters import StaffFilterSet
@@ -121,11 +121,18 @@ def form_errors(form):
     return ValidationError([f"{form[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items()])
 
 
-# --- Province summary: communes × fields ----------------------------------------------------------
+# --- Province summary: communes, then communes × fields on appendix sheets -----------------------
+
+FIELDS_PER_SHEET = 4  # 3 + 4 × 3 columns: fitted to A4 landscape at about 95%
+MOST_SHORT = 3  # fields named in the summary's "fields most short" column
 
 
 class ProvinceSummaryExporter(Exporter):
-    """Communes × fields with quota, headcount and gap per field, then the commune's totals."""
+    """One row per commune: quota, headcount, net, gross shortage and surplus, and its most short fields.
+
+    The field detail (quota, headcount and gap per field) follows on appendix sheets, a few fields
+    per sheet, so that every printed page is legible.
+    """
 
     sheet_title = "Tong hop"
     with_totals = True
@@ -133,30 +140,77 @@ class ProvinceSummaryExporter(Exporter):
     def __init__(self, dashboard):
         self.d = dashboard
         self.fields = [f for f in dashboard.fields if any(r.field_id == f.pk for r in dashboard.by_field)]
-        self.title = _("Staff against assigned quota by field — %(province)s") % {"province": dashboard.province.name}
-        self.filename = f"bien-che-{dashboard.province.code}-{dashboard.as_of:%Y%m%d}.xlsx"
+        province = dashboard.province
+        self.title = _("Staff against assigned quota — %(province)s") % {"province": province.name}
+        self.filename = export_filename("bao cao bien che", province.short_name, day=dashboard.as_of)
         self.headcount_label = _("On roll") if dashboard.view == View.ESTABLISHMENT else _("Effective")
 
     def columns(self):
-        cols = [Column(str(_("Unit")), 32), Column(str(_("Code")), 10)]
-        for _f in self.fields + [None]:
+        n = {"width": 10, "number_format": INTEGER, "total": True}
+        return [
+            Column(str(_("Commune")), 30),
+            Column(str(_("Code")), 9),
+            Column(str(_("Quota")), **n),
+            Column(str(self.headcount_label), **n),
+            Column(str(_("Headcount against quota")), **n),
+            Column(str(_("Short (sum of fields)")), **n),
+            Column(str(_("Surplus (sum of fields)")), **n),
+            Column(str(_("Fields most short")), 44),
+        ]
+
+    def most_short(self, commune):
+        short = [
+            (quota - headcount, f.name)
+            for f in self.fields
+            for quota, headcount in [commune.by_field.get(f.pk, (0, 0))]
+            if headcount < quota
+        ]
+        short.sort(key=lambda item: -item[0])
+        return "; ".join(f"{name} ({n})" for n, name in short[:MOST_SHORT])
+
+    def rows(self):
+        for c in self.d.communes:
+            yield [c.name, c.code, c.quota, c.headcount, c.net, c.shortage, c.surplus, self.most_short(c)]
+
+    def sheets(self):
+        chunks = [self.fields[i : i + FIELDS_PER_SHEET] for i in range(0, len(self.fields), FIELDS_PER_SHEET)]
+        return [self] + [ProvinceFieldsExporter(self, chunk, n) for n, chunk in enumerate(chunks, start=1)]
+
+
+class ProvinceFieldsExporter(Exporter):
+    """An appendix of the province summary: per commune, quota, headcount and gap in a few fields."""
+
+    with_totals = True
+    appendix = True
+
+    def __init__(self, summary: ProvinceSummaryExporter, fields, number):
+        self.summary, self.fields = summary, fields
+        self.sheet_title = f"Phu luc {number}"
+        self.title = _("Appendix %(n)s: staff against assigned quota by field — %(province)s") % {
+            "n": number,
+            "province": summary.d.province.name,
+        }
+        self.subtitle = _("Fields: %(fields)s") % {"fields": ", ".join(f.name for f in fields)}
+
+    def columns(self):
+        cols = [Column(str(_("Commune")), 30), Column(str(_("Code")), 9)]
+        for _f in self.fields:
             cols += [
                 Column(str(_("Quota")), 9, INTEGER, total=True),
-                Column(str(self.headcount_label), 9, INTEGER, total=True),
+                Column(str(self.summary.headcount_label), 9, INTEGER, total=True),
                 Column(str(_("Gap")), 9, INTEGER, total=True),
             ]
         return cols
 
     def header_groups(self):
-        return [(str(_("Commune")), 2)] + [(f.name, 3) for f in self.fields] + [(str(_("Total")), 3)]
+        return [(str(_("Commune")), 2)] + [(f.name, 3) for f in self.fields]
 
     def rows(self):
-        for c in self.d.communes:
+        for c in self.summary.d.communes:
             row = [c.name, c.code]
             for f in self.fields:
                 quota, headcount = c.by_field.get(f.pk, (0, 0))
                 row += [quota, headcount, headcount - quota]
-            row += [c.quota, c.headcount, c.net]
             yield row
 
 
@@ -195,11 +249,11 @@ KPI_COLUMNS = [
 class NationalSummaryExporter(Exporter):
     sheet_title = "Toan quoc"
     with_totals = True
-    filename = "bien-che-toan-quoc.xlsx"
-    title = _("Staff against assigned quota by province")
+    title = _("Staff against assigned quota by province, nationwide")
 
     def __init__(self, summary):
         self.summary = summary
+        self.filename = export_filename("bao cao bien che", "toan quoc", day=summary["as_of"])
 
     def columns(self):
         return [Column(str(_("Province")), 28), Column(str(_("Code")), 8)] + [
@@ -245,11 +299,14 @@ def staff_list(user, params, day=None):
 
 class StaffListExporter(Exporter):
     sheet_title = "Danh sach"
-    title = _("List of cadres, civil servants and public employees")
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, *, place=None, day=None):
+        """``place``: the province or unit the list belongs to (None: nationwide)."""
         self.queryset = queryset
-        self.filename = f"danh-sach-can-bo-{timezone.localdate():%Y%m%d}.xlsx"
+        self.title = _("List of cadres, civil servants and public employees — %(place)s") % {
+            "place": place or _("nationwide")
+        }
+        self.filename = export_filename("danh sach can bo", short_name(place), day=day or timezone.localdate())
         from staffing.models import Category, Gender, Qualification, StaffStatus
 
         self.labels = {
@@ -297,12 +354,30 @@ class StaffListExporter(Exporter):
 @register("staff")
 def staff_export(user, params):
     qs = staff_list(user, params)
-    province = None
-    if user.province_id:
-        from communes.models import Province
+    return ExportSpec(
+        StaffListExporter(qs, place=user_place(user)), user_issuer(user), timezone.localdate(), qs.count()
+    )
 
-        province = Province.objects.filter(pk=user.province_id).first()
-    return ExportSpec(StaffListExporter(qs), Issuer.for_province(province), timezone.localdate(), qs.count())
+
+def user_place(user):
+    """The unit or province a user's lists belong to (None: nationwide)."""
+    if user.unit_id:
+        return user.unit
+    return user.province if user.province_id else None
+
+
+def short_name(place):
+    """How a file name calls a unit or province: "dak-lak" for Tỉnh Đắk Lắk, "toan-quoc" for none."""
+    if place is None:
+        return "toan quoc"
+    return getattr(place, "short_name", None) or place.name
+
+
+def user_issuer(user) -> Issuer:
+    """The heading of a list the user exports: the unit's own, or the province's letterhead."""
+    if user.unit_id:
+        return Issuer.for_unit(user.unit)
+    return Issuer.for_province(user.province if user.province_id else None)
 
 
 def report_form(params):

@@ -56,3 +56,178 @@ class ExportJob(models.Model):
         for key, values in self.params.items():
             q.setlist(key, values)
         return q
+
+
+class ReportLetterhead(models.Model):
+    """How a province's Home Affairs department heads and signs the reports it sends upward.
+
+    Decree 30/2020/NĐ-CP on administrative document formats: the issuing body and the unit top
+    left, the document symbol on the number line ("Số: …/BC-SNV"), the place on the date line, and
+    the signature block (the preparer, and the head of the department with his or her name). A
+    province with no letterhead of its own gets ``ReportLetterhead.default_for(province)``.
+    """
+
+    province = models.OneToOneField(
+        "communes.Province", verbose_name=_("province"), on_delete=models.CASCADE, related_name="letterhead"
+    )
+    issuing_body = models.CharField(
+        _("issuing body"), max_length=200, help_text=_("The governing body, e.g. ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK.")
+    )
+    unit_name = models.CharField(_("issuing unit"), max_length=200, help_text=_("The unit itself, e.g. SỞ NỘI VỤ."))
+    symbol_suffix = models.CharField(
+        _("symbol of the unit"),
+        max_length=30,
+        help_text=_("Written after the document kind on the number line: SNV gives “Số: …/BC-SNV”."),
+    )
+    place_name = models.CharField(
+        _("place name"), max_length=100, help_text=_("Written on the date line, e.g. Đắk Lắk.")
+    )
+    preparer_title = models.CharField(_("preparer's title"), max_length=100, blank=True)
+    preparer_name = models.CharField(_("preparer's name"), max_length=120, blank=True)
+    signer_title = models.TextField(
+        _("signer's title"),
+        max_length=200,
+        help_text=_("One line per line of the block: GIÁM ĐỐC, or KT. GIÁM ĐỐC then PHÓ GIÁM ĐỐC."),
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_paths = {"province": "province", "unit": None}
+
+    class Meta:
+        ordering = ["province__code"]
+        verbose_name = _("report letterhead")
+        verbose_name_plural = _("report letterheads")
+
+    def __str__(self):
+        return f"{self.province}: {self.unit_name}"
+
+    @classmethod
+    def default_for(cls, province):
+        """The letterhead a province uses until it saves its own (not saved)."""
+        return cls(
+            province=province,
+            issuing_body=f"ỦY BAN NHÂN DÂN {province.name.upper()}",
+            unit_name="SỞ NỘI VỤ",
+            symbol_suffix="SNV",
+            place_name=province.short_name,
+            preparer_title="NGƯỜI LẬP BIỂU",
+            signer_title="GIÁM ĐỐC",
+        )
+
+    @classmethod
+    def for_province(cls, province):
+        """The province's saved letterhead, or its default (one query)."""
+        found = cls.objects.filter(province=province).first()
+        return found if found is not None else cls.default_for(province)
+
+
+def _template_path(instance, filename):
+    return f"decision-templates/{instance.province.code}/{filename}"
+
+
+class DecisionTemplate(models.Model):
+    """A province's own Word template for movement decisions (quyết định biệt phái, điều động …).
+
+    Uploaded by the province's Home Affairs department with the placeholders listed in the README;
+    it is accepted only if it renders with sample data. Without one, the default template that
+    ships with the application is used.
+    """
+
+    province = models.ForeignKey(
+        "communes.Province", verbose_name=_("province"), on_delete=models.CASCADE, related_name="decision_templates"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    file = models.FileField(_("file"), upload_to=_template_path)
+    is_default = models.BooleanField(
+        _("used by default"), default=False, help_text=_("Offered first when a decision is generated.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    scope_paths = {"province": "province", "unit": None}
+
+    class Meta:
+        ordering = ["province__code", "-is_default", "name", "pk"]
+        verbose_name = _("decision template")
+        verbose_name_plural = _("decision templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province"],
+                condition=models.Q(is_default=True),
+                name="decision_template_one_default",
+                violation_error_message=_("A province has one default decision template."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def _decision_path(instance, filename):
+    return f"decisions/{instance.province.code}/{instance.date:%Y}/{filename}"
+
+
+class DecisionDocument(models.Model):
+    """A decision generated for one or more movements of one kind, kept with the file handed out.
+
+    Its number and date are the legal act's; the approval of the movements records the same
+    number as each movement's decision number.
+    """
+
+    province = models.ForeignKey(
+        "communes.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="decision_documents"
+    )
+    number = models.CharField(_("number and symbol"), max_length=64, help_text=_("E.g. 125/QĐ-SNV."))
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16)
+    signer_title = models.CharField(_("signer's title"), max_length=200)
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
+    template = models.ForeignKey(
+        DecisionTemplate,
+        verbose_name=_("template"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text=_("Empty: the default template."),
+    )
+    movements = models.ManyToManyField(
+        "secondments.Secondment", verbose_name=_("movements"), related_name="decision_documents"
+    )
+    plan = models.ForeignKey(
+        "secondments.Plan",
+        verbose_name=_("plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decision_documents",
+    )
+    file = models.FileField(_("file"), upload_to=_decision_path)
+    filename = models.CharField(_("file name"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    scope_paths = {"province": "province", "unit": None}
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("decision document")
+        verbose_name_plural = _("decision documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "number"],
+                name="decision_document_unique_number",
+                violation_error_message=_("A decision with this number already exists in the province."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number} ({self.date:%d/%m/%Y})"
+
+    def get_absolute_url(self):
+        return reverse("reports:decision-detail", args=[self.pk])

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from reports import document_views as docs
 from reports import views
 
 app_name = "reports"
@@ -13,4 +14,20 @@ urlpatterns = [
     path("exports/<int:pk>/", views.ExportJobView.as_view(), name="export-job"),
     path("exports/<int:pk>/status/", views.ExportJobStatusView.as_view(), name="export-status"),
     path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export-download"),
+    path("documents/letterhead/", docs.LetterheadView.as_view(), name="letterhead"),
+    path("documents/templates/", docs.DecisionTemplateListView.as_view(), name="decision-templates"),
+    path(
+        "documents/templates/default.docx",
+        docs.DecisionTemplateDownloadView.as_view(),
+        name="decision-template-default",
+    ),
+    path(
+        "documents/templates/<int:pk>/download/",
+        docs.DecisionTemplateDownloadView.as_view(),
+        name="decision-template-download",
+    ),
+    path("decisions/", docs.DecisionListView.as_view(), name="decision-list"),
+    path("decisions/new/", docs.DecisionCreateView.as_view(), name="decision-create"),
+    path("decisions/<int:pk>/", docs.DecisionDetailView.as_view(), name="decision-detail"),
+    path("decisions/<int:pk>/download/", docs.DecisionDownloadView.as_view(), name="decision-download"),
 ]

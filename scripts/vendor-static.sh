@@ -5,11 +5,12 @@ set -euo pipefail
 BOOTSTRAP=5.3.9
 CHARTJS=4.6.1
 HTMX=2.0.11
+AXE=4.14.1  # accessibility checks of the browser tests only: vendored under tests/, never served
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-npm pack --silent "bootstrap@$BOOTSTRAP" "chart.js@$CHARTJS" "htmx.org@$HTMX" >/dev/null
+npm pack --silent "bootstrap@$BOOTSTRAP" "chart.js@$CHARTJS" "htmx.org@$HTMX" "axe-core@$AXE" >/dev/null
 for f in *.tgz; do mkdir -p "${f%.tgz}"; tar xzf "$f" -C "${f%.tgz}"; done
 dest="$root/static/vendor"
 rm -rf "$dest" && mkdir -p "$dest/bootstrap" "$dest/chartjs" "$dest/htmx"
@@ -20,4 +21,7 @@ cp "chart.js-$CHARTJS/package/dist/chart.umd.min.js"{,.map} "$dest/chartjs/"
 cp "chart.js-$CHARTJS/package/LICENSE.md" "$dest/chartjs/LICENSE.md"
 cp "htmx.org-$HTMX/package/dist/htmx.min.js" "$dest/htmx/"
 cp "htmx.org-$HTMX/package/LICENSE" "$dest/htmx/LICENSE"
-echo "vendored bootstrap $BOOTSTRAP, chart.js $CHARTJS, htmx $HTMX into static/vendor"
+axe="$root/tests/vendor/axe-core"
+rm -rf "$axe" && mkdir -p "$axe"
+cp "axe-core-$AXE/package/axe.min.js" "axe-core-$AXE/package/LICENSE" "axe-core-$AXE/package/LICENSE-3RD-PARTY.txt" "$axe/"
+echo "vendored bootstrap $BOOTSTRAP, chart.js $CHARTJS, htmx $HTMX into static/vendor; axe-core $AXE into tests/vendor"

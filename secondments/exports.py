@@ -11,12 +11,23 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user
-from reports.excel import INTEGER, Column, Exporter, Issuer
-from reports.exports import ExportSpec, register
+from communes.text import normalize_search
+from reports.excel import INTEGER, Column, Exporter, Issuer, export_filename
+from reports.exports import ExportSpec, register, short_name, user_issuer, user_place
 from secondments.filters import MovementFilterSet
 from secondments.models import Kind, Plan, Secondment, Status
 from secondments.selectors import PlanProgress, plan_progress
 from staffing.models import Field
+
+# A plan's name usually starts with what it is ("Kế hoạch …", "Đề án …"): the title then does not
+# say "plan" again.
+PLAN_WORDS = ("ke hoach", "de an", "plan")
+
+
+def plan_title(plan, part):
+    if normalize_search(plan.name).startswith(PLAN_WORDS):
+        return _("Progress of %(name)s: %(part)s") % {"name": plan.name, "part": part}
+    return _("Progress of plan %(name)s: %(part)s") % {"name": plan.name, "part": part}
 
 
 class PlanDepartmentsExporter(Exporter):
@@ -27,8 +38,10 @@ class PlanDepartmentsExporter(Exporter):
 
     def __init__(self, progress: PlanProgress):
         self.progress = progress
-        self.title = _("Progress of plan %(name)s: sending units") % {"name": progress.plan.name}
-        self.filename = f"plan-{progress.plan.pk}-sending-units.xlsx"
+        self.title = plan_title(progress.plan, _("sending units"))
+        self.filename = export_filename(
+            f"tien do ke hoach {progress.plan.pk} don vi cu", progress.plan.province.short_name, day=progress.as_of
+        )
 
     def columns(self):
         n = {"width": 11, "number_format": INTEGER, "total": True}
@@ -69,8 +82,10 @@ class PlanCommunesExporter(Exporter):
 
     def __init__(self, progress: PlanProgress):
         self.progress = progress
-        self.title = _("Progress of plan %(name)s: receiving communes") % {"name": progress.plan.name}
-        self.filename = f"plan-{progress.plan.pk}-receiving-communes.xlsx"
+        self.title = plan_title(progress.plan, _("receiving communes"))
+        self.filename = export_filename(
+            f"tien do ke hoach {progress.plan.pk} xa nhan", progress.plan.province.short_name, day=progress.as_of
+        )
 
     def columns(self):
         n = {"width": 11, "number_format": INTEGER, "total": True}
@@ -115,12 +130,12 @@ def movement_export_values():
 class MovementListExporter(Exporter):
     """The movement list as filtered on the page (same FilterSet, same scope)."""
 
-    title = _("Movements of staff")
     sheet_title = "Dieu dong"
-    filename = "movements.xlsx"
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, *, place=None, day=None):
         self.queryset = queryset
+        self.title = _("Movements of staff — %(place)s") % {"place": place or _("nationwide")}
+        self.filename = export_filename("danh sach dieu dong", short_name(place), day=day or timezone.localdate())
 
     def columns(self):
         return [
@@ -158,7 +173,8 @@ def movement_list(user, params):
 def movement_export(user, params):
     """The movement list's query string as a workbook; other provinces' rows are never in scope."""
     qs = movement_list(user, params)
-    return ExportSpec(MovementListExporter(qs), Issuer.for_province(user.province), timezone.localdate(), qs.count())
+    exporter = MovementListExporter(qs, place=user_place(user))
+    return ExportSpec(exporter, user_issuer(user), timezone.localdate(), qs.count())
 
 
 @register("plan-progress")

@@ -170,6 +170,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# The empty choice of a filter's select means "no filter" (django-filter writes "---------").
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {

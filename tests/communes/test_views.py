@@ -148,11 +148,11 @@ def test_position_filter_offers_the_posts_held_in_the_unit(client, staffed):
     other = Position.objects.create(
         code="CT-01", name="Chủ tịch UBND xã", group=PositionGroup.LEADERSHIP, field=staffed.land
     )
-    assert options() == ["---------", "Chuyên viên địa chính"]
+    assert options() == ["All", "Chuyên viên địa chính"]
     chosen = client.get(url, {"position": other.pk})
     assert chosen.context["staff_list"].count() == 0
     assert [label for _v, label in chosen.context["filterset"].form["position"].field.widget.choices] == [
-        "---------",
+        "All",
         "Chủ tịch UBND xã",
         "Chuyên viên địa chính",
     ]
@@ -169,15 +169,15 @@ def test_field_filter_offers_the_fields_people_work_in_and_counts_the_matches(cl
         return [label for _value, label in choices], response.context["page_obj"].paginator.count
 
     # Xã Đắk Mil: four people on the roll (three in land, one in finance, seconded out).
-    assert page() == (["---------", "Land", "Finance"], 4)
-    assert page(field=staffed.finance.pk) == (["---------", "Land", "Finance"], 1)
+    assert page() == (["All", "Land", "Finance"], 4)
+    assert page(field=staffed.finance.pk) == (["All", "Land", "Finance"], 1)
     # Working here: three in land and the department's finance officer seconded in.
-    assert page(mode="working") == (["---------", "Land", "Finance"], 4)
-    assert page(mode="working", field=staffed.finance.pk) == (["---------", "Land", "Finance"], 1)
-    assert page(q="nobody") == (["---------", "Land", "Finance"], 0)
+    assert page(mode="working") == (["All", "Land", "Finance"], 4)
+    assert page(mode="working", field=staffed.finance.pk) == (["All", "Land", "Finance"], 1)
+    assert page(q="nobody") == (["All", "Land", "Finance"], 0)
     # A field nobody here works in, chosen by a dashboard link, stays on offer and finds nobody.
     health = f.field("health", "Y tế", "Health", sort_order=15)
-    assert page(field=health.pk) == (["---------", "Land", "Finance", "Health"], 0)
+    assert page(field=health.pk) == (["All", "Land", "Finance", "Health"], 0)
 
 
 def test_roster_ignores_bad_filter_values_and_keeps_the_count_in_step(client, staffed):

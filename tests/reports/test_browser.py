@@ -69,10 +69,11 @@ def test_province_dashboard_in_a_browser(page, live_server):
     with page.expect_download() as info:
         page.click("#export-xlsx")
     download = info.value
-    assert download.suggested_filename == "bien-che-66-20250901.xlsx"
+    assert download.suggested_filename == "bao-cao-bien-che-dak-lak-2025-09-01.xlsx"
     ws = load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
     assert ws["A1"].value == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"
-    assert ws.cell(ws.max_row, 2).value  # the totals row
+    # The totals row follows the three communes (header on row 9), then the signature block.
+    assert [ws.cell(r, 1).value for r in range(10, 14)] == [1, 2, 3, None] and ws.cell(13, 2).value
 
     assert page.evaluate("window.__csp") == []
     assert problems == []

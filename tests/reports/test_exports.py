@@ -5,12 +5,13 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from accounts.models import Role
 from reports.excel import XLSX_CONTENT_TYPE
-from reports.models import ExportJob, ExportStatus
+from reports.models import ExportJob, ExportStatus, ReportLetterhead
 from tests import factories as f
 from tests.reports.builders import double, province_fixture
 from tests.reports.test_report_api import api_as
@@ -38,6 +39,12 @@ def workbook(response):
     return load_workbook(io.BytesIO(data))
 
 
+def place_date(day):
+    """The date line's date in English: the day the report is made (Decree 30 pads months 1–2 only)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"
+
+
 def no_formulas(ws):
     return all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
 
@@ -51,48 +58,102 @@ def test_province_summary_workbook_cell_by_cell(client, login_as, world):
     login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
     url = reverse("reports:province", args=["66"]) + "?as_of=15/10/2025&format=xlsx"
     response = client.get(url, **EN)
-    assert 'filename="bien-che-66-20251015.xlsx"' in response["Content-Disposition"]
-    ws = workbook(response).active
-    # 15 columns: STT, unit, code, then quota / effective / gap for land, finance, culture and the total.
-    assert ws.max_column == 15
-    assert ws["A1"].value == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" and ws["A2"].value == "SỞ NỘI VỤ"
-    assert ws["H1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and ws["H2"].value == "Độc lập - Tự do - Hạnh phúc"
-    assert ws["A4"].value == "STAFF AGAINST ASSIGNED QUOTA BY FIELD — TỈNH ĐẮK LẮK"
-    assert ws["A5"].value == "As of 15/10/2025"
-    assert values(ws, 7) == [
+    assert 'filename="bao-cao-bien-che-dak-lak-2025-10-15.xlsx"' in response["Content-Disposition"]
+    book = workbook(response)
+    assert book.sheetnames == ["Tong hop", "Phu luc 1"]
+    ws = book["Tong hop"]
+    # 9 columns: STT, commune, code, quota, effective, net, short, surplus, fields most short.
+    assert ws.max_column == 9
+    assert ws["A1"].value == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" and ws["A2"].value == "SỞ NỘI VỤ" and ws["A2"].font.b
+    assert ws["F1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and ws["F2"].value == "Độc lập - Tự do - Hạnh phúc"
+    assert ws["A4"].value == "No.:      /BC-SNV"
+    assert ws["F4"].value == "Đắk Lắk, " + place_date(timezone.localdate()) and ws["F4"].font.i
+    assert ws["A6"].value == "STAFF AGAINST ASSIGNED QUOTA — TỈNH ĐẮK LẮK"
+    assert ws["A7"].value == "As of 15/10/2025"
+    assert values(ws, 9) == [
         "STT",
         "Commune",
-        None,
-        "Land",
-        None,
-        None,
-        "Finance",
-        None,
-        None,
-        "Culture",
-        None,
-        None,
-    ] + [
-        "Total",
+        "Code",
+        "Quota",
+        "Effective",
+        "Headcount against quota",
+        "Short (sum of fields)",
+        "Surplus (sum of fields)",
+        "Fields most short",
+    ]
+    # Worked out in builders.py; rows in the page's default order (largest shortage first).
+    assert values(ws, 10) == [1, "Xã An", "66001", 7, 7, 0, 2, 2, "Land (2)"]
+    assert values(ws, 11) == [2, "Phường Bình", "66002", 7, 7, 0, 1, 1, "Finance (1)"]
+    assert values(ws, 12) == [3, "Xã Cư", "66003", 2, 3, 1, 0, 1, None]
+    assert values(ws, 13) == [None, "Total", None, 16, 17, 1, 3, 4, None]
+    for col in range(4, 9):  # the totals row is the sum of the rows
+        assert ws.cell(13, col).value == sum(ws.cell(r, col).value for r in range(10, 13))
+    assert ws["D10"].number_format == "#,##0" and ws["H13"].number_format == "#,##0"
+    assert ws["D13"].font.b
+    # The signature block under the table: the preparer left, the director right.
+    assert (ws["A15"].value, ws["F15"].value) == ("NGƯỜI LẬP BIỂU", "GIÁM ĐỐC")
+    assert ws["A16"].value == "(Signature and full name)" and ws["F16"].value == "(Signature, full name and seal)"
+    assert ws.max_row == 20
+    assert ws.freeze_panes == "B10"
+    assert ws.print_title_rows == "$9:$9"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+    assert no_formulas(ws)
+
+    detail = book["Phu luc 1"]  # the field detail: three fields fit on one appendix sheet
+    assert detail["A1"].value == "APPENDIX 1: STAFF AGAINST ASSIGNED QUOTA BY FIELD — TỈNH ĐẮK LẮK"
+    assert detail["A2"].value == "Fields: Land, Finance, Culture" and detail["A3"].value == "As of 15/10/2025"
+    assert values(detail, 5) == ["STT", "Commune", None, "Land", None, None, "Finance", None, None, "Culture"] + [
         None,
         None,
     ]
-    assert values(ws, 8) == [None, "Unit", "Code"] + ["Quota", "Effective", "Gap"] * 4  # A7:A8 is one cell
-    assert {"A7:A8", "B7:C7", "D7:F7", "G7:I7", "J7:L7", "M7:O7"} <= {str(r) for r in ws.merged_cells.ranges}
-    # Worked out in builders.py; rows in the page's default order (largest shortage first).
-    assert values(ws, 9) == [1, "Xã An", "66001", 5, 3, -2, 0, 0, 0, 2, 4, 2, 7, 7, 0]
-    assert values(ws, 10) == [2, "Phường Bình", "66002", 4, 5, 1, 3, 2, -1, 0, 0, 0, 7, 7, 0]
-    assert values(ws, 11) == [3, "Xã Cư", "66003", 0, 0, 0, 2, 3, 1, 0, 0, 0, 2, 3, 1]
-    assert values(ws, 12) == [None, "Total", None, 9, 8, -1, 5, 5, 0, 2, 4, 2, 16, 17, 1]
-    for col in range(4, 16):  # the totals row is the sum of the rows
-        assert ws.cell(12, col).value == sum(ws.cell(r, col).value for r in range(9, 12))
-    assert ws.max_row == 12
-    assert ws["D9"].number_format == "#,##0" and ws["O12"].number_format == "#,##0"
-    assert ws["D12"].font.b
-    assert ws.freeze_panes == "B9"
-    assert ws.print_title_rows == "$7:$8"
-    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert no_formulas(ws)
+    assert values(detail, 6) == [None, "Commune", "Code"] + ["Quota", "Effective", "Gap"] * 3  # A5:A6 is one cell
+    assert {"A5:A6", "B5:C5", "D5:F5", "G5:I5", "J5:L5"} <= {str(r) for r in detail.merged_cells.ranges}
+    assert values(detail, 7) == [1, "Xã An", "66001", 5, 3, -2, 0, 0, 0, 2, 4, 2]
+    assert values(detail, 8) == [2, "Phường Bình", "66002", 4, 5, 1, 3, 2, -1, 0, 0, 0]
+    assert values(detail, 9) == [3, "Xã Cư", "66003", 0, 0, 0, 2, 3, 1, 0, 0, 0]
+    assert values(detail, 10) == [None, "Total", None, 9, 8, -1, 5, 5, 0, 2, 4, 2]
+    assert detail.max_row == 10 and detail.print_title_rows == "$5:$6" and detail.freeze_panes == "B7"
+    assert no_formulas(detail)
+
+
+def test_province_field_detail_is_split_so_pages_stay_legible(client, login_as, world):
+    for n in range(6):  # 3 + 6 = 9 fields with staff: four per appendix sheet
+        fld = f.field(f"extra{n}", f"Lĩnh vực thêm {n}", f"Extra {n}", sort_order=10 + n)
+        f.quota(world["cu"], fld, 1)
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    url = reverse("reports:province", args=["66"]) + "?as_of=15/10/2025&format=xlsx"
+    book = workbook(client.get(url, **EN))
+    assert book.sheetnames == ["Tong hop", "Phu luc 1", "Phu luc 2", "Phu luc 3"]
+    # STT + commune + code + 4 fields × 3 columns; the last sheet holds the ninth field alone.
+    assert [book[name].max_column for name in book.sheetnames[1:]] == [15, 15, 6]
+    assert book["Phu luc 3"]["D5"].value == "Extra 5"
+    for name in book.sheetnames:
+        ws = book[name]
+        assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+        assert ws.print_title_rows  # header rows repeated on every printed page
+
+
+def test_a_provinces_own_letterhead_heads_and_signs_its_exports(client, login_as, world):
+    ReportLetterhead.objects.create(
+        province=world["province"],
+        issuing_body="Ủy ban nhân dân tỉnh Đắk Lắk",
+        unit_name="Sở Nội vụ",
+        symbol_suffix="SNV-TCBC",
+        place_name="Buôn Ma Thuột",
+        preparer_title="Người lập biểu",
+        preparer_name="Nguyễn Thị Lan",
+        signer_title="KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+        signer_name="Phạm Văn Tâm",
+    )
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    url = reverse("reports:province", args=["66"]) + "?as_of=15/10/2025&format=xlsx"
+    ws = workbook(client.get(url, **EN))["Tong hop"]
+    assert (ws["A1"].value, ws["A2"].value) == ("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK", "SỞ NỘI VỤ")
+    assert ws["A4"].value == "No.:      /BC-SNV-TCBC" and ws["F4"].value.startswith("Buôn Ma Thuột, ")
+    assert (ws["A15"].value, ws["F15"].value) == ("Người lập biểu", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC")
+    assert (ws["A20"].value, ws["F20"].value) == ("Nguyễn Thị Lan", "Phạm Văn Tâm")
+    assert ws.row_dimensions[15].height > ws.row_dimensions[16].height  # two lines of title
 
 
 def test_page_api_and_export_agree(client, login_as, world):
@@ -106,19 +167,20 @@ def test_page_api_and_export_agree(client, login_as, world):
     expected = [("66002", 7, 5, -2), ("66001", 7, 8, 1), ("66003", 2, 3, 1)]
     assert [(c.code, c.quota, c.headcount, c.net) for c in page.communes] == expected
     assert [(c["code"], c["quota"], c["headcount"], c["net"]) for c in data["communes"]] == expected
-    assert [tuple(values(ws, r, "C", "C") + values(ws, r, "M", "O")) for r in (9, 10, 11)] == expected
-    assert ws["E8"].value == "On roll"
-    assert values(ws, 12, "M", "O") == [16, 16, 0] == [page.kpis.quota, page.kpis.headcount, data["kpis"]["net"]]
+    assert [tuple(values(ws, r, "C", "F")) for r in (10, 11, 12)] == expected
+    assert ws["E9"].value == "On roll"
+    assert values(ws, 13, "D", "F") == [16, 16, 0] == [page.kpis.quota, page.kpis.headcount, data["kpis"]["net"]]
 
 
 def test_national_workbook(client, login_as, world):
     login_as(Role.NATIONAL_VIEWER)
     ws = workbook(client.get(reverse("reports:national") + "?as_of=15/10/2025&format=xlsx", **EN)).active
-    assert ws["A1"].value == "BỘ NỘI VỤ"
-    assert values(ws, 7, "A", "F") == ["STT", "Province", "Code", "Quota", "On roll", "Absent"]
-    assert values(ws, 8, "A", "J") == [1, "Thành phố Hà Nội", "01", 7, 2, 0, 2, 5, 0, -5]
-    assert values(ws, 9, "A", "J") == [2, "Tỉnh Đắk Lắk", "66", 16, 16, 0, 17, 3, 4, 1]
-    assert values(ws, 10, "B", "J") == ["Total", None, 23, 18, 0, 19, 8, 4, -4]
+    assert ws["A1"].value == "BỘ NỘI VỤ" and ws["A4"].value == "No.:      /BC-BNV"
+    assert ws["A6"].value == "STAFF AGAINST ASSIGNED QUOTA BY PROVINCE, NATIONWIDE"
+    assert values(ws, 9, "A", "F") == ["STT", "Province", "Code", "Quota", "On roll", "Absent"]
+    assert values(ws, 10, "A", "J") == [1, "Thành phố Hà Nội", "01", 7, 2, 0, 2, 5, 0, -5]
+    assert values(ws, 11, "A", "J") == [2, "Tỉnh Đắk Lắk", "66", 16, 16, 0, 17, 3, 4, 1]
+    assert values(ws, 12, "B", "J") == ["Total", None, 23, 18, 0, 19, 8, 4, -4]
     assert no_formulas(ws)
 
 
@@ -128,8 +190,8 @@ def test_staff_names_that_look_like_formulas_stay_text(world, name):
     client = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
     response = client.get(reverse("api-report-staff") + "?format=xlsx&unit_code=66003&q=X-1", **EN)
     ws = workbook(response).active
-    assert ws["A4"].value == "LIST OF CADRES, CIVIL SERVANTS AND PUBLIC EMPLOYEES"
-    assert values(ws, 7, "A", "M") == [
+    assert ws["A6"].value == "LIST OF CADRES, CIVIL SERVANTS AND PUBLIC EMPLOYEES — TỈNH ĐẮK LẮK"
+    assert values(ws, 9, "A", "M") == [
         "STT",
         "Staff code",
         "Full name",
@@ -144,19 +206,20 @@ def test_staff_names_that_look_like_formulas_stay_text(world, name):
         "Status",
         "Joined on",
     ]
-    row = values(ws, 8, "A", "M")
-    assert row[:3] == [1, "X-1", name] and ws["C8"].data_type == "s"
+    row = values(ws, 10, "A", "M")
+    assert row[:3] == [1, "X-1", name] and ws["C10"].data_type == "s"
     assert row[3:] == ["Male", row[4], "Civil servant", "Xã Cư", None, "Tài chính", None, "Bachelor", "Active", None]
-    assert row[4].date() == date(1990, 1, 2) and ws["E8"].number_format == "dd/mm/yyyy"
-    assert ws.max_row == 8 and no_formulas(ws)
+    assert row[4].date() == date(1990, 1, 2) and ws["E10"].number_format == "dd/mm/yyyy"
+    assert ws.cell(11, 1).value is None and ws.cell(12, 1).value == "NGƯỜI LẬP BIỂU"  # signature block
+    assert no_formulas(ws)
 
 
 def test_staff_export_is_scoped_and_filtered(world):
     client = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
     ws = workbook(client.get(reverse("api-report-staff") + f"?format=xlsx&field={world['land'].pk}")).active
     # Land staff of Đắk Lắk: 3 in An, 4 in Bình, 1 trained in land but in a culture post is not counted.
-    assert ws.max_row == 7 + 7
-    assert {ws.cell(r, 7).value for r in range(8, 15)} == {"Xã An", "Phường Bình"}
+    assert [ws.cell(r, 1).value for r in range(10, 18)] == [1, 2, 3, 4, 5, 6, 7, None]
+    assert {ws.cell(r, 7).value for r in range(10, 17)} == {"Xã An", "Phường Bình"}
 
 
 def test_staff_export_bad_filter_is_400(client, login_as, world):
@@ -182,7 +245,7 @@ def test_large_export_runs_as_background_job(client, login_as, world, settings):
     assert status["status"] == "done" and status["percent"] == 100
     assert status["download_url"] == reverse("reports:export-download", args=[job.pk])
     ws = workbook(client.get(status["download_url"])).active
-    assert ws.max_row == 7 + 8 and no_formulas(ws)
+    assert [ws.cell(r, 1).value for r in range(10, 19)] == [1, 2, 3, 4, 5, 6, 7, 8, None] and no_formulas(ws)
 
 
 def test_export_jobs_belong_to_their_owner(client, login_as, world, settings):
@@ -209,9 +272,10 @@ def test_api_large_export_answers_202_with_the_job(world, settings):
 def test_export_query_count_is_constant(client, login_as, world, django_assert_num_queries):
     login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
     url = reverse("reports:province", args=["66"]) + "?as_of=15/10/2025&format=xlsx"
-    # session 1, user 1, province 1, fields 1, communes 1, headcount 1, mismatches 1, movements 1
-    with django_assert_num_queries(8):
+    # session 1, user 1, province 1, fields 1, communes 1, headcount 1, mismatches 1, movements 1,
+    # the province's letterhead 1
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
     double(world)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200

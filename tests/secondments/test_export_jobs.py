@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
@@ -28,7 +29,9 @@ def table(data, first_header):
     rows = [list(r) for r in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True)]
     start = next(i for i, r in enumerate(rows) if r[0] == "STT")
     assert rows[start][1] == first_header
-    return [r[1:] for r in rows[start + 1 :]]
+    # The table ends at the empty row above the signature block.
+    end = next(i for i in range(start, len(rows)) if all(v is None for v in rows[i]))
+    return [r[1:] for r in rows[start + 1 : end]]
 
 
 def file_of(response):
@@ -65,7 +68,7 @@ def test_large_movement_export_runs_as_job_with_the_users_rows(client, login_as,
     owner = login_as(Role.PROVINCE_OFFICIAL, prov=world.province)
     job, data = job_file(client, client.get(reverse("secondments:movement-export")))
     assert (job.owner, job.name, job.total, job.progress, job.params) == (owner, "movements", 3, 3, {})
-    assert job.filename == "movements.xlsx"
+    assert job.filename == f"danh-sach-dieu-dong-dak-lak-{timezone.localdate().isoformat()}.xlsx"
     # Newest start first, as on the page; Đà Nẵng's movement is not in Đắk Lắk's list.
     assert names_and_units(table(data, "Full name")) == [
         ("Lê Văn Cường", "Reinforcement", "Sở Tài chính", "Xã Hòa Phú", "Finance"),
@@ -138,7 +141,7 @@ def test_plan_progress_job_totals_are_the_sum_of_rows(client, login_as, plan_wor
     login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
     job, data = job_file(client, client.get(reverse("secondments:plan-export", args=[w.plan.pk])))
     assert (job.name, job.params, job.total) == ("plan-progress", {"plan": [str(w.plan.pk)]}, 3)
-    assert job.filename == f"plan-{w.plan.pk}-sending-units.xlsx"
+    assert job.filename == f"tien-do-ke-hoach-{w.plan.pk}-don-vi-cu-dak-lak-{timezone.localdate().isoformat()}.xlsx"
     rows = table(data, "Sending unit")
     body, total = rows[:-1], rows[-1]
     # Sending unit, active staff, rule, required min and max, proposed, approved, active, completed, sent.

@@ -25,7 +25,9 @@ def sheet(response):
 def table(rows, first_header):
     start = next(i for i, r in enumerate(rows) if r[0] == "STT")
     assert rows[start][1] == first_header
-    return rows[start + 1 :]
+    # The table ends at the empty row above the signature block.
+    end = next(i for i in range(start, len(rows)) if all(v is None for v in rows[i]))
+    return rows[start + 1 : end]
 
 
 def test_plan_export_sending_units(client, login_as, w=None):
@@ -36,7 +38,8 @@ def test_plan_export_sending_units(client, login_as, w=None):
     login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
     rows = sheet(client.get(reverse("secondments:plan-export", args=[w.plan.pk])))
     assert rows[0][0] == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"
-    assert any(r[0] == "PROGRESS OF PLAN KẾ HOẠCH TĂNG CƯỜNG CÁN BỘ VỀ XÃ: SENDING UNITS" for r in rows)
+    # The plan's name says "Kế hoạch" itself: the title does not say "plan" before it again.
+    assert any(r[0] == "PROGRESS OF KẾ HOẠCH TĂNG CƯỜNG CÁN BỘ VỀ XÃ: SENDING UNITS" for r in rows)
     data = table(rows, "Sending unit")
     assert data[0] == [1, "Sở Tài chính", 3, "10", 3, 3, 1, 1, 0, 0, 1]
     assert data[1][:2] == [None, "Total"] and data[1][2] == 3
@@ -66,8 +69,9 @@ def test_movement_export_follows_filters_and_scope(client, login_as, django_asse
     assert data[0][11] == "=1+1"  # text, never a formula
     for _ in range(5):
         f.movement(f.staff(w.dept, w.finance), w.commune)
-    # session, user, province for the issuer, the count (now or in the background?), the movements
-    with django_assert_num_queries(5):
+    # session, user, province for the issuer, its letterhead, the count (now or in the background?),
+    # the movements
+    with django_assert_num_queries(6):
         response = client.get(reverse("secondments:movement-export"))
         rows = sheet(response)
     assert len(table(rows, "Full name")) == 7
@@ -78,3 +82,18 @@ def test_movement_export_bad_filter_is_400(client, login_as):
     response = client.get(reverse("secondments:movement-export"), {"date_to": "tomorrow"})
     assert response.status_code == 400
     assert "Enter a valid date." in response.content.decode()
+
+
+def test_plan_export_title_names_the_plan_once_in_vietnamese(client, login_as, settings):
+    w = b.World()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    rows = sheet(client.get(reverse("secondments:plan-export", args=[w.plan.pk])))
+    titles = [r[0] for r in rows if r[0] and str(r[0]).startswith("TIẾN ĐỘ")]
+    assert titles == ["TIẾN ĐỘ KẾ HOẠCH TĂNG CƯỜNG CÁN BỘ VỀ XÃ: ĐƠN VỊ CỬ ĐI"]
+    w.plan.name = "Đợt 1 năm 2025"  # a name that does not say what it is
+    w.plan.save()
+    rows = sheet(client.get(reverse("secondments:plan-export", args=[w.plan.pk]), {"part": "communes"}))
+    assert [r[0] for r in rows if r[0] and str(r[0]).startswith("TIẾN ĐỘ")] == [
+        "TIẾN ĐỘ KẾ HOẠCH ĐỢT 1 NĂM 2025: XÃ TIẾP NHẬN"
+    ]
