@@ -169,6 +169,7 @@ class Exporter:
     with_totals = False
     totals_label = _("Total")
     appendix = False
+    signed = True  # a report handed upward ends with the signature block; a data listing does not
 
     def columns(self) -> list[Column]:
         raise NotImplementedError
@@ -426,7 +427,7 @@ class _SheetWriter:
         self.ws.repeat_rows(self.header_start, self.header_end)
         self.ws.freeze_panes(self.header_end + 1, 1)
         n = self.table(progress)
-        if not self.x.appendix:
+        if not self.x.appendix and self.x.signed:
             self.signature()
         return n
 

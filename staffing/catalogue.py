@@ -492,6 +492,7 @@ class PositionCatalogueExporter(Exporter):
     title = gettext_lazy("Job position catalogue")
     sheet_title = gettext_lazy("Positions")
     filename = "vi-tri-viec-lam.xlsx"
+    signed = False  # reference data read back by the import: nothing after the table
 
     def columns(self):
         return [Column(str(c.label), c.width) for c in POSITION_COLUMNS]
