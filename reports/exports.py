@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user
+from audit.services import audit_record
 from reports import access
 from reports.excel import INTEGER, Column, Exporter, Issuer, xlsx_response
 from reports.forms import ProvinceReportForm, ReportForm
@@ -50,6 +51,7 @@ class ExportSpec:
     issuer: Issuer
     as_of: date | None = None
     rows: int = 0  # expected number of rows: decides between now and a background job
+    personal: bool = False  # holds personal records: who exports it is recorded in the audit log
 
 
 EXPORTS: dict[str, Callable] = {}
@@ -86,6 +88,8 @@ def export_response(request, name, params=None):
 
     params = request.GET if params is None else params
     spec = build(name, request.user, params)
+    if spec.personal:
+        audit_record(request, "staff.export", params=params, rows=spec.rows)
     if spec.rows > background_rows():
         job = ExportJob.objects.create(
             owner=request.user,
@@ -95,7 +99,6 @@ def export_response(request, name, params=None):
             filename=spec.exporter.filename,
         )
         enqueue_export(job)
-        job.refresh_from_db()
         return job
     return xlsx_response(spec.exporter, issuer=spec.issuer, as_of=spec.as_of)
 
@@ -109,11 +112,9 @@ def export_or_redirect(request, name, params=None):
 
 
 def enqueue_export(job):
-    from django.utils import translation
+    from reports.tasks import export_job_enqueue
 
-    from reports.tasks import run_export
-
-    run_export.enqueue(job.pk, translation.get_language() or "vi")
+    export_job_enqueue(job)
 
 
 def form_errors(form):
@@ -294,7 +295,8 @@ def staff_export(user, params):
         from communes.models import Province
 
         province = Province.objects.filter(pk=user.province_id).first()
-    return ExportSpec(StaffListExporter(qs), Issuer.for_province(province), timezone.localdate(), qs.count())
+    exporter = StaffListExporter(qs)
+    return ExportSpec(exporter, Issuer.for_province(province), timezone.localdate(), qs.count(), personal=True)
 
 
 def report_form(params):

@@ -13,4 +13,5 @@ urlpatterns = [
     path("exports/<int:pk>/", views.ExportJobView.as_view(), name="export-job"),
     path("exports/<int:pk>/status/", views.ExportJobStatusView.as_view(), name="export-status"),
     path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export-download"),
+    path("exports/<int:pk>/retry/", views.ExportRetryView.as_view(), name="export-retry"),
 ]

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 
+from audit.services import audit_record
+from communes.views import UnitRosterView
 from reports import access
 from reports.exports import export_or_redirect, wants_xlsx
 from reports.forms import ProvinceReportForm, ReportForm
@@ -18,6 +20,7 @@ from reports.selectors import (
     province_dashboard,
     report_fields,
 )
+from reports.tasks import export_job_retry
 from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS
 from staffing.selectors import View as HeadcountView
 
@@ -275,6 +278,35 @@ class ExportDownloadView(OwnJobMixin, View):
             raise Http404
         from reports.excel import XLSX_CONTENT_TYPE
 
+        audit_record(request, "export.download", params={"export": [job.name], **job.params}, rows=job.total)
         return FileResponse(
             job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE
         )
+
+
+class ExportRetryView(OwnJobMixin, View):
+    """A failed job (its worker died, or it ran too long) is queued again by its owner."""
+
+    def post(self, request, pk):
+        job = get_object_or_404(self.get_queryset(), pk=pk)
+        if not job.can_retry:
+            return HttpResponseBadRequest(
+                _("Only a failed export can be retried."), content_type="text/plain; charset=utf-8"
+            )
+        export_job_retry(job)
+        return redirect(job)
+
+
+class AuditedUnitRosterView(UnitRosterView):
+    """The unit's roster page, its listing recorded in the audit log."""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        audit_record(
+            self.request,
+            "staff.list",
+            params=self.request.GET,
+            rows=ctx["page_obj"].paginator.count,
+            province_id=self.object.province_id,
+        )
+        return ctx

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api import ScopedModelViewSet
+from audit.services import audit_record
 from staffing import services
 from staffing.filters import QuotaFilterSet, StaffFilterSet
 from staffing.models import Field, Position, Quota, Staff
@@ -120,6 +121,16 @@ class StaffViewSet(VersionedViewSet):
     queryset = Staff.objects.select_related("home_unit", "position", "field", "major_field")
     serializer_class = StaffSerializer
     filterset_class = StaffFilterSet
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        audit_record(request, "staff.list", params=request.query_params, rows=response.data["count"])
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        audit_record(request, "staff.view", staff=self.get_object())
+        return response
 
     def write_create(self, data):
         return services.staff_create(by=self.request.user, **data)

@@ -18,6 +18,7 @@ from django.views.generic import DetailView
 
 from accounts.scoping import can_edit, for_user, require_edit
 from accounts.views import ScopedMixin
+from audit.services import audit_record
 from communes.models import Unit
 from reports.excel import XLSX_CONTENT_TYPE
 from staffing import services
@@ -68,6 +69,7 @@ class StaffDetailView(ScopedMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["history"] = record_history(self.object)
         ctx["can_edit"] = can_edit(self.request.user, self.object)
+        audit_record(self.request, "staff.view", staff=self.object)
         return ctx
 
 

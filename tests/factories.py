@@ -151,3 +151,10 @@ def user(role, *, unit=None, prov=None, username=None, password="pw-Test-12345",
 
 
 ROLES = [r.value for r in Role]
+
+
+def api_key(u, *, name="Test client", days=90):
+    """An API token for ``u``; returns the key a client sends (``Authorization: Token <key>``)."""
+    from accounts.tokens import api_token_create
+
+    return api_token_create(user=u, name=name, days=days)[1]

@@ -7,6 +7,9 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 
 DEBUG = False
+ENVIRONMENT = "production"
+# Superusers and province officials sign in with a second factor (TOTP).
+TWO_FACTOR_REQUIRED_FOR = ["superuser", "province_official"]
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY (at least 50 random characters) in the environment.")
@@ -30,5 +33,14 @@ MAILERS = {
             "host": os.environ.get("EMAIL_HOST", "localhost"),
             "port": int(os.environ.get("EMAIL_PORT", "25")),
         },
+    }
+}
+
+# Shared by every app server: API throttling counts requests in the database cache
+# (`manage.py createcachetable` creates its table).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bienche_cache",
     }
 }

@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -23,7 +22,7 @@ def world():
 def api_as(role, **kwargs):
     user = f.user(role, **kwargs)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {f.api_key(user)}")
     return client
 
 
