@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and access")
 
     def ready(self):
-        from accounts import twofactor  # noqa: F401 - connects the sign-in signal
+        from accounts import signals  # noqa: F401 - connects the sign-in receiver

@@ -11,8 +11,6 @@ from base64 import b32encode
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 SESSION_KEY = "two_factor"
@@ -45,11 +43,12 @@ def mark_verified(request):
     request.session[SESSION_KEY] = request.user.pk
 
 
-@receiver(user_logged_in)
-def _forget_on_sign_in(sender, request, user, **kwargs):
-    # Each sign-in with a password asks for the code again.
-    if request is not None and hasattr(request, "session"):
-        request.session.pop(SESSION_KEY, None)
+def on_sign_in(request, user):
+    """Each sign-in asks for the code again; a user with no device and no duty to have one is
+    settled now, so their pages never look for a device."""
+    request.session.pop(SESSION_KEY, None)
+    if not is_required(user) and confirmed_device(user) is None:
+        request.session[SESSION_KEY] = user.pk
 
 
 def pending_device(user):

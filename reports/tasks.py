@@ -44,10 +44,10 @@ def _with_reconnect(operation):
         return operation()
 
 
-def _update(job_id, attempt, status, **fields):
-    """Update the job if it is still this attempt's and in ``status`` (a job recovered as failed or
+def _update(job_id, attempt, in_status, **fields):
+    """Update the job if it is still this attempt's and in ``in_status`` (a job recovered as failed or
     retried meanwhile is left alone); return whether it was."""
-    qs = ExportJob.objects.filter(pk=job_id, status=status, **_attempt(attempt))
+    qs = ExportJob.objects.filter(pk=job_id, status=in_status, **_attempt(attempt))
     return _with_reconnect(lambda: qs.update(**fields))
 
 

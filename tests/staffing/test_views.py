@@ -51,8 +51,8 @@ def test_staff_page_query_count_does_not_grow_with_history(client, world, person
         person.field = world.finance if n % 2 else world.land
         person.save()
     # Session, user, staff with its unit/fields/position, history, names of related rows (fields),
-    # the edit check (the staff row in scope).
-    with django_assert_num_queries(6):
+    # the edit check (the staff row in scope), the view audited.
+    with django_assert_num_queries(7):
         client.get(reverse("staff-detail", args=[person.pk]))
 
 
