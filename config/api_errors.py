@@ -4,7 +4,9 @@ schema hook that declares each operation's error statuses with their bodies.
 Every error body is JSON: ``{"detail": "…"}`` (Error), or for 400 the fields and their messages
 (ValidationError). Statuses every operation may answer — 401, 403, 404, 406, 429; 400 where the
 request carries parameters or a body, 415 where it carries a body — are added to every operation
-of the schema, so views declare only what is particular to them (409, 412, 428).
+of the schema, so views declare only what is particular to them (409, 412, 428). An operation
+with query parameters may also meet 414 from the HTTP server (gunicorn or the proxy) when its
+address is too long.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -24,9 +26,12 @@ class ErrorSerializer(serializers.Serializer):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus: Django's ValidationError answers 400 with its messages."""
+    """DRF's handler, plus: Django's ValidationError answers 400 with its messages, and so does a
+    number too large for the database (SQLite cannot hold an integer past 64 bits)."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(serializers.as_serializer_error(exc))
+    elif isinstance(exc, OverflowError):
+        exc = exceptions.ValidationError({"detail": [_("A number in the request is too large.")]})
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, list):
         response.data = {"detail": response.data}
@@ -87,6 +92,7 @@ COMMON = {
     "429": "Too many requests: wait the number of seconds in Retry-After.",
 }
 BAD_REQUEST = "Invalid parameter or data; nothing was written."
+TOO_LONG = "The address (with its query string) is longer than the server accepts."
 UNSUPPORTED = "The body's media type is not accepted."
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
 METHODS = ("get", "put", "post", "patch", "delete", "head", "options")
@@ -109,12 +115,15 @@ def declare_error_responses(result, generator, request, public):
             wanted = dict(COMMON)
             if has_query or has_body:
                 wanted["400"] = BAD_REQUEST
+            if has_query:
+                wanted["414"] = TOO_LONG
             if has_body:
                 wanted["415"] = UNSUPPORTED
             for status, description in wanted.items():
                 responses.setdefault(status, {"description": description})
             for status, response in responses.items():
-                if not status.startswith("4"):
+                # 414 comes from the HTTP server in front of Django, in its own format.
+                if not status.startswith("4") or status == "414":
                     continue
                 if status == "400":
                     # DRF answers 400 with the fields and their messages, whatever a view declared.

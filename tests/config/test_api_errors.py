@@ -2,6 +2,7 @@
 every operation's error statuses and bodies."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
@@ -116,3 +117,11 @@ def test_views_keep_their_own_statuses():
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
     assert set(national["403"]["content"]) == {"application/json"}
+
+
+def test_a_number_too_large_for_the_database_is_a_bad_request(api):
+    response = api.get("/api/v1/units/", {"parent": "1e40"})
+    if connection.vendor == "sqlite":  # SQLite cannot hold the integer: refused
+        assert json_error(response, 400) == {"detail": ["A number in the request is too large."]}
+    else:  # PostgreSQL compares it as a number: no unit has that parent
+        assert response.status_code == 200 and response.json()["count"] == 0
