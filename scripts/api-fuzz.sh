@@ -45,6 +45,7 @@ else:
     sys.exit("the server did not answer")
 PY
 
+set +e
 .venv/bin/schemathesis run "http://127.0.0.1:$port/api/v1/schema/" \
   --header "Authorization: Token $key" \
   --max-examples "$examples" \
@@ -52,4 +53,11 @@ PY
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --generation-database none \
   --seed 1 \
-  --no-color
+  --no-color | tee "$work/report.txt"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line in the plain "N passed, N failed" form.
+passed=$(grep -oE '[0-9]+ passed' "$work/report.txt" | tail -1 | grep -oE '[0-9]+' || true)
+failed=$(grep -oE '[0-9]+ unique failures?' "$work/report.txt" | tail -1 | grep -oE '^[0-9]+' || true)
+echo "schemathesis: ${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
