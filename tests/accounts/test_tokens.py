@@ -98,7 +98,9 @@ def test_a_province_official_makes_and_revokes_tokens_for_its_api_clients(client
     assert token.created_by == official
     # Only API client accounts get tokens this way; another province's users are not found.
     assert client.post(reverse("user-token-create", args=[officer.pk]), {"name": "x", "days": "30"}).status_code == 403
-    assert client.post(reverse("user-token-create", args=[far_client.pk]), {"name": "x", "days": "30"}).status_code == 404
+    assert (
+        client.post(reverse("user-token-create", args=[far_client.pk]), {"name": "x", "days": "30"}).status_code == 404
+    )
     revoked = client.post(reverse("token-revoke", args=[token.pk]))
     assert revoked.status_code == 302 and revoked["Location"] == reverse("user-detail", args=[api_client.pk])
     assert api(key).get("/api/v1/fields/").status_code == 401
@@ -122,8 +124,9 @@ def test_each_use_is_audited_with_the_token_name(client):
 
 def test_old_plain_tokens_become_hashed_ones(transactional_db):
     """The migration's copy of DRF's former token table (keys in clear) into hashed tokens."""
-    from django.apps import apps
     from importlib import import_module
+
+    from django.apps import apps
 
     migration = import_module("accounts.migrations.0002_api_tokens_password_reset")
     user = f.user(Role.API_CLIENT)

@@ -47,7 +47,12 @@ def test_staff_page_records_who_viewed_whom(client, world, people):
     assert client.get(reverse("staff-detail", args=[people["an"].pk])).status_code == 200
     e = entry(action="staff.view")
     assert summary(e) == ("staff.view", official.username, world.province.pk, people["an"].pk, {}, None)
-    assert (e.staff_name, e.staff_code, e.method, e.path) == ("Nguyễn Văn An", "NV-AN", "GET", f"/staff/{people['an'].pk}/")
+    assert (e.staff_name, e.staff_code, e.method, e.path) == (
+        "Nguyễn Văn An",
+        "NV-AN",
+        "GET",
+        f"/staff/{people['an'].pk}/",
+    )
     # Out of scope: 404, nothing read, nothing recorded.
     assert client.get(reverse("staff-detail", args=[people["far"].pk])).status_code == 404
     assert AuditEntry.objects.count() == 1
@@ -147,7 +152,11 @@ def test_entries_cannot_be_changed_or_deleted(world):
     request = RequestFactory().get("/")
     request.user = f.user(Role.NATIONAL_VIEWER, is_staff=True, is_superuser=True)
     assert not any(
-        (admin.has_add_permission(request), admin.has_change_permission(request, e), admin.has_delete_permission(request, e))
+        (
+            admin.has_add_permission(request),
+            admin.has_change_permission(request, e),
+            admin.has_delete_permission(request, e),
+        )
     )
 
 
@@ -174,14 +183,41 @@ def log(world):
     return {
         "official": official,
         "entries": [
-            make(action="staff.view", at=at(1), username="commune_a", province=world.province, staff_id=1,
-                 staff_name="Nguyễn Văn An", staff_code="NV-AN"),
-            make(action="staff.list", at=at(2), username="commune_a", province=world.province, rows=8,
-                 params={"field": ["3"]}),
-            make(action="staff.view", at=at(3), username="dept_b", province=world.province, staff_id=2,
-                 staff_name="Trần Thị Bình", staff_code="NV-BINH"),
-            make(action="staff.view", at=at(3), username="far_c", province=world.other_province, staff_id=3,
-                 staff_name="Lê Văn Xa", staff_code="NV-XA"),
+            make(
+                action="staff.view",
+                at=at(1),
+                username="commune_a",
+                province=world.province,
+                staff_id=1,
+                staff_name="Nguyễn Văn An",
+                staff_code="NV-AN",
+            ),
+            make(
+                action="staff.list",
+                at=at(2),
+                username="commune_a",
+                province=world.province,
+                rows=8,
+                params={"field": ["3"]},
+            ),
+            make(
+                action="staff.view",
+                at=at(3),
+                username="dept_b",
+                province=world.province,
+                staff_id=2,
+                staff_name="Trần Thị Bình",
+                staff_code="NV-BINH",
+            ),
+            make(
+                action="staff.view",
+                at=at(3),
+                username="far_c",
+                province=world.other_province,
+                staff_id=3,
+                staff_name="Lê Văn Xa",
+                staff_code="NV-XA",
+            ),
             make(action="token.use", at=at(4), username="robot", token_name="BI"),
         ],
     }

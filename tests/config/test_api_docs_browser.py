@@ -25,9 +25,11 @@ def open_signed_in(page, live_server, path):
     external = []
     page.route(
         "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith(live_server.url) or route.request.url.startswith(("data:", "blob:"))
-        else (external.append(route.request.url), route.abort()),
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(live_server.url) or route.request.url.startswith(("data:", "blob:"))
+            else (external.append(route.request.url), route.abort())
+        ),
     )
     page.goto(f"{live_server.url}/login/?next={path}")
     page.fill("input[name=username]", user.username)

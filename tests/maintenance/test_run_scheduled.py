@@ -43,7 +43,10 @@ def test_one_run_does_every_step(settings, clean_storage):
     owner = f.user(Role.PROVINCE_OFFICIAL, prov=w.province)
     now = timezone.now()
     stale = ExportJob.objects.create(
-        owner=owner, name="staff", status=ExportStatus.RUNNING, started_at=now - timedelta(hours=1),
+        owner=owner,
+        name="staff",
+        status=ExportStatus.RUNNING,
+        started_at=now - timedelta(hours=1),
         heartbeat_at=now - timedelta(minutes=30),
     )
     old = ExportJob.objects.create(owner=owner, name="staff", status=ExportStatus.DONE, filename="old.xlsx")
@@ -71,8 +74,12 @@ def test_one_run_does_every_step(settings, clean_storage):
     assert not default_storage.exists(old_file)
     assert AuditEntry.objects.count() == 1
     # A second run changes nothing.
-    assert run()[1:] == ["export jobs marked failed: 0", "export jobs deleted: 0", "uploads deleted: 0",
-                         "audit entries deleted: 0"]
+    assert run()[1:] == [
+        "export jobs marked failed: 0",
+        "export jobs deleted: 0",
+        "uploads deleted: 0",
+        "audit entries deleted: 0",
+    ]
 
 
 def test_abandoned_uploads_go_after_a_day(clean_storage):
