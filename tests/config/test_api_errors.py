@@ -93,10 +93,12 @@ def test_every_operation_declares_its_errors_with_json_bodies():
         for status in ("401", "403", "404", "406", "429"):
             assert status in responses, (path, method, status)
         for status, response in responses.items():
-            if status.startswith("4"):
+            if status.startswith("4") and status != "414":
                 assert list(response["content"]) == ["application/json"], (path, method, status)
         assert responses["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
         has_query = any(p["in"] == "query" for p in op.get("parameters", []))
+        # 414 comes from the HTTP server in front of Django, in its own format.
+        assert ("414" in responses) == has_query and "content" not in responses.get("414", {})
         if has_query or "requestBody" in op:
             assert responses["400"]["content"]["application/json"]["schema"] == {
                 "$ref": "#/components/schemas/ValidationError"
