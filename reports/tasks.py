@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files import File
-from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.tasks import task
 from django.utils import timezone, translation
@@ -53,7 +53,6 @@ def _update(job_id, attempt, in_status, **fields):
 
 @task()
 def run_export(job_id: int, language: str = "vi", attempt: int | None = None):
-    close_old_connections()
     now = timezone.now()
     claimed = _update(
         job_id, attempt, ExportStatus.QUEUED, status=ExportStatus.RUNNING, started_at=now, heartbeat_at=now
