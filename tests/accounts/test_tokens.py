@@ -140,3 +140,18 @@ def test_old_plain_tokens_become_hashed_ones(transactional_db):
     token = ApiToken.objects.get(user=user)
     assert (token.name, token.prefix) == ("Migrated token", "aaaaaaaa")
     assert api("a" * 40).get("/api/v1/fields/").status_code == 200
+
+
+def test_the_admin_lists_and_revokes_tokens(client):
+    admin = f.user(Role.NATIONAL_VIEWER, is_staff=True, is_superuser=True)
+    owner = f.user(Role.API_CLIENT)
+    key = f.api_key(owner, name="Kho")
+    client.force_login(admin)
+    assert client.get("/admin/accounts/apitoken/").status_code == 200
+    assert client.get("/admin/accounts/apitoken/add/").status_code == 403
+    token = ApiToken.objects.get()
+    response = client.post(
+        "/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True
+    )
+    assert "1 token revoked." in response.content.decode()
+    assert api(key).get("/api/v1/fields/").status_code == 401
