@@ -6,14 +6,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
-from accounts.models import Role, User
+from accounts.models import ApiToken, Role, User
+from accounts.tokens import api_token_create, api_token_revoke
 from communes.models import Unit, UnitKind
 from headcount.rules import View, summarize_by
 from headcount.selectors import headcount_rows
 
 DEMO_PASSWORD = "BienChe.Demo.2025"
+DEMO_TOKEN_NAME = "Demo"
 ADMIN_PASSWORD = "BienChe.Admin.2025"
 
 
@@ -68,7 +69,8 @@ def _reset(username, password, *, role, province=None, unit=None, first_name="",
 def demo_users_create(*, province) -> list:
     """Create or reset the demo users of ``province`` and the "admin" superuser; return them.
 
-    Running it again resets the same users (passwords, roles, units) and keeps the API token.
+    Running it again resets the same users (passwords, roles, units) and replaces the API
+    client's demo token (only a hash is stored, so the key is shown when it is made).
     """
     department = _department(province)
     commune = commune_with_largest_shortage(province)
@@ -110,5 +112,7 @@ def demo_users_create(*, province) -> list:
         _reset(f"demo_api_{code}", DEMO_PASSWORD, role=Role.API_CLIENT, province=province, last_name="API"),
     ]
     api = users[-1]
-    api.token = Token.objects.get_or_create(user=api.user)[0].key
+    for old in ApiToken.objects.filter(user=api.user, name=DEMO_TOKEN_NAME, revoked_at__isnull=True):
+        api_token_revoke(token=old)
+    api.token = api_token_create(user=api.user, name=DEMO_TOKEN_NAME)[1]
     return users

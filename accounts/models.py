@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -44,6 +45,11 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Commune or department the user works for; set for unit officers."),
     )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when someone else reset the password: the user chooses a new one at the next sign-in."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -70,3 +76,50 @@ class User(AbstractUser):
         if self.unit_id and not self.province_id:
             self.province_id = self.unit.province_id
         super().save(*args, **kwargs)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiToken(models.Model):
+    """A named key with which another system reads the API (``Authorization: Token <key>``).
+
+    Only a SHA-256 digest of the key is stored: the key is shown once, when the token is
+    created. A token stops working when it expires or is revoked; its row stays as a record.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. the system using it."))
+    prefix = models.CharField(
+        _("prefix"), max_length=12, help_text=_("The first characters of the key, to recognise it.")
+    )
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now):
+        return self.revoked_at is None and self.expires_at > now

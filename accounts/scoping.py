@@ -2,7 +2,7 @@
 
 Every queryset shown to a user goes through ``for_user``; every write checks ``can_edit``.
 Models declare how they reach a province and a unit in ``scope_paths``:
-``{"province": "home_unit__province", "unit": ["home_unit"]}`` — the unit paths are OR-ed, so a
+``{"province": "unit__province", "unit": ["unit"]}`` — the unit paths are OR-ed, so a
 movement is visible to both its sending and its receiving unit; ``"self"`` is the unit itself;
 ``None`` means unit officers see the rows of their whole province (plans, the province).
 """

@@ -97,16 +97,16 @@ def record(figure, value, floor, unit, target, higher_is_better=False):
 
 
 def bench_user(role, province=None):
-    from rest_framework.authtoken.models import Token
-
     from accounts.models import User
+    from accounts.tokens import api_token_create
 
     user, _ = User.objects.update_or_create(
         username=f"bench-{role}-{province.code if province else 'all'}",
         defaults={"role": role, "province": province, "is_active": True},
     )
-    token, _ = Token.objects.get_or_create(user=user)
-    return user, token.key
+    # Only a hash is stored: each run makes a fresh, short-lived token.
+    _token, key = api_token_create(user=user, name="Benchmark", days=1)
+    return user, key
 
 
 def captured(client, url, **headers):

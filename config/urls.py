@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from audit.views import AuditLogView
+from config.api_docs import RedocView, SwaggerView
 from reports.views import HomeView
 
 api_v1 = [
@@ -12,14 +13,14 @@ api_v1 = [
     path("", include("secondments.api_urls")),
     path("reports/", include("reports.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
+    path("audit/", AuditLogView.as_view(), name="audit-log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
@@ -30,3 +31,8 @@ urlpatterns = [
     path("", include("secondments.urls")),
     path("reports/", include("reports.urls")),
 ]
+
+handler400 = "config.api_errors.handler400"
+handler403 = "config.api_errors.handler403"
+handler404 = "config.api_errors.handler404"
+handler500 = "config.api_errors.handler500"

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from audit.services import audit_record
 from reports import access, serializers
 from reports.excel import XLSX_CONTENT_TYPE
 from reports.exports import export_response, staff_list
@@ -374,6 +375,7 @@ class StaffListAPI(ReportAPIView):
         qs = qs.values(*STAFF_COLUMNS, **STAFF_RELATED)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
+        audit_record(request, "staff.list", params=request.query_params, rows=len(page))
         return paginator.get_paginated_response(page)
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scoping import for_user
 from communes.models import Unit
 from headcount.rules import View
+from audit.services import audit_record
 from reports import access
 from reports.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
 from reports.forms import ProvinceReportForm, ReportForm
@@ -51,6 +52,7 @@ class ExportSpec:
     issuer: Issuer
     as_of: date | None = None
     rows: int = 0  # expected number of rows: decides between now and a background job
+    personal: bool = False  # holds personal records: who exports it is recorded in the audit log
 
 
 EXPORTS: dict[str, Callable] = {}
@@ -87,6 +89,8 @@ def export_response(request, name, params=None):
 
     params = request.GET if params is None else params
     spec = build(name, request.user, params)
+    if spec.personal:
+        audit_record(request, "staff.export", params=params, rows=spec.rows)
     if spec.rows > background_rows():
         job = ExportJob.objects.create(
             owner=request.user,
@@ -96,7 +100,6 @@ def export_response(request, name, params=None):
             filename=spec.exporter.filename,
         )
         enqueue_export(job)
-        job.refresh_from_db()
         return job
     return xlsx_response(spec.exporter, issuer=spec.issuer, as_of=spec.as_of)
 
@@ -110,11 +113,9 @@ def export_or_redirect(request, name, params=None):
 
 
 def enqueue_export(job):
-    from django.utils import translation
+    from reports.tasks import export_job_enqueue
 
-    from reports.tasks import run_export
-
-    run_export.enqueue(job.pk, translation.get_language() or "vi")
+    export_job_enqueue(job)
 
 
 def form_errors(form):
@@ -355,7 +356,11 @@ class StaffListExporter(Exporter):
 def staff_export(user, params):
     qs = staff_list(user, params)
     return ExportSpec(
-        StaffListExporter(qs, place=user_place(user)), user_issuer(user), timezone.localdate(), qs.count()
+        StaffListExporter(qs, place=user_place(user)),
+        user_issuer(user),
+        timezone.localdate(),
+        qs.count(),
+        personal=True,
     )
 
 

@@ -31,13 +31,24 @@ class ExportJob(models.Model):
     file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"), null=True, blank=True, help_text=_("Written by the worker while it runs the job.")
+    )
+    timeout = models.PositiveIntegerField(
+        _("time limit (seconds)"), default=0, help_text=_("0: the EXPORT_JOB_TIMEOUT_SECONDS setting.")
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("export job")
         verbose_name_plural = _("export jobs")
-        indexes = [models.Index(fields=["owner", "-created_at"], name="export_owner_created_idx")]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="export_owner_created_idx"),
+            models.Index(fields=["status", "heartbeat_at"], name="export_status_heartbeat_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name} #{self.pk}"
@@ -50,6 +61,14 @@ class ExportJob(models.Model):
         if self.status == ExportStatus.DONE:
             return 100
         return min(99, int(100 * self.progress / self.total)) if self.total else 0
+
+    @property
+    def time_limit(self) -> int:
+        return self.timeout or settings.EXPORT_JOB_TIMEOUT_SECONDS
+
+    @property
+    def can_retry(self):
+        return self.status == ExportStatus.FAILED
 
     def query_dict(self) -> QueryDict:
         q = QueryDict(mutable=True)

@@ -30,4 +30,5 @@ urlpatterns = [
     path("decisions/new/", docs.DecisionCreateView.as_view(), name="decision-create"),
     path("decisions/<int:pk>/", docs.DecisionDetailView.as_view(), name="decision-detail"),
     path("decisions/<int:pk>/download/", docs.DecisionDownloadView.as_view(), name="decision-download"),
+    path("exports/<int:pk>/retry/", views.ExportRetryView.as_view(), name="export-retry"),
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 
 from headcount.rules import View as HeadcountView
+from audit.services import audit_record
 from reports import access
 from reports.exports import export_or_redirect, wants_xlsx
 from reports.forms import ProvinceReportForm, ReportForm
@@ -19,6 +20,7 @@ from reports.selectors import (
     province_dashboard,
     report_fields,
 )
+from reports.tasks import export_job_retry
 from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS
 
 
@@ -286,6 +288,20 @@ class ExportDownloadView(OwnJobMixin, View):
             raise Http404
         from reports.excel import XLSX_CONTENT_TYPE
 
+        audit_record(request, "export.download", params={"export": [job.name], **job.params}, rows=job.total)
         return FileResponse(
             job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE
         )
+
+
+class ExportRetryView(OwnJobMixin, View):
+    """A failed job (its worker died, or it ran too long) is queued again by its owner."""
+
+    def post(self, request, pk):
+        job = get_object_or_404(self.get_queryset(), pk=pk)
+        if not job.can_retry:
+            return HttpResponseBadRequest(
+                _("Only a failed export can be retried."), content_type="text/plain; charset=utf-8"
+            )
+        export_job_retry(job)
+        return redirect(job)

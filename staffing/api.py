@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from accounts.api import ScopedModelViewSet
 from accounts.scoping import can_edit, for_user
+from audit.services import audit_record
 from staffing import services
 from staffing.filters import QuotaFilterSet, StaffFilterSet
 from staffing.models import Absence, Field, Position, Quota, Staff
@@ -132,6 +133,16 @@ class StaffViewSet(VersionedViewSet):
     def get_queryset(self):
         qs = Staff.objects.with_placement(timezone.localdate()).annotate(placed_unit_code=F("placed__unit__code"))
         return for_user(qs.order_by("pk"), self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        audit_record(request, "staff.list", params=request.query_params, rows=response.data["count"])
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        audit_record(request, "staff.view", staff=self.get_object())
+        return response
 
     def reread(self, obj):
         return self.get_queryset().get(pk=obj.pk)

@@ -20,6 +20,7 @@ from django.views.generic import DetailView
 from accounts.models import UNIT_ROLES
 from accounts.scoping import can_edit, for_user, require_edit
 from accounts.views import ScopedMixin
+from audit.services import audit_record
 from communes.models import Unit
 from reports.excel import XLSX_CONTENT_TYPE
 from staffing import services
@@ -106,6 +107,7 @@ class StaffDetailView(ScopedMixin, DetailView):
             history=record_history(self.object),
             can_edit=may_edit_staff(self.request.user, self.object, placement),
         )
+        audit_record(self.request, "staff.view", staff=self.object)
         return ctx
 
 

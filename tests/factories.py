@@ -178,3 +178,19 @@ def user(role, *, unit=None, prov=None, username=None, password="pw-Test-12345",
 
 
 ROLES = [r.value for r in Role]
+
+
+def api_key(u, *, name="Test client", days=90, used=True):
+    """An API token for ``u``; returns the key a client sends (``Authorization: Token <key>``).
+
+    ``used``: as if it had been used a moment ago, so a request does not also record the first use
+    (query counts then measure a client's steady state).
+    """
+    from django.utils import timezone
+
+    from accounts.tokens import api_token_create
+
+    token, key = api_token_create(user=u, name=name, days=days)
+    if used:
+        type(token).objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return key

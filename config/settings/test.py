@@ -21,5 +21,13 @@ WHITENOISE_USE_FINDERS = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
 
+# Lockout and throttling are switched on by the tests that exercise them (the test client's
+# login() passes no request, which the lockout backend needs).
+AXES_ENABLED = False
+REST_FRAMEWORK = {  # noqa: F405
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "token": None},
+}
+
 # Tests assert the English msgids; tests of the Vietnamese interface switch language explicitly.
 LANGUAGE_CODE = "en"

@@ -1,17 +1,17 @@
-"""demo_users: one known account per role, with an API token; running it again resets them."""
+"""demo_users: one known account per role, with an API token; running it again resets them; it
+refuses to run under production settings."""
 
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from accounts.demo import ADMIN_PASSWORD, DEMO_PASSWORD, commune_with_largest_shortage
-from accounts.models import Role, User
+from accounts.models import ApiToken, Role, User
 from communes.models import Province
 from communes.services import official_divisions, units_load_official
 from demo.builder import demo_seed
@@ -63,16 +63,22 @@ def test_one_user_per_role_each_can_sign_in(client, dak_lak):
         password = ADMIN_PASSWORD if name == "admin" else DEMO_PASSWORD
         assert client.login(username=name, password=password), name
         client.logout()
-    token = Token.objects.get(user=users["demo_api_66"]).key
+    token = output.splitlines()[-1].rsplit(" ", 1)[1]
+    stored = ApiToken.objects.get(user=users["demo_api_66"])
+    assert (stored.name, stored.prefix) == ("Demo", token[:8])
+    assert token not in (stored.digest, stored.prefix)  # only a hash is kept
     lines = output.splitlines()
     assert lines[0].split() == ["User", "name", "Role", "Unit", "Password"]
     assert lines[5].split() == ["demo_commune_66", "Commune", "officer", *commune.name.split(), DEMO_PASSWORD]
     assert lines[-1] == f"API token of demo_api_66: {token}"
 
 
+def token_of(output):
+    return output.splitlines()[-1].rsplit(" ", 1)[1]
+
+
 def test_the_token_authenticates_the_api_client(dak_lak):
-    run()
-    token = Token.objects.get(user__username="demo_api_66").key
+    token = token_of(run())
     factory = APIRequestFactory()
     response = WhoAmI.as_view()(factory.get("/", HTTP_AUTHORIZATION=f"Token {token}"))
     assert response.status_code == 200
@@ -81,17 +87,20 @@ def test_the_token_authenticates_the_api_client(dak_lak):
 
 
 def test_running_twice_resets_the_same_users(client, dak_lak):
-    run()
+    first = token_of(run())
     ids = dict(User.objects.values_list("username", "pk"))
-    token = Token.objects.get(user__username="demo_api_66").key
     official = User.objects.get(username="demo_province_66")
     official.set_password("something-else-42")
     official.role = Role.NATIONAL_VIEWER
     official.province = None
     official.save()
-    run()
+    second = token_of(run())
     assert dict(User.objects.values_list("username", "pk")) == ids
-    assert Token.objects.get(user__username="demo_api_66").key == token
+    # The demo token is replaced: the first one is revoked, the second one works.
+    factory = APIRequestFactory()
+    assert WhoAmI.as_view()(factory.get("/", HTTP_AUTHORIZATION=f"Token {first}")).status_code == 401
+    assert WhoAmI.as_view()(factory.get("/", HTTP_AUTHORIZATION=f"Token {second}")).status_code == 200
+    assert ApiToken.objects.filter(user__username="demo_api_66", revoked_at__isnull=True).count() == 1
     official.refresh_from_db()
     assert (official.role, official.province) == (Role.PROVINCE_OFFICIAL, dak_lak)
     assert client.login(username="demo_province_66", password=DEMO_PASSWORD)
@@ -103,3 +112,13 @@ def test_a_province_without_demo_data_is_refused(dak_lak):
         call_command("demo_users", "--province", "4", stdout=StringIO())
     assert str(exc.value) == "Tỉnh Cao Bằng has no demo data yet: run “python manage.py seed_demo --province 04” first."
     assert not User.objects.exists()
+
+
+def test_refused_under_production_settings(settings, dak_lak):
+    settings.ENVIRONMENT = "production"
+    with translation.override("en"), pytest.raises(CommandError) as exc:
+        call_command("demo_users", "--province", "66", stdout=StringIO())
+    assert str(exc.value) == (
+        "demo_users makes accounts with published passwords: it does not run under production settings."
+    )
+    assert not User.objects.exists() and not ApiToken.objects.exists()

@@ -234,11 +234,12 @@ def test_roster_page_query_count_is_constant_when_the_roster_grows_tenfold(clien
     f.staff_many(world.commune, world.land, 4, position=world.cadastral)
     client.force_login(officer(world))
     url = reverse("unit-roster", args=["24001"])
-    # Session, user, unit; the filter options with the number of people matching; the page.
-    with django_assert_num_queries(5):
+    # Session, user, unit; the filter options with the number of people matching; the audit entry;
+    # the page.
+    with django_assert_num_queries(6):
         client.get(url)
     f.staff_many(world.commune, world.land, 36, position=world.cadastral)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(url).context["page_obj"].paginator.count == 40
 
 

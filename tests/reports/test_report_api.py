@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -23,7 +22,7 @@ def world():
 def api_as(role, **kwargs):
     user = f.user(role, **kwargs)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {f.api_key(user)}")
     return client
 
 
@@ -255,10 +254,10 @@ def test_openapi_schema_documents_the_report_endpoints():
 )
 def test_query_counts_are_constant_when_data_doubles(world, django_assert_num_queries, name, args):
     client = api_as(Role.NATIONAL_VIEWER)
-    # Province blocks: token + user 1, province 1, fields 1, communes 1, headcount 1, mismatches 1,
-    # movements 1. National: token + user 1, fields 1, provinces 1, communes per province 1,
-    # headcount totals 1, mismatches 1, movements 1.
-    expected = 7
+    # Province blocks: token + user 1, token use audited 1, province 1, fields 1, communes 1,
+    # headcount 1, mismatches 1, movements 1. National: token + user 1, token use audited 1, fields 1,
+    # provinces 1, communes per province 1, headcount totals 1, mismatches 1, movements 1.
+    expected = 8
     with django_assert_num_queries(expected):
         assert client.get(url(name, *args, as_of="15/10/2025")).status_code == 200
     double(world)
@@ -269,11 +268,11 @@ def test_query_counts_are_constant_when_data_doubles(world, django_assert_num_qu
 def test_department_query_count_is_constant(world, django_assert_num_queries):
     client = api_as(Role.NATIONAL_VIEWER)
     f.plan(world["province"], name="P1").sending_quotas.create(unit=world["dept"], rule="fixed", count=2)
-    # token + user 1, department 1, fields 1, headcount 1, mismatches 1, movements by plan 1,
-    # sending quotas 1, active staff 1
-    with django_assert_num_queries(8):
+    # token + user 1, token use audited 1, department 1, fields 1, headcount 1, mismatches 1,
+    # movements by plan 1, sending quotas 1, active staff 1
+    with django_assert_num_queries(9):
         assert client.get(url("api-report-department", "66S01")).status_code == 200
     f.staff_many(world["dept"], world["finance"], 10)
     f.movement(f.staff(world["dept"], world["land"]), world["cu"], plan=f.plan(world["province"]))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(url("api-report-department", "66S01")).status_code == 200

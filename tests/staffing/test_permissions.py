@@ -1,5 +1,8 @@
 """Who may open or change what: every page and endpoint × every role, in one table.
 
+Account pages are everyone's own; the users, password-reset and audit pages are a province
+official's (their own province; others answer 404) and an administrator's.
+
 Outside the user's scope answers 404; inside it, an action the role may not take answers 403.
 The commune officer works on Xã Đắk Mil (24001), the department officer on Sở Tài chính, the
 province official and the API client on Đắk Lắk; the national viewer reads everything.
@@ -13,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from staffing.models import Absence
+from accounts.models import ApiToken
+from reports.models import ExportJob
 from tests import factories as f
 from tests.staffing import hostile_files as hf
 from tests.staffing import support
@@ -21,6 +26,7 @@ pytestmark = pytest.mark.django_db
 english = support.english
 world = support.world
 
+FUTURE = timezone.now() + timedelta(days=30)
 ROLES = ["anonymous", "national_viewer", "province_official", "department_officer", "commune_officer", "api_client"]
 
 
@@ -289,6 +295,61 @@ CASES = {
     "api quota list": ("get", lambda w, o: "/api/v1/quotas/", None, [401, 200, 200, 200, 200, 200]),
     "api quota": ("get", lambda w, o: f"/api/v1/quotas/{o['quota'].pk}/", None, [401, 200, 200, 404, 200, 200]),
     "api quota create": ("post", lambda w, o: "/api/v1/quotas/", _quota_api, [401, 403, 201, 400, 201, 403]),
+    "page account": ("get", lambda w, o: reverse("account"), None, [302, 200, 200, 200, 200, 200]),
+    "page password change": ("get", lambda w, o: reverse("password-change"), None, [302, 200, 200, 200, 200, 200]),
+    "page two-factor setup": ("get", lambda w, o: reverse("two-factor-setup"), None, [302, 200, 200, 200, 200, 200]),
+    "page token create (post)": (
+        "post",
+        lambda w, o: reverse("token-create"),
+        lambda w, o: {"name": "BI", "days": "30"},
+        [302, 200, 200, 200, 200, 200],
+    ),
+    "page token revoke someone else's (post)": (
+        "post",
+        lambda w, o: reverse("token-revoke", args=[o["token"].pk]),
+        None,
+        [302, 404, 302, 404, 404, 404],
+    ),
+    "page users": ("get", lambda w, o: reverse("user-list"), None, [302, 403, 200, 403, 403, 403]),
+    "page user in the province": (
+        "get",
+        lambda w, o: reverse("user-detail", args=[o["colleague"].pk]),
+        None,
+        [302, 403, 200, 403, 403, 403],
+    ),
+    "page user in another province": (
+        "get",
+        lambda w, o: reverse("user-detail", args=[o["far_colleague"].pk]),
+        None,
+        [302, 403, 404, 403, 403, 403],
+    ),
+    "page password reset (post)": (
+        "post",
+        lambda w, o: reverse("user-password-reset", args=[o["colleague"].pk]),
+        None,
+        [302, 403, 200, 403, 403, 403],
+    ),
+    "page audit log": ("get", lambda w, o: reverse("audit-log"), None, [302, 403, 200, 403, 403, 403]),
+    "page audit log export": (
+        "get",
+        lambda w, o: reverse("audit-log") + "?format=xlsx",
+        None,
+        [302, 403, 200, 403, 403, 403],
+    ),
+    "page someone else's export job": (
+        "get",
+        lambda w, o: reverse("reports:export-job", args=[o["job"].pk]),
+        None,
+        [302, 404, 404, 404, 404, 404],
+    ),
+    "page retry someone else's export (post)": (
+        "post",
+        lambda w, o: reverse("reports:export-retry", args=[o["job"].pk]),
+        None,
+        [302, 404, 404, 404, 404, 404],
+    ),
+    "api docs": ("get", lambda w, o: "/api/v1/docs/", None, [200, 200, 200, 200, 200, 200]),
+    "api redoc": ("get", lambda w, o: "/api/v1/redoc/", None, [200, 200, 200, 200, 200, 200]),
     "api quota patch": (
         "patch",
         lambda w, o: f"/api/v1/quotas/{o['quota'].pk}/",
@@ -310,6 +371,7 @@ def _login(client, world, role):
 @pytest.mark.parametrize("case", list(CASES))
 def test_permission_matrix(client, world, case, role):
     staff = f.staff(world.commune, world.land, name="Nguyễn Văn A")
+    colleague = f.user("commune_officer", unit=world.commune)
     objects = {
         "staff": staff,
         "absence": Absence.objects.create(
@@ -317,6 +379,10 @@ def test_permission_matrix(client, world, case, role):
         ),
         "dept_staff": f.staff(world.department, world.finance, name="Lê Thị B"),
         "quota": f.quota(world.commune, world.land, 3, effective_from=date(2025, 7, 1)),
+        "colleague": colleague,
+        "far_colleague": f.user("commune_officer", unit=world.far_commune),
+        "token": ApiToken.objects.create(user=colleague, name="x", prefix="x", digest="0" * 64, expires_at=FUTURE),
+        "job": ExportJob.objects.create(owner=colleague, name="staff", status="failed"),
     }
     method, url, data, expected = CASES[case]
     _login(client, world, role)

@@ -69,12 +69,13 @@ def test_staff_page_query_count_does_not_grow_with_history(client, world, person
             )
 
     # Session, user, the person with their trained field, the placement today, the timeline
-    # (placements, movements, absences: three), history, the edit check (the unit in scope).
+    # (placements, movements, absences: three), history, the edit check (the unit in scope), the
+    # view audited (the person's placement for the entry's province, the entry).
     changes(0, 2)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         client.get(reverse("staff-detail", args=[person.pk]))
     changes(2, 5)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         client.get(reverse("staff-detail", args=[person.pk]))
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,10 @@ class Command(BaseCommand):
         parser.add_argument("--province", required=True, help="GSO province code, e.g. 66.")
 
     def handle(self, *args, province, **options):
+        if settings.ENVIRONMENT == "production":
+            raise CommandError(
+                _("demo_users makes accounts with published passwords: it does not run under production settings.")
+            )
         try:
             provinces = resolve_provinces(province)
             if len(provinces) != 1:

@@ -1,0 +1,12 @@
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from accounts import middleware, twofactor
+
+
+@receiver(user_logged_in)
+def on_sign_in(sender, request, user, **kwargs):
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[middleware.LAST_SEEN_KEY] = middleware.now()
+    twofactor.on_sign_in(request, user)
