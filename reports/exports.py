@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user
+from audit.services import audit_record
 from communes.models import Unit
 from headcount.rules import View
-from audit.services import audit_record
 from reports import access
 from reports.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
 from reports.forms import ProvinceReportForm, ReportForm

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from accounts.scoping import can_write
-from audit.services import audit_record
 from accounts.views import ScopedMixin
+from audit.services import audit_record
 from communes.models import Unit
 from communes.text import normalize_search
 from core.forms import bootstrap
@@ -211,5 +211,7 @@ class UnitRosterView(UnitMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(roster_context(unit=self.object, user=self.request.user, params=self.request.GET))
         rows = ctx["page_obj"].paginator.count
-        audit_record(self.request, "staff.list", params=self.request.GET, rows=rows, province_id=self.object.province_id)
+        audit_record(
+            self.request, "staff.list", params=self.request.GET, rows=rows, province_id=self.object.province_id
+        )
         return ctx

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 
-from headcount.rules import View as HeadcountView
 from audit.services import audit_record
+from headcount.rules import View as HeadcountView
 from reports import access
 from reports.exports import export_or_redirect, wants_xlsx
 from reports.forms import ProvinceReportForm, ReportForm

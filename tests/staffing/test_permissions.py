@@ -15,9 +15,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from staffing.models import Absence
 from accounts.models import ApiToken
 from reports.models import ExportJob
+from staffing.models import Absence
 from tests import factories as f
 from tests.staffing import hostile_files as hf
 from tests.staffing import support

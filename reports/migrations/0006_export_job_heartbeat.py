@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0003_staff_unit_id_index'),
+        ('reports', '0005_decision_documents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
