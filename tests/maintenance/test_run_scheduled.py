@@ -61,7 +61,7 @@ def test_one_run_does_every_step(settings, clean_storage):
     lines = run()
 
     assert lines == [
-        f"{today.isoformat()}: 1 started, 0 completed",
+        f"{today.isoformat()}: 1 started, 0 completed, 0 transfers that cannot be applied",
         "export jobs marked failed: 1",
         "export jobs deleted: 1",
         "uploads deleted: 0",  # written a moment ago: kept for a day
