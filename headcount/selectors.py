@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Unit
+from config.routers import read_connection
 from headcount.rules import ABSENT, ON_ROLL, PARTS, SECONDED_IN, SECONDED_OUT, TERMS, Balance, View, combine_sql
 from secondments.models import Secondment
 from staffing.models import Absence, Assignment, Quota, Staff
@@ -55,9 +56,9 @@ def cached_sql(key, build):
 
 
 def fetch_cached(key, build):
-    """The rows of the SQL that ``cached_sql`` keeps for ``key``."""
+    """The rows of the SQL that ``cached_sql`` keeps for ``key`` (on the router's read connection)."""
     sql, params = cached_sql(key, build)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -146,7 +147,7 @@ def headcount_sums(*, units, as_of: date, by_category: bool = False, field_id=No
     in ``Balance``.
     """
     sql, params = summed_sql(units, as_of, by_category=by_category, field_id=field_id)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -190,7 +191,7 @@ def headcount_totals(*, units, as_of: date, view: str = View.COVERAGE, group_by:
         JOIN {unit_table} u ON u.id = t.unit
         GROUP BY u.{group_col}
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(outer, params)
         rows = cursor.fetchall()
     keys = ("quota", *PARTS, "gross_shortage", "gross_surplus", "units_short", "units_surplus")

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.tasks import task
 from django.utils import timezone, translation
 
+from config.routers import reading_reports
 from reports.excel import render
 from reports.exports import build
 from reports.models import ExportJob, ExportStatus
@@ -70,7 +71,7 @@ def run_export(job_id: int, language: str = "vi", attempt: int | None = None):
 
     fields = {}
     try:
-        with translation.override(language), tempfile.TemporaryFile() as tmp:
+        with translation.override(language), tempfile.TemporaryFile() as tmp, reading_reports():
             spec = build(job.name, job.owner, job.query_dict())
             n = render(spec.exporter, tmp, issuer=spec.issuer, as_of=spec.as_of, progress=progress)
             tmp.seek(0)

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.routers.PinPrimaryAfterWriteMiddleware",
+    "config.routers.ReportsFromReplicaMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -94,8 +96,29 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the demo server read while a command writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    # WAL lets the demo server read while a command writes; immediate transactions and a busy
+    # timeout make a second writer wait for the first instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # Reports and exports read here (config/routers.py); writes and migrations stay on the primary.
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+    )
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+
+# With REDIS_URL every app server shares the cache (API rate limits) and the sessions (read from
+# Redis, written through to the database so a Redis restart signs nobody out).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "bienche",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

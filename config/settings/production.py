@@ -37,11 +37,12 @@ MAILERS = {
     }
 }
 
-# Shared by every app server: API throttling counts requests in the database cache
-# (`manage.py createcachetable` creates its table).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "bienche_cache",
+# Shared by every app server: API throttling counts requests in Redis when REDIS_URL is set
+# (base settings), else in the database cache (`manage.py createcachetable` creates its table).
+if not os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "bienche_cache",
+        }
     }
-}

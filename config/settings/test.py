@@ -20,6 +20,11 @@ WHITENOISE_USE_FINDERS = True
 # Several suites may run at once against one PostgreSQL server: give each run its own database.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
+    if os.environ.get("TEST_REPLICA"):
+        # A read replica, as production may have one: it mirrors the test database, so the report
+        # pages run through the router (config/routers.py) and tests/config/test_replica.py sees
+        # where reads went. CI runs that module with TEST_REPLICA=1.
+        DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 
 # Lockout and throttling are switched on by the tests that exercise them (the test client's
 # login() passes no request, which the lockout backend needs).
