@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("reports.unit_urls")),
     path("", include("staffing.urls")),
     path("", include("secondments.urls")),
+    path("", include("planner.urls")),
     path("reports/", include("reports.urls")),
 ]
 
