@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("communes.api_urls")),
     path("", include("staffing.api_urls")),
     path("", include("secondments.api_urls")),
+    path("", include("planner.api_urls")),
     path("reports/", include("reports.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
