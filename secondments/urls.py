@@ -16,6 +16,7 @@ urlpatterns = [
     path("movements/", views.MovementListView.as_view(), name="movement-list"),
     path("movements/export.xlsx", views.MovementExportView.as_view(), name="movement-export"),
     path("movements/new/", views.MovementCreateView.as_view(), name="movement-create"),
+    path("movements/people/", views.PersonPickView.as_view(), name="person-pick"),
     path("movements/alerts/", views.AlertsView.as_view(), name="movement-alerts"),
     path("movements/<int:pk>/", views.MovementDetailView.as_view(), name="movement-detail"),
     path("movements/<int:pk>/edit/", views.MovementUpdateView.as_view(), name="movement-update"),
