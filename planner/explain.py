@@ -3,7 +3,7 @@
 Kept apart from the views so the page, the comparison and the API say the same thing.
 """
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from planner import solver
@@ -74,11 +74,11 @@ def move_reason(m, names: Names) -> str:
     unit = names.units.get(str(m["to_unit"]), {})
     flags = []
     if "priority_commune" in m["reasons"]:
-        flags.append(_("priority"))
+        flags.append(pgettext("move reason", "priority"))
     if unit.get("disadvantaged"):
-        flags.append(_("especially disadvantaged"))
+        flags.append(pgettext("move reason", "especially disadvantaged"))
     if unit.get("border"):
-        flags.append(_("border"))
+        flags.append(pgettext("move reason", "border"))
     demand = _("%(field)s: %(commune)s short %(short)s") % {
         "field": names.field(m["field"]),
         "commune": names.unit(m["to_unit"]),
