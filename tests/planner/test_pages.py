@@ -9,9 +9,11 @@ from django.urls import reverse
 
 from accounts.models import Role
 from planner.models import PlannerRun
+from planner.selectors import month_ends
 from planner.services import run_create
 from secondments.models import Secondment, Status
 from tests import factories as f
+from tests.planner.test_forecast import retiring_in
 from tests.planner.worlds import START, TODAY
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +135,9 @@ def test_compare_two_runs_side_by_side(client, world):
 def test_forecast_page_shows_retirements_and_movements_ending(client, world):
     client.force_login(world.official)
     # Hòa Xuân: one land officer retiring in three months (born so the age is reached then).
-    officer = f.staff(world.y, world.land, name="Bùi Văn Hưu", birth_date=date_for_retirement_in(3))
+    officer = f.staff(
+        world.y, world.land, name="Bùi Văn Hưu", birth_date=retiring_in(month_ends(TODAY, 12), (3, 4, 2))[1]
+    )
     r = client.get(reverse("planner:forecast"))
     assert r.status_code == 200
     html = r.content.decode()
@@ -141,16 +145,6 @@ def test_forecast_page_shows_retirements_and_movements_ending(client, world):
     assert officer.full_name in html
     assert client.get(reverse("planner:forecast"), {"start": "99/99/2026"}).status_code == 400
     assert client.get(reverse("planner:forecast"), {"province": "zz"}).status_code == 400
-
-
-def date_for_retirement_in(months):
-    """A man's birth date reaching 62 (the age from 2028) or the age of the year ``months`` ahead."""
-    from core.dates import add_months
-    from planner.retirement import normal_age_months
-
-    target = add_months(TODAY.replace(day=1), months)
-    age = normal_age_months("male", target.year)
-    return add_months(target, -age)
 
 
 def test_query_counts_do_not_grow_with_data(client, world):
