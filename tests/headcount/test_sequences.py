@@ -172,6 +172,22 @@ def test_a_back_dated_second_transfer_is_flagged_and_changes_no_count(w, clock, 
     assert counts(w, date(2026, 5, 1)) == {"A": (2, 2), "B": (2, 2), "C": NOBODY_AT_C}
 
 
+def test_a_second_transfer_starting_the_same_day_is_flagged_not_applied(w, clock, vi):
+    first = approve(w, nominate(w, w.p, w.b, kind=Kind.TRANSFER, start=TODAY))
+    assert first.status == Status.COMPLETED  # its day has come: applied at approval
+    second = approve(w, nominate(w, w.p, w.c, kind=Kind.TRANSFER, start=TODAY))
+    assert (second.from_unit, second.status) == (w.b, Status.APPROVED)
+    assert second.problem == (
+        f"Nguyễn Văn An đã được điều động đến Xã Hòa Phú từ ngày 15/04/2026 (số {first.pk}); không thể có quyết "
+        "định điều động thứ hai bắt đầu cùng ngày."
+    )
+    # The first transfer's placement is as it opened it.
+    first.assignment.refresh_from_db()
+    assert (first.assignment.unit, first.assignment.valid_from) == (w.b, TODAY)
+    assert counts(w, TODAY) == {"A": (2, 2), "B": (2, 2), "C": NOBODY_AT_C}
+    assert counts(w, TODAY - timedelta(days=1)) == AT_HOME
+
+
 def nominate_many(w, n):
     outcomes = []
     for i in range(n):
