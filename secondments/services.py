@@ -143,9 +143,15 @@ def _locked(m):
     )
 
 
-def _save(m, by, reason, fields=None):
-    """Validate and save ``m``; an overlap caught by the database reads like the one clean() finds."""
-    m.full_clean()
+def _save(m, by, reason, fields=None, *, validate=True):
+    """Validate and save ``m``; an overlap caught by the database reads like the one clean() finds.
+
+    ``validate=False`` for bookkeeping that changes no decision (the hourly run starting, completing
+    or flagging a movement; leaving shortening one): the rules judge decisions, and a movement
+    recorded before a rule must not stop the run or the person's leaving.
+    """
+    if validate:
+        m.full_clean()
     m._history_user = by
     m._change_reason = str(reason)[:100]
     try:
@@ -372,7 +378,7 @@ def _apply_transfer(m, by):
         problem = " ".join(exc.messages)
         if m.problem != problem:
             m.problem = problem
-            _save(m, by, _("Not applied: %(problem)s") % {"problem": problem}, fields=["problem"])
+            _save(m, by, _("Not applied: %(problem)s") % {"problem": problem}, fields=["problem"], validate=False)
         return False
     m.assignment = assignment
     m.status = Status.COMPLETED
@@ -416,7 +422,7 @@ def secondment_activate(*, secondment: Secondment, by=None, on: date) -> Secondm
             _apply_transfer(m, by)
             return m
         m.status = Status.ACTIVE
-        return _save(m, by, _("Started"), fields=["status"])
+        return _save(m, by, _("Started"), fields=["status"], validate=False)
 
 
 def secondment_extend(
@@ -510,7 +516,7 @@ def secondment_complete(*, secondment: Secondment, on: date) -> Secondment:
             return m
         m.actual_end_date = m.end_date
         m.status = Status.COMPLETED
-        return _save(m, None, _("Completed"), fields=["actual_end_date", "status"])
+        return _save(m, None, _("Completed"), fields=["actual_end_date", "status"], validate=False)
 
 
 def secondment_cancel(*, secondment: Secondment, by, reason: str = "") -> Secondment:
@@ -596,7 +602,7 @@ def on_person_leaving(sender, *, person, last_day, by, **kwargs):
             m.actual_end_date = last_day
             if last_day < today:
                 m.status = Status.COMPLETED
-            _save(m, by, reason, fields=["actual_end_date", "status"])
+            _save(m, by, reason, fields=["actual_end_date", "status"], validate=False)
         else:
             _cancel(m, by, reason)
         done.append(_describe(m, action, last_day))

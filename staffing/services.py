@@ -275,6 +275,16 @@ def placement_transfer(
                 _("On %(day)s %(person)s is placed at %(unit)s, not at the sending unit.")
                 % {"day": fmt(effective_from), "person": person.full_name, "unit": current.unit}
             )
+        opened = getattr(current, "transfer", None) if current.valid_from == effective_from else None
+        if opened is not None:
+            # Applying this one would rewrite the placement the other transfer opened.
+            raise ValidationError(
+                _(
+                    "%(person)s was transferred to %(unit)s from %(day)s (no. %(pk)s); a second transfer cannot "
+                    "start the same day."
+                )
+                % {"person": person.full_name, "unit": current.unit, "day": fmt(effective_from), "pk": opened.pk}
+            )
         later = person.assignments.filter(valid_from__gt=effective_from).first()
         if later is not None:
             raise ValidationError(
