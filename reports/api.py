@@ -62,7 +62,14 @@ PROVINCE_PARAMS = REPORT_PARAMS + [
     OpenApiParameter("kind", OpenApiTypes.STR, enum=["commune", "ward", "special_zone"]),
     OpenApiParameter("disadvantaged", OpenApiTypes.BOOL),
     OpenApiParameter("border", OpenApiTypes.BOOL),
-    OpenApiParameter("only", OpenApiTypes.STR, enum=["short", "surplus"]),
+    OpenApiParameter(
+        "only",
+        OpenApiTypes.STR,
+        enum=["short", "surplus", "short_in_a_field", "surplus_in_a_field"],
+        description="commune table rows: short / surplus by the commune's total headcount against its total "
+        "quota (as the headline counts them); short_in_a_field / surplus_in_a_field: at least one field "
+        "short / over, whatever the total",
+    ),
     OpenApiParameter("sort", OpenApiTypes.STR, description="commune table column, '-' for descending"),
 ]
 

@@ -122,6 +122,21 @@ def form_errors(form):
     return ValidationError([f"{form[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items()])
 
 
+def headline_text(kpis) -> str:
+    """The province's headline as one sentence, then the separate count by field."""
+    return _(
+        "%(n)s communes short of %(m)s people against their assigned quota; %(k)s communes with %(l)s "
+        "people over it (each commune counted by its whole headcount against its whole quota). "
+        "Communes short in at least one field: %(f)s."
+    ) % {
+        "n": kpis.communes_net_short,
+        "m": kpis.net_shortage,
+        "k": kpis.communes_net_surplus,
+        "l": kpis.net_surplus,
+        "f": kpis.communes_short_in_a_field,
+    }
+
+
 # --- Province summary: communes, then communes × fields on appendix sheets -----------------------
 
 FIELDS_PER_SHEET = 4  # 3 + 4 × 3 columns: fitted to A4 landscape at about 95%
@@ -144,6 +159,7 @@ class ProvinceSummaryExporter(Exporter):
         province = dashboard.province
         self.title = _("Staff against assigned quota — %(province)s") % {"province": province.name}
         self.filename = export_filename("bao cao bien che", province.short_name, day=dashboard.as_of)
+        self.note = headline_text(dashboard.kpis)
         self.headcount_label = _("On roll") if dashboard.view == View.ESTABLISHMENT else _("Effective")
 
     def columns(self):
@@ -235,12 +251,16 @@ KPI_COLUMNS = [
     ("on_roll", _("On roll")),
     ("absent", _("Absent")),
     ("effective", _("Effective")),
-    ("gross_shortage", _("Shortage")),
-    ("gross_surplus", _("Surplus")),
-    ("net", _("Net")),
+    ("net", _("Against quota")),
     ("communes", _("Communes")),
-    ("communes_short", _("Communes short")),
-    ("communes_surplus", _("Communes with surplus")),
+    ("communes_net_short", _("Communes short against quota")),
+    ("net_shortage", _("People short")),
+    ("communes_net_surplus", _("Communes over quota")),
+    ("net_surplus", _("People over")),
+    ("communes_short_in_a_field", _("Communes short in at least one field")),
+    ("communes_surplus_in_a_field", _("Communes over in at least one field")),
+    ("gross_shortage", _("Shortage, field by field")),
+    ("gross_surplus", _("Surplus, field by field")),
     ("active_movements", _("Active movements")),
     ("ending_soon", _("Ending within 30 days")),
     ("mismatches", _("Expertise mismatches")),
@@ -255,6 +275,7 @@ class NationalSummaryExporter(Exporter):
     def __init__(self, summary):
         self.summary = summary
         self.filename = export_filename("bao cao bien che", "toan quoc", day=summary["as_of"])
+        self.note = headline_text(summary["total"])
 
     def columns(self):
         return [Column(str(_("Province")), 28), Column(str(_("Code")), 8)] + [
