@@ -315,7 +315,7 @@ def staff_list(user, params, day=None):
         raise ValidationError([f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()])
     qs = filterset.qs
     if not qs.query.order_by:
-        qs = qs.order_by("pk")
+        qs = qs.order_by("sort_key", "staff_code")  # as Vietnamese staff lists are
     return qs
 
 

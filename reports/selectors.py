@@ -507,7 +507,7 @@ def unit_sections(unit, *, as_of: date):
         mismatch_queryset(Unit.objects.filter(pk=unit.pk), as_of)
         .select_related("person__major_field", "field", "position")
         .only(*SECTION_MISMATCH_COLUMNS)
-        .order_by("field__sort_order", "person__full_name", "person__staff_code")
+        .order_by("field__sort_order", "person__sort_key", "person__staff_code")
     )
     by_field = {}
     for s in mismatched:

@@ -155,7 +155,7 @@ def roster_context(*, unit, user, params):
     """
     today = timezone.localdate()
     mode = Roster.clean(params.get("mode"))
-    people = roster_people(unit, today, mode, name_column=Field.name_column()).order_by("full_name", "staff_code")
+    people = roster_people(unit, today, mode, name_column=Field.name_column()).order_by("sort_key", "staff_code")
     filterset = RosterFilterSet(params, queryset=people)
     bootstrap(filterset.form)
     field_choices, position_choices, count = roster_choices(people, params, filterset.qs)

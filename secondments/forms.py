@@ -164,7 +164,7 @@ class NominationForm(BootstrapMixin, forms.Form):
         # Only eligible people: active, home unit in scope, no open temporary movement (other
         # than the one being edited).
         people = eligible_staff(user=user, exclude_movement=movement)
-        self.fields["person"].queryset = people.order_by("full_name", "staff_code")
+        self.fields["person"].queryset = people.order_by("sort_key", "staff_code")
         self.fields["to_unit"].queryset = Unit.objects.filter(province_id=province_id, is_active=True)
         self.fields["plan"].queryset = Plan.objects.filter(province_id=province_id)
         self.fields["request"].queryset = StaffRequest.objects.filter(commune__province_id=province_id).select_related(

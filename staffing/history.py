@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-HIDDEN_FIELDS = {"search_text", "version"}
+HIDDEN_FIELDS = {"search_text", "sort_key", "version"}
 
 
 @dataclass

@@ -200,7 +200,7 @@ def unit_template(unit, fileobj, *, as_of=None):
         Assignment.objects.in_force_on(as_of)
         .filter(unit=unit)
         .select_related("unit", "person__major_field", "position", "field")
-        .order_by("person__full_name", "person__staff_code")
+        .order_by("person__sort_key", "person__staff_code")
     )
     header_row = _header_block(
         roster, issuer=issuer, title=_("Staff roster"), subtitle=subtitle, ncols=len(STAFF_COLUMNS) + 1
@@ -224,7 +224,7 @@ def unit_template(unit, fileobj, *, as_of=None):
         Absence.objects.filter(person_id__in=people)
         .overlapping(as_of, None)
         .select_related("person")
-        .order_by("person__full_name", "start_date")
+        .order_by("person__sort_key", "person__staff_code", "start_date")
     )
     header_row = _header_block(
         absences, issuer=issuer, title=_("Absences"), subtitle=subtitle, ncols=len(ABSENCE_COLUMNS) + 1
