@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, F, Q, Value
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from accounts.scoping import for_user
@@ -432,6 +433,13 @@ def department_report(unit, *, as_of: date, view: str = View.COVERAGE):
             )
             row["required_min"], row["required_max"] = q.required_range(active)
     plans = sorted(plans.values(), key=lambda p: (p["plan"] is None, p["plan"] or ""))
+    outside = gettext("Outside any plan")
+    for p in plans:
+        p.setdefault("required_min", None)
+        p.setdefault("required_max", None)
+        p["plan_label"] = p["plan"] or outside
+        low, high = p["required_min"], p["required_max"]
+        p["required"] = "—" if low is None else str(low) if low == high else f"{low}–{high}"
     totals = summarize(rows, view=view)
     return {
         "unit": unit,
@@ -519,6 +527,8 @@ def unit_sections(unit, *, as_of: date):
         "movements_in": [m for m in movements if m.to_unit_id == unit.pk],
         "movements_out": [m for m in movements if m.from_unit_id == unit.pk],
         "mismatched_staff": mismatched,
+        "mismatch_rows": [_mismatch_row(a) for a in mismatched],
+        "tables": _tables(),
         "mismatches_by_field": sorted(by_field.items(), key=lambda kv: kv[0].sort_order),
     }
 
@@ -542,3 +552,105 @@ def landing_summary(user, *, as_of: date):
         "coverage": summarize(rows, view=View.COVERAGE),
         "establishment": summarize(rows, view=View.ESTABLISHMENT),
     }
+
+
+def unit_quota_rows(unit, *, as_of: date, view: str = View.COVERAGE):
+    """Quota against headcount per field × category of one unit (two queries): plain rows for
+    ``reports.tables.UNIT_QUOTAS``, and their totals."""
+    from staffing.models import Category
+
+    rows = headcount_rows(units=Unit.objects.filter(pk=unit.pk), as_of=as_of, view=view, by_category=True)
+    fields = Field.objects.in_bulk({r.field_id for r in rows})
+    rows.sort(key=lambda r: (fields[r.field_id].sort_order, fields[r.field_id].code, r.category or ""))
+    labels = dict(Category.choices)
+    out = [
+        {
+            "row": r,
+            "field": fields[r.field_id],
+            "field_id": r.field_id,
+            "field_code": fields[r.field_id].code,
+            "field_name": fields[r.field_id].name,
+            "category": r.category,
+            "category_label": str(labels.get(r.category, r.category)),
+            "quota": r.quota,
+            **r.parts(),
+            "effective": r.effective,
+            "headcount": r.headcount,
+            "gap": r.gap,
+        }
+        for r in rows
+    ]
+    return out, summarize(rows, view=view)
+
+
+def mismatch_rows(unit, *, as_of: date):
+    """People on the unit's roll whose trained field differs from their post's (one query), as
+    rows of ``reports.tables.MISMATCHES``, by field then name as staff lists are sorted."""
+    qs = (
+        mismatch_queryset(Unit.objects.filter(pk=unit.pk), as_of)
+        .select_related("person__major_field", "field", "position")
+        .only(*SECTION_MISMATCH_COLUMNS)
+        .order_by("field__sort_order", "person__sort_key", "person__staff_code")
+    )
+    return [_mismatch_row(a) for a in qs]
+
+
+def _mismatch_row(a):
+    return {
+        "person_id": a.person_id,
+        "full_name": a.person.full_name,
+        "staff_code": a.person.staff_code,
+        "position": a.position.name if a.position else "",
+        "field": str(a.field),
+        "major_field": str(a.person.major_field),
+    }
+
+
+def _tables():
+    from reports import tables
+
+    return tables
+
+
+ALERT_LIMIT = 200
+
+
+def alert_groups(user, *, as_of: date, limit: int = ALERT_LIMIT):
+    """The alerts page's groups: (key, label, movements), at most ``limit`` each."""
+    from django.utils.translation import gettext_lazy as _
+
+    from secondments.selectors import movement_alerts
+
+    alerts = movement_alerts(user=user, as_of=as_of)
+    return [
+        ("ending_soon", _("Ending within 30 days"), list(alerts.ending_soon[:limit])),
+        ("overdue", _("Overdue: past their end date and not completed"), list(alerts.overdue[:limit])),
+        (
+            "not_started",
+            _("Approved but never started: start date passed, arrival not confirmed"),
+            list(alerts.not_started[:limit]),
+        ),
+        ("not_applied", _("Transfers that could not be applied on their start date"), list(alerts.not_applied[:limit])),
+    ]
+
+
+def alert_rows(groups):
+    """The alert groups as rows of ``reports.tables.ALERTS``."""
+    return [
+        {
+            "pk": m.pk,
+            "group_key": key,
+            "group": str(label),
+            "full_name": m.person.full_name,
+            "staff_code": m.person.staff_code,
+            "kind": m.get_kind_display(),
+            "from_unit": m.from_unit.name,
+            "to_unit": m.to_unit.name,
+            "start_date": m.start_date,
+            "end_date": m.end_date,
+            "status": m.get_status_display(),
+            "problem": m.problem,
+        }
+        for key, label, movements in groups
+        for m in movements
+    ]

@@ -138,6 +138,8 @@ class DepartmentPlanSerializer(serializers.Serializer):
     plan = serializers.CharField(allow_null=True)
     required_min = serializers.IntegerField(allow_null=True, help_text="from the plan's sending quota")
     required_max = serializers.IntegerField(allow_null=True)
+    plan_label = serializers.CharField(help_text="the plan's name, or “outside any plan”")
+    required = serializers.CharField(help_text="the required range as text (—, 3, 3–5)")
     proposed = serializers.IntegerField()
     approved = serializers.IntegerField()
     in_effect = serializers.IntegerField()

@@ -159,6 +159,8 @@ def test_department_endpoint(world):
             "in_effect": 1,
             "completed": 0,
             "total": 1,
+            "plan_label": "Outside any plan",
+            "required": "—",
         }
     ]
 
@@ -234,8 +236,10 @@ def test_xlsx_by_format_and_by_accept_header(world):
     assert b"".join(response.streaming_content)[:2] == b"PK"
     response = client.get(url("api-report-national"), HTTP_ACCEPT=XLSX_CONTENT_TYPE)
     assert response.status_code == 200 and response["Content-Type"] == XLSX_CONTENT_TYPE
-    # The department report has no workbook.
-    assert client.get(url("api-report-department", "66S01", format="xlsx")).status_code == 406
+    # The department report's workbook: its fields, then its plans on a second sheet.
+    response = client.get(url("api-report-department", "66S01", format="xlsx", as_of="15/10/2025"))
+    assert response.status_code == 200 and response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert 'filename="bao-cao-don-vi-so-tai-chinh-2025-10-15.xlsx"' in response["Content-Disposition"]
 
 
 def test_openapi_schema_documents_the_report_endpoints():
