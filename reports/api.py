@@ -23,14 +23,12 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from audit.services import audit_record
+from core.excel import XLSX_CONTENT_TYPE
 from reports import access, serializers, tables
-from reports.excel import XLSX_CONTENT_TYPE
 from reports.exports import export_response, scoped_unit, staff_list
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.models import ExportJob
 from reports.selectors import (
-    alert_groups,
-    alert_rows,
     department_report,
     mismatch_rows,
     national_summary,
@@ -39,6 +37,7 @@ from reports.selectors import (
     unit_quota_rows,
 )
 from reports.views import job_status
+from secondments.selectors import alert_groups, alert_rows
 from staffing.history import timeline_rows
 
 

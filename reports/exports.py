@@ -19,14 +19,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user
 from audit.services import audit_record
-from communes.models import Unit
+from communes.models import Unit, province_issuer
+from core.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
 from headcount.rules import View
 from reports import access, tables
-from reports.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.selectors import (
-    alert_groups,
-    alert_rows,
     department_report,
     mismatch_rows,
     national_summary,
@@ -34,6 +32,7 @@ from reports.selectors import (
     report_fields,
     unit_quota_rows,
 )
+from secondments.selectors import alert_groups, alert_rows
 from staffing.filters import StaffFilterSet
 from staffing.history import timeline_rows
 from staffing.models import Staff
@@ -252,7 +251,7 @@ def province_summary_export(user, params):
     d = form.cleaned_data
     dashboard = province_dashboard(province, as_of=d["as_of"], view=d["view"], filters=form.filters(), fields=fields)
     exporter = ProvinceSummaryExporter(dashboard)
-    return ExportSpec(exporter, Issuer.for_province(province), dashboard.as_of, len(dashboard.communes))
+    return ExportSpec(exporter, province_issuer(province), dashboard.as_of, len(dashboard.communes))
 
 
 # --- National summary: one row per province -------------------------------------------------------
@@ -307,7 +306,7 @@ def national_summary_export(user, params):
         raise form_errors(form)
     d = form.cleaned_data
     summary = national_summary(user, as_of=d["as_of"], view=d["view"], filters=form.filters(), fields=fields)
-    return ExportSpec(NationalSummaryExporter(summary), Issuer.for_province(None), d["as_of"], len(summary["rows"]))
+    return ExportSpec(NationalSummaryExporter(summary), province_issuer(None), d["as_of"], len(summary["rows"]))
 
 
 # --- Staff list: the filtered roster --------------------------------------------------------------
@@ -414,7 +413,7 @@ def user_issuer(user) -> Issuer:
     """The heading of a list the user exports: the unit's own, or the province's letterhead."""
     if user.unit_id:
         return Issuer.for_unit(user.unit)
-    return Issuer.for_province(user.province if user.province_id else None)
+    return province_issuer(user.province if user.province_id else None)
 
 
 def report_form(params):
@@ -464,7 +463,7 @@ def department_export(user, params):
             sheet_title="Theo ke hoach",
         )
     ]
-    return ExportSpec(exporter, Issuer.for_province(unit.province), report["as_of"], len(report["by_field"]))
+    return ExportSpec(exporter, province_issuer(unit.province), report["as_of"], len(report["by_field"]))
 
 
 @register("unit-quotas")
@@ -536,4 +535,4 @@ def person_history_export(user, params):
 
 def unit_issuer(unit) -> Issuer:
     """A commune's own heading; a department's reports go out under the province's letterhead."""
-    return Issuer.for_unit(unit) if unit.is_commune_level else Issuer.for_province(unit.province)
+    return Issuer.for_unit(unit) if unit.is_commune_level else province_issuer(unit.province)

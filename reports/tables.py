@@ -15,8 +15,8 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from communes.text import short_date_formatter
-from reports.excel import DATE, INTEGER, Column, Exporter
+from core.excel import DATE, INTEGER, Column, Exporter
+from core.text import short_date_formatter
 
 TEXT, INT, SIGNED, DAY = "text", "int", "signed", "date"
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from communes.text import vietnamese_name_sort_key
+from core.text import vietnamese_name_sort_key
 
 
 def fill_sort_keys(apps, schema_editor):
@@ -31,12 +31,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalstaff',
             name='sort_key',
-            field=models.CharField(blank=True, default='', editable=False, help_text="The name's key in the order of Vietnamese staff lists: given name, then family and middle names (communes.text.vietnamese_name_sort_key).", max_length=400),
+            field=models.CharField(blank=True, default='', editable=False, help_text="The name's key in the order of Vietnamese staff lists: given name, then family and middle names (core.text.vietnamese_name_sort_key).", max_length=400),
         ),
         migrations.AddField(
             model_name='staff',
             name='sort_key',
-            field=models.CharField(blank=True, default='', editable=False, help_text="The name's key in the order of Vietnamese staff lists: given name, then family and middle names (communes.text.vietnamese_name_sort_key).", max_length=400),
+            field=models.CharField(blank=True, default='', editable=False, help_text="The name's key in the order of Vietnamese staff lists: given name, then family and middle names (core.text.vietnamese_name_sort_key).", max_length=400),
         ),
         migrations.AddIndex(
             model_name='staff',

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from accounts.models import Role
 from communes.models import Province, Unit, UnitKind
 from communes.services import official_divisions, units_load_official
-from communes.text import vietnamese_name_sort_key
+from core.text import vietnamese_name_sort_key
 from headcount.rules import View, summarize_by
 from headcount.selectors import headcount_rows
 from secondments.models import DECIDED_STATUSES, TEMPORARY_KINDS, Kind, Plan, Secondment, SendingQuota, Status

@@ -11,9 +11,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
+from core.excel import XLSX_CONTENT_TYPE
 from reports import tables
-from reports.excel import XLSX_CONTENT_TYPE
-from reports.selectors import alert_groups, alert_rows
+from secondments.selectors import alert_groups, alert_rows
 from tests import factories as f
 from tests.reports.builders import province_fixture
 from tests.reports.test_report_api import api_as

@@ -8,7 +8,7 @@ import random
 import pytest
 from django.urls import reverse
 
-from communes.text import vietnamese_name_sort_key
+from core.text import vietnamese_name_sort_key
 from staffing.models import Staff
 from staffing.services import import_apply
 from tests import factories as f
