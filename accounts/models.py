@@ -72,6 +72,10 @@ class User(AbstractUser):
         if self.unit_id and self.province_id and self.unit.province_id != self.province_id:
             raise ValidationError({"unit": _("The unit is not in the user's province.")})
 
+    def get_full_name(self):
+        """The name as Vietnamese write it: family and middle names (``last_name``), then the given name."""
+        return " ".join(part for part in (self.last_name.strip(), self.first_name.strip()) if part)
+
     def save(self, *args, **kwargs):
         if self.unit_id and not self.province_id:
             self.province_id = self.unit.province_id

@@ -149,6 +149,7 @@ class Exporter:
 
     title = ""
     subtitle = ""  # a line under the title (e.g. which report an appendix belongs to)
+    note = ""  # a line under the "as of" line (e.g. the report's headline figures)
     sheet_title = "Sheet1"
     filename = "export.xlsx"
     with_totals = False
@@ -274,6 +275,8 @@ class _SheetWriter:
         if self.as_of is not None:
             as_of = gettext("As of %(day)s") % {"day": self.as_of.strftime("%d/%m/%Y")}
             self.full_line(as_of, self.f.get(italic=True, align="center", valign="vcenter", text_wrap=True))
+        if self.x.note:
+            self.full_line(str(self.x.note), self.f.get(align="left", valign="vcenter", text_wrap=True))
         self.row += 1
 
     def header(self):

@@ -1083,8 +1083,7 @@ class _ProvinceBuilder:
                 status=p.status,
                 start_date=p.start_date,
                 end_date=p.end_date,
-                search_text=normalize_search(f"{p.full_name} {p.staff_code}"),
-            )
+            ).fill_derived()
             for p in self.staff
         ]
         Staff.objects.bulk_create(staff, batch_size=BATCH)

@@ -19,7 +19,19 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Unit
 from config.routers import read_connection
-from headcount.rules import ABSENT, ON_ROLL, PARTS, SECONDED_IN, SECONDED_OUT, TERMS, Balance, View, combine_sql
+from headcount.rules import (
+    ABSENT,
+    ON_ROLL,
+    PARTS,
+    SECONDED_IN,
+    SECONDED_OUT,
+    TERMS,
+    Balance,
+    Headline,
+    UnitBalance,
+    View,
+    combine_sql,
+)
 from secondments.models import Secondment
 from staffing.models import Absence, Assignment, Quota, Staff, placement_on
 
@@ -164,37 +176,60 @@ def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category
     return rows
 
 
+def unit_balances(*, units, as_of: date, view: str = View.COVERAGE, field_id=None) -> dict:
+    """``{unit id: UnitBalance}`` for the units with a quota or anyone counted on ``as_of``. One query."""
+    view = View.clean(view)
+    result = {}
+    for unit_id, field_id_, quota, *counts in headcount_sums(units=units, as_of=as_of, field_id=field_id):
+        b = result.get(unit_id)
+        if b is None:
+            b = result[unit_id] = UnitBalance(unit_id, view)
+        b.add_field(field_id_, quota, dict(zip(PARTS, counts, strict=True)))
+    return result
+
+
+HEADLINE_KEYS = tuple(Headline.__dataclass_fields__)
+TOTAL_KEYS = ("quota", *PARTS, "gross_shortage", "gross_surplus", *HEADLINE_KEYS)
+
+
 def headcount_totals(*, units, as_of: date, view: str = View.COVERAGE, group_by: str = "province_id", field_id=None):
     """Totals per group of units (e.g. per province), computed entirely by the database.
 
     The same numbers as ``summarize_by(headcount_rows(...), key)`` — gross shortage and surplus add
-    the gaps of each unit × field — in one query returning one row per group, so a national summary
-    does not move 60,000 unit × field rows into Python. ``group_by`` is a Unit column. Returns
-    ``{group: {"quota", "on_roll", "seconded_out", "seconded_in", "absent", "gross_shortage",
-    "gross_surplus", "units_short", "units_surplus"}}``.
+    the gaps of each unit × field; the headline (``Headline``) counts units by their total
+    headcount against their total quota, and by whether a field is short or over — in one query
+    returning one row per group, so a national summary does not move 60,000 unit × field rows into
+    Python. ``group_by`` is a Unit column. Returns ``{group: {key: number}}`` for ``TOTAL_KEYS``.
     """
     view = View.clean(view)
     sql, params = summed_sql(units, as_of, field_id=field_id)
     unit_table = Unit._meta.db_table
     group_col = Unit._meta.get_field(group_by.removesuffix("_id")).column
     headcount = combine_sql(TERMS[view], {name: f"g.{name}" for name in PARTS})
-    parts = ", ".join(f"SUM(t.{name})" for name in PARTS)
+    parts = ", ".join(f"SUM(t.{name}) AS {name}" for name in PARTS)
+    outer_parts = ", ".join(f"SUM(x.{name})" for name in PARTS)
     outer = f"""
-        SELECT u.{group_col}, SUM(t.quota), {parts},
-               SUM(CASE WHEN t.hc < t.quota THEN t.quota - t.hc ELSE 0 END),
-               SUM(CASE WHEN t.hc > t.quota THEN t.hc - t.quota ELSE 0 END),
-               COUNT(DISTINCT CASE WHEN t.hc < t.quota THEN t.unit END),
-               COUNT(DISTINCT CASE WHEN t.hc > t.quota THEN t.unit END)
-        FROM (SELECT g.hc_unit AS unit, g.quota, {", ".join(f"g.{n}" for n in PARTS)}, {headcount} AS hc
-              FROM ({sql}) g) t
-        JOIN {unit_table} u ON u.id = t.unit
+        SELECT u.{group_col}, SUM(x.quota), {outer_parts},
+               SUM(x.short), SUM(x.extra),
+               SUM(CASE WHEN x.hc < x.quota THEN 1 ELSE 0 END),
+               SUM(CASE WHEN x.hc < x.quota THEN x.quota - x.hc ELSE 0 END),
+               SUM(CASE WHEN x.hc > x.quota THEN 1 ELSE 0 END),
+               SUM(CASE WHEN x.hc > x.quota THEN x.hc - x.quota ELSE 0 END),
+               SUM(CASE WHEN x.short > 0 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN x.extra > 0 THEN 1 ELSE 0 END)
+        FROM (SELECT t.unit, SUM(t.quota) AS quota, {parts}, SUM(t.hc) AS hc,
+                     SUM(CASE WHEN t.hc < t.quota THEN t.quota - t.hc ELSE 0 END) AS short,
+                     SUM(CASE WHEN t.hc > t.quota THEN t.hc - t.quota ELSE 0 END) AS extra
+              FROM (SELECT g.hc_unit AS unit, g.quota, {", ".join(f"g.{n}" for n in PARTS)}, {headcount} AS hc
+                    FROM ({sql}) g) t
+              GROUP BY t.unit) x
+        JOIN {unit_table} u ON u.id = x.unit
         GROUP BY u.{group_col}
     """
     with read_connection().cursor() as cursor:
         cursor.execute(outer, params)
         rows = cursor.fetchall()
-    keys = ("quota", *PARTS, "gross_shortage", "gross_surplus", "units_short", "units_surplus")
-    return {r[0]: {k: int(v or 0) for k, v in zip(keys, r[1:], strict=True)} for r in rows}
+    return {r[0]: {k: int(v or 0) for k, v in zip(TOTAL_KEYS, r[1:], strict=True)} for r in rows}
 
 
 def mismatch_queryset(units, as_of: date):

@@ -24,12 +24,21 @@ from rest_framework.views import APIView
 
 from audit.services import audit_record
 from core.excel import XLSX_CONTENT_TYPE
-from reports import access, serializers
-from reports.exports import export_response, staff_list
+from reports import access, serializers, tables
+from reports.exports import export_response, scoped_unit, staff_list
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.models import ExportJob
-from reports.selectors import department_report, national_summary, province_dashboard, report_fields
+from reports.selectors import (
+    department_report,
+    mismatch_rows,
+    national_summary,
+    province_dashboard,
+    report_fields,
+    unit_quota_rows,
+)
 from reports.views import job_status
+from secondments.selectors import alert_groups, alert_rows
+from staffing.history import timeline_rows
 
 
 class XlsxRenderer(BaseRenderer):
@@ -62,7 +71,14 @@ PROVINCE_PARAMS = REPORT_PARAMS + [
     OpenApiParameter("kind", OpenApiTypes.STR, enum=["commune", "ward", "special_zone"]),
     OpenApiParameter("disadvantaged", OpenApiTypes.BOOL),
     OpenApiParameter("border", OpenApiTypes.BOOL),
-    OpenApiParameter("only", OpenApiTypes.STR, enum=["short", "surplus"]),
+    OpenApiParameter(
+        "only",
+        OpenApiTypes.STR,
+        enum=["short", "surplus", "short_in_a_field", "surplus_in_a_field"],
+        description="commune table rows: short / surplus by the commune's total headcount against its total "
+        "quota (as the headline counts them); short_in_a_field / surplus_in_a_field: at least one field "
+        "short / over, whatever the total",
+    ),
     OpenApiParameter("sort", OpenApiTypes.STR, description="commune table column, '-' for descending"),
 ]
 
@@ -241,15 +257,27 @@ class NationalAPI(ReportAPIView):
         }
 
 
-class DepartmentAPI(ReportAPIView):
+class PathParamsMixin:
+    """The export reads the path's parameters (``code``, ``pk``) with the query string."""
+
+    def export_params(self):
+        params = self.request.query_params.copy()
+        for key, value in self.kwargs.items():
+            params[key] = str(value)
+        return params
+
+
+class DepartmentAPI(PathParamsMixin, ReportAPIView):
+    export_name = "department"
+
     def check_access(self):
         self.unit = access.department_for(self.request.user, self.kwargs["code"])
 
     @extend_schema(
         summary="Department report: staff by field, staff sent by plan",
         tags=["reports"],
-        parameters=REPORT_PARAMS[:2],
-        responses={200: serializers.DepartmentSerializer, **ERRORS},
+        parameters=REPORT_PARAMS,
+        responses={200: serializers.DepartmentSerializer, (200, XLSX_CONTENT_TYPE): XLSX, **ERRORS},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -386,3 +414,113 @@ class ExportJobAPI(APIView):
     def get(self, request, pk):
         job = get_object_or_404(ExportJob.objects.filter(owner=request.user), pk=pk)
         return Response(job_status(job))
+
+
+class TableAPIView(PathParamsMixin, ReportAPIView):
+    """A report table declared in ``reports/tables.py``: its rows as JSON, or the export (?format=xlsx)."""
+
+    table = None
+
+    def rows(self, data):
+        raise NotImplementedError
+
+    def head(self, data):
+        return _head(data)
+
+    def get_data(self, data):
+        return {**self.head(data), "rows": self.table.json_rows(self.rows(data))}
+
+
+def table_schema(table, summary, parameters, *, head=None):
+    head = head or {}
+    row = table.serializer()
+    name = row.__name__.replace("RowSerializer", "Serializer")
+    body = type(name, (serializers.ReportHeadSerializer,), {**head, "rows": row(many=True)})
+    return extend_schema(
+        summary=summary,
+        tags=["reports"],
+        parameters=parameters,
+        responses={200: body, (200, XLSX_CONTENT_TYPE): XLSX, **ERRORS},
+    )
+
+
+UNIT_HEAD = {"unit": serializers.ProvinceRefSerializer()}
+
+
+class UnitTableAPI(TableAPIView):
+    def check_access(self):
+        self.unit = scoped_unit(self.request.user, self.kwargs["code"])
+
+    def head(self, data):
+        return {"unit": {"code": self.unit.code, "name": self.unit.name}, **_head(data)}
+
+
+class UnitQuotasAPI(UnitTableAPI):
+    table = tables.UNIT_QUOTAS
+    export_name = "unit-quotas"
+
+    def rows(self, data):
+        return unit_quota_rows(self.unit, as_of=data["as_of"], view=data["view"])[0]
+
+    @table_schema(
+        tables.UNIT_QUOTAS, "A unit's quota and headcount by field and category", REPORT_PARAMS, head=UNIT_HEAD
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class UnitMismatchesAPI(UnitTableAPI):
+    table = tables.MISMATCHES
+    export_name = "mismatches"
+
+    def rows(self, data):
+        audit_record(self.request, "staff.list", params=self.request.query_params, rows=None)
+        return mismatch_rows(self.unit, as_of=data["as_of"])
+
+    @table_schema(tables.MISMATCHES, "Staff of a unit whose trained field differs from their post", REPORT_PARAMS,
+                  head=UNIT_HEAD)  # fmt: skip
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class AlertsAPI(TableAPIView):
+    table = tables.ALERTS
+    export_name = "alerts"
+
+    def rows(self, data):
+        return alert_rows(alert_groups(self.request.user, as_of=data["as_of"]))
+
+    def get_form(self):
+        return ReportForm({})  # the alerts are today's
+
+    @table_schema(tables.ALERTS, "Movement alerts: ending soon, overdue, never started, not applied",
+                  REPORT_PARAMS[2:])  # fmt: skip
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class PersonHistoryAPI(TableAPIView):
+    table = tables.PERSON_HISTORY
+    export_name = "person-history"
+
+    def check_access(self):
+        from accounts.scoping import for_user
+        from staffing.models import Staff
+
+        people = for_user(Staff.objects.all(), self.request.user).distinct()
+        self.person = get_object_or_404(people, pk=self.kwargs["pk"])
+
+    def get_form(self):
+        return ReportForm({})
+
+    def head(self, data):
+        return {"person": {"code": self.person.staff_code, "name": self.person.full_name}, **_head(data)}
+
+    def rows(self, data):
+        audit_record(self.request, "staff.view", staff=self.person)
+        return timeline_rows(self.person)
+
+    @table_schema(tables.PERSON_HISTORY, "A person's placements, movements and absences, newest first",
+                  REPORT_PARAMS[2:], head={"person": serializers.ProvinceRefSerializer()})  # fmt: skip
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,10 +22,19 @@ from audit.services import audit_record
 from communes.models import Unit, province_issuer
 from core.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
 from headcount.rules import View
-from reports import access
+from reports import access, tables
 from reports.forms import ProvinceReportForm, ReportForm
-from reports.selectors import national_summary, province_dashboard, report_fields
+from reports.selectors import (
+    department_report,
+    mismatch_rows,
+    national_summary,
+    province_dashboard,
+    report_fields,
+    unit_quota_rows,
+)
+from secondments.selectors import alert_groups, alert_rows
 from staffing.filters import StaffFilterSet
+from staffing.history import timeline_rows
 from staffing.models import Staff
 
 BACKGROUND_ROWS = 50_000
@@ -122,6 +132,21 @@ def form_errors(form):
     return ValidationError([f"{form[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items()])
 
 
+def headline_text(kpis) -> str:
+    """The province's headline as one sentence, then the separate count by field."""
+    return _(
+        "%(n)s communes short of %(m)s people against their assigned quota; %(k)s communes with %(l)s "
+        "people over it (each commune counted by its whole headcount against its whole quota). "
+        "Communes short in at least one field: %(f)s."
+    ) % {
+        "n": kpis.communes_net_short,
+        "m": kpis.net_shortage,
+        "k": kpis.communes_net_surplus,
+        "l": kpis.net_surplus,
+        "f": kpis.communes_short_in_a_field,
+    }
+
+
 # --- Province summary: communes, then communes × fields on appendix sheets -----------------------
 
 FIELDS_PER_SHEET = 4  # 3 + 4 × 3 columns: fitted to A4 landscape at about 95%
@@ -144,6 +169,7 @@ class ProvinceSummaryExporter(Exporter):
         province = dashboard.province
         self.title = _("Staff against assigned quota — %(province)s") % {"province": province.name}
         self.filename = export_filename("bao cao bien che", province.short_name, day=dashboard.as_of)
+        self.note = headline_text(dashboard.kpis)
         self.headcount_label = _("On roll") if dashboard.view == View.ESTABLISHMENT else _("Effective")
 
     def columns(self):
@@ -235,12 +261,16 @@ KPI_COLUMNS = [
     ("on_roll", _("On roll")),
     ("absent", _("Absent")),
     ("effective", _("Effective")),
-    ("gross_shortage", _("Shortage")),
-    ("gross_surplus", _("Surplus")),
-    ("net", _("Net")),
+    ("net", _("Against quota")),
     ("communes", _("Communes")),
-    ("communes_short", _("Communes short")),
-    ("communes_surplus", _("Communes with surplus")),
+    ("communes_net_short", _("Communes short against quota")),
+    ("net_shortage", _("People short")),
+    ("communes_net_surplus", _("Communes over quota")),
+    ("net_surplus", _("People over")),
+    ("communes_short_in_a_field", _("Communes short in at least one field")),
+    ("communes_surplus_in_a_field", _("Communes over in at least one field")),
+    ("gross_shortage", _("Shortage, field by field")),
+    ("gross_surplus", _("Surplus, field by field")),
     ("active_movements", _("Active movements")),
     ("ending_soon", _("Ending within 30 days")),
     ("mismatches", _("Expertise mismatches")),
@@ -255,6 +285,7 @@ class NationalSummaryExporter(Exporter):
     def __init__(self, summary):
         self.summary = summary
         self.filename = export_filename("bao cao bien che", "toan quoc", day=summary["as_of"])
+        self.note = headline_text(summary["total"])
 
     def columns(self):
         return [Column(str(_("Province")), 28), Column(str(_("Code")), 8)] + [
@@ -296,7 +327,7 @@ def staff_list(user, params, day=None):
         raise ValidationError([f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()])
     qs = filterset.qs
     if not qs.query.order_by:
-        qs = qs.order_by("pk")
+        qs = qs.order_by("sort_key", "staff_code")  # as Vietnamese staff lists are
     return qs
 
 
@@ -392,3 +423,118 @@ def report_form(params):
     if not form.is_valid():
         raise form_errors(form)
     return form.cleaned_data
+
+
+# --- Tables declared in reports/tables.py: the department report, a unit's quota table and its
+# expertise mismatches, the movement alerts and a person's history -----------------------------
+
+
+def scoped_unit(user, code) -> Unit:
+    """The unit ``code`` if the user's scope holds it (404 otherwise)."""
+    unit = for_user(Unit.objects.filter(code=code or ""), user).select_related("province").first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def unit_title(label, unit, day):
+    return _("%(report)s — %(unit)s, as of %(day)s") % {
+        "report": label,
+        "unit": unit.name,
+        "day": day.strftime("%d/%m/%Y"),
+    }
+
+
+@register("department")
+def department_export(user, params):
+    unit = access.department_for(user, params.get("code"))
+    d = report_form(params)
+    report = department_report(unit, as_of=d["as_of"], view=d["view"])
+    exporter = tables.TableExporter(
+        tables.DEPARTMENT_FIELDS,
+        report["by_field"],
+        title=unit_title(_("Staff by field against assigned quota"), unit, report["as_of"]),
+        filename=export_filename("bao cao don vi", unit.name, day=report["as_of"]),
+        sheet_title="Theo linh vuc",
+    )
+    exporter.more = [
+        tables.appendix(
+            tables.DEPARTMENT_PLANS,
+            report["plans"],
+            title=unit_title(_("Staff sent, by plan"), unit, report["as_of"]),
+            sheet_title="Theo ke hoach",
+        )
+    ]
+    return ExportSpec(exporter, province_issuer(unit.province), report["as_of"], len(report["by_field"]))
+
+
+@register("unit-quotas")
+def unit_quotas_export(user, params):
+    unit = scoped_unit(user, params.get("code"))
+    d = report_form(params)
+    rows, _totals = unit_quota_rows(unit, as_of=d["as_of"], view=d["view"])
+    exporter = tables.TableExporter(
+        tables.UNIT_QUOTAS,
+        rows,
+        title=unit_title(_("Quota and headcount by field and category"), unit, d["as_of"]),
+        filename=export_filename("bien che theo linh vuc", unit.name, day=d["as_of"]),
+        sheet_title="Bien che",
+    )
+    return ExportSpec(exporter, unit_issuer(unit), d["as_of"], len(rows))
+
+
+@register("mismatches")
+def mismatches_export(user, params):
+    unit = scoped_unit(user, params.get("code"))
+    d = report_form(params)
+    rows = mismatch_rows(unit, as_of=d["as_of"])
+    exporter = tables.TableExporter(
+        tables.MISMATCHES,
+        rows,
+        title=unit_title(_("Staff whose trained field differs from their post"), unit, d["as_of"]),
+        filename=export_filename("trai chuyen mon", unit.name, day=d["as_of"]),
+        sheet_title="Trai chuyen mon",
+    )
+    return ExportSpec(exporter, unit_issuer(unit), d["as_of"], len(rows), personal=True)
+
+
+@register("alerts")
+def alerts_export(user, params):
+    day = timezone.localdate()
+    rows = alert_rows(alert_groups(user, as_of=day))
+    place = user_place(user)
+    exporter = tables.TableExporter(
+        tables.ALERTS,
+        rows,
+        title=_("Movement alerts — %(place)s, as of %(day)s")
+        % {"place": place or _("nationwide"), "day": day.strftime("%d/%m/%Y")},
+        filename=export_filename("canh bao dieu dong", short_name(place), day=day),
+        sheet_title="Canh bao",
+        signed=False,
+    )
+    return ExportSpec(exporter, user_issuer(user), day, len(rows), personal=True)
+
+
+@register("person-history")
+def person_history_export(user, params):
+    try:
+        person = for_user(Staff.objects.all(), user).distinct().get(pk=int(params.get("pk")))
+    except (TypeError, ValueError, Staff.DoesNotExist):
+        raise Http404 from None
+    day = timezone.localdate()
+    rows = timeline_rows(person)
+    exporter = tables.TableExporter(
+        tables.PERSON_HISTORY,
+        rows,
+        title=_("Work history of %(name)s (%(code)s), as of %(day)s")
+        % {"name": person.full_name, "code": person.staff_code, "day": day.strftime("%d/%m/%Y")},
+        filename=export_filename("qua trinh cong tac", person.full_name, day=day),
+        sheet_title="Qua trinh",
+        signed=False,
+    )
+    return ExportSpec(exporter, user_issuer(user), day, len(rows), personal=True)
+
+
+def unit_issuer(unit) -> Issuer:
+    """A commune's own heading; a department's reports go out under the province's letterhead."""
+    return Issuer.for_unit(unit) if unit.is_commune_level else province_issuer(unit.province)

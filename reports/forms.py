@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import COMMUNE_LEVEL_KINDS, UnitKind
 from headcount.rules import View
-from reports.selectors import COMMUNE_SORTS, ONLY_SHORT, ONLY_SURPLUS, Filters
+from reports.selectors import (
+    COMMUNE_SORTS,
+    ONLY_SHORT,
+    ONLY_SHORT_IN_A_FIELD,
+    ONLY_SURPLUS,
+    ONLY_SURPLUS_IN_A_FIELD,
+    Filters,
+)
 from staffing.filters import PlainSelect
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -65,9 +72,21 @@ class ProvinceReportForm(ReportForm):
     only = forms.ChoiceField(
         label=_("Show"),
         required=False,
-        choices=[("", _("All communes")), (ONLY_SHORT, _("Only short")), (ONLY_SURPLUS, _("Only with surplus"))],
+        choices=[
+            ("", _("All communes")),
+            (ONLY_SHORT, _("Short against quota in total")),
+            (ONLY_SURPLUS, _("Over quota in total")),
+            (ONLY_SHORT_IN_A_FIELD, _("Short in at least one field")),
+            (ONLY_SURPLUS_IN_A_FIELD, _("Over in at least one field")),
+        ],
         widget=PlainSelect(attrs={"class": "form-select"}),
-        error_messages={"invalid_choice": _("“only” must be “short” or “surplus”.")},
+        help_text=_(
+            "“In total”: the commune's whole headcount against its whole assigned quota. "
+            "“In at least one field”: any field short (or over), whatever the total."
+        ),
+        error_messages={
+            "invalid_choice": _("“only” must be “short”, “surplus”, “short_in_a_field” or “surplus_in_a_field”.")
+        },
     )
     sort = forms.ChoiceField(
         required=False,

@@ -8,19 +8,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, F, Q, Value
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from accounts.scoping import for_user
 from communes.models import COMMUNE_LEVEL_KINDS, Province, Unit
-from headcount.rules import EFFECTIVE_TERMS, PARTS, TERMS, View, combine, shortage, summarize, surplus
+from headcount.rules import EFFECTIVE_TERMS, PARTS, TERMS, Headline, UnitBalance, View, combine, headline, summarize
 from headcount.selectors import (
     fetch_cached,
     headcount_rows,
-    headcount_sums,
     headcount_totals,
     mismatch_counts,
     mismatch_queryset,
     query_key,
+    unit_balances,
 )
 from secondments.models import EFFECTIVE_STATUSES, Secondment, SendingQuota, Status
 from secondments.selectors import active_staff_count
@@ -28,8 +29,12 @@ from staffing.models import Field
 
 ENDING_WITHIN_DAYS = 30
 TOP_SHORTAGE = 15
+# Commune-table filters: by the commune's total against its quota (the headline), or by its fields.
 ONLY_SHORT = "short"
 ONLY_SURPLUS = "surplus"
+ONLY_SHORT_IN_A_FIELD = "short_in_a_field"
+ONLY_SURPLUS_IN_A_FIELD = "surplus_in_a_field"
+ONLY_CHOICES = (ONLY_SHORT, ONLY_SURPLUS, ONLY_SHORT_IN_A_FIELD, ONLY_SURPLUS_IN_A_FIELD)
 
 COMMUNE_SORTS = (
     "name",
@@ -55,7 +60,7 @@ class Filters:
     kind: str | None = None
     disadvantaged: bool = False
     border: bool = False
-    only: str | None = None  # ONLY_SHORT / ONLY_SURPLUS: commune table rows only
+    only: str | None = None  # one of ONLY_CHOICES: commune table rows only
     sort: str = "-shortage"
 
 
@@ -72,14 +77,26 @@ class Kpis:
     gross_surplus: int = 0
     net: int = 0
     communes: int = 0
-    communes_short: int = 0
-    communes_surplus: int = 0
+    # The headline: communes by their total headcount against their total quota.
+    communes_net_short: int = 0
+    net_shortage: int = 0
+    communes_net_surplus: int = 0
+    net_surplus: int = 0
+    # Communes with at least one field short / over, whatever their total.
+    communes_short_in_a_field: int = 0
+    communes_surplus_in_a_field: int = 0
     active_movements: int = 0
     ending_soon: int = 0
     mismatches: int = 0
 
     def as_dict(self):
         return dict(self.__dict__)
+
+    def set_headline(self, h: Headline):
+        self.communes_net_short, self.net_shortage = h.units_net_short, h.net_shortage
+        self.communes_net_surplus, self.net_surplus = h.units_net_surplus, h.net_surplus
+        self.communes_short_in_a_field = h.units_short_in_a_field
+        self.communes_surplus_in_a_field = h.units_surplus_in_a_field
 
 
 @dataclass
@@ -206,7 +223,7 @@ def province_dashboard(
     fields = report_fields() if fields is None else fields
     units = commune_units([province.pk], filters)
     unit_list = list(units.order_by("name").values_list("id", "code", "name", "kind", "is_disadvantaged", "is_border"))
-    rows = headcount_sums(units=units, as_of=as_of, field_id=filters.field_id)
+    balances = unit_balances(units=units, as_of=as_of, view=view, field_id=filters.field_id)
     mismatches = mismatch_counts(units=units, as_of=as_of)
     if filters.field_id:
         mismatches = {k: v for k, v in mismatches.items() if k[1] == filters.field_id}
@@ -217,63 +234,57 @@ def province_dashboard(
     mismatch_by_unit = {}
     for (unit_id, _field_id), n in mismatches.items():
         mismatch_by_unit[unit_id] = mismatch_by_unit.get(unit_id, 0) + n
-    # Rows are unique per commune × field: one pass adds them up per commune, per field and in all
-    # (gross shortage and surplus are sums of the row gaps).
-    by_unit = {u[0]: CommuneRow(*u) for u in unit_list}
-    field_sums = {}
     kpis = Kpis(
         communes=len(unit_list),
         active_movements=movements["active"] or 0,
         ending_soon=movements["ending"] or 0,
         mismatches=sum(mismatches.values()),
     )
-    terms = TERMS[view]
-    for unit_id, field_id, quota, *counts in rows:
-        c = by_unit.get(unit_id)
-        if c is None:
-            continue
-        parts = dict(zip(PARTS, counts, strict=True))
-        headcount = combine(terms, parts)
-        gap = headcount - quota
-        short, extra = shortage(gap), surplus(gap)
-        c.quota += quota
-        for name, n in parts.items():
-            setattr(c, name, getattr(c, name) + n)
-        c.shortage += short
-        c.surplus += extra
-        c.by_field[field_id] = (quota, headcount)
-        fs = field_sums.setdefault(field_id, [0, 0, 0, 0])
-        fs[0] += quota
-        fs[1] += headcount
-        fs[2] += short
-        fs[3] += extra
-    communes = list(by_unit.values())
-    for c in communes:
-        parts = {name: getattr(c, name) for name in PARTS}
-        c.effective = combine(EFFECTIVE_TERMS, parts)
-        c.headcount = combine(terms, parts)
-        c.net = c.headcount - c.quota
+    communes, field_sums = [], {}
+    for u in unit_list:
+        c = CommuneRow(*u)
+        b = balances.get(c.unit_id) or UnitBalance(c.unit_id, view)
+        c.quota, c.by_field = b.quota, b.by_field
+        for name in PARTS:
+            setattr(c, name, getattr(b, name))
+            setattr(kpis, name, getattr(kpis, name) + getattr(b, name))
+        c.effective, c.headcount, c.net = b.effective, b.headcount, b.net
+        c.shortage, c.surplus = b.gross_shortage, b.gross_surplus
         c.mismatches = mismatch_by_unit.get(c.unit_id, 0)
         kpis.quota += c.quota
-        for name in PARTS:
-            setattr(kpis, name, getattr(kpis, name) + parts[name])
         kpis.gross_shortage += c.shortage
         kpis.gross_surplus += c.surplus
-        kpis.communes_short += c.shortage > 0
-        kpis.communes_surplus += c.surplus > 0
+        for field_id, (quota, headcount) in b.by_field.items():
+            fs = field_sums.setdefault(field_id, [0, 0, 0, 0])
+            fs[0] += quota
+            fs[1] += headcount
+            fs[2] += max(0, quota - headcount)
+            fs[3] += max(0, headcount - quota)
+        communes.append(c)
+    kpis.set_headline(headline(balances.get(c.unit_id) or UnitBalance(c.unit_id, view) for c in communes))
     parts = {name: getattr(kpis, name) for name in PARTS}
     kpis.effective = combine(EFFECTIVE_TERMS, parts)
-    kpis.headcount = combine(terms, parts)
+    kpis.headcount = combine(TERMS[view], parts)
     kpis.net = kpis.headcount - kpis.quota
     by_field = [FieldRow(f.pk, f.code, f.name, *field_sums[f.pk]) for f in fields if f.pk in field_sums]
 
     top = sorted((c for c in communes if c.shortage > 0), key=lambda c: (-c.shortage, c.name))[:TOP_SHORTAGE]
-    if filters.only == ONLY_SHORT:
-        communes = [c for c in communes if c.shortage > 0]
-    elif filters.only == ONLY_SURPLUS:
-        communes = [c for c in communes if c.surplus > 0]
+    communes = [c for c in communes if commune_matches(c, filters.only)]
     communes = _sort_communes(communes, filters.sort)
     return ProvinceDashboard(province, as_of, view, filters, fields, kpis, by_field, top, communes)
+
+
+def commune_matches(c, only) -> bool:
+    """Whether a commune row passes the ``only`` filter (None: every commune)."""
+    if only == ONLY_SHORT:
+        return c.net < 0
+    if only == ONLY_SURPLUS:
+        return c.net > 0
+    if only == ONLY_SHORT_IN_A_FIELD:
+        return c.shortage > 0
+    if only == ONLY_SURPLUS_IN_A_FIELD:
+        return c.surplus > 0
+    return True
 
 
 @dataclass
@@ -333,12 +344,11 @@ def national_summary(user, *, as_of: date, view: str = View.COVERAGE, filters: F
             gross_surplus=t.get("gross_surplus", 0),
             net=headcount - t.get("quota", 0),
             communes=communes.get(p.pk, 0),
-            communes_short=t.get("units_short", 0),
-            communes_surplus=t.get("units_surplus", 0),
             active_movements=movements.get(p.pk, {}).get("active", 0),
             ending_soon=movements.get(p.pk, {}).get("ending", 0),
             mismatches=mismatches.get(p.pk, 0),
         )
+        kpis.set_headline(Headline(**{k: t.get(k, 0) for k in Headline.__dataclass_fields__}))
         result.append(ProvinceRow(p.pk, p.code, p.name, kpis))
     total = Kpis()
     for r in result:
@@ -423,6 +433,13 @@ def department_report(unit, *, as_of: date, view: str = View.COVERAGE):
             )
             row["required_min"], row["required_max"] = q.required_range(active)
     plans = sorted(plans.values(), key=lambda p: (p["plan"] is None, p["plan"] or ""))
+    outside = gettext("Outside any plan")
+    for p in plans:
+        p.setdefault("required_min", None)
+        p.setdefault("required_max", None)
+        p["plan_label"] = p["plan"] or outside
+        low, high = p["required_min"], p["required_max"]
+        p["required"] = "—" if low is None else str(low) if low == high else f"{low}–{high}"
     totals = summarize(rows, view=view)
     return {
         "unit": unit,
@@ -498,7 +515,7 @@ def unit_sections(unit, *, as_of: date):
         mismatch_queryset(Unit.objects.filter(pk=unit.pk), as_of)
         .select_related("person__major_field", "field", "position")
         .only(*SECTION_MISMATCH_COLUMNS)
-        .order_by("field__sort_order", "person__full_name", "person__staff_code")
+        .order_by("field__sort_order", "person__sort_key", "person__staff_code")
     )
     by_field = {}
     for s in mismatched:
@@ -510,6 +527,8 @@ def unit_sections(unit, *, as_of: date):
         "movements_in": [m for m in movements if m.to_unit_id == unit.pk],
         "movements_out": [m for m in movements if m.from_unit_id == unit.pk],
         "mismatched_staff": mismatched,
+        "mismatch_rows": [_mismatch_row(a) for a in mismatched],
+        "tables": _tables(),
         "mismatches_by_field": sorted(by_field.items(), key=lambda kv: kv[0].sort_order),
     }
 
@@ -533,3 +552,61 @@ def landing_summary(user, *, as_of: date):
         "coverage": summarize(rows, view=View.COVERAGE),
         "establishment": summarize(rows, view=View.ESTABLISHMENT),
     }
+
+
+def unit_quota_rows(unit, *, as_of: date, view: str = View.COVERAGE):
+    """Quota against headcount per field × category of one unit (two queries): plain rows for
+    ``reports.tables.UNIT_QUOTAS``, and their totals."""
+    from staffing.models import Category
+
+    rows = headcount_rows(units=Unit.objects.filter(pk=unit.pk), as_of=as_of, view=view, by_category=True)
+    fields = Field.objects.in_bulk({r.field_id for r in rows})
+    rows.sort(key=lambda r: (fields[r.field_id].sort_order, fields[r.field_id].code, r.category or ""))
+    labels = dict(Category.choices)
+    out = [
+        {
+            "row": r,
+            "field": fields[r.field_id],
+            "field_id": r.field_id,
+            "field_code": fields[r.field_id].code,
+            "field_name": fields[r.field_id].name,
+            "category": r.category,
+            "category_label": str(labels.get(r.category, r.category)),
+            "quota": r.quota,
+            **r.parts(),
+            "effective": r.effective,
+            "headcount": r.headcount,
+            "gap": r.gap,
+        }
+        for r in rows
+    ]
+    return out, summarize(rows, view=view)
+
+
+def mismatch_rows(unit, *, as_of: date):
+    """People on the unit's roll whose trained field differs from their post's (one query), as
+    rows of ``reports.tables.MISMATCHES``, by field then name as staff lists are sorted."""
+    qs = (
+        mismatch_queryset(Unit.objects.filter(pk=unit.pk), as_of)
+        .select_related("person__major_field", "field", "position")
+        .only(*SECTION_MISMATCH_COLUMNS)
+        .order_by("field__sort_order", "person__sort_key", "person__staff_code")
+    )
+    return [_mismatch_row(a) for a in qs]
+
+
+def _mismatch_row(a):
+    return {
+        "person_id": a.person_id,
+        "full_name": a.person.full_name,
+        "staff_code": a.person.staff_code,
+        "position": a.position.name if a.position else "",
+        "field": str(a.field),
+        "major_field": str(a.person.major_field),
+    }
+
+
+def _tables():
+    from reports import tables
+
+    return tables

@@ -19,8 +19,20 @@ class KpiSerializer(serializers.Serializer):
     gross_surplus = serializers.IntegerField()
     net = serializers.IntegerField()
     communes = serializers.IntegerField()
-    communes_short = serializers.IntegerField()
-    communes_surplus = serializers.IntegerField()
+    communes_net_short = serializers.IntegerField(
+        help_text="the headline: communes whose total headcount is below their total assigned quota"
+    )
+    net_shortage = serializers.IntegerField(help_text="how many people those communes lack in total")
+    communes_net_surplus = serializers.IntegerField(
+        help_text="communes whose total headcount is above their total assigned quota"
+    )
+    net_surplus = serializers.IntegerField(help_text="how many people those communes have over their quota")
+    communes_short_in_a_field = serializers.IntegerField(
+        help_text="communes with at least one field short, whatever their total"
+    )
+    communes_surplus_in_a_field = serializers.IntegerField(
+        help_text="communes with at least one field over its quota, whatever their total"
+    )
     active_movements = serializers.IntegerField()
     ending_soon = serializers.IntegerField(help_text="temporary movements ending within 30 days")
     mismatches = serializers.IntegerField()
@@ -126,6 +138,8 @@ class DepartmentPlanSerializer(serializers.Serializer):
     plan = serializers.CharField(allow_null=True)
     required_min = serializers.IntegerField(allow_null=True, help_text="from the plan's sending quota")
     required_max = serializers.IntegerField(allow_null=True)
+    plan_label = serializers.CharField(help_text="the plan's name, or “outside any plan”")
+    required = serializers.CharField(help_text="the required range as text (—, 3, 3–5)")
     proposed = serializers.IntegerField()
     approved = serializers.IntegerField()
     in_effect = serializers.IntegerField()

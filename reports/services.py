@@ -32,8 +32,10 @@ def decision_create(
     """Render the decision for ``movements`` and keep it (file, number, date, the movements covered).
 
     The movements must belong to one province and be of one kind; the number must be new in the
-    province. Nothing is stored if rendering fails. Approving the movements with this number is
-    the approval flow's business (it calls this function, then records the number on each one).
+    province. Nothing is stored if rendering fails. The decision's number and date become the
+    movements' own: proposed movements are approved with them (``secondment_approve``, with its
+    checks), approved ones not yet started take them in place of the number typed at approval.
+    Running movements keep theirs (the document is then a copy for the file).
     """
     movements = list(movements)
     if not movements:
@@ -66,7 +68,19 @@ def decision_create(
     doc.file.save(doc.filename, ContentFile(data), save=False)
     doc.save()
     doc.movements.set(movements)
+    _record_decision(movements, number=number, day=day, by=by)
     return doc
+
+
+def _record_decision(movements, *, number, day, by):
+    from secondments.models import Status
+    from secondments.services import secondment_approve, secondment_decision_record
+
+    for m in movements:
+        if m.status == Status.PROPOSED:
+            secondment_approve(secondment=m, by=by, decision_number=number, decision_date=day)
+        elif m.status == Status.APPROVED and (m.decision_number, m.decision_date) != (number, day):
+            secondment_decision_record(secondment=m, by=by, decision_number=number, decision_date=day)
 
 
 @transaction.atomic

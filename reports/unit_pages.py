@@ -15,11 +15,10 @@ from communes.filters import UnitFilterSet
 from communes.models import Unit
 from core.forms import bootstrap
 from core.text import normalize_search
-from headcount.rules import summarize
-from headcount.selectors import Roster, headcount_rows, roster_people
-from reports.selectors import unit_sections
+from headcount.selectors import Roster, roster_people
+from reports.selectors import unit_quota_rows, unit_sections
 from staffing.filters import RosterFilterSet
-from staffing.models import Category, Field, Position, Quota
+from staffing.models import Field, Position, Quota
 
 ROSTER_PAGE_SIZE = 50
 ROSTER_COLUMNS = [
@@ -122,14 +121,8 @@ def roster_choices(people, params, matching):
 
 def quota_table(unit, as_of):
     """Quota against headcount per field × category, with field names (two queries)."""
-    rows = headcount_rows(units=Unit.objects.filter(pk=unit.pk), as_of=as_of, by_category=True)
-    fields = Field.objects.in_bulk({r.field_id for r in rows})
-    rows.sort(key=lambda r: (fields[r.field_id].sort_order, fields[r.field_id].code, r.category or ""))
-    labels = dict(Category.choices)
-    return {
-        "rows": [{"row": r, "field": fields[r.field_id], "category": labels.get(r.category, r.category)} for r in rows],
-        "totals": summarize(rows),
-    }
+    rows, totals = unit_quota_rows(unit, as_of=as_of)
+    return {"rows": rows, "totals": totals}
 
 
 def unit_page_context(*, unit, user):
@@ -157,7 +150,7 @@ def roster_context(*, unit, user, params):
     """
     today = timezone.localdate()
     mode = Roster.clean(params.get("mode"))
-    people = roster_people(unit, today, mode, name_column=Field.name_column()).order_by("full_name", "staff_code")
+    people = roster_people(unit, today, mode, name_column=Field.name_column()).order_by("sort_key", "staff_code")
     filterset = RosterFilterSet(params, queryset=people)
     bootstrap(filterset.form)
     field_choices, position_choices, count = roster_choices(people, params, filterset.qs)

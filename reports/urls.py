@@ -11,6 +11,7 @@ urlpatterns = [
     path("provinces/<str:code>/", views.ProvinceDashboardView.as_view(), name="province"),
     path("units/<str:code>/", views.DepartmentReportView.as_view(), name="department"),
     path("exports/staff/", views.StaffExportView.as_view(), name="export-staff"),
+    path("exports/tables/<slug:name>/", views.TableExportView.as_view(), name="export-table"),
     path("exports/<int:pk>/", views.ExportJobView.as_view(), name="export-job"),
     path("exports/<int:pk>/status/", views.ExportJobStatusView.as_view(), name="export-status"),
     path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export-download"),

@@ -8,7 +8,7 @@ from django.views.generic import DetailView, TemplateView, View
 
 from audit.services import audit_record
 from headcount.rules import View as HeadcountView
-from reports import access
+from reports import access, tables
 from reports.exports import export_or_redirect, wants_xlsx
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.models import ExportJob, ExportStatus
@@ -225,9 +225,15 @@ class NationalView(ReportPage):
 
 class DepartmentReportView(ReportPage):
     template_name = "reports/department.html"
+    export_name = "department"
 
     def check_access(self):
         self.unit = access.department_for(self.request.user, self.kwargs["code"])
+
+    def export_params(self):
+        params = self.request.GET.copy()
+        params["code"] = self.kwargs["code"]
+        return params
 
     def get_report(self, data):
         return department_report(self.unit, as_of=data["as_of"], view=data["view"])
@@ -235,7 +241,23 @@ class DepartmentReportView(ReportPage):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["unit"] = self.unit
+        ctx["tables"] = tables
         return ctx
+
+
+class TableExportView(LoginRequiredMixin, View):
+    """The Excel file of a table a page shows (a unit's quotas or mismatches, the alerts, a person's
+    history): the export's builder checks access and reads the query string as the API does."""
+
+    NAMES = ("unit-quotas", "mismatches", "alerts", "person-history")
+
+    def get(self, request, name):
+        if name not in self.NAMES:
+            raise Http404
+        try:
+            return export_or_redirect(request, name)
+        except ValidationError as exc:
+            return HttpResponseBadRequest("\n".join(exc.messages), content_type="text/plain; charset=utf-8")
 
 
 class StaffExportView(LoginRequiredMixin, View):

@@ -232,7 +232,7 @@ class NominationForm(BootstrapMixin, forms.Form):
         # Only eligible people: active, home unit in scope, no open temporary movement (other
         # than the one being edited).
         people = eligible_staff(user=user, exclude_movement=movement)
-        self.fields["person"].queryset = people.order_by("full_name", "staff_code")
+        self.fields["person"].queryset = people.order_by("sort_key", "staff_code")
         picker = self.fields["person"].widget
         picker.user, picker.exclude_movement = user, movement
         initial = self.initial

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user
 from communes.models import Unit
@@ -165,3 +166,43 @@ def person_search(
     if person_id is not None:
         return people.filter(pk=person_id).first()
     return people[: limit + 1]
+
+
+ALERT_LIMIT = 200
+
+
+def alert_groups(user, *, as_of: date, limit: int = ALERT_LIMIT):
+    """The alerts page's groups: (key, label, movements), at most ``limit`` each."""
+    alerts = movement_alerts(user=user, as_of=as_of)
+    return [
+        ("ending_soon", _("Ending within 30 days"), list(alerts.ending_soon[:limit])),
+        ("overdue", _("Overdue: past their end date and not completed"), list(alerts.overdue[:limit])),
+        (
+            "not_started",
+            _("Approved but never started: start date passed, arrival not confirmed"),
+            list(alerts.not_started[:limit]),
+        ),
+        ("not_applied", _("Transfers that could not be applied on their start date"), list(alerts.not_applied[:limit])),
+    ]
+
+
+def alert_rows(groups):
+    """The alert groups as rows of ``reports.tables.ALERTS``."""
+    return [
+        {
+            "pk": m.pk,
+            "group_key": key,
+            "group": str(label),
+            "full_name": m.person.full_name,
+            "staff_code": m.person.staff_code,
+            "kind": m.get_kind_display(),
+            "from_unit": m.from_unit.name,
+            "to_unit": m.to_unit.name,
+            "start_date": m.start_date,
+            "end_date": m.end_date,
+            "status": m.get_status_display(),
+            "problem": m.problem,
+        }
+        for key, label, movements in groups
+        for m in movements
+    ]

@@ -343,6 +343,27 @@ def secondment_approve(
         return m
 
 
+def secondment_decision_record(*, secondment: Secondment, by, decision_number: str, decision_date: date):
+    """An approved movement not yet started takes the number and date of the decision document
+    generated for it (the number typed at approval was provisional). Kept in its history."""
+    message = role_refusal(by, "approve", secondment) if by is not None else None
+    if message:
+        raise PermissionDenied(message)
+    _require_decision(decision_number, decision_date)
+    with transaction.atomic():
+        m = _locked(secondment)
+        if m.status != Status.APPROVED:
+            raise ValidationError(_("Only an approved movement that has not started takes a new decision number."))
+        m.decision_number = decision_number.strip()
+        m.decision_date = decision_date
+        return _save(
+            m,
+            by,
+            _("Decision: %(number)s") % {"number": m.decision_number},
+            fields=["decision_number", "decision_date"],
+        )
+
+
 def _apply_transfer(m, by):
     """Place the person at the receiving unit from the transfer's start date and complete it.
 

@@ -30,7 +30,7 @@ from secondments.forms import (
     apply_errors,
 )
 from secondments.models import QUOTA_ROUNDING_RULE, Plan, Secondment, SendingQuota, StaffRequest, Status
-from secondments.selectors import movement_alerts
+from secondments.selectors import ALERT_LIMIT, alert_groups
 from secondments.services import TransitionError
 
 MOVEMENT_RELATED = ("person", "from_unit", "to_unit", "field", "plan")
@@ -427,26 +427,8 @@ class AlertsView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        alerts = movement_alerts(user=self.request.user, as_of=today)
-        limit = 200
         return super().get_context_data(
-            as_of=today,
-            groups=[
-                ("ending_soon", _("Ending within 30 days"), list(alerts.ending_soon[:limit])),
-                ("overdue", _("Overdue: past their end date and not completed"), list(alerts.overdue[:limit])),
-                (
-                    "not_started",
-                    _("Approved but never started: start date passed, arrival not confirmed"),
-                    list(alerts.not_started[:limit]),
-                ),
-                (
-                    "not_applied",
-                    _("Transfers that could not be applied on their start date"),
-                    list(alerts.not_applied[:limit]),
-                ),
-            ],
-            limit=limit,
-            **kwargs,
+            as_of=today, groups=alert_groups(self.request.user, as_of=today), limit=ALERT_LIMIT, **kwargs
         )
 
 

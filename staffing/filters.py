@@ -160,7 +160,7 @@ class StaffFilterSet(ShallowCopyFilterSet):
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
-            ("full_name", "full_name"),
+            ("sort_key", "full_name"),
             ("staff_code", "staff_code"),
             ("birth_date", "birth_date"),
             ("placed_category", "category"),

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-HIDDEN_FIELDS = {"search_text", "version"}
+HIDDEN_FIELDS = {"search_text", "sort_key", "version"}
 
 
 @dataclass
@@ -63,3 +63,49 @@ def record_history(obj) -> list[Entry]:
         reason = rec.history_change_reason or ""
         entries.append(Entry(rec.history_date, rec.history_user, KINDS.get(rec.history_type, ""), rows, reason))
     return entries
+
+
+def timeline(staff):
+    """The person's placements, movements and absences, newest first: (start, end, kind, object)."""
+    entries = [
+        (a.valid_from, a.valid_to, "assignment", a)
+        for a in staff.assignments.select_related("unit", "field", "position")
+    ]
+    entries += [
+        (m.start_date, m.end_date, "movement", m)
+        for m in staff.movements.exclude(status="cancelled").select_related("from_unit", "to_unit", "field")
+    ]
+    entries += [(ab.start_date, ab.end_date, "absence", ab) for ab in staff.absences.all()]
+    order = {"assignment": 0, "movement": 1, "absence": 2}
+    return sorted(entries, key=lambda e: (e[0], order[e[2]]), reverse=True)
+
+
+def timeline_rows(staff) -> list[dict]:
+    """The timeline as plain rows (``reports.tables.PERSON_HISTORY``): the API and the export read them."""
+    rows = []
+    for start, end, kind, item in timeline(staff):
+        decision = item.decision_number if getattr(item, "decision_number", "") else ""
+        if getattr(item, "decision_date", None):
+            decision = f"{decision} · {date_format(item.decision_date, 'SHORT_DATE_FORMAT')}".strip(" ·")
+        if kind == "assignment":
+            parts = [str(item.position) if item.position else "", item.get_category_display()]
+            if item.is_leader:
+                parts.append(str(_("leader")))
+            if item.reason:
+                parts.append(f"{_('Reason')}: {item.reason}")
+            what = item.get_change_display()
+            if item.is_correction:
+                what = f"{what} ({_('correction')})"
+            row = {"unit": item.unit.name, "field": str(item.field), "detail": "; ".join(p for p in parts if p)}
+        elif kind == "movement":
+            what = f"{item.get_kind_display()} ({item.get_status_display()})"
+            row = {
+                "unit": f"{item.from_unit.name} → {item.to_unit.name}",
+                "field": str(item.field),
+                "detail": "",
+            }
+        else:
+            what = f"{_('Absence')}: {item.get_kind_display()}"
+            row = {"unit": "", "field": "", "detail": item.note or ""}
+        rows.append({"start": start, "end": end, "kind": kind, "what": str(what), "decision": decision, **row})
+    return rows

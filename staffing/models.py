@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.text import normalize_search
+from core.text import normalize_search, vietnamese_name_sort_key
 
 
 class Field(models.Model):
@@ -206,6 +206,16 @@ class Staff(models.Model):
     start_date = models.DateField(_("joined on"), null=True, blank=True)
     end_date = models.DateField(_("left on"), null=True, blank=True, help_text=_("Last day on the roll."))
     search_text = models.CharField(max_length=200, editable=False, default="")
+    sort_key = models.CharField(
+        max_length=400,
+        editable=False,
+        blank=True,
+        default="",
+        help_text=_(
+            "The name's key in the order of Vietnamese staff lists: given name, then family and middle "
+            "names (core.text.vietnamese_name_sort_key)."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -216,10 +226,13 @@ class Staff(models.Model):
     scope_through_many = True
 
     class Meta:
-        ordering = ["full_name", "staff_code"]
+        ordering = ["sort_key", "staff_code"]
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
-        indexes = [models.Index(fields=["search_text"], name="staff_search_idx")]
+        indexes = [
+            models.Index(fields=["search_text"], name="staff_search_idx"),
+            models.Index(fields=["sort_key", "staff_code"], name="staff_sort_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="active") | Q(end_date__isnull=False),
@@ -243,8 +256,20 @@ class Staff(models.Model):
         if self.birth_date and self.birth_date > timezone.localdate():
             raise ValidationError({"birth_date": _("The date of birth cannot be in the future.")})
 
-    def save(self, *args, **kwargs):
+    def fill_derived(self):
+        """Set the columns computed from the name and code: every write path calls this (``save``,
+        and the bulk writes of imports and the demo builder, which skip ``save``)."""
         self.search_text = normalize_search(f"{self.full_name} {self.staff_code}")
+        self.sort_key = vietnamese_name_sort_key(self.full_name)
+        return self
+
+    DERIVED_FIELDS = ("search_text", "sort_key")
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"full_name", "staff_code"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, *self.DERIVED_FIELDS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -22,7 +22,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.policy import refusal
 from core.dates import fmt
-from core.text import normalize_search
 from staffing import signals
 from staffing.models import Absence, Assignment, PlacementChange, Quota, Staff, StaffStatus
 
@@ -495,7 +494,7 @@ def import_apply(*, plan: ImportPlan, by) -> dict:
                         raise StaleVersion(model.objects.get(pk=pk))
         people = [p for p, _a in plan.staff_new]
         for person in people:
-            person.search_text = _staff_search_text(person)
+            person.fill_derived()
             if person.start_date is None:
                 person.start_date = effective_from
         _insert_with_history(Staff, people, by=by, now=now)
@@ -554,11 +553,6 @@ def import_apply(*, plan: ImportPlan, by) -> dict:
     }
 
 
-def _staff_search_text(obj):
-    # Bulk writes skip Staff.save(), which fills search_text the same way.
-    return normalize_search(f"{obj.full_name} {obj.staff_code}")
-
-
 def _insert_with_history(model, objs, *, by, now):
     """Insert validated new rows and their "created" history rows.
 
@@ -605,8 +599,9 @@ def _bulk_update(model, changed, *, by, now):
     for obj, fields in changed:
         obj.version += 1
         if model is Staff:
-            obj.search_text = _staff_search_text(obj)
-            fields = [*fields, "search_text"]
+            # Bulk writes skip Staff.save(): the name's search and sort columns are set here.
+            obj.fill_derived()
+            fields = [*fields, *Staff.DERIVED_FIELDS]
         names.update(fields)
         objs.append(obj)
     names.add("version")

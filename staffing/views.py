@@ -33,7 +33,7 @@ from staffing.forms import (
     StaffForm,
     StaffLeaveForm,
 )
-from staffing.history import record_history
+from staffing.history import record_history, timeline
 from staffing.importer import ImportRefused, validate_workbook
 from staffing.models import Absence, Quota, Staff
 from staffing.workbook import unit_template
@@ -72,21 +72,6 @@ def may_edit_staff(user, staff, placement=None) -> bool:
     """A writing role whose scope holds the person's current (or latest) home unit."""
     placement = placement or staff.current_placement()
     return placement is not None and can_edit(user, placement.unit)
-
-
-def timeline(staff):
-    """The person's placements, movements and absences, newest first: (start, end, kind, object)."""
-    entries = [
-        (a.valid_from, a.valid_to, "assignment", a)
-        for a in staff.assignments.select_related("unit", "field", "position")
-    ]
-    entries += [
-        (m.start_date, m.end_date, "movement", m)
-        for m in staff.movements.exclude(status="cancelled").select_related("from_unit", "to_unit", "field")
-    ]
-    entries += [(ab.start_date, ab.end_date, "absence", ab) for ab in staff.absences.all()]
-    order = {"assignment": 0, "movement": 1, "absence": 2}
-    return sorted(entries, key=lambda e: (e[0], order[e[2]]), reverse=True)
 
 
 class StaffDetailView(ScopedMixin, DetailView):

@@ -1,8 +1,9 @@
 """The per-unit Excel template: the current roster and quotas, ready to fill offline and upload.
 
 Official look (issuing body and national motto from ``core.excel``), a title, an STT column,
-Vietnamese column headers the importer recognises, drop-down lists fed from a hidden sheet of
-codes, a frozen header and sensible widths. A unit's workbook is small, so openpyxl's normal mode
+Vietnamese column headers the importer recognises, drop-down lists of Vietnamese names fed from a
+hidden sheet (each field's and position's code in the column beside its name there), a frozen
+header and sensible widths. A unit's workbook is small, so openpyxl's normal mode
 is used (data validations need it).
 """
 
@@ -37,11 +38,22 @@ def unit_issuer(unit) -> Issuer:
 
 
 def field_label(f):
-    return f"{f.code} - {f.name_vi}"
+    """A field as the template names it: its Vietnamese name (the importer reads names and codes)."""
+    return f.name_vi
 
 
-def position_label(p):
-    return f"{p.code} - {p.name}"
+def position_label(p, duplicated=frozenset()):
+    """A position's name; "code - name" when several positions share the name (the importer reads
+    the code before " - ")."""
+    return f"{p.code} - {p.name}" if p.name in duplicated else p.name
+
+
+def duplicated_position_names():
+    from django.db.models import Count
+
+    return frozenset(
+        Position.objects.values("name").annotate(n=Count("pk")).filter(n__gt=1).values_list("name", flat=True)
+    )
 
 
 def _write(ws, row, col, value, *, font=NORMAL, border=BORDER, number_format=None, alignment=None):
@@ -115,27 +127,32 @@ def _table(ws, *, columns, rows, header_row, lists):
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ncols)}{header_row + max(n, 1)}"
 
 
-def _codes_sheet(wb):
+def _codes_sheet(wb, duplicated=frozenset()):
     """Hidden sheet of the values the drop-downs offer; returns list name -> range formula."""
     ws = wb.create_sheet(CODES_SHEET)
     labels = {name: [str(label) for _value, label in choices.choices] for name, choices in CHOICE_TABLES.items()}
     lists = {name: values for name, values in labels.items() if name != "absence_kind"}
-    lists["field"] = [field_label(f) for f in Field.objects.all()]
-    lists["position"] = [position_label(p) for p in Position.objects.all()]
+    fields = list(Field.objects.all())
+    positions = list(Position.objects.all())
+    lists["field"] = [field_label(f) for f in fields]
+    lists["position"] = [position_label(p, duplicated) for p in positions]
     lists["absence_kind"] = labels["absence_kind"]
+    # The codes beside the names they stand for (kept for whoever reads the file; not offered).
+    codes = {"field_code": [f.code for f in fields], "position_code": [p.code for p in positions]}
     formulas = {}
-    for idx, (name, values) in enumerate(lists.items(), start=1):
+    for idx, (name, values) in enumerate({**lists, **codes}.items(), start=1):
         letter = get_column_letter(idx)
         ws.cell(row=1, column=idx, value=name)
         for r, value in enumerate(values, start=2):
             cell = ws.cell(row=r, column=idx, value=value)
             cell.data_type = "s"
-        formulas[name] = f"{CODES_SHEET}!${letter}$2:${letter}${max(2, len(values) + 1)}"
+        if name in lists:
+            formulas[name] = f"{CODES_SHEET}!${letter}$2:${letter}${max(2, len(values) + 1)}"
     ws.sheet_state = "hidden"
     return formulas
 
 
-def staff_row(a):
+def staff_row(a, duplicated=frozenset()):
     """A roster row from a placement in force: the person and where they are placed."""
     s = a.person
     return [
@@ -145,7 +162,7 @@ def staff_row(a):
         s.get_gender_display(),
         s.birth_date,
         a.get_category_display(),
-        position_label(a.position) if a.position_id else None,
+        position_label(a.position, duplicated) if a.position_id else None,
         field_label(a.field),
         field_label(s.major_field) if s.major_field_id else None,
         s.get_qualification_display(),
@@ -194,18 +211,20 @@ def unit_template(unit, fileobj, *, as_of=None):
     roster.title = str(_("Roster"))[:31]
     quotas = wb.create_sheet(str(_("Quotas"))[:31])
     absences = wb.create_sheet(str(_("Absences"))[:31])
-    lists = _codes_sheet(wb)
+    duplicated = duplicated_position_names()
+    lists = _codes_sheet(wb, duplicated)
 
     staff = (
         Assignment.objects.in_force_on(as_of)
         .filter(unit=unit)
         .select_related("unit", "person__major_field", "position", "field")
-        .order_by("person__full_name", "person__staff_code")
+        .order_by("person__sort_key", "person__staff_code")
     )
     header_row = _header_block(
         roster, issuer=issuer, title=_("Staff roster"), subtitle=subtitle, ncols=len(STAFF_COLUMNS) + 1
     )
-    _table(roster, columns=STAFF_COLUMNS, rows=(staff_row(s) for s in staff), header_row=header_row, lists=lists)
+    rows = (staff_row(s, duplicated) for s in staff)
+    _table(roster, columns=STAFF_COLUMNS, rows=rows, header_row=header_row, lists=lists)
 
     current = (
         Quota.objects.in_force_on(as_of)
@@ -224,7 +243,7 @@ def unit_template(unit, fileobj, *, as_of=None):
         Absence.objects.filter(person_id__in=people)
         .overlapping(as_of, None)
         .select_related("person")
-        .order_by("person__full_name", "start_date")
+        .order_by("person__sort_key", "person__staff_code", "start_date")
     )
     header_row = _header_block(
         absences, issuer=issuer, title=_("Absences"), subtitle=subtitle, ncols=len(ABSENCE_COLUMNS) + 1

@@ -80,3 +80,20 @@ def shortage_rows(communes):
             for c in communes
         )
     )
+
+
+@register.simple_tag
+def table_head(table):
+    """The header row of a table declared in reports/tables.py."""
+    return mark_safe(table.head_html())  # noqa: S308 — labels are escaped
+
+
+@register.simple_tag
+def table_body(table, rows, **ctx):
+    """The rows of a declared table; ``ctx`` gives the values its links share (e.g. ``unit``)."""
+    return mark_safe(table.body_html(rows, ctx))  # noqa: S308 — values are escaped or numbers
+
+
+@register.simple_tag
+def table_foot(table, rows):
+    return mark_safe(table.foot_html(rows, gettext("Total")))  # noqa: S308 — numbers and a translated label

@@ -105,8 +105,9 @@ def test_unit_page_roster_defaults_to_active_and_filters(client, staffed):
 
     # On the roll today: the four placed here (the one who left in January 2025 is not), whoever
     # is away; working here: without the one seconded out, with the one seconded in; nobody absent.
-    assert roster() == ["Lê Văn Cường", "Nguyễn Văn A", "Trần Thị Bình", "Đỗ Thị Đào"]
-    assert roster(mode="working") == ["Hoàng Văn Em", "Lê Văn Cường", "Nguyễn Văn A", "Trần Thị Bình"]
+    # Sorted as Vietnamese staff lists are: by given name (A, Bình, Cường, Đào, Em).
+    assert roster() == ["Nguyễn Văn A", "Trần Thị Bình", "Lê Văn Cường", "Đỗ Thị Đào"]
+    assert roster(mode="working") == ["Nguyễn Văn A", "Trần Thị Bình", "Lê Văn Cường", "Hoàng Văn Em"]
     assert roster(mode="absent") == []
     assert roster(q="nguyen van a") == ["Nguyễn Văn A"]
     assert roster(q="DAO") == ["Đỗ Thị Đào"]

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from accounts.models import Role
 from communes.models import Province, Unit, UnitKind
 from communes.services import official_divisions, units_load_official
+from core.text import vietnamese_name_sort_key
 from headcount.rules import View, summarize_by
 from headcount.selectors import headcount_rows
 from secondments.models import DECIDED_STATUSES, TEMPORARY_KINDS, Kind, Plan, Secondment, SendingQuota, Status
@@ -98,6 +99,10 @@ def test_dak_lak_has_its_real_communes_a_realistic_roster_and_uneven_staffing():
     assert Field.objects.count() == 21 and Field.objects.filter(is_specialised=True).count() == 12
     today = timezone.localdate()
     staff = Staff.objects.filter(pk__in=Assignment.objects.filter(unit__province=province).values("person_id"))
+    # The bulk writes fill the name's sort key as save() does.
+    assert not staff.filter(sort_key="").exists()
+    someone = staff.first()
+    assert someone.sort_key == vietnamese_name_sort_key(someone.full_name)
     assert 5000 <= staff.count() <= 10000
     placed = Staff.objects.with_placement(today).filter(placed__unit__province=province)
     assert placed.filter(placed__unit__kind=UnitKind.DEPARTMENT).count() > 1000

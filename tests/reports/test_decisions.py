@@ -6,7 +6,7 @@ import zipfile
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -233,9 +233,11 @@ def test_generate_page_stores_the_decision_with_its_movements(client, login_as, 
     )
     assert set(doc.movements.all()) == {w.m_an, w.m_binh}
     assert doc.filename == "quyet-dinh-biet-phai-125-qd-snv-2025-12-05.docx"
-    # The movements themselves are untouched: approving them is the approval flow's business.
-    w.m_an.refresh_from_db()
-    assert (w.m_an.status, w.m_an.decision_number) == (Status.PROPOSED, "")
+    # The decision's number and date become the movements' own: the proposals are approved with them.
+    for m in (w.m_an, w.m_binh):
+        m.refresh_from_db()
+        assert (m.status, m.decision_number, m.decision_date) == (Status.APPROVED, "125/QĐ-SNV", date(2025, 12, 5))
+    assert w.m_an.history.first().history_change_reason == "Approved: 125/QĐ-SNV"
     download = client.get(reverse("reports:decision-download", args=[doc.pk]))
     assert download.status_code == 200
     assert f'filename="{doc.filename}"' in download["Content-Disposition"]
@@ -282,3 +284,34 @@ def test_letterhead_page_saves_the_provinces_letterhead(client, login_as, w):
         "Nguyễn Thị Lan",
         "Buôn Ma Thuột",
     )
+
+
+def test_an_approved_movement_takes_the_generated_decisions_number(w):
+    from reports.services import decision_create
+    from secondments.services import secondment_approve
+
+    official = f.user(Role.PROVINCE_OFFICIAL, prov=w.province)
+    secondment_approve(secondment=w.m_binh, by=official, decision_number="1/tạm", decision_date=date(2025, 8, 20))
+    w.m_binh.refresh_from_db()
+    doc = decision_create(
+        movements=[w.m_binh], number="130/QĐ-SNV", day=date(2025, 8, 25), signer=SIGNER, by=official,
+        decider="GIÁM ĐỐC SỞ NỘI VỤ", grounds=["Căn cứ …;"], recipients=["Lưu: VT."], entitlements="",
+    )  # fmt: skip
+    w.m_binh.refresh_from_db()
+    assert (w.m_binh.decision_number, w.m_binh.decision_date) == ("130/QĐ-SNV", date(2025, 8, 25))
+    assert list(doc.movements.all()) == [w.m_binh]
+    assert w.m_binh.history.first().history_change_reason == "Decision: 130/QĐ-SNV"
+
+
+def test_a_decision_that_cannot_approve_stores_nothing(w):
+    from reports.services import decision_create
+
+    commune_officer = f.user(Role.COMMUNE_OFFICER, unit=w.commune)
+    with pytest.raises(PermissionDenied):
+        decision_create(
+            movements=[w.m_an], number="131/QĐ-SNV", day=date(2025, 8, 25), signer=SIGNER, by=commune_officer,
+            decider="GIÁM ĐỐC SỞ NỘI VỤ", grounds=["Căn cứ …;"], recipients=["Lưu: VT."], entitlements="",
+        )  # fmt: skip
+    assert DecisionDocument.objects.count() == 0
+    w.m_an.refresh_from_db()
+    assert (w.m_an.status, w.m_an.decision_number) == (Status.PROPOSED, "")

@@ -71,7 +71,14 @@ def test_province_summary_workbook_cell_by_cell(client, login_as, world):
     assert ws["F4"].value == "Đắk Lắk, " + place_date(timezone.localdate()) and ws["F4"].font.i
     assert ws["A6"].value == "STAFF AGAINST ASSIGNED QUOTA — TỈNH ĐẮK LẮK"
     assert ws["A7"].value == "As of 15/10/2025"
-    assert values(ws, 9) == [
+    # The headline: by total An 7/7 and Bình 7/7 are even, Cư 3/2 is one over; An and Bình each
+    # have a short field.
+    assert ws["A8"].value == (
+        "0 communes short of 0 people against their assigned quota; 1 communes with 1 people over it "
+        "(each commune counted by its whole headcount against its whole quota). "
+        "Communes short in at least one field: 2."
+    )
+    assert values(ws, 10) == [
         "STT",
         "Commune",
         "Code",
@@ -83,20 +90,20 @@ def test_province_summary_workbook_cell_by_cell(client, login_as, world):
         "Fields most short",
     ]
     # Worked out in builders.py; rows in the page's default order (largest shortage first).
-    assert values(ws, 10) == [1, "Xã An", "66001", 7, 7, 0, 2, 2, "Land (2)"]
-    assert values(ws, 11) == [2, "Phường Bình", "66002", 7, 7, 0, 1, 1, "Finance (1)"]
-    assert values(ws, 12) == [3, "Xã Cư", "66003", 2, 3, 1, 0, 1, None]
-    assert values(ws, 13) == [None, "Total", None, 16, 17, 1, 3, 4, None]
+    assert values(ws, 11) == [1, "Xã An", "66001", 7, 7, 0, 2, 2, "Land (2)"]
+    assert values(ws, 12) == [2, "Phường Bình", "66002", 7, 7, 0, 1, 1, "Finance (1)"]
+    assert values(ws, 13) == [3, "Xã Cư", "66003", 2, 3, 1, 0, 1, None]
+    assert values(ws, 14) == [None, "Total", None, 16, 17, 1, 3, 4, None]
     for col in range(4, 9):  # the totals row is the sum of the rows
-        assert ws.cell(13, col).value == sum(ws.cell(r, col).value for r in range(10, 13))
-    assert ws["D10"].number_format == "#,##0" and ws["H13"].number_format == "#,##0"
-    assert ws["D13"].font.b
+        assert ws.cell(14, col).value == sum(ws.cell(r, col).value for r in range(11, 14))
+    assert ws["D11"].number_format == "#,##0" and ws["H14"].number_format == "#,##0"
+    assert ws["D14"].font.b
     # The signature block under the table: the preparer left, the director right.
-    assert (ws["A15"].value, ws["F15"].value) == ("NGƯỜI LẬP BIỂU", "GIÁM ĐỐC")
-    assert ws["A16"].value == "(Signature and full name)" and ws["F16"].value == "(Signature, full name and seal)"
-    assert ws.max_row == 20
-    assert ws.freeze_panes == "B10"
-    assert ws.print_title_rows == "$9:$9"
+    assert (ws["A16"].value, ws["F16"].value) == ("NGƯỜI LẬP BIỂU", "GIÁM ĐỐC")
+    assert ws["A17"].value == "(Signature and full name)" and ws["F17"].value == "(Signature, full name and seal)"
+    assert ws.max_row == 21
+    assert ws.freeze_panes == "B11"
+    assert ws.print_title_rows == "$10:$10"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
     assert no_formulas(ws)
@@ -152,9 +159,9 @@ def test_a_provinces_own_letterhead_heads_and_signs_its_exports(client, login_as
     ws = workbook(client.get(url, **EN))["Tong hop"]
     assert (ws["A1"].value, ws["A2"].value) == ("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK", "SỞ NỘI VỤ")
     assert ws["A4"].value == "No.:      /BC-SNV-TCBC" and ws["F4"].value.startswith("Buôn Ma Thuột, ")
-    assert (ws["A15"].value, ws["F15"].value) == ("Người lập biểu", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC")
-    assert (ws["A20"].value, ws["F20"].value) == ("Nguyễn Thị Lan", "Phạm Văn Tâm")
-    assert ws.row_dimensions[15].height > ws.row_dimensions[16].height  # two lines of title
+    assert (ws["A16"].value, ws["F16"].value) == ("Người lập biểu", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC")
+    assert (ws["A21"].value, ws["F21"].value) == ("Nguyễn Thị Lan", "Phạm Văn Tâm")
+    assert ws.row_dimensions[16].height > ws.row_dimensions[17].height  # two lines of title
 
 
 def test_page_api_and_export_agree(client, login_as, world):
@@ -168,9 +175,9 @@ def test_page_api_and_export_agree(client, login_as, world):
     expected = [("66002", 7, 5, -2), ("66001", 7, 8, 1), ("66003", 2, 3, 1)]
     assert [(c.code, c.quota, c.headcount, c.net) for c in page.communes] == expected
     assert [(c["code"], c["quota"], c["headcount"], c["net"]) for c in data["communes"]] == expected
-    assert [tuple(values(ws, r, "C", "F")) for r in (10, 11, 12)] == expected
-    assert ws["E9"].value == "On roll"
-    assert values(ws, 13, "D", "F") == [16, 16, 0] == [page.kpis.quota, page.kpis.headcount, data["kpis"]["net"]]
+    assert [tuple(values(ws, r, "C", "F")) for r in (11, 12, 13)] == expected
+    assert ws["E10"].value == "On roll"
+    assert values(ws, 14, "D", "F") == [16, 16, 0] == [page.kpis.quota, page.kpis.headcount, data["kpis"]["net"]]
 
 
 def test_national_workbook(client, login_as, world):
@@ -178,10 +185,24 @@ def test_national_workbook(client, login_as, world):
     ws = workbook(client.get(reverse("reports:national") + "?as_of=15/10/2025&format=xlsx", **EN)).active
     assert ws["A1"].value == "BỘ NỘI VỤ" and ws["A4"].value == "No.:      /BC-BNV"
     assert ws["A6"].value == "STAFF AGAINST ASSIGNED QUOTA BY PROVINCE, NATIONWIDE"
-    assert values(ws, 9, "A", "F") == ["STT", "Province", "Code", "Quota", "On roll", "Absent"]
-    assert values(ws, 10, "A", "J") == [1, "Thành phố Hà Nội", "01", 7, 2, 0, 2, 5, 0, -5]
-    assert values(ws, 11, "A", "J") == [2, "Tỉnh Đắk Lắk", "66", 16, 16, 0, 17, 3, 4, 1]
-    assert values(ws, 12, "B", "J") == ["Total", None, 23, 18, 0, 19, 8, 4, -4]
+    # Hà Nội: its one commune 2 / 7, short 5. Đắk Lắk (coverage): An 7/7 and Bình 7/7 even by
+    # their totals though each has a field short, Cư 3/2 one over.
+    assert ws["A8"].value.startswith("1 communes short of 5 people against their assigned quota; 1 communes with 1 ")
+    assert values(ws, 10, "A", "F") == ["STT", "Province", "Code", "Quota", "On roll", "Absent"]
+    assert values(ws, 10, "H", "P") == [
+        "Against quota",
+        "Communes",
+        "Communes short against quota",
+        "People short",
+        "Communes over quota",
+        "People over",
+        "Communes short in at least one field",
+        "Communes over in at least one field",
+        "Shortage, field by field",
+    ]
+    assert values(ws, 11, "A", "Q") == [1, "Thành phố Hà Nội", "01", 7, 2, 0, 2, -5, 1, 1, 5, 0, 0, 1, 0, 5, 0]
+    assert values(ws, 12, "A", "Q") == [2, "Tỉnh Đắk Lắk", "66", 16, 16, 0, 17, 1, 3, 0, 0, 1, 1, 2, 3, 3, 4]
+    assert values(ws, 13, "B", "Q") == ["Total", None, 23, 18, 0, 19, -4, 4, 1, 5, 1, 1, 3, 3, 8, 4]
     assert no_formulas(ws)
 
 

@@ -24,8 +24,7 @@ def as_dict(t):
         "absent": t.absent,
         "gross_shortage": t.gross_shortage,
         "gross_surplus": t.gross_surplus,
-        "units_short": t.units_short,
-        "units_surplus": t.units_surplus,
+        **t.headline.as_dict(),
     }
 
 
@@ -68,6 +67,11 @@ def test_field_filter_and_hand_computed_province(world):
         "absent": 0,
         "gross_shortage": 2,
         "gross_surplus": 2 + 1,
-        "units_short": 1,
-        "units_surplus": 2,
+        # In land alone each commune's total is its land figure: An 3/5, Bình 6/4, Cư 1/0.
+        "units_net_short": 1,
+        "net_shortage": 2,
+        "units_net_surplus": 2,
+        "net_surplus": 2 + 1,
+        "units_short_in_a_field": 1,
+        "units_surplus_in_a_field": 2,
     }

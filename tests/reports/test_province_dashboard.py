@@ -34,15 +34,15 @@ def kpi_tuple(k):
         k.gross_surplus,
         k.net,
         k.communes,
-        k.communes_short,
-        k.communes_surplus,
+        k.communes_short_in_a_field,
+        k.communes_surplus_in_a_field,
         k.active_movements,
         k.ending_soon,
         k.mismatches,
     )
 
 
-# quota, on roll, in, out, effective, shortage, surplus, net, communes, short, surplus,
+# quota, on roll, in, out, effective, shortage, surplus, net, communes, short in a field, over in a field,
 # active movements, ending within 30 days, mismatches — worked out in builders.py
 COVERAGE_KPIS = (16, 16, 2, 1, 17, 3, 4, 1, 3, 2, 3, 2, 1, 1)
 # Establishment: An land −2, culture +3; Bình land 0, finance −2; Cư finance +1.
@@ -100,12 +100,16 @@ def test_filters_narrow_every_block(world):
     assert (d.kpis.quota, d.kpis.gross_shortage, d.kpis.gross_surplus) == (7, 2, 2)
     d = province_dashboard(world["province"], as_of=AS_OF, filters=Filters(border=True))
     assert [c.code for c in d.communes] == ["66002"]
-    # "only" narrows the table, not the KPIs.
-    d = province_dashboard(world["province"], as_of=AS_OF, filters=Filters(only="surplus", sort="name"))
+    # "only" narrows the table, not the KPIs: by field, every commune has a field over quota…
+    d = province_dashboard(world["province"], as_of=AS_OF, filters=Filters(only="surplus_in_a_field", sort="name"))
     assert [c.name for c in d.communes] == ["Phường Bình", "Xã An", "Xã Cư"]
-    d = province_dashboard(world["province"], as_of=AS_OF, filters=Filters(only="short", sort="-effective"))
+    d = province_dashboard(world["province"], as_of=AS_OF, filters=Filters(only="short_in_a_field", sort="-effective"))
     assert [c.code for c in d.communes] == ["66002", "66001"]  # effective 7 and 7: ties sort by name
     assert d.kpis.communes == 3
+    # … but by their totals (coverage) An 7/7 and Bình 7/7 are even, only Cư (3/2) is over.
+    d = province_dashboard(world["province"], as_of=AS_OF, filters=Filters(only="surplus"))
+    assert [c.code for c in d.communes] == ["66003"]
+    assert province_dashboard(world["province"], as_of=AS_OF, filters=Filters(only="short")).communes == []
 
 
 def test_page_renders_kpis_charts_and_table(client, login_as, world):

@@ -57,8 +57,14 @@ def test_province_endpoints_give_the_hand_computed_numbers(world):
         "gross_surplus": 4,
         "net": 1,
         "communes": 3,
-        "communes_short": 2,
-        "communes_surplus": 3,
+        # By total (coverage) An 7/7 and Bình 7/7 are even, Cư 3/2 one over; by field An and Bình
+        # each have a field short, all three a field over.
+        "communes_net_short": 0,
+        "net_shortage": 0,
+        "communes_net_surplus": 1,
+        "net_surplus": 1,
+        "communes_short_in_a_field": 2,
+        "communes_surplus_in_a_field": 3,
         "active_movements": 2,
         "ending_soon": 1,
         "mismatches": 1,
@@ -83,7 +89,9 @@ def test_province_endpoints_give_the_hand_computed_numbers(world):
     )
     top = client.get(url("api-report-province-top", "66", as_of="2025-10-15")).json()
     assert top["top_shortage"] == data["top_shortage"] and "communes" not in top
-    communes = client.get(url("api-report-province-communes", "66", as_of="2025-10-15", only="surplus", sort="name"))
+    communes = client.get(
+        url("api-report-province-communes", "66", as_of="2025-10-15", only="surplus_in_a_field", sort="name")
+    )
     assert [c["name"] for c in communes.json()["communes"]] == ["Phường Bình", "Xã An", "Xã Cư"]
 
 
@@ -151,6 +159,8 @@ def test_department_endpoint(world):
             "in_effect": 1,
             "completed": 0,
             "total": 1,
+            "plan_label": "Outside any plan",
+            "required": "—",
         }
     ]
 
@@ -226,8 +236,10 @@ def test_xlsx_by_format_and_by_accept_header(world):
     assert b"".join(response.streaming_content)[:2] == b"PK"
     response = client.get(url("api-report-national"), HTTP_ACCEPT=XLSX_CONTENT_TYPE)
     assert response.status_code == 200 and response["Content-Type"] == XLSX_CONTENT_TYPE
-    # The department report has no workbook.
-    assert client.get(url("api-report-department", "66S01", format="xlsx")).status_code == 406
+    # The department report's workbook: its fields, then its plans on a second sheet.
+    response = client.get(url("api-report-department", "66S01", format="xlsx", as_of="15/10/2025"))
+    assert response.status_code == 200 and response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert 'filename="bao-cao-don-vi-so-tai-chinh-2025-10-15.xlsx"' in response["Content-Disposition"]
 
 
 def test_openapi_schema_documents_the_report_endpoints():

@@ -149,7 +149,7 @@ def test_nomination_offers_only_eligible_people(client, login_as, w):
     retired = f.staff(w.dept, w.finance, name="Võ Văn Hưu", status="retired", end_date=date(2025, 1, 1))
     login_as(Role.DEPARTMENT_OFFICER, unit=w.dept)
     people = list(client.get(url("movement-create")).context["form"].fields["person"].queryset)
-    assert people == [w.people[2], w.people[1]]  # Lê Văn Cường, Trần Thị Bình (by name)
+    assert people == [w.people[1], w.people[2]]  # Trần Thị Bình, Lê Văn Cường (by given name)
     assert retired not in people and w.far_person not in people
 
 

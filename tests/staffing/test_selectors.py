@@ -52,6 +52,10 @@ def test_shortage_and_surplus_in_one_commune_gross_differs_from_net(world):
     assert (totals.quota, totals.effective, totals.net) == (7, 8, 1)
     assert (totals.gross_shortage, totals.gross_surplus) == (2, 3)
     assert (totals.units_short, totals.units_surplus) == (1, 1)
+    # By its total the commune is one over: the headline counts it over, not short.
+    h = totals.headline
+    assert (h.units_net_short, h.net_shortage, h.units_net_surplus, h.net_surplus) == (0, 0, 1, 1)
+    assert (h.units_short_in_a_field, h.units_surplus_in_a_field) == (1, 1)
 
 
 def test_movement_starting_tomorrow_counts_from_tomorrow(world):

@@ -326,10 +326,13 @@ def test_template_download_is_the_official_layout(client, world, person, signed_
         "K8": "DanhMuc!$C$2:$C$6",
         "L8": "DanhMuc!$D$2:$D$6",
     }
-    assert [c.value for c in wb["DanhMuc"]["E"] if c.value] == ["field", "land - Đất đai", "finance - Tài chính"]
+    # Drop-downs offer Vietnamese names; the codes sit beside them on the hidden sheet.
+    assert [c.value for c in wb["DanhMuc"]["E"] if c.value] == ["field", "Đất đai", "Tài chính"]
+    assert [c.value for c in wb["DanhMuc"]["H"] if c.value] == ["field_code", "land", "finance"]
+    assert wb["DanhMuc"]["F2"].value == world.cadastral.name and wb["DanhMuc"]["I2"].value == world.cadastral.code
     assert ws.column_dimensions["D"].width == 26
     quotas = wb["Quotas"]
-    assert [c.value for c in quotas[8]][:5] == [1, "24001", "land - Đất đai", "Civil servant", 3]
+    assert [c.value for c in quotas[8]][:5] == [1, "24001", "Đất đai", "Civil servant", 3]
 
 
 # Upload → preview → apply.

@@ -1,0 +1,252 @@
+"""Report tables declared once (reports/tables.py): the page, the API and the workbook read the same
+columns; the department report, a unit's quotas and mismatches, the alerts and a person's history
+export to Excel and are served by the report API as JSON and xlsx with the same parameters."""
+
+import io
+from datetime import date, datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.models import Role
+from core.excel import XLSX_CONTENT_TYPE
+from reports import tables
+from secondments.selectors import alert_groups, alert_rows
+from tests import factories as f
+from tests.reports.builders import province_fixture
+from tests.reports.test_report_api import api_as
+
+pytestmark = pytest.mark.django_db
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def world():
+    return province_fixture()
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def book(response):
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    return load_workbook(io.BytesIO(data))
+
+
+def row_values(ws, row):
+    return [c.value for c in ws[row]]
+
+
+def find_row(ws, first):
+    """The number of the first row whose column B holds ``first`` (the first column after STT)."""
+    for row in ws.iter_rows(min_col=2, max_col=2):
+        if row[0].value == first:
+            return row[0].row
+    raise AssertionError(f"{first!r} not in column B")
+
+
+def test_every_table_declares_labels_formats_and_links_by_url_name():
+    for table in (
+        tables.DEPARTMENT_FIELDS,
+        tables.DEPARTMENT_PLANS,
+        tables.UNIT_QUOTAS,
+        tables.MISMATCHES,
+        tables.ALERTS,
+        tables.PERSON_HISTORY,
+    ):
+        keys = [c.key for c in table.columns]
+        assert len(keys) == len(set(keys)), table.name
+        assert all(c.format in (tables.TEXT, tables.INT, tables.SIGNED, tables.DAY) for c in table.columns)
+        for c in table.columns:
+            assert c.link is None or not c.link.url_name.startswith("/")
+        # The schema's row serializer has one field per served column.
+        assert set(table.serializer()().fields) == {tables.json_key(c.key) for c in table.columns if c.api}
+
+
+def test_department_page_api_and_workbook_read_one_declaration(client, login_as, world):
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    page = client.get(reverse("reports:department", args=["66S01"]) + "?as_of=15/10/2025", **EN)
+    html = page.content.decode()
+    # Headers from the declaration, links by URL name: the roster by field, the movements sent.
+    for label in ("Field", "Quota", "On roll", "Seconded out", "Against quota", "Mismatches"):
+        assert f'<th scope="col"{" class=\"num\"" if label != "Field" else ""}>{label}</th>' in html
+    assert f'href="/units/66S01/staff/?field={world["finance"].pk}"' in html
+    assert f'href="/movements/?from_code=66S01&amp;field={world["finance"].pk}"' in html
+    assert '<td class="num gap-neg" data-col="gap">-1</td>' in html  # finance 9 / 10
+    assert 'data-total="quota">10<' in html
+    assert 'id="export-xlsx"' in html
+
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    data = api.get(reverse("api-report-department", args=["66S01"]) + "?as_of=15/10/2025").json()
+    assert [(r["name"], r["quota"], r["effective"], r["gap"]) for r in data["by_field"]] == [("Finance", 10, 9, -1)]
+
+    wb = book(client.get(reverse("reports:department", args=["66S01"]) + "?as_of=15/10/2025&format=xlsx", **EN))
+    assert wb.sheetnames == ["Theo linh vuc", "Theo ke hoach"]
+    ws = wb["Theo linh vuc"]
+    assert ws["A1"].value == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" and ws["A4"].value == "No.:      /BC-SNV"
+    assert ws["A6"].value == "STAFF BY FIELD AGAINST ASSIGNED QUOTA — SỞ TÀI CHÍNH, AS OF 15/10/2025"
+    assert ws["A7"].value == "As of 15/10/2025"
+    assert row_values(ws, 9) == [
+        "STT",
+        "Field",
+        "Quota",
+        "On roll",
+        "Seconded out",
+        "Seconded in",
+        "Absent",
+        "Effective",
+        "Against quota",
+        "Mismatches",
+    ]
+    assert row_values(ws, 10) == [1, "Finance", 10, 10, 1, 0, 0, 9, -1, 0]
+    assert row_values(ws, 11) == [None, "Total", 10, 10, 1, 0, 0, 9, -1, 0]
+    assert ws["C10"].number_format == "#,##0"
+    assert ws.print_title_rows == "$9:$9" and ws.page_setup.orientation == "landscape"
+    assert any(c.value == "GIÁM ĐỐC" for row in ws.iter_rows(min_row=12) for c in row)  # signature block
+    plans = wb["Theo ke hoach"]
+    assert plans["A1"].value == "STAFF SENT, BY PLAN — SỞ TÀI CHÍNH, AS OF 15/10/2025"
+    r = find_row(plans, "Outside any plan")
+    assert row_values(plans, r) == [1, "Outside any plan", "—", 0, 1, 1, 0, 1]
+    assert row_values(plans, r - 1)[:3] == ["STT", "Plan", "Required"]
+
+
+def test_unit_quota_table_page_api_and_workbook_agree(client, login_as, world):
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    html = client.get(reverse("unit-detail", args=["66001"]), **EN).content.decode()
+    assert 'href="/reports/exports/tables/unit-quotas/?code=66001"' in html
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    # On 15/10/2025: An land 5 / 3; culture 2 / 5 on roll, one seconded out → 4.
+    data = api.get(reverse("api-report-unit-quotas", args=["66001"]) + "?as_of=2025-10-15").json()
+    assert data["unit"] == {"code": "66001", "name": "Xã An"}
+    assert [(r["field_name"], r["category_label"], r["quota"], r["on_roll"], r["effective"], r["gap"])
+            for r in data["rows"]] == [("Land", "Civil servant", 5, 3, 3, -2),
+                                       ("Culture", "Civil servant", 2, 5, 4, 2)]  # fmt: skip
+    url = reverse("reports:export-table", args=["unit-quotas"]) + "?code=66001&as_of=15/10/2025"
+    response = client.get(url, **EN)
+    assert 'filename="bien-che-theo-linh-vuc-xa-an-2025-10-15.xlsx"' in response["Content-Disposition"]
+    ws = book(response).active
+    # A commune's own heading.
+    assert (ws["A1"].value, ws["A2"].value) == ("ỦY BAN NHÂN DÂN", "XÃ AN")
+    assert ws["A6"].value == "QUOTA AND HEADCOUNT BY FIELD AND CATEGORY — XÃ AN, AS OF 15/10/2025"
+    r = find_row(ws, "Land")
+    assert row_values(ws, r) == [1, "Land", "Civil servant", 5, 3, 0, 0, 0, 3, -2]
+    assert row_values(ws, r + 1) == [2, "Culture", "Civil servant", 2, 5, 1, 0, 0, 4, 2]
+    assert row_values(ws, r + 2) == [None, "Total", None, 7, 8, 1, 0, 0, 7, 0]
+    # The API's xlsx is the same file.
+    api_book = book(api.get(reverse("api-report-unit-quotas", args=["66001"]) + "?as_of=2025-10-15&format=xlsx"))
+    assert row_values(api_book.active, r) == row_values(ws, r)
+
+
+def test_mismatch_table_page_api_and_workbook(client, login_as, world):
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    html = client.get(reverse("unit-detail", args=["66001"]), **EN).content.decode()
+    person = world["an"].assignments.get(person__full_name="Trần Thị Lệch").person
+    assert f'<a href="/staff/{person.pk}/">Trần Thị Lệch</a>' in html
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    data = api.get(reverse("api-report-mismatches", args=["66001"])).json()
+    assert [(r["full_name"], r["field"], r["major_field"]) for r in data["rows"]] == [
+        ("Trần Thị Lệch", "Culture", "Land")
+    ]
+    response = client.get(reverse("reports:export-table", args=["mismatches"]) + "?code=66001", **EN)
+    today = timezone.localdate()
+    assert f'filename="trai-chuyen-mon-xa-an-{today.isoformat()}.xlsx"' in response["Content-Disposition"]
+    ws = book(response).active
+    r = find_row(ws, "Trần Thị Lệch")
+    assert row_values(ws, r)[2:] == [person.staff_code, None, "Culture", "Land"]
+
+
+def test_alerts_page_api_and_workbook_list_the_same_movements(client, login_as, world):
+    user = login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    expected = alert_rows(alert_groups(user, as_of=timezone.localdate()))
+    assert expected  # the fixture's approved movements are past their dates
+    html = client.get(reverse("secondments:movement-alerts"), **EN).content.decode()
+    assert 'id="export-alerts"' in html
+    counts = [int(x.split("<")[0]) for x in html.split('data-count>')[1:]]
+    assert sum(counts) == len(expected)
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    data = api.get(reverse("api-report-alerts")).json()
+    assert [(r["pk"], r["group"]) for r in data["rows"]] == [(r["pk"], r["group"]) for r in expected]
+    wb = book(client.get(reverse("reports:export-table", args=["alerts"]), **EN))
+    ws = wb.active
+    assert ws["A6"].value.startswith("MOVEMENT ALERTS — TỈNH ĐẮK LẮK, AS OF ")
+    first = find_row(ws, expected[0]["pk"])
+    assert [ws.cell(first + i, 2).value for i in range(len(expected))] == [r["pk"] for r in expected]
+    assert ws.cell(first + len(expected), 2).value is None  # a listing: no totals, no signature
+    assert not any(c.value == "GIÁM ĐỐC" for row in ws.iter_rows() for c in row)
+
+
+def test_person_history_api_and_workbook(client, login_as, world):
+    person = f.staff(world["an"], world["land"], name="Nguyễn Thị Hạnh", placed_from=date(2020, 3, 1))
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    html = client.get(reverse("staff-detail", args=[person.pk]), **EN).content.decode()
+    assert f'href="/reports/exports/tables/person-history/?pk={person.pk}"' in html
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    data = api.get(reverse("api-report-person-history", args=[person.pk])).json()
+    assert data["person"] == {"code": person.staff_code, "name": "Nguyễn Thị Hạnh"}
+    assert [(r["start"], r["end"], r["unit"], r["field"]) for r in data["rows"]] == [
+        ("2020-03-01", None, "Xã An", "Land")
+    ]
+    response = client.get(reverse("reports:export-table", args=["person-history"]) + f"?pk={person.pk}", **EN)
+    today = timezone.localdate().isoformat()
+    assert f'filename="qua-trinh-cong-tac-nguyen-thi-hanh-{today}.xlsx"' in response["Content-Disposition"]
+    ws = book(response).active
+    assert ws["A6"].value.startswith(f"WORK HISTORY OF NGUYỄN THỊ HẠNH ({person.staff_code}), AS OF ")
+    r = find_row(ws, datetime(2020, 3, 1))
+    assert ws.cell(r, 2).number_format == "dd/mm/yyyy" and ws.cell(r, 5).value == "Xã An"
+
+
+@pytest.mark.parametrize(
+    "role, where, expected",
+    [
+        (Role.PROVINCE_OFFICIAL, "own", 200),
+        (Role.PROVINCE_OFFICIAL, "other", 404),
+        (Role.COMMUNE_OFFICER, "an", 200),
+        (Role.COMMUNE_OFFICER, "cu", 404),
+        (Role.NATIONAL_VIEWER, None, 200),
+    ],
+)
+def test_unit_table_exports_follow_the_unit_scope(client, world, role, where, expected):
+    from tests.reports.test_report_api import scope
+
+    client.force_login(f.user(role, **scope(world, where)))
+    for name in ("unit-quotas", "mismatches"):
+        assert client.get(reverse("reports:export-table", args=[name]) + "?code=66001").status_code == expected
+    api = api_as(role, **scope(world, where)) if role != Role.COMMUNE_OFFICER else None
+    if api is not None:
+        for name in ("api-report-unit-quotas", "api-report-mismatches"):
+            assert api.get(reverse(name, args=["66001"])).status_code == expected
+
+
+def test_table_exports_refuse_bad_input(client, login_as, world):
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    response = client.get(reverse("reports:export-table", args=["unit-quotas"]) + "?code=66001&as_of=31/02/2025")
+    assert response.status_code == 400 and "dd/mm/yyyy" in response.content.decode()
+    assert client.get(reverse("reports:export-table", args=["person-history"]) + "?pk=x").status_code == 404
+    assert client.get(reverse("reports:export-table", args=["staff"])).status_code == 404  # not a table export
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    response = api.get(reverse("api-report-unit-quotas", args=["66001"]) + "?as_of=31/02/2025")
+    assert response.status_code == 400
+
+
+def test_schema_documents_the_table_endpoints_with_json_and_xlsx():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path in (
+        "/api/v1/reports/units/{code}/",
+        "/api/v1/reports/units/{code}/quotas/",
+        "/api/v1/reports/units/{code}/mismatches/",
+        "/api/v1/reports/alerts/",
+        "/api/v1/reports/staff/{id}/history/",
+    ):
+        op = schema["paths"][path]["get"]
+        assert {"200", "400", "403", "404"} <= set(op["responses"]), path
+        assert {"application/json", XLSX_CONTENT_TYPE} <= set(op["responses"]["200"]["content"]), path
+        assert "format" in {p["name"] for p in op["parameters"]}, path
