@@ -299,7 +299,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_MESSAGE = _("The text holds invisible control characters (copied from another program); type it again.")
 EARLIEST_DATE = date(1900, 1, 1)
 QUOTA_MAX = 10_000
-STAFF_CODE_FORMAT = re.compile(r"^[^\s\x00-\x1f\x7f]{1,32}$")
+STAFF_CODE_FORMAT = re.compile(r"^[^\s\x00-\x1f\x7f]+$")
 
 
 class RowDateField(forms.DateField):
@@ -329,6 +329,7 @@ class StaffRowForm(RowForm):
     staff_code = forms.RegexField(
         STAFF_CODE_FORMAT,
         max_length=32,
+        required=False,  # matched by name and date of birth, or generated, when the file has none
         error_messages={
             "invalid": _("A staff code is 1 to 32 letters, digits or signs, without spaces."),
             "max_length": _("A staff code is 1 to 32 letters, digits or signs, without spaces."),

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, When
@@ -943,6 +944,10 @@ def _validate_staff(sheet, lookups, ctx, result):
             continue
         data = form.cleaned_data
         code = data["staff_code"]
+        if not code:
+            message = str(forms.Field.default_error_messages["required"])
+            result.errors.append((sheet.name, row_message(n, sheet.headers.get("staff_code"), message)))
+            continue
         if code in seen:
             result.errors.append(
                 (
