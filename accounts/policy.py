@@ -26,6 +26,10 @@ RULES = {
         lambda user, unit: is_province_official(user, unit.province_id if unit is not None else None),
         _("Only a province official can record a back-dated correction."),
     ),
+    "alias.province": (
+        lambda user, province: is_province_official(user, province.pk if province is not None else None),
+        _("Only a province official can say what a value means for the whole province."),
+    ),
 }
 
 
