@@ -294,7 +294,7 @@ def preview_rows(reading):
     return {
         "headers": [labels.get(m, m) for m in meanings],
         "rows": rows,
-        "missing": [labels[m] for m in reading.missing],
+        "missing": [labels[m] for m in reading.missing] if reading.kind else [labels[intake.M.FULL_NAME]],
         "records": len(reading.records),
         "skipped": len(reading.skipped),
         "kind": reading.kind,

@@ -272,10 +272,11 @@ def job_result(job):
     return _load(job.plan)
 
 
-def import_job_apply(job, *, by):
+def import_job_apply(job, *, by, queued=False):
     """Write the checked plan in one transaction. Raises ``ImportRefused`` with the reason when it
-    cannot be applied (errors, or records changed meanwhile)."""
-    if job.status != ImportStatus.CHECKED:
+    cannot be applied (errors, or records changed meanwhile). ``queued``: the worker's run of a job
+    the page marked as applying."""
+    if job.status != (ImportStatus.APPLYING if queued else ImportStatus.CHECKED):
         raise ImportRefused(_("This import is not ready to apply."))
     result = job_result(job)
     if not result.ok:

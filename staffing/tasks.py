@@ -22,11 +22,13 @@ def run_import(job_id: int, step: str):
             imports.import_job_check(job)
         elif step == "apply":
             try:
-                imports.import_job_apply(job, by=job.owner)
+                imports.import_job_apply(job, by=job.owner, queued=True)
             except imports.ImportRefused as exc:
                 job.refresh_from_db()
                 job.error = str(exc.message)
-                job.save(update_fields=["error"])
+                if job.status == ImportStatus.APPLYING:
+                    job.status = ImportStatus.CHECKED
+                job.save(update_fields=["error", "status"])
     except Exception as exc:
         logger.exception("Import job %s failed at %s", job_id, step)
         if not transaction.get_connection().in_atomic_block:

@@ -30,14 +30,14 @@ NUMBERS = [f"({n})" for n in range(1, 12)]
 MERGES = ["A5:A6", "B5:B6", "C5:D5", *[f"{c}5:{c}6" for c in "EFGHIJK"]]
 
 
-def commune_roster(people=None, *, sheet="DS CBCC xa", extra_tail=True):
+def commune_roster(people=None, *, sheet="DS CBCC xa", extra_tail=True, name_header="Họ và tên"):
     """The commune's own list: title block, two header rows merged, the (1)…(11) row, sections
     "I. CÁN BỘ" and "II. CÔNG CHỨC", a totals row and the signature block.
 
     Each person: (name, "M"/"F", birth date, post, field, qualification, section "I"/"II").
     """
     people = people if people is not None else PEOPLE
-    rows = [*TITLE, HEADER_TOP, HEADER_SUB, NUMBERS]
+    rows = [*TITLE, [name_header if h == "Họ và tên" else h for h in HEADER_TOP], HEADER_SUB, NUMBERS]
     for section, heading in (("I", "I. CÁN BỘ"), ("II", "II. CÔNG CHỨC")):
         rows.append([None, heading])
         n = 0
