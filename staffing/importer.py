@@ -514,11 +514,14 @@ class Lookups:
         units = Unit.objects.filter(code__in=unit_codes).select_related("province")
         if user is not None:
             units = units | for_user(Unit.objects.all(), user).select_related("province")
+        by_name = {}
         for u in units:
             for key in (u.code, f"{u.code} - {u.name}"):
                 self.tables["unit"][normalize_search(key)] = u
-            for u in units:
-                self.tables["unit"].setdefault(normalize_search(u.name), u)
+            by_name.setdefault(normalize_search(u.name), set()).add(u)
+        for key, named in by_name.items():
+            if len(named) == 1 and key not in self.tables["unit"]:  # a name two units share says neither
+                self.tables["unit"][key] = named.pop()
         for name, choices in CHOICE_TABLES.items():
             table = self.tables[name] = {}
             for value, label in choices.choices:
