@@ -23,8 +23,8 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from audit.services import audit_record
+from core.excel import XLSX_CONTENT_TYPE
 from reports import access, serializers
-from reports.excel import XLSX_CONTENT_TYPE
 from reports.exports import export_response, staff_list
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.models import ExportJob

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policy import may
-from communes.text import normalize_search
+from core.text import normalize_search
 from staffing import intake
 from staffing.importer import (
     ImportRefused,
