@@ -454,17 +454,23 @@ def sheet_from_reading(reading, warnings, errors):
             )
     rows = []
     derived = set()
-    for record in reading.records:
-        values = {}
-        for meaning, value in record.values.items():
-            key = keys.get(meaning)
-            if key is not None and key not in values:
-                values[key] = value
-        if record.derived:
-            derived.update(keys.get(m, m) for m in record.derived)
-        if record.issues:
-            values["_issues"] = record.issues
-        rows.append((record.row, values))
+    meanings = {c.meaning for c in reading.columns if c.meaning}
+    if all(keys.get(m) == m for m in meanings):
+        # Every column's meaning is the form's key (a quota sheet, most lists): the values as read.
+        for record in reading.records:
+            if record.derived:
+                derived.update(keys.get(m, m) for m in record.derived)
+            rows.append((record.row, record.values))
+    else:
+        for record in reading.records:
+            values = {}
+            for meaning, value in record.values.items():
+                key = keys.get(meaning)
+                if key is not None and key not in values:
+                    values[key] = value
+            if record.derived:
+                derived.update(keys.get(m, m) for m in record.derived)
+            rows.append((record.row, values))
     header_row = reading.header_rows[0] if reading.header_rows else 1
     labels = {c.key: c.vi for c in spec.columns}
     for key in REQUIRED_STAFF if staff else REQUIRED_QUOTA:
@@ -512,16 +518,11 @@ class Lookups:
             for key in (p.code, p.name, f"{p.code} - {p.name}"):
                 self.tables["position"].setdefault(normalize_search(key), p)
         units = Unit.objects.filter(code__in=unit_codes).select_related("province")
-        if user is not None:
-            units = units | for_user(Unit.objects.all(), user).select_related("province")
-        by_name = {}
         for u in units:
             for key in (u.code, f"{u.code} - {u.name}"):
                 self.tables["unit"][normalize_search(key)] = u
-            by_name.setdefault(normalize_search(u.name), set()).add(u)
-        for key, named in by_name.items():
-            if len(named) == 1 and key not in self.tables["unit"]:  # a name two units share says neither
-                self.tables["unit"][key] = named.pop()
+        self.user = user
+        self.scoped_units = set()  # units found by name: in the user's scope by construction
         for name, choices in CHOICE_TABLES.items():
             table = self.tables[name] = {}
             for value, label in choices.choices:
@@ -553,8 +554,24 @@ class Lookups:
     def find(self, table, value):
         key = (table, value)
         if key not in self.cache:
-            self.cache[key] = self.tables[table].get(normalize_search(str(value)))
+            found = self.tables[table].get(normalize_search(str(value)))
+            if found is None and table == "unit" and self.user is not None and not self.scoped_units:
+                self._unit_names()
+                found = self.tables[table].get(normalize_search(str(value)))
+            self.cache[key] = found
         return self.cache[key]
+
+    def _unit_names(self):
+        """Units by name ("Xã Đắk Mil"), among those in the user's scope, read when a value is not a
+        code; a name two units share matches neither."""
+        by_name = {}
+        for u in for_user(Unit.objects.select_related("province"), self.user):
+            self.scoped_units.add(u.pk)
+            by_name.setdefault(normalize_search(u.name), []).append(u)
+        self.scoped_units.add(None)  # read once, even when the scope is empty
+        for key, named in by_name.items():
+            if len(named) == 1:
+                self.tables["unit"].setdefault(key, named[0])
 
     def note_unknown(self, table, value):
         if table in AliasKind.values:
@@ -564,6 +581,9 @@ class Lookups:
 def _unit_codes(sheets):
     codes = set()
     for sheet in sheets:
+        if "unit" not in sheet.headers:
+            codes.add(sheet.name.strip())  # a province workbook: one sheet per unit, named by its code
+            continue
         for _n, values in sheet.rows:
             raw = str(values.get("unit") or "").strip()
             if raw:
@@ -676,11 +696,18 @@ def validate_parsed(
         unit=default_unit,
     )
     writable_units = _writable(user, lookups)
-    ctx = {"user": user, "default_unit": default_unit, "writable_units": writable_units, "day": effective_from}
+    ctx = {
+        "user": user,
+        "default_unit": default_unit,
+        "writable_units": writable_units,
+        "day": effective_from,
+        "lookups": lookups,
+    }
     result.plan.effective_from, result.plan.reason = effective_from, (reason or "").strip()
     for sheet in sheets:
         result.rows += len(sheet.rows)
-        ctx["sheet_unit"] = _sheet_unit(sheet, lookups, ctx) if default_unit is None else None
+        no_unit_column = "unit" not in sheet.headers
+        ctx["sheet_unit"] = _sheet_unit(sheet, lookups, ctx) if default_unit is None and no_unit_column else None
         if sheet.spec is STAFF_SHEET:
             _validate_staff(sheet, lookups, ctx, result)
         elif sheet.spec is QUOTA_SHEET:
@@ -720,7 +747,7 @@ def _sheet_unit(sheet, lookups, ctx):
         candidates.append(hint)
     for text in candidates:
         unit = lookups.find("unit", text.strip())
-        if unit is not None and unit.pk in ctx["writable_units"]:
+        if unit is not None and (unit.pk in ctx["writable_units"] or unit.pk in lookups.scoped_units):
             return unit
     return None
 
@@ -760,7 +787,7 @@ def _unit_for_row(data, n, sheet, ctx, result):
     if unit is None:
         result.errors.append((sheet.name, row_message(n, column, _("The unit code is required."))))
         return None
-    if unit.pk not in ctx["writable_units"]:
+    if unit.pk not in ctx["writable_units"] and unit.pk not in ctx["lookups"].scoped_units:
         result.errors.append(
             (sheet.name, row_message(n, column, _("The unit «%(code)s» is outside your scope.") % {"code": unit.code}))
         )

@@ -211,3 +211,29 @@ def test_preview_queries_do_not_grow_with_rows(client, world, signed_in):
         return len(ctx.captured_queries)
 
     assert preview_queries(2) == preview_queries(25)
+
+
+def test_the_workbook_is_parsed_once_from_upload_to_apply(client, world, fields, signed_in, monkeypatch):
+    from python_calamine import CalamineWorkbook
+
+    from staffing import importer
+
+    opened = []
+    real = CalamineWorkbook.from_filelike
+
+    def counting(fileobj):
+        opened.append(1)
+        return real(fileobj)
+
+    monkeypatch.setattr(importer.CalamineWorkbook, "from_filelike", counting)
+    content = layouts.commune_roster(name_header="Họ và tên khai sinh")
+    client.post(reverse("unit-import", args=["24001"]), {"file": upload(content)})
+    job = ImportJob.objects.get()
+    page = client.get(reverse("unit-import-mapping", args=["24001", job.token]))
+    posted = {c["field"]: c["meaning"] for c in page.context["sheets"][0]["columns"]}
+    client.post(reverse("unit-import-mapping-live", args=["24001", job.token]), posted)
+    client.post(reverse("unit-import-mapping", args=["24001", job.token]), posted)
+    client.get(reverse("unit-import-preview", args=["24001", job.token]))
+    client.post(reverse("unit-import-preview", args=["24001", job.token]))
+    assert Staff.objects.count() == 4
+    assert opened == [1]
