@@ -256,6 +256,7 @@ class SheetRows:
     headers: dict  # key -> header text as written in the file
     rows: list  # (Excel row number, {key: value})
     reading: object = None  # the intake reading (columns found, skipped rows), when read by it
+    issues: dict = field(default_factory=dict)  # row -> [(meaning, code)]: "male_and_female"
 
 
 def _cell(value):
@@ -454,6 +455,7 @@ def sheet_from_reading(reading, warnings, errors):
             )
     rows = []
     derived = set()
+    issues = {r.row: r.issues for r in reading.records if r.issues}
     meanings = {c.meaning for c in reading.columns if c.meaning}
     if all(keys.get(m) == m for m in meanings):
         # Every column's meaning is the form's key (a quota sheet, most lists): the values as read.
@@ -484,6 +486,7 @@ def sheet_from_reading(reading, warnings, errors):
             )
     sheet = SheetRows(spec, reading.name, header_row, {}, headers, rows)
     sheet.reading = reading
+    sheet.issues = issues
     return sheet
 
 
@@ -967,6 +970,12 @@ def _validate_staff(sheet, lookups, ctx, result):
         present.add("is_leader")
     for n, values in rows:
         if values.get("_skip"):
+            continue
+        if n in sheet.issues:
+            for meaning, _code in sheet.issues[n]:
+                column = sheet.headers.get(meaning)
+                message = _("A value is written under both Nam and Nữ: keep the one that is right.")
+                result.errors.append((sheet.name, row_message(n, column, message)))
             continue
         form = form_runner.validate(values)
         if not form.is_valid():

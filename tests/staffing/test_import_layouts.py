@@ -305,3 +305,16 @@ def test_macros_and_external_links_are_refused(world, build, name, message):
         validate_workbook(io.BytesIO(content), user=officer(world), default_unit=world.commune, name=name)
     assert str(exc.value.message) == message
     assert counts() == before
+
+
+def test_a_birth_date_under_both_nam_and_nu_is_a_row_error(world, commune_fields):
+    rows = [
+        ["STT", "Họ và tên", "Ngày, tháng, năm sinh", None, "Lĩnh vực", "Trình độ", "Loại"],
+        [None, None, "Nam", "Nữ", None, None, None],
+        [1, "Nguyễn Văn An", date(1975, 1, 15), date(1975, 1, 15), "Đất đai", "Đại học", "Công chức"],
+    ]
+    content = layouts.workbook({"DS": rows}, merges={"DS": ["C1:D1"]})
+    assert errors(run(world, content)) == [
+        "Row 3, column «Ngày, tháng, năm sinh / Nam»: A value is written under both Nam and Nữ: keep the one "
+        "that is right."
+    ]
