@@ -47,6 +47,10 @@ RULES = {
         ),
         _("Only province officials and national viewers see the planner."),
     ),
+    "alias.province": (
+        lambda user, province: is_province_official(user, province.pk if province is not None else None),
+        _("Only a province official can say what a value means for the whole province."),
+    ),
 }
 
 

@@ -1,9 +1,11 @@
 """Excel import benchmark: wall time and peak memory, against a floor measured in the same run.
 
-Two workbooks, built first (not timed): a 3,000-row roster of one province's communes and a
-66,000-row quota workbook (3,300 communes × 20 fields). Each is imported in a fresh child process
-(check the archive, read, validate every row, apply in one transaction), then imported again to
-show that the second run changes nothing. The floor is a bare python-calamine read of the same
+Workbooks built first (not timed): a 3,000-row roster of one province's communes, a 66,000-row
+quota workbook (3,300 communes × 20 fields), and a province workbook of 100 communes × 70 people
+in a commune office's own layout, without staff codes, whose preview (check, read, validate) is
+timed against ≤ 10 s. The roster and the quotas are each imported in a fresh child process (check
+the archive, read, validate every row, apply in one transaction), then imported again to show that
+the second run changes nothing. The floor is a bare python-calamine read of the same
 file in its own child process. Target: 66,000 rows read, validated and applied in ≤ 15 s with
 ≤ 300 MB peak.
 
@@ -158,6 +160,61 @@ def build_roster_workbook(path, field_codes, unit_codes):
     return ROSTER_ROWS
 
 
+PROVINCE_UNITS = 100
+PEOPLE_PER_UNIT = 70
+
+
+def build_province_workbook(path, field_names, unit_codes):
+    """A province workbook: one sheet per commune, in a commune office's own layout (title block,
+    two header rows with the birth date split into Nam / Nữ, sections, totals, signature), without
+    staff codes."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    header = ["STT", "Họ và tên", "Ngày, tháng, năm sinh", None, "Chức vụ/chức danh", "Lĩnh vực công tác"]
+    header += ["Trình độ chuyên môn", "Dân tộc", "Ghi chú"]
+    for code in unit_codes[:PROVINCE_UNITS]:
+        ws = wb.create_sheet(code)
+        ws.append(["ỦY BAN NHÂN DÂN", None, None, None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+        ws.append(["BIỂU TỔNG HỢP SỐ LƯỢNG CÁN BỘ, CÔNG CHỨC"])
+        ws.append([])
+        ws.append(header)
+        ws.append([None, None, "Nam", "Nữ", None, None, None, None, None])
+        ws.append([f"({n})" for n in range(1, 10)])
+        ws.append([None, "I. CÁN BỘ"])
+        for n in range(PEOPLE_PER_UNIT):
+            if n == 10:
+                ws.append([None, "II. CÔNG CHỨC"])
+            born = date(1965 + n % 35, 1 + n % 12, 1 + n % 28)
+            male = n % 2 == 0
+            post = "Chủ tịch UBND xã" if n == 0 else "Phó Chủ tịch UBND xã" if n in (1, 2) else "Công chức"
+            field = field_names[n % len(field_names)]
+            name = f"Nguyễn Văn Thử {code} {n}"
+            ws.append([n + 1, name, born if male else None, None if male else born, post, field, "Đại học", "Kinh"])
+        ws.append([None, f"Tổng cộng: {PEOPLE_PER_UNIT} người"])
+        ws.append([None, "NGƯỜI LẬP BIỂU", None, None, None, "TM. ỦY BAN NHÂN DÂN"])
+    wb.save(path)
+    return min(PROVINCE_UNITS, len(unit_codes)) * PEOPLE_PER_UNIT
+
+
+def child_preview(path):
+    """Check, read and validate a province workbook: what its preview costs (nothing is written)."""
+    import django
+
+    django.setup()
+    from accounts.models import User
+    from staffing.importer import validate_workbook
+
+    user = User.objects.get(username=BENCH_USER)
+    start = time.perf_counter()
+    with open(path, "rb") as fh:
+        result = validate_workbook(fh, user=user)
+    seconds = time.perf_counter() - start
+    if result.errors:
+        return {"errors": [m for _s, m in result.errors[:5]]}
+    return {"seconds": seconds, "rows": result.rows, "adds": len(result.plan.staff_new), "peak_mb": peak_mb()}
+
+
 def child_floor(path):
     """Bare python-calamine read of every row of every sheet."""
     from python_calamine import CalamineWorkbook
@@ -234,7 +291,8 @@ def main():
     args = parser.parse_args()
     if args.child:
         kind, path = args.child
-        print(json.dumps(child_floor(path) if kind == "floor" else child_import(path), default=str))
+        child = {"floor": child_floor, "import": child_import, "preview": child_preview}[kind]
+        print(json.dumps(child(path), default=str))
         return
     if "DATABASE_URL" not in os.environ:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database for the benchmark (see the docstring).")
@@ -261,6 +319,23 @@ def main():
         f"\ntarget for {n:,} quota rows read, validated and applied: ≤ 15 s and ≤ 300 MB peak: "
         f"{first.get('seconds', 0):.2f} s, {first.get('peak_mb', 0):.0f} MB — {'OK' if ok else 'MISSED'}"
     )
+    from staffing.models import Field
+
+    province_path = tmp / "province.xlsx"
+    names = list(Field.objects.filter(code__in=field_codes).order_by("code").values_list("name_vi", flat=True))
+    people = build_province_workbook(province_path, names, province_units)
+    preview = run_child("preview", province_path)
+    if "errors" in preview:
+        print(f"province workbook preview: ERRORS {preview['errors']}")
+        raise SystemExit(1)
+    fine = preview["seconds"] <= 10
+    print(
+        f"province workbook ({min(PROVINCE_UNITS, len(province_units))} sheets, {people:,} people, no staff codes) "
+        f"checked, read and validated for its preview: ≤ 10 s: {preview['seconds']:.2f} s, "
+        f"{preview['peak_mb']:.0f} MB peak, {preview['adds']:,} people to add — {'OK' if fine else 'MISSED'}"
+    )
+    if not (ok and fine):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

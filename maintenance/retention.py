@@ -14,7 +14,13 @@ UPLOAD_DIR = "imports"
 
 
 def uploads_purge(*, before, storage=default_storage):
-    """Delete uploaded workbooks never confirmed, last written before ``before``; return how many."""
+    """Delete uploaded workbooks never confirmed, last written before ``before``; return how many.
+
+    Imports started before then and never applied go with their files (an applied one keeps its
+    row, without files, as the record of who imported what)."""
+    from staffing.models import ImportJob, ImportStatus
+
+    ImportJob.objects.filter(created_at__lt=before).exclude(status=ImportStatus.APPLIED).delete()
     try:
         _dirs, files = storage.listdir(UPLOAD_DIR)
     except FileNotFoundError:

@@ -28,7 +28,7 @@ from accounts.models import Role
 from core.excel import Column, Exporter
 from core.text import normalize_search
 from staffing.importer import ImportRefused, check_file, limits, row_message
-from staffing.models import Field, Position, PositionGroup
+from staffing.models import AliasKind, Category, Field, Position, PositionGroup, Qualification, ValueAlias
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 HEADER_SCAN_ROWS = 30
@@ -409,10 +409,11 @@ class ReferenceResult:
     kept: dict = field(default_factory=dict)  # "fields"/"positions" -> codes absent from the files
     removed: dict = field(default_factory=dict)
     in_use: dict = field(default_factory=dict)
+    aliases: dict = field(default_factory=dict)  # default aliases: rows, added, updated, unchanged
 
     @property
     def changed(self):
-        return any(
+        return bool(self.aliases.get("added") or self.aliases.get("updated")) or any(
             self.counts[k] for k in ("fields_added", "fields_updated", "positions_added", "positions_updated")
         ) or any(self.removed.values())
 
@@ -480,9 +481,62 @@ def reference_load(*, directory: Path = REFERENCE_DIR, prune=False, dry_run=Fals
             result.removed[key] = sorted(code for pk, code in extra.items() if pk not in busy)
             model.objects.filter(pk__in=[pk for pk in extra if pk not in busy]).delete()
             result.kept[key] = result.in_use[key]
+    result.aliases = aliases_load(directory / "aliases.csv")
     if dry_run:
         transaction.set_rollback(True)
     return result
+
+
+ALIAS_KEYS = ["kind", "value", "target"]
+
+
+def aliases_load(path: Path) -> dict:
+    """Load the default aliases (``aliases.csv``: kind, value, target); a province's own are left alone.
+
+    Returns counts: rows, added, updated, unchanged. A row naming an unknown kind, field or
+    position is an error (``ReferenceError``).
+    """
+    counts = {"rows": 0, "added": 0, "updated": 0, "unchanged": 0}
+    if not path.exists():
+        return counts
+    try:
+        reference = read_reference_csv(path, ALIAS_KEYS)
+    except (OSError, ValueError, csv.Error) as exc:
+        raise ReferenceError([str(exc)]) from exc
+    targets = {
+        AliasKind.FIELD: set(Field.objects.values_list("code", flat=True)),
+        AliasKind.POSITION: set(Position.objects.values_list("code", flat=True)),
+        AliasKind.QUALIFICATION: set(Qualification.values),
+        AliasKind.CATEGORY: set(Category.values),
+    }
+    existing = {
+        (a.kind, a.key): a for a in ValueAlias.objects.filter(province__isnull=True, unit__isnull=True)
+    }
+    errors = []
+    for number, row in reference.rows:
+        kind, value, target = (row.get(k, "").strip() for k in ALIAS_KEYS)
+        if kind not in targets or not value or target not in targets[kind]:
+            errors.append(
+                _("%(file)s, line %(line)s: «%(value)s» → «%(target)s» names an unknown kind or target.")
+                % {"file": reference.name, "line": number, "value": value, "target": target}
+            )
+            continue
+        counts["rows"] += 1
+        current = existing.get((kind, normalize_search(value)))
+        if current is None:
+            alias = ValueAlias(kind=kind, value=value, target=target)
+            alias.save()
+            existing[(kind, alias.key)] = alias
+            counts["added"] += 1
+        elif current.target != target:
+            current.target = target
+            current.save(update_fields=["target"])
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    if errors:
+        raise ReferenceError(errors)
+    return counts
 
 
 # Excel: the catalogue out and in.

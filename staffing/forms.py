@@ -1,5 +1,8 @@
 """Forms for the roster and quotas: the pages' forms and the per-row forms of the Excel import."""
 
+import re
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -271,8 +274,11 @@ class RowForm(forms.Form):
                 return True, None
             found = self.lookups.find(fld.table, value)
             if found is None:
+                self.lookups.note_unknown(fld.table, value)
                 return False, ValidationError(fld.invalid_message % {"value": value})
             return True, found
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+            return False, ValidationError(CONTROL_MESSAGE)
         return True, value
 
     def _clean_fields(self):
@@ -289,8 +295,30 @@ class RowForm(forms.Form):
                 self.add_error(name, outcome[1])
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = _("The text holds invisible control characters (copied from another program); type it again.")
+EARLIEST_DATE = date(1900, 1, 1)
+QUOTA_MAX = 10_000
+STAFF_CODE_FORMAT = re.compile(r"^[^\s\x00-\x1f\x7f]+$")
+
+
+class RowDateField(forms.DateField):
+    """A date from a cell: a number that is not an Excel date (19900115) or a date before 1900 is
+    a row error with its reason, never a crash."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit() and len(value) > 4:
+            raise ValidationError(
+                _("«%(value)s» is a number, not a date: write the date as dd/mm/yyyy.") % {"value": value.strip()}
+            )
+        value = super().to_python(value)
+        if value is not None and value < EARLIEST_DATE:
+            raise ValidationError(_("Dates before 1900 are not accepted."))
+        return value
+
+
 def _date(**kwargs):
-    return forms.DateField(input_formats=EXCEL_DATE_FORMATS, **kwargs)
+    return RowDateField(input_formats=EXCEL_DATE_FORMATS, **kwargs)
 
 
 UNKNOWN_CODE = _("Unknown code «%(value)s».")
@@ -298,7 +326,15 @@ UNKNOWN_CODE = _("Unknown code «%(value)s».")
 
 class StaffRowForm(RowForm):
     unit = LookupField(table="unit", invalid_message=_("Unknown unit code «%(value)s»."), required=False)
-    staff_code = forms.CharField(max_length=32)
+    staff_code = forms.RegexField(
+        STAFF_CODE_FORMAT,
+        max_length=32,
+        required=False,  # matched by name and date of birth, or generated, when the file has none
+        error_messages={
+            "invalid": _("A staff code is 1 to 32 letters, digits or signs, without spaces."),
+            "max_length": _("A staff code is 1 to 32 letters, digits or signs, without spaces."),
+        },
+    )
     full_name = forms.CharField(max_length=120)
     gender = LookupField(table="gender", invalid_message=UNKNOWN_CODE)
     birth_date = _date()
@@ -346,7 +382,14 @@ class QuotaRowForm(RowForm):
     unit = LookupField(table="unit", invalid_message=_("Unknown unit code «%(value)s»."), required=False)
     field = LookupField(table="field", invalid_message=_("Unknown field «%(value)s»."))
     category = LookupField(table="category", invalid_message=UNKNOWN_CODE)
-    count = forms.IntegerField(min_value=0, error_messages={"min_value": _("The number of posts cannot be negative.")})
+    count = forms.IntegerField(
+        min_value=0,
+        max_value=QUOTA_MAX,
+        error_messages={
+            "min_value": _("The number of posts cannot be negative."),
+            "max_value": _("A unit's quota in one field is at most %(limit_value)s posts."),
+        },
+    )
     decision_number = forms.CharField(max_length=64)
     decision_date = _date()
     effective_from = _date(required=False)

@@ -16,8 +16,10 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Q, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
@@ -27,8 +29,21 @@ from accounts.scoping import can_write, for_user
 from communes.models import Unit
 from core.constraints import constraint_message
 from core.text import normalize_search
+from staffing import intake as _intake
 from staffing.forms import CHOICE_TABLES, AbsenceRowForm, QuotaRowForm, StaffRowForm
-from staffing.models import Absence, Assignment, Field, Position, Quota, Staff, StaffStatus
+from staffing.models import (
+    Absence,
+    AliasKind,
+    Assignment,
+    Category,
+    Field,
+    Position,
+    Qualification,
+    Quota,
+    Staff,
+    StaffStatus,
+    ValueAlias,
+)
 from staffing.services import ImportPlan
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -136,9 +151,20 @@ def row_message(row, column, message):
 # Step 1: the file.
 
 
-def check_file(fileobj, *, size=None):
+MACRO_REFUSED = _(
+    "The workbook contains macros. Save it in Excel as «Excel Workbook (*.xlsx)», without macros, and upload again."
+)
+LINKS_REFUSED = _(
+    "The workbook links to other files (external links). In Excel use Data → Edit Links → Break Link, save and "
+    "upload again."
+)
+
+
+def check_file(fileobj, *, size=None, name=""):
     """Refuse anything that is not a sound, reasonably sized xlsx, before a parser touches it."""
     lim = limits()
+    if str(name).lower().endswith((".xlsm", ".xltm", ".xlam")):
+        raise ImportRefused(MACRO_REFUSED)
     fileobj.seek(0, 2)
     size = fileobj.tell() if size is None else size
     fileobj.seek(0)
@@ -173,6 +199,20 @@ def check_file(fileobj, *, size=None):
         raise ImportRefused(
             _("This file is not an Excel workbook (.xlsx). Use the template downloaded from this page.")
         )
+    lowered = [n.lower() for n in names]
+    if any(n.endswith("vbaproject.bin") or n.endswith(".bin") and "vba" in n for n in lowered):
+        raise ImportRefused(MACRO_REFUSED)
+    if any(n.startswith("xl/externallinks/") for n in lowered):
+        raise ImportRefused(LINKS_REFUSED)
+    if "[Content_Types].xml" in names:
+        try:
+            types = archive.read("[Content_Types].xml")[:200_000]
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            raise ImportRefused(_("The workbook is damaged and cannot be read.")) from exc
+        if b"macroEnabled" in types or b"vbaProject" in types:
+            raise ImportRefused(MACRO_REFUSED)
+        if b"externalLink" in types:
+            raise ImportRefused(LINKS_REFUSED)
     unpacked = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if unpacked > lim["unpacked"] or (unpacked > 10 * 1024 * 1024 and unpacked / packed > lim["ratio"]):
@@ -215,6 +255,8 @@ class SheetRows:
     columns: dict  # column index -> Column
     headers: dict  # key -> header text as written in the file
     rows: list  # (Excel row number, {key: value})
+    reading: object = None  # the intake reading (columns found, skipped rows), when read by it
+    issues: dict = field(default_factory=dict)  # row -> [(meaning, code)]: "male_and_female"
 
 
 def _cell(value):
@@ -242,95 +284,248 @@ def _match_header(cells):
     return best
 
 
-def read_sheets(fileobj, warnings, errors):
-    """The data rows of every visible sheet whose header row matches the roster or quota layout."""
+@dataclass
+class RawSheet:
+    """One visible sheet as python-calamine read it: the file is opened once, and the mapping,
+    preview and apply steps work from these rows."""
+
+    name: str
+    rows: list
+    merged: tuple = ()
+
+
+def parse_workbook(fileobj) -> list:
+    """Every visible sheet's cells (from row 1 and column A) and merged ranges; the one parse of a file."""
     lim = limits()
     try:
         workbook = CalamineWorkbook.from_filelike(fileobj)
         metadata = workbook.sheets_metadata
-    except (CalamineError, ValueError, OSError) as exc:
-        raise ImportRefused(_("The workbook is damaged and cannot be read.")) from exc
-    found = []
-    for meta in metadata:
-        if meta.visible != SheetVisibleEnum.Visible:
-            continue
-        try:
+        sheets = []
+        for meta in metadata:
+            if meta.visible != SheetVisibleEnum.Visible:
+                continue
             sheet = workbook.get_sheet_by_name(meta.name)
-        except (CalamineError, ValueError) as exc:
-            raise ImportRefused(_("The workbook is damaged and cannot be read.")) from exc
-        first_row = sheet.start[0] if sheet.start else 0
-        rows_iter = iter(sheet.iter_rows())
-        header = None
-        for offset, cells in enumerate(rows_iter):
-            header = _match_header(cells)
-            if header is not None or offset >= HEADER_SCAN_ROWS:
-                break
-        if header is None:
-            continue
-        spec, columns = header
-        header_row = first_row + offset + 1
-        if sheet.height - (offset + 1) > lim["rows"]:
-            raise ImportRefused(
-                _("The sheet «%(sheet)s» has %(rows)s rows; at most %(max)s rows can be imported at once.")
-                % {"sheet": meta.name, "rows": sheet.height - offset - 1, "max": lim["rows"]}
-            )
-        headers = {col.key: str(cells[idx]).strip() for idx, col in columns.items()}
-        for idx, raw in enumerate(cells):
-            text = str(raw).strip() if raw not in (None, "") else ""
-            if text and idx not in columns and header_key(text) not in IGNORED_HEADERS:
-                warnings.append(
-                    _("Sheet «%(sheet)s»: the column «%(column)s» is not part of the template and was ignored.")
-                    % {"sheet": meta.name, "column": text}
+            if sheet.height > lim["rows"] + HEADER_SCAN_ROWS + 1:
+                raise ImportRefused(
+                    _("The sheet «%(sheet)s» has %(rows)s rows; at most %(max)s rows can be imported at once.")
+                    % {"sheet": meta.name, "rows": sheet.height - 1, "max": lim["rows"]}
                 )
-        missing = [c for c in spec.columns if c.required and c.key not in headers]
-        for col in missing:
+            merged = tuple(tuple(map(tuple, m)) for m in (sheet.merged_cell_ranges or ()))
+            rows = list(_intake._sheet_rows(sheet))
+            sheets.append(RawSheet(meta.name, rows, merged))
+    except (CalamineError, ValueError, OSError, TypeError, OverflowError) as exc:
+        raise ImportRefused(_("The workbook is damaged and cannot be read.")) from exc
+    return sheets
+
+
+# Intake meanings -> the row forms' keys (the template's column keys).
+STAFF_KEYS = {
+    "staff_code": "staff_code",
+    "full_name": "full_name",
+    "gender": "gender",
+    "birth_date": "birth_date",
+    "category": "category",
+    "position": "position",
+    "field": "field",
+    "major_field": "major_field",
+    "qualification": "qualification",
+    "status": "status",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "unit": "unit",
+    "unit_name": "unit",
+    "post": "post",
+}
+QUOTA_KEYS = {
+    "unit": "unit",
+    "unit_name": "unit",
+    "field": "field",
+    "category": "category",
+    "count": "count",
+    "decision_number": "decision_number",
+    "decision_date": "decision_date",
+    "effective_from": "effective_from",
+}
+# Columns a sheet cannot do without, in the template's order; a meaning given another way
+# (the birth date split into Nam / Nữ gives the gender, a section heading the category) counts.
+REQUIRED_STAFF = ["full_name", "gender", "birth_date", "category", "qualification"]
+REQUIRED_QUOTA = ["field", "category", "count", "decision_number", "decision_date"]
+
+
+def _template_sheet(raw):
+    """A sheet in the template's absence layout (the one layout the intake engine does not read)."""
+    for offset, cells in enumerate(raw.rows[: HEADER_SCAN_ROWS + 1]):
+        header = _match_header(cells)
+        if header is not None:
+            spec, columns = header
+            return (spec, columns, offset) if spec is ABSENCE_SHEET else None
+    return None
+
+
+def _absence_rows(raw, spec, columns, offset, errors):
+    header_row = offset + 1
+    cells = raw.rows[offset]
+    headers = {col.key: str(cells[idx]).strip() for idx, col in columns.items()}
+    for col in spec.columns:
+        if col.required and col.key not in headers:
             errors.append(
                 (
-                    meta.name,
+                    raw.name,
                     _("The column «%(column)s» is missing (row %(row)s holds the headers).")
                     % {"column": col.vi, "row": header_row},
                 )
             )
-        data = []
-        items = list(columns.items())
-        for n, cells in enumerate(rows_iter, start=header_row + 1):
-            values = {}
-            blank = True
-            for idx, col in items:
-                value = _cell(cells[idx]) if idx < len(cells) else ""
-                if col.key in DATE_KEYS and isinstance(value, (int, float)) and 1 < value < 200_000:
-                    value = excel_date(value)
-                if value not in ("", None):
-                    blank = False
-                values[col.key] = value
-            if not blank:
-                data.append((n, values))
-        found.append(SheetRows(spec, meta.name, header_row, columns, headers, data))
-    if not found:
+    data = []
+    items = list(columns.items())
+    for n, cells in enumerate(raw.rows[header_row:], start=header_row + 1):
+        values = {}
+        blank = True
+        for idx, col in items:
+            value = _cell(cells[idx]) if idx < len(cells) else ""
+            if col.key in DATE_KEYS and isinstance(value, (int, float)) and 1 < value < 200_000:
+                value = excel_date(value)
+            if value not in ("", None):
+                blank = False
+            values[col.key] = value
+        if not blank:
+            data.append((n, values))
+    return SheetRows(spec, raw.name, header_row, columns, headers, data)
+
+
+def read_parsed(raw_sheets, warnings, errors, *, mappings=None, require=True):
+    """The rows of every sheet that holds a staff list, quotas or absences, with what was skipped.
+
+    Staff and quota sheets are read by ``staffing.intake`` (any reasonable layout); ``mappings``
+    (sheet name -> {column index or header: meaning}) overrides its guesses. ``require``: refuse
+    a workbook in which no sheet is recognised.
+    """
+    lim = limits()
+    found = []
+    for raw in raw_sheets:
+        template = _template_sheet(raw)
+        if template is not None:
+            found.append(_absence_rows(raw, *template, errors))
+            continue
+        mapping = (mappings or {}).get(raw.name)
+        try:
+            reading = _intake.read_rows(raw.rows, name=raw.name, merged=raw.merged, mapping=mapping)
+        except ValueError:  # a remembered mapping naming a meaning that no longer exists
+            reading = _intake.read_rows(raw.rows, name=raw.name, merged=raw.merged)
+        if reading.kind is None:
+            continue
+        header_end = reading.header_rows[-1] if reading.header_rows else 0
+        below = len(raw.rows) - header_end
+        if below > lim["rows"]:
+            raise ImportRefused(
+                _("The sheet «%(sheet)s» has %(rows)s rows; at most %(max)s rows can be imported at once.")
+                % {"sheet": raw.name, "rows": below, "max": lim["rows"]}
+            )
+        found.append(sheet_from_reading(reading, warnings, errors))
+    if not found and require:
         raise ImportRefused(
             _("No sheet with the template's column headers was found. Use the template downloaded from this page.")
         )
     return found
 
 
+def sheet_from_reading(reading, warnings, errors):
+    """An intake reading as the rows the validation takes: {form key: value} per person or quota."""
+    staff = reading.kind == _intake.SheetKind.STAFF
+    keys = STAFF_KEYS if staff else QUOTA_KEYS
+    spec = STAFF_SHEET if staff else QUOTA_SHEET
+    headers = {}
+    for col in reading.columns:
+        meaning = col.meaning
+        if meaning in ("birth_date_male", "birth_date_female"):
+            meaning = "birth_date"
+            headers.setdefault("gender", col.header)
+        if meaning in ("gender_male", "gender_female"):
+            meaning = "gender"
+        key = keys.get(meaning)
+        if key is not None:
+            headers.setdefault(key, col.header)
+        elif col.header and (not meaning or meaning == _intake.M.IGNORE):
+            if header_key(col.header.split(" / ")[-1]) in IGNORED_HEADERS or _intake.header_key(
+                col.header
+            ) in _intake.ROW_NUMBER_HEADERS:
+                continue
+            warnings.append(
+                _("Sheet «%(sheet)s»: the column «%(column)s» is not part of the template and was ignored.")
+                % {"sheet": reading.name, "column": col.header}
+            )
+    rows = []
+    derived = set()
+    issues = {r.row: r.issues for r in reading.records if r.issues}
+    meanings = {c.meaning for c in reading.columns if c.meaning}
+    if all(keys.get(m) == m for m in meanings):
+        # Every column's meaning is the form's key (a quota sheet, most lists): the values as read.
+        for record in reading.records:
+            if record.derived:
+                derived.update(keys.get(m, m) for m in record.derived)
+            rows.append((record.row, record.values))
+    else:
+        for record in reading.records:
+            values = {}
+            for meaning, value in record.values.items():
+                key = keys.get(meaning)
+                if key is not None and key not in values:
+                    values[key] = value
+            if record.derived:
+                derived.update(keys.get(m, m) for m in record.derived)
+            rows.append((record.row, values))
+    header_row = reading.header_rows[0] if reading.header_rows else 1
+    labels = {c.key: c.vi for c in spec.columns}
+    for key in REQUIRED_STAFF if staff else REQUIRED_QUOTA:
+        if key not in headers and key not in derived:
+            errors.append(
+                (
+                    reading.name,
+                    _("The column «%(column)s» is missing (row %(row)s holds the headers).")
+                    % {"column": labels[key], "row": header_row},
+                )
+            )
+    sheet = SheetRows(spec, reading.name, header_row, {}, headers, rows)
+    sheet.reading = reading
+    sheet.issues = issues
+    return sheet
+
+
+def read_sheets(fileobj, warnings, errors, *, mappings=None):
+    """Parse an uploaded workbook and read its sheets (see ``read_parsed``)."""
+    return read_parsed(parse_workbook(fileobj), warnings, errors, mappings=mappings)
+
+
 # Step 3: the rows.
 
 
 class Lookups:
-    """Codes and names the rows refer to, resolved from dictionaries built once per file."""
+    """Codes and names the rows refer to, resolved from dictionaries built once per file.
 
-    def __init__(self, unit_codes):
+    A value matches a code, a name, the template's "code - name" label, or an alias (the default
+    list, then the province's, then the unit's); it is never cut into parts to find a match.
+    """
+
+    def __init__(self, unit_codes, *, user=None, province_id=None, unit=None):
         self.cache = {}  # the same few codes repeat on thousands of rows
         self.cleaned = {}  # (form class, field, cell value) -> (ok, value or error), see RowForm
+        self.unknown = {}  # (table, value as written) -> None: values to offer a mapping for
         self.tables = {"field": {}, "position": {}, "unit": {}}
+        fields = {}
         for f in Field.objects.all():
-            for key in (f.code, f.name_vi, f.name_en):
+            fields[f.code] = f
+            for key in (f.code, f.name_vi, f.name_en, f"{f.code} - {f.name_vi}", f"{f.code} - {f.name_en}"):
                 self.tables["field"].setdefault(normalize_search(key), f)
+        positions = {}
         for p in Position.objects.select_related("field"):
-            for key in (p.code, p.name):
+            positions[p.code] = p
+            for key in (p.code, p.name, f"{p.code} - {p.name}"):
                 self.tables["position"].setdefault(normalize_search(key), p)
-        for u in Unit.objects.filter(code__in=unit_codes).select_related("province"):
-            self.tables["unit"][normalize_search(u.code)] = u
+        units = Unit.objects.filter(code__in=unit_codes).select_related("province")
+        for u in units:
+            for key in (u.code, f"{u.code} - {u.name}"):
+                self.tables["unit"][normalize_search(key)] = u
+        self.user = user
+        self.scoped_units = set()  # units found by name: in the user's scope by construction
         for name, choices in CHOICE_TABLES.items():
             table = self.tables[name] = {}
             for value, label in choices.choices:
@@ -338,27 +533,64 @@ class Lookups:
                 for lang, _name in settings.LANGUAGES:
                     with translation.override(lang):
                         table.setdefault(normalize_search(str(label)), value)
+        self.aliases = 0
+        targets = {
+            AliasKind.FIELD: fields,
+            AliasKind.POSITION: positions,
+            AliasKind.QUALIFICATION: {v: v for v in Qualification.values},
+            AliasKind.CATEGORY: {v: v for v in Category.values},
+        }
+        scope = Q(province__isnull=True, unit__isnull=True)
+        if province_id is not None:
+            scope |= Q(province_id=province_id, unit__isnull=True)
+        if unit is not None:
+            scope |= Q(unit=unit)
+        # Default first, then the province's, then the unit's: the nearer one wins.
+        rank = Case(When(unit__isnull=False, then=2), When(province__isnull=False, then=1), default=0)
+        aliases = ValueAlias.objects.filter(scope).annotate(rank=rank).order_by("rank", "pk")
+        for kind, key, target in aliases.values_list("kind", "key", "target"):
+            found = targets[kind].get(target)
+            if found is not None:
+                self.tables[kind][key] = found
+                self.aliases += 1
 
     def find(self, table, value):
         key = (table, value)
         if key not in self.cache:
-            values = self.tables[table]
-            text = str(value)
-            found = values.get(normalize_search(text))
-            if found is None and " - " in text:
-                found = values.get(normalize_search(text.split(" - ", 1)[0]))
+            found = self.tables[table].get(normalize_search(str(value)))
+            if found is None and table == "unit" and self.user is not None and not self.scoped_units:
+                self._unit_names()
+                found = self.tables[table].get(normalize_search(str(value)))
             self.cache[key] = found
         return self.cache[key]
+
+    def _unit_names(self):
+        """Units by name ("Xã Đắk Mil"), among those in the user's scope, read when a value is not a
+        code; a name two units share matches neither."""
+        by_name = {}
+        for u in for_user(Unit.objects.select_related("province"), self.user):
+            self.scoped_units.add(u.pk)
+            by_name.setdefault(normalize_search(u.name), []).append(u)
+        self.scoped_units.add(None)  # read once, even when the scope is empty
+        for key, named in by_name.items():
+            if len(named) == 1:
+                self.tables["unit"].setdefault(key, named[0])
+
+    def note_unknown(self, table, value):
+        if table in AliasKind.values:
+            self.unknown.setdefault((table, str(value)), None)
 
 
 def _unit_codes(sheets):
     codes = set()
     for sheet in sheets:
+        if "unit" not in sheet.headers:
+            codes.add(sheet.name.strip())  # a province workbook: one sheet per unit, named by its code
+            continue
         for _n, values in sheet.rows:
             raw = str(values.get("unit") or "").strip()
             if raw:
                 codes.add(raw)
-                codes.add(raw.split(" - ", 1)[0].strip())
     return codes
 
 
@@ -384,6 +616,9 @@ class ImportResult:
     staff_updated: int = 0
     unchanged: int = 0
     rows: int = 0
+    sheets: list = field(default_factory=list)  # SheetRows, with the intake reading (skipped rows)
+    unknown: list = field(default_factory=list)  # values to map: {kind, label, value, choices}
+    matched: int = 0  # people found by name and date of birth (no staff code in the file)
 
     @property
     def ok(self):
@@ -418,40 +653,72 @@ class _Reusable:
 
 
 STAFF_FK = {"major_field": "major_field"}
-PLACEMENT_FK = {"unit": "unit", "position": "position", "field": "field"}
+PLACEMENT_FK = {"unit": "unit", "position": "position", "field": "field", "is_leader": "post"}
 IDENTITY_COMPARED = ["full_name", "gender", "birth_date", "major_field", "qualification", "start_date"]
-PLACEMENT_COMPARED = ["unit", "category", "position", "field"]
+PLACEMENT_COMPARED = ["unit", "category", "position", "field", "is_leader"]
 
 
-def validate_workbook(fileobj, *, user, default_unit=None, size=None, effective_from=None, reason="") -> ImportResult:
+def validate_workbook(
+    fileobj, *, user, default_unit=None, size=None, effective_from=None, reason="", mappings=None, name=""
+) -> ImportResult:
     """Check, read and validate an uploaded workbook; return what applying it would change.
 
     Changes of a person's placement take effect from ``effective_from`` (today by default); before
     today they are corrections, which only a province official makes, with ``reason``. Raises
     ``ImportRefused`` when the file as a whole is unusable. Queries run per file, not per row: the
-    fields, positions and units it names, and the existing people, placements and quotas it matches.
+    fields, positions, aliases and units it names, and the existing people, placements and quotas
+    it matches.
     """
+    if not can_write(user):
+        raise ImportRefused(_("Your role can read data but not change it."))
+    check_file(fileobj, size=size, name=name)
+    raw = parse_workbook(fileobj)
+    return validate_parsed(
+        raw, user=user, default_unit=default_unit, effective_from=effective_from, reason=reason, mappings=mappings
+    )
+
+
+def validate_parsed(
+    raw_sheets, *, user, default_unit=None, effective_from=None, reason="", mappings=None, progress=None
+) -> ImportResult:
+    """Validate sheets already parsed (``parse_workbook``): the preview and the apply step of an
+    import reuse the cells read once."""
     result = ImportResult()
     if not can_write(user):
         raise ImportRefused(_("Your role can read data but not change it."))
     effective_from = effective_from or timezone.localdate()
-    check_file(fileobj, size=size)
-    sheets = read_sheets(fileobj, result.warnings, result.errors)
+    sheets = read_parsed(raw_sheets, result.warnings, result.errors, mappings=mappings)
+    result.sheets = sheets
     if result.errors:
         return result
-    lookups = Lookups(_unit_codes(sheets) | ({default_unit.code} if default_unit else set()))
-    named = [u.pk for u in lookups.tables["unit"].values()]
-    writable_units = set(for_user(Unit.objects.filter(pk__in=named), user).values_list("pk", flat=True))
-    ctx = {"user": user, "default_unit": default_unit, "writable_units": writable_units, "day": effective_from}
+    province_id = default_unit.province_id if default_unit else getattr(user, "province_id", None)
+    lookups = Lookups(
+        _unit_codes(sheets) | ({default_unit.code} if default_unit else set()),
+        user=user,
+        province_id=province_id,
+        unit=default_unit,
+    )
+    writable_units = _writable(user, lookups)
+    ctx = {
+        "user": user,
+        "default_unit": default_unit,
+        "writable_units": writable_units,
+        "day": effective_from,
+        "lookups": lookups,
+    }
     result.plan.effective_from, result.plan.reason = effective_from, (reason or "").strip()
     for sheet in sheets:
         result.rows += len(sheet.rows)
+        no_unit_column = "unit" not in sheet.headers
+        ctx["sheet_unit"] = _sheet_unit(sheet, lookups, ctx) if default_unit is None and no_unit_column else None
         if sheet.spec is STAFF_SHEET:
             _validate_staff(sheet, lookups, ctx, result)
         elif sheet.spec is QUOTA_SHEET:
             _validate_quotas(sheet, lookups, ctx, result)
         else:
             _validate_absences(sheet, lookups, ctx, result)
+        if progress is not None:
+            progress(result.rows)
     if effective_from < timezone.localdate():
         # A back-dated change of placement is a correction: the province's, with its reason.
         for unit in ctx.get("moved_units", {}).values():
@@ -459,9 +726,55 @@ def validate_workbook(fileobj, *, user, default_unit=None, size=None, effective_
             if message:
                 result.errors.append(("", str(message)))
                 break
+    result.unknown = _unknown_values(lookups)
     if result.errors:
         result.plan = ImportPlan()
     return result
+
+
+def _writable(user, lookups):
+    named = {u.pk for u in lookups.tables["unit"].values()}
+    return set(for_user(Unit.objects.filter(pk__in=named), user).values_list("pk", flat=True))
+
+
+def _sheet_unit(sheet, lookups, ctx):
+    """The unit a sheet of a province workbook is about: its name ("Xã Đắk Mil", "24001") or the
+    title line above its table ("UBND XÃ ĐẮK MIL"); None when neither names a unit."""
+    candidates = [sheet.name]
+    reading = sheet.reading
+    if reading is not None and reading.unit_hint:
+        hint = reading.unit_hint
+        for prefix in ("ủy ban nhân dân ", "uỷ ban nhân dân ", "ubnd "):
+            if hint.lower().startswith(prefix):
+                hint = hint[len(prefix) :]
+        candidates.append(hint)
+    for text in candidates:
+        unit = lookups.find("unit", text.strip())
+        if unit is not None and (unit.pk in ctx["writable_units"] or unit.pk in lookups.scoped_units):
+            return unit
+    return None
+
+
+def _unknown_values(lookups):
+    """Values no code, name or alias matched, with the values that would be accepted instead."""
+    from staffing.intake import Meaning
+
+    out = []
+    for (table, value), _none in lookups.unknown.items():
+        choices = accepted_values(table)
+        out.append({"kind": table, "label": str(Meaning(table).label), "value": value, "choices": choices})
+    return out
+
+
+def accepted_values(kind):
+    """(code, label) of what a value of ``kind`` may be mapped to."""
+    if kind == AliasKind.FIELD:
+        return [(f.code, str(f)) for f in Field.objects.all()]
+    if kind == AliasKind.POSITION:
+        return [(p.code, f"{p.code} - {p.name}") for p in Position.objects.order_by("code")]
+    if kind == AliasKind.QUALIFICATION:
+        return [(v, str(label)) for v, label in Qualification.choices]
+    return [(v, str(label)) for v, label in Category.choices]
 
 
 def _form_errors(form, sheet, n, result):
@@ -472,12 +785,12 @@ def _form_errors(form, sheet, n, result):
 
 
 def _unit_for_row(data, n, sheet, ctx, result):
-    unit = data.get("unit") or ctx["default_unit"]
+    unit = data.get("unit") or ctx["default_unit"] or ctx.get("sheet_unit")
     column = sheet.headers.get("unit")
     if unit is None:
         result.errors.append((sheet.name, row_message(n, column, _("The unit code is required."))))
         return None
-    if unit.pk not in ctx["writable_units"]:
+    if unit.pk not in ctx["writable_units"] and unit.pk not in ctx["lookups"].scoped_units:
         result.errors.append(
             (sheet.name, row_message(n, column, _("The unit «%(code)s» is outside your scope.") % {"code": unit.code}))
         )
@@ -503,20 +816,177 @@ def _existing_people(codes, ctx):
     return existing, placed, visible
 
 
+# Posts that make their holder a leader of the unit (folded; a post starting with one counts:
+# "Chủ tịch UBND xã"). "Phó …" titles are listed on their own.
+LEADER_POSTS = (
+    "chu tich",
+    "pho chu tich",
+    "chanh van phong",
+    "pho chanh van phong",
+    "truong phong",
+    "pho truong phong",
+    "giam doc",
+    "pho giam doc",
+    "truong ban",
+    "pho truong ban",
+    "chanh thanh tra",
+    "pho chanh thanh tra",
+    "bi thu",
+    "pho bi thu",
+    "thu truong",
+    "chief",
+    "chair",
+    "vice chair",
+    "director",
+    "deputy director",
+    "head of",
+    "deputy head",
+)
+
+
+def is_leader_post(post) -> bool:
+    key = _intake.header_key(post)
+    return any(key == title or key.startswith(title + " ") for title in LEADER_POSTS)
+
+
+def _identify(sheet, lookups, ctx, result):
+    """Rows with the staff code filled in: a person without one is found by name and date of birth
+    among the people placed in the row's unit, or is new and gets a generated code. Two people
+    matching, or two rows alike, are asked about, not guessed. The post sets the position (when
+    the file has no position column) and the leader flag."""
+    rows = []
+    pending = []  # (index in rows, unit, name key, birth date)
+    for n, values in sheet.rows:
+        values = dict(values)
+        post = values.get("post")
+        if post:
+            values["is_leader"] = is_leader_post(post)
+            if not values.get("position"):
+                if lookups.find("position", post) is not None:
+                    values["position"] = post
+                elif not values.get("field") and not values["is_leader"]:
+                    values["position"] = post  # unknown: reported, and offered for mapping
+        code = str(values.get("staff_code") or "").strip()
+        if not code:
+            unit = lookups.find("unit", values["unit"]) if values.get("unit") else None
+            unit = unit or ctx["default_unit"] or ctx.get("sheet_unit")
+            birth = values.get("birth_date")
+            name = values.get("full_name")
+            if unit is not None and name and isinstance(birth, date):
+                pending.append((len(rows), unit, normalize_search(str(name)), birth))
+        rows.append((n, values))
+    if not pending:
+        return rows
+    units = {unit.pk: unit for _i, unit, _k, _b in pending}
+    known = {}
+    for unit_id, name, birth, code in (
+        Assignment.objects.in_force_on(ctx["day"])
+        .filter(unit_id__in=list(units))
+        .values_list("unit_id", "person__full_name", "person__birth_date", "person__staff_code")
+    ):
+        known.setdefault((unit_id, normalize_search(name), birth), []).append(code)
+    taken = _generated_codes(units.values())
+    first_row = {}
+    for index, unit, name_key, birth in pending:
+        n, values = rows[index]
+        key = (unit.pk, name_key, birth)
+        codes = known.get(key, [])
+        column = sheet.headers.get("staff_code") or sheet.headers.get("full_name")
+        if len(codes) > 1:
+            result.errors.append(
+                (
+                    sheet.name,
+                    row_message(
+                        n,
+                        column,
+                        _(
+                            "%(count)s people named %(name)s and born on %(day)s are on the roll of %(unit)s "
+                            "(staff codes %(codes)s): write the staff code in the file to say which one."
+                        )
+                        % {
+                            "count": len(codes),
+                            "name": values["full_name"],
+                            "day": birth.strftime("%d/%m/%Y"),
+                            "unit": unit.name,
+                            "codes": ", ".join(sorted(codes)),
+                        },
+                    ),
+                )
+            )
+            values["_skip"] = True
+            continue
+        if key in first_row:
+            result.errors.append(
+                (
+                    sheet.name,
+                    row_message(
+                        n,
+                        column,
+                        _(
+                            "The same name and date of birth as row %(other)s, without a staff code: write the "
+                            "staff codes to say whether they are one person or two."
+                        )
+                        % {"other": first_row[key]},
+                    ),
+                )
+            )
+            values["_skip"] = True
+            continue
+        first_row[key] = n
+        if codes:
+            values["staff_code"] = codes[0]
+            result.matched += 1
+        else:
+            taken[unit.pk] = number = taken.get(unit.pk, 0) + 1
+            values["staff_code"] = f"{unit.code}-{number:04d}"
+    return rows
+
+
+def _generated_codes(units):
+    """The highest number already given in each unit's generated codes ("24001-0007" → 7)."""
+    units = list(units)
+    q = Q()
+    for unit in units:
+        q |= Q(staff_code__startswith=f"{unit.code}-")
+    top = {}
+    by_prefix = {f"{u.code}-": u.pk for u in units}
+    for code in Staff.objects.filter(q).values_list("staff_code", flat=True):
+        prefix, _sep, number = code.rpartition("-")
+        pk = by_prefix.get(prefix + "-")
+        if pk is not None and number.isdigit():
+            top[pk] = max(top.get(pk, 0), int(number))
+    return top
+
+
 def _validate_staff(sheet, lookups, ctx, result):
-    codes = [str(values.get("staff_code") or "").strip() for _n, values in sheet.rows]
+    rows = _identify(sheet, lookups, ctx, result)
+    codes = [str(values.get("staff_code") or "").strip() for _n, values in rows]
     existing, placed, visible = _existing_people(codes, ctx)
     present = set(sheet.headers)
     seen = {}
     form_runner = _Reusable(StaffRowForm, lookups)
     column_of = {name: sheet.headers.get(key) for name, key in {**STAFF_FK, **PLACEMENT_FK}.items()}
-    for n, values in sheet.rows:
+    if "post" in sheet.headers:
+        present.add("is_leader")
+    for n, values in rows:
+        if values.get("_skip"):
+            continue
+        if n in sheet.issues:
+            for meaning, _code in sheet.issues[n]:
+                column = sheet.headers.get(meaning)
+                message = _("A value is written under both Nam and Nữ: keep the one that is right.")
+                result.errors.append((sheet.name, row_message(n, column, message)))
+            continue
         form = form_runner.validate(values)
         if not form.is_valid():
             _form_errors(form, sheet, n, result)
             continue
         data = form.cleaned_data
         code = data["staff_code"]
+        if not code:
+            message = str(forms.Field.default_error_messages["required"])
+            result.errors.append((sheet.name, row_message(n, sheet.headers.get("staff_code"), message)))
+            continue
         if code in seen:
             result.errors.append(
                 (
@@ -560,11 +1030,12 @@ def _validate_staff(sheet, lookups, ctx, result):
             "category": data["category"],
             "position": data["position"],
             "field": data["field"],
+            "is_leader": bool(values.get("is_leader")),
         }
         status = data["status"] or StaffStatus.ACTIVE
         if current is None:
             person = Staff(staff_code=code, status=status, end_date=data["end_date"], **identity)
-            assignment = Assignment(is_leader=False, **placement)
+            assignment = Assignment(**placement)
             if not _model_checks(person, n, sheet, result, column_of):
                 continue
             result.plan.staff_new.append((person, assignment))
@@ -648,6 +1119,8 @@ def _validate_staff(sheet, lookups, ctx, result):
 def _display_value(value):
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)
@@ -734,6 +1207,8 @@ def _display(obj, name):
         return display()
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     return "" if value is None else str(value)
 
 

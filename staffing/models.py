@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -516,3 +517,178 @@ def placement_on(day, path="person__assignments"):
     """The person's assignment in force on ``day``, reached through ``path`` (a filtered join:
     at most one row, since one person holds one placement at a time)."""
     return models.FilteredRelation(path, condition=Assignment.objects.in_force_q(day, prefix=f"{path}__"))
+
+
+class AliasKind(models.TextChoices):
+    FIELD = "field", _("Field")
+    POSITION = "position", _("Position")
+    QUALIFICATION = "qualification", _("Qualification")
+    CATEGORY = "category", _("Category")
+
+
+class ValueAlias(models.Model):
+    """A value as units write it in their workbooks, and what it means (bảng quy đổi giá trị).
+
+    "Tư pháp - Hộ tịch" is the field justice, "Cao đẳng" the qualification college. The default
+    list (no province) comes from ``staffing/reference/aliases.csv`` through ``load_reference``;
+    a province adds its own, and a unit may add one for its own uploads. The importer applies an
+    alias only when the whole value matches: it never guesses by cutting text.
+    """
+
+    province = models.ForeignKey(
+        "communes.Province",
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="value_aliases",
+        help_text=_("Empty: the default list, used in every province."),
+    )
+    unit = models.ForeignKey(
+        "communes.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="value_aliases",
+        help_text=_("Set when a unit added the alias for its own uploads."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=AliasKind.choices)
+    value = models.CharField(_("value as written"), max_length=200)
+    key = models.CharField(_("matching key"), max_length=200, editable=False)
+    target = models.CharField(
+        _("means"), max_length=64, help_text=_("The code of the field or position, or the qualification or category.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    scope_paths = {"province": "province", "unit": ["unit"]}
+
+    class Meta:
+        ordering = ["kind", "key", "pk"]
+        verbose_name = _("value alias")
+        verbose_name_plural = _("value aliases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                condition=Q(province__isnull=True, unit__isnull=True),
+                name="alias_default_unique",
+                violation_error_message=_("This value already has a meaning in the default list."),
+            ),
+            models.UniqueConstraint(
+                fields=["province", "kind", "key"],
+                condition=Q(unit__isnull=True),
+                name="alias_province_unique",
+                violation_error_message=_("This value already has a meaning in the province."),
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "kind", "key"],
+                name="alias_unit_unique",
+                violation_error_message=_("This value already has a meaning for the unit."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.value} → {self.target}"
+
+    def save(self, *args, **kwargs):
+        self.key = normalize_search(self.value)
+        super().save(*args, **kwargs)
+
+
+class ImportStatus(models.TextChoices):
+    READING = "reading", _("Reading the file")
+    MAPPING = "mapping", _("Columns to confirm")
+    CHECKING = "checking", _("Checking the rows")
+    CHECKED = "checked", _("Checked")
+    APPLYING = "applying", _("Applying")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """An uploaded workbook on its way in: read once, its columns confirmed, checked, then applied.
+
+    The file is parsed once; its cells are kept (``parsed``) and the checked plan too (``plan``), so
+    the mapping, preview and apply steps never read the workbook again. Big files are read,
+    checked and applied by the background worker, which writes the progress here.
+    """
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    unit = models.ForeignKey(
+        "communes.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    province = models.ForeignKey(
+        "communes.Province", verbose_name=_("province"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    upload = models.FileField(_("uploaded file"), upload_to="imports/", blank=True)
+    parsed = models.FileField(_("parsed cells"), upload_to="imports/", blank=True)
+    plan = models.FileField(_("checked plan"), upload_to="imports/", blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.READING)
+    progress = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    scope_paths = {"province": "province", "unit": ["unit"]}
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent(self):
+        if self.status in (ImportStatus.CHECKED, ImportStatus.APPLIED):
+            return 100
+        return min(99, int(100 * self.progress / self.total)) if self.total else 0
+
+    @property
+    def running(self):
+        return self.status in (ImportStatus.READING, ImportStatus.CHECKING, ImportStatus.APPLYING)
+
+
+class ImportMapping(models.Model):
+    """The column meanings a unit (or a province, for its own uploads) confirmed, used again next time.
+
+    Keyed by the header text as written, so the mapping still applies when columns move.
+    """
+
+    unit = models.ForeignKey(
+        "communes.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    province = models.ForeignKey(
+        "communes.Province", verbose_name=_("province"), on_delete=models.CASCADE, related_name="+"
+    )
+    columns = models.JSONField(_("columns"), default=dict, help_text=_("Header text → meaning."))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_paths = {"province": "province", "unit": ["unit"]}
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("remembered column mapping")
+        verbose_name_plural = _("remembered column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["unit"], name="import_mapping_unit_unique"),
+            models.UniqueConstraint(
+                fields=["province"], condition=Q(unit__isnull=True), name="import_mapping_province_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.unit or self.province)

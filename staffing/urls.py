@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staffing import catalogue_views, views
+from staffing import catalogue_views, import_views, views
 
 urlpatterns = [
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff-detail"),
@@ -13,8 +13,48 @@ urlpatterns = [
     path("units/<str:code>/quotas/new/", views.QuotaCreateView.as_view(), name="quota-create"),
     path("quotas/<int:pk>/edit/", views.QuotaUpdateView.as_view(), name="quota-update"),
     path("units/<str:code>/template.xlsx", views.UnitTemplateView.as_view(), name="unit-template"),
-    path("units/<str:code>/import/", views.ImportUploadView.as_view(), name="unit-import"),
-    path("units/<str:code>/import/<str:token>/", views.ImportPreviewView.as_view(), name="unit-import-preview"),
+    path("units/<str:code>/import/", import_views.ImportUploadView.as_view(), name="unit-import"),
+    path("units/<str:code>/import/<str:token>/", import_views.ImportPreviewView.as_view(), name="unit-import-preview"),
+    path("units/<str:code>/import/<str:token>/job/", import_views.ImportJobView.as_view(), name="unit-import-job"),
+    path(
+        "units/<str:code>/import/<str:token>/columns/",
+        import_views.ImportMappingView.as_view(),
+        name="unit-import-mapping",
+    ),
+    path(
+        "units/<str:code>/import/<str:token>/columns/live/",
+        import_views.ImportMappingLiveView.as_view(),
+        name="unit-import-mapping-live",
+    ),
+    path(
+        "units/<str:code>/import/<str:token>/alias/", import_views.ImportAliasView.as_view(), name="unit-import-alias"
+    ),
+    path("imports/province/", import_views.ImportUploadView.as_view(province_level=True), name="province-import"),
+    path(
+        "imports/province/<str:token>/",
+        import_views.ImportPreviewView.as_view(province_level=True),
+        name="province-import-preview",
+    ),
+    path(
+        "imports/province/<str:token>/job/",
+        import_views.ImportJobView.as_view(province_level=True),
+        name="province-import-job",
+    ),
+    path(
+        "imports/province/<str:token>/columns/",
+        import_views.ImportMappingView.as_view(province_level=True),
+        name="province-import-mapping",
+    ),
+    path(
+        "imports/province/<str:token>/columns/live/",
+        import_views.ImportMappingLiveView.as_view(province_level=True),
+        name="province-import-mapping-live",
+    ),
+    path(
+        "imports/province/<str:token>/alias/",
+        import_views.ImportAliasView.as_view(province_level=True),
+        name="province-import-alias",
+    ),
     path("positions/", catalogue_views.PositionListView.as_view(), name="position-list"),
     path("positions/export.xlsx", catalogue_views.PositionExportView.as_view(), name="position-export"),
     path("positions/import/", catalogue_views.CatalogueImportView.as_view(), name="position-import"),

@@ -1,15 +1,11 @@
 """Roster and quota pages: staff record with history, create/edit/deactivate, quotas, Excel."""
 
 import tempfile
-import uuid
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +22,6 @@ from core.excel import XLSX_CONTENT_TYPE
 from staffing import services
 from staffing.forms import (
     AbsenceForm,
-    ImportUploadForm,
     PlacementForm,
     QuotaForm,
     StaffCreateForm,
@@ -34,7 +29,6 @@ from staffing.forms import (
     StaffLeaveForm,
 )
 from staffing.history import record_history, timeline
-from staffing.importer import ImportRefused, validate_workbook
 from staffing.models import Absence, Quota, Staff
 from staffing.workbook import unit_template
 
@@ -378,120 +372,3 @@ class UnitTemplateView(LoginRequiredMixin, View):
         tmp.seek(0)
         filename = f"bien-che-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(tmp, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
-
-
-IMPORT_SESSION_KEY = "staffing_imports"
-
-
-class ImportUploadView(LoginRequiredMixin, View):
-    template_name = "staffing/import_upload.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.unit = scoped_unit(request, kwargs["code"], edit=True)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request, code):
-        return render(request, self.template_name, {"unit": self.unit, "form": ImportUploadForm()})
-
-    def post(self, request, code):
-        form = ImportUploadForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, self.template_name, {"unit": self.unit, "form": form}, status=400)
-        upload = form.cleaned_data["file"]
-        try:
-            result = validate_workbook(
-                upload,
-                user=request.user,
-                default_unit=self.unit,
-                size=upload.size,
-                effective_from=form.cleaned_data["effective_from"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ImportRefused as exc:
-            form.add_error("file", exc.message)
-            return render(request, self.template_name, {"unit": self.unit, "form": form}, status=400)
-        if not result.ok:
-            ctx = self.preview_context(result, None, upload.name)
-            return render(request, "staffing/import_preview.html", ctx, status=400)
-        # Kept until confirmed: the confirm step validates the same bytes again before applying.
-        token = uuid.uuid4().hex
-        upload.seek(0)
-        path = default_storage.save(f"imports/{token}.xlsx", ContentFile(upload.read()))
-        pending = request.session.get(IMPORT_SESSION_KEY, {})
-        day = form.cleaned_data["effective_from"]
-        pending[token] = {
-            "path": path,
-            "unit": self.unit.code,
-            "name": upload.name[:200],
-            "effective_from": day.isoformat() if day else None,
-            "reason": form.cleaned_data["reason"],
-        }
-        request.session[IMPORT_SESSION_KEY] = pending
-        return redirect("unit-import-preview", code=self.unit.code, token=token)
-
-    def preview_context(self, result, token, name):
-        return {"unit": self.unit, "result": result, "token": token, "filename": name, "counts": result.counts()}
-
-
-class ImportPreviewView(ImportUploadView):
-    """Shows what the stored upload would change; POST applies it after validating it again."""
-
-    def pending(self, request, token):
-        item = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
-        if item is None or item["unit"] != self.unit.code:
-            raise Http404
-        return item
-
-    def validate(self, request, item):
-        with default_storage.open(item["path"], "rb") as fh:
-            day = item.get("effective_from")
-            return validate_workbook(
-                fh,
-                user=request.user,
-                default_unit=self.unit,
-                effective_from=date.fromisoformat(day) if day else None,
-                reason=item.get("reason", ""),
-            )
-
-    def get(self, request, code, token):
-        item = self.pending(request, token)
-        try:
-            result = self.validate(request, item)
-        except ImportRefused as exc:
-            messages.error(request, exc.message)
-            return redirect("unit-import", code=self.unit.code)
-        return render(request, "staffing/import_preview.html", self.preview_context(result, token, item["name"]))
-
-    def post(self, request, code, token):
-        item = self.pending(request, token)
-        try:
-            result = self.validate(request, item)
-        except ImportRefused as exc:
-            messages.error(request, exc.message)
-            return redirect("unit-import", code=self.unit.code)
-        if not result.ok:
-            ctx = self.preview_context(result, token, item["name"])
-            return render(request, "staffing/import_preview.html", ctx, status=400)
-        try:
-            stats = services.import_apply(plan=result.plan, by=request.user)
-        except services.StaleVersion:
-            messages.error(
-                request, _("Someone changed these records while you were reviewing the import; check it again.")
-            )
-            return redirect("unit-import-preview", code=self.unit.code, token=token)
-        pending = request.session.get(IMPORT_SESSION_KEY, {})
-        pending.pop(token, None)
-        request.session[IMPORT_SESSION_KEY] = pending
-        default_storage.delete(item["path"])
-        messages.success(
-            request,
-            _(
-                "Import applied: %(staff_created)s staff added, %(staff_updated)s staff updated, "
-                "%(staff_left)s taken off the roll, %(quotas_created)s quotas added, %(quotas_updated)s quotas "
-                "updated, %(absences_created)s absences added, %(absences_updated)s absences updated."
-            )
-            % stats,
-        )
-        return redirect("unit-roster", code=self.unit.code)

@@ -42,6 +42,7 @@ def test_first_load_creates_every_field_and_position():
     assert load() == [
         "Fields (version 2025.07.1): 21 in the file, 21 added, 0 updated, 0 unchanged.",
         "Positions (version 2025.07.1): 233 in the file, 233 added, 0 updated, 0 unchanged.",
+        "Value aliases: 36 in the file, 36 added, 0 updated, 0 unchanged.",
         "Reference data loaded.",
     ]
     land = Field.objects.get(code="land")
@@ -74,6 +75,7 @@ def test_second_load_changes_nothing_and_says_so():
     assert load() == [
         "Fields (version 2025.07.1): 21 in the file, 0 added, 0 updated, 21 unchanged.",
         "Positions (version 2025.07.1): 233 in the file, 0 added, 0 updated, 233 unchanged.",
+        "Value aliases: 36 in the file, 0 added, 0 updated, 36 unchanged.",
         "Nothing changed: the database already matches the reference files.",
     ]
     assert snapshot() == before
@@ -94,6 +96,20 @@ def test_changed_names_are_updated_and_records_keep_their_position():
     assert (placed.position.name, placed.position.level) == ("Tài chính - Kế toán", "Chuyên viên")
 
 
+def test_default_aliases_are_loaded_once_and_a_provinces_own_left_alone():
+    from staffing.models import ValueAlias
+
+    load()
+    justice = ValueAlias.objects.get(province=None, kind="field", key="tu phap - ho tich")
+    assert (justice.value, justice.target) == ("Tư pháp - Hộ tịch", "justice")
+    assert ValueAlias.objects.get(kind="qualification", key="cao dang").target == "vocational"
+    own = ValueAlias.objects.create(
+        province=f.province("66", "Tỉnh Đắk Lắk"), kind="field", value="Tư pháp", target="justice"
+    )
+    assert load()[2] == "Value aliases: 36 in the file, 0 added, 0 updated, 36 unchanged."
+    assert ValueAlias.objects.count() == 37 and ValueAlias.objects.filter(pk=own.pk).exists()
+
+
 def test_records_outside_the_files_are_kept_unless_pruned_and_unused(tmp_path):
     load()
     own = f.field("own_field", "Lĩnh vực riêng", "Own field")
@@ -102,13 +118,13 @@ def test_records_outside_the_files_are_kept_unless_pruned_and_unused(tmp_path):
     Position.objects.create(code="P.SPARE", name="Vị trí không dùng", group="specialised", field=own)
     f.staff(f.unit(), own, position=used)
     lines = load()
-    assert lines[2:] == [
+    assert lines[3:] == [
         "Fields kept, not in the files (--prune removes those not in use): own_field, spare_field.",
         "Positions kept, not in the files (--prune removes those not in use): P.SPARE, P.USED.",
         "Nothing changed: the database already matches the reference files.",
     ]
     lines = load("--prune")
-    assert lines[2:] == [
+    assert lines[3:] == [
         "Fields removed (no longer in the files): spare_field.",
         "Fields kept, not in the files but in use: own_field.",
         "Positions removed (no longer in the files): P.SPARE.",

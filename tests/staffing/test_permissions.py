@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from reports.models import ExportJob
-from staffing.models import Absence
+from staffing.models import Absence, ImportJob
 from tests import factories as f
 from tests.staffing import hostile_files as hf
 from tests.staffing import support
@@ -84,6 +84,13 @@ def _placement_post(w, day):
 
 def _workbook(w, o):
     return {"file": support.upload(hf.roster_workbook([hf.staff_row("", "NV9", "Lê Văn C")]))}
+
+
+def _province_workbook(w, o):
+    return {"file": support.upload(hf.roster_workbook([hf.staff_row("24001", "NV9", "Lê Văn C")]))}
+
+
+OTHERS_IMPORT = [302, 403, 404, 404, 404, 403]  # a colleague's import: nobody else's to see
 
 
 # name: (method, url(world, objects), data(world, objects) or None, expected status per role)
@@ -245,6 +252,66 @@ CASES = {
         None,
         [302, 403, 404, 404, 404, 403],
     ),
+    "page someone else's import columns": (
+        "get",
+        lambda w, o: reverse("unit-import-mapping", args=["24001", o["import"].token]),
+        None,
+        OTHERS_IMPORT,
+    ),
+    "page someone else's import columns (post)": (
+        "post",
+        lambda w, o: reverse("unit-import-mapping", args=["24001", o["import"].token]),
+        None,
+        OTHERS_IMPORT,
+    ),
+    "page someone else's import live preview (post)": (
+        "post",
+        lambda w, o: reverse("unit-import-mapping-live", args=["24001", o["import"].token]),
+        None,
+        OTHERS_IMPORT,
+    ),
+    "page someone else's import progress": (
+        "get",
+        lambda w, o: reverse("unit-import-job", args=["24001", o["import"].token]),
+        None,
+        OTHERS_IMPORT,
+    ),
+    "page someone else's import preview": (
+        "get",
+        lambda w, o: reverse("unit-import-preview", args=["24001", o["import"].token]),
+        None,
+        OTHERS_IMPORT,
+    ),
+    "page apply someone else's import (post)": (
+        "post",
+        lambda w, o: reverse("unit-import-preview", args=["24001", o["import"].token]),
+        None,
+        OTHERS_IMPORT,
+    ),
+    "page map a value in someone else's import (post)": (
+        "post",
+        lambda w, o: reverse("unit-import-alias", args=["24001", o["import"].token]),
+        lambda w, o: {"kind": "field", "value": "X", "target": "land"},
+        OTHERS_IMPORT,
+    ),
+    "page province import upload": (
+        "get",
+        lambda w, o: reverse("province-import"),
+        None,
+        [302, 403, 200, 403, 403, 403],
+    ),
+    "page province import upload (post)": (
+        "post",
+        lambda w, o: reverse("province-import"),
+        _province_workbook,
+        [302, 403, 302, 403, 403, 403],
+    ),
+    "page province import preview of another's": (
+        "get",
+        lambda w, o: reverse("province-import-preview", args=[o["province_import"].token]),
+        None,
+        [302, 403, 404, 403, 403, 403],
+    ),
     "api units": ("get", lambda w, o: "/api/v1/units/", None, [401, 200, 200, 200, 200, 200]),
     "api unit": ("get", lambda w, o: f"/api/v1/units/{w.commune.pk}/", None, [401, 200, 200, 404, 200, 200]),
     "api fields": ("get", lambda w, o: "/api/v1/fields/", None, [401, 200, 200, 200, 200, 200]),
@@ -383,6 +450,12 @@ def test_permission_matrix(client, world, case, role):
         "far_colleague": f.user("commune_officer", unit=world.far_commune),
         "token": ApiToken.objects.create(user=colleague, name="x", prefix="x", digest="0" * 64, expires_at=FUTURE),
         "job": ExportJob.objects.create(owner=colleague, name="staff", status="failed"),
+        "import": ImportJob.objects.create(
+            token="a" * 32, owner=colleague, unit=world.commune, province=world.province, filename="x.xlsx"
+        ),
+        "province_import": ImportJob.objects.create(
+            token="b" * 32, owner=f.user("province_official", prov=world.province), province=world.province
+        ),
     }
     method, url, data, expected = CASES[case]
     _login(client, world, role)

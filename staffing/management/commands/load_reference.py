@@ -55,6 +55,11 @@ class Command(BaseCommand):
                 "unchanged": c["positions_unchanged"],
             }
         )
+        if result.aliases.get("rows"):
+            self.stdout.write(
+                _("Value aliases: %(rows)s in the file, %(added)s added, %(updated)s updated, %(unchanged)s unchanged.")
+                % result.aliases
+            )
         texts = {
             "fields": (
                 _("Fields removed (no longer in the files): %(codes)s."),
