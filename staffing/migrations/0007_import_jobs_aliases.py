@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communes', '0002_unit_sort_key'),
-        ('staffing', '0005_no_overlap_postgres'),
+        ('staffing', '0006_staff_sort_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
