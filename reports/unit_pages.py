@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from accounts.policy import may
 from accounts.scoping import can_write
 from accounts.views import ScopedMixin
 from audit.services import audit_record
@@ -138,6 +139,8 @@ def unit_page_context(*, unit, user):
         "as_of": as_of,
         # The unit was read through for_user: only the role decides.
         "can_edit": can_write(user),
+        "can_decide_quota": may(user, "quota.decide", unit),
+        "can_request_quota": may(user, "quota.request", unit),
         "quota_table": quota_table(unit, as_of),
         "quota_decisions": Quota.objects.filter(unit=unit)
         .select_related("field")

@@ -2,12 +2,14 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import constraint_message
 from core.forms import bootstrap
 from staffing.models import (
+    QUOTA_MAX,
     Absence,
     AbsenceKind,
     Category,
@@ -16,6 +18,7 @@ from staffing.models import (
     Position,
     Qualification,
     Quota,
+    QuotaRequest,
     Staff,
     StaffStatus,
 )
@@ -367,3 +370,46 @@ CHOICE_TABLES = {
     "status": StaffStatus,
     "absence_kind": AbsenceKind,
 }
+
+
+class QuotaRequestForm(forms.ModelForm):
+    """A unit's request for posts, with the reasons the province reads."""
+
+    class Meta:
+        model = QuotaRequest
+        fields = ["field", "category", "count", "justification"]
+        widgets = {"justification": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.unit = unit
+        self.fields["count"].validators.append(MinValueValidator(1))
+        self.fields["count"].widget.attrs["min"] = 1
+        bootstrap(self)
+
+    def clean_justification(self):
+        text = self.cleaned_data["justification"].strip()
+        if not text:
+            raise ValidationError(_("Say why the unit needs these posts."))
+        return text
+
+
+class QuotaAcceptForm(forms.Form):
+    """The province's decision answering a request: the posts it assigns and the legal act."""
+
+    count = forms.IntegerField(label=_("Assigned posts"), min_value=0, max_value=QUOTA_MAX)
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64)
+    decision_date = forms.DateField(label=_("Decision date"), widget=forms.DateInput(attrs=DATE_WIDGET))
+    effective_from = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs=DATE_WIDGET))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class QuotaRejectForm(forms.Form):
+    reply = forms.CharField(label=_("Reason for rejecting"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)

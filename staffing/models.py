@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -80,6 +82,10 @@ class Category(models.TextChoices):
     CONTRACT = "contract", _("Labour contract")
 
 
+# A sane maximum for a number of posts in one decision (the largest province has a few tens of thousands).
+QUOTA_MAX = 100_000
+
+
 class QuotaQuerySet(models.QuerySet):
     def in_force_on(self, day):
         """The decision in force on ``day`` for each (unit, field, category): the latest that has
@@ -139,6 +145,76 @@ class Quota(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.field} · {self.get_category_display()}: {self.count}"
+
+
+class QuotaRequestStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("quota request", "Open")
+    ACCEPTED = "accepted", pgettext_lazy("quota request", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("quota request", "Rejected")
+
+
+class QuotaRequest(models.Model):
+    """A unit asks the province for posts (đề nghị giao biên chế) in one field and category.
+
+    Units do not decide their quotas: the province accepts a request, which records the quota
+    decision through the quota service, or rejects it with a reason.
+    """
+
+    unit = models.ForeignKey(
+        "communes.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="quota_requests"
+    )
+    field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    count = models.PositiveIntegerField(_("posts requested"), validators=[MaxValueValidator(QUOTA_MAX)])
+    justification = models.TextField(_("justification"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=QuotaRequestStatus.choices, default=QuotaRequestStatus.OPEN
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reply = models.TextField(_("reply"), max_length=2000, blank=True)
+    quota = models.ForeignKey(
+        Quota,
+        verbose_name=_("quota decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
+    history = HistoricalRecords()
+
+    scope_paths = {"province": "unit__province", "unit": ["unit"]}
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("quota request")
+        verbose_name_plural = _("quota requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(quota__isnull=False),
+                name="quota_request_accepted_has_quota",
+                violation_error_message=_("An accepted request names the quota decision it led to."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.field} · {self.get_category_display()}: {self.count}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("quota-request-detail", args=[self.pk])
 
 
 class Gender(models.TextChoices):

@@ -20,11 +20,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.policy import refusal
+from accounts.policy import refusal, require
 from communes.text import normalize_search
 from core.dates import fmt
 from staffing import signals
-from staffing.models import Absence, Assignment, PlacementChange, Quota, Staff, StaffStatus
+from staffing.models import (
+    Absence,
+    Assignment,
+    PlacementChange,
+    Quota,
+    QuotaRequest,
+    QuotaRequestStatus,
+    Staff,
+    StaffStatus,
+)
 
 STAFF_EDITABLE = [
     "staff_code",
@@ -394,6 +403,7 @@ def quota_set(
     A later decision adds a row (the earlier one stays as history); correcting a decision with
     the same start date changes that row, refused if it changed since ``version``.
     """
+    require(by, "quota.decide", unit)
     values = {"count": count, "decision_number": decision_number, "decision_date": decision_date}
     with transaction.atomic():
         existing = (
@@ -418,12 +428,70 @@ def quota_update(*, quota: Quota, by, version: int, **changes) -> Quota:
     unknown = set(changes) - set(QUOTA_EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    require(by, "quota.decide", quota.unit)
+    if "unit" in changes:
+        require(by, "quota.decide", changes["unit"])
     with transaction.atomic():
         current = _locked(Quota, quota.pk, version)
         for name, value in changes.items():
             setattr(current, name, value)
         current.version += 1
         return _save(current, by=by)
+
+
+# Quota requests: a unit asks, the province decides
+
+
+def quota_request_create(*, by, unit, field, category: str, count: int, justification: str) -> QuotaRequest:
+    """A unit's officer asks the province for ``count`` posts in (field, category)."""
+    require(by, "quota.request", unit)
+    r = QuotaRequest(
+        unit=unit, field=field, category=category, count=count, justification=justification, requested_by=by
+    )
+    return _save(r, by=by)
+
+
+def _open_request(request):
+    r = QuotaRequest.objects.select_for_update().select_related("unit").get(pk=request.pk)
+    if r.status != QuotaRequestStatus.OPEN:
+        raise ValidationError(_("This request was already %(status)s.") % {"status": r.get_status_display().lower()})
+    return r
+
+
+def quota_request_accept(
+    *, request: QuotaRequest, by, decision_number: str, decision_date: date, effective_from: date, count=None
+) -> QuotaRequest:
+    """Accept a request: record the quota decision (``count`` posts, the requested number unless
+    given) through ``quota_set`` and close the request, in one transaction."""
+    require(by, "quota_request.decide", request)
+    with transaction.atomic():
+        r = _open_request(request)
+        r.quota = quota_set(
+            by=by,
+            unit=r.unit,
+            field=r.field,
+            category=r.category,
+            count=r.count if count is None else count,
+            decision_number=decision_number,
+            decision_date=decision_date,
+            effective_from=effective_from,
+        )
+        r.status = QuotaRequestStatus.ACCEPTED
+        r.decided_by, r.decided_at = by, timezone.now()
+        return _save(r, by=by, reason=_("Accepted"))
+
+
+def quota_request_reject(*, request: QuotaRequest, by, reply: str) -> QuotaRequest:
+    """Reject a request with the reason given to the unit."""
+    require(by, "quota_request.decide", request)
+    if not (reply or "").strip():
+        raise ValidationError({"reply": _("Give the reason for rejecting the request.")})
+    with transaction.atomic():
+        r = _open_request(request)
+        r.status = QuotaRequestStatus.REJECTED
+        r.reply = reply.strip()
+        r.decided_by, r.decided_at = by, timezone.now()
+        return _save(r, by=by, reason=_("Rejected"))
 
 
 # Excel import

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
-from accounts.models import UNIT_ROLES
+from accounts.policy import may, require
 from accounts.scoping import can_edit, for_user, require_edit
 from accounts.views import ScopedMixin
 from audit.services import audit_record
@@ -243,7 +243,7 @@ class PlacementChangeView(StaffEditMixin, VersionedEditView):
                 unit=p.unit_id, position=p.position_id, field=p.field_id, category=p.category, is_leader=p.is_leader
             )
         units = for_user(Unit.objects.filter(is_active=True), self.request.user)
-        if self.request.user.role in UNIT_ROLES and p is not None:
+        if p is not None and not may(self.request.user, "placement.change_unit"):
             units = units.filter(pk=p.unit_id)
         return {"initial": initial, "units": units.order_by("name")}
 
@@ -344,7 +344,9 @@ class QuotaCreateView(VersionedEditView):
     form_class = QuotaForm
 
     def get_target(self):
-        return scoped_unit(self.request, self.kwargs["code"], edit=True)
+        unit = scoped_unit(self.request, self.kwargs["code"])
+        require(self.request.user, "quota.decide", unit)
+        return unit
 
     def form_kwargs(self):
         initial = {k: self.request.GET[k] for k in ("field", "category") if self.request.GET.get(k)}
@@ -366,7 +368,9 @@ class QuotaUpdateView(VersionedEditView):
     form_class = QuotaForm
 
     def get_target(self):
-        return scoped_object(self.request, Quota, self.kwargs["pk"], edit=True, related=["unit", "field"])
+        quota = scoped_object(self.request, Quota, self.kwargs["pk"], related=["unit", "field"])
+        require(self.request.user, "quota.decide", quota.unit)
+        return quota
 
     def form_kwargs(self):
         return {"instance": Quota.objects.get(pk=self.target.pk), "unit": self.target.unit}

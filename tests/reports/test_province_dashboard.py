@@ -188,8 +188,8 @@ def test_unknown_province_is_404(client, login_as, world):
         (Role.PROVINCE_OFFICIAL, "own", 200),
         (Role.PROVINCE_OFFICIAL, "other", 404),
         (Role.NATIONAL_VIEWER, None, 200),
-        (Role.API_CLIENT, None, 200),
-        (Role.API_CLIENT, "other", 404),
+        (Role.API_CLIENT, None, 403),  # API clients read the API only
+        (Role.API_CLIENT, "other", 403),
         (Role.COMMUNE_OFFICER, "an", 403),
         (Role.DEPARTMENT_OFFICER, "dept", 403),
     ],
