@@ -208,4 +208,3 @@ class DecisionCreateView(ProvinceOfficialMixin, View):
                 messages.success(request, _("Decision %(number)s is generated.") % {"number": doc.number})
                 return redirect(doc)
         return render(request, self.template_name, self.context(form), status=400)
-

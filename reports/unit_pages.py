@@ -18,7 +18,7 @@ from headcount.rules import summarize
 from headcount.selectors import Roster, headcount_rows, roster_people
 from reports.selectors import unit_sections
 from staffing.filters import RosterFilterSet
-from staffing.models import Category, Field, Position, Quota
+from staffing.models import PERSONAL_FIELDS, Category, Field, Position, Quota
 
 ROSTER_PAGE_SIZE = 50
 ROSTER_COLUMNS = [
@@ -62,13 +62,15 @@ QUOTA_DECISION_FIELDS = (
 )
 
 
-def sort_columns(params):
+def sort_columns(params, personal=True):
     """The roster's column headers: label, current direction and the link that sorts by it."""
     current = params.get("ordering", "")
     query = params.copy()
     query.pop("page", None)
     columns = []
     for key, label in ROSTER_COLUMNS:
+        if not personal and key in PERSONAL_FIELDS:
+            continue
         direction = "asc" if current == key else "desc" if current == f"-{key}" else None
         query["ordering"] = f"-{key}" if current == key else key
         columns.append({"key": key, "label": label, "direction": direction, "href": f"?{query.urlencode()}"})
@@ -157,9 +159,18 @@ def roster_context(*, unit, user, params):
     here (seconded-in people included, people away or absent left out), or absent.
     """
     today = timezone.localdate()
+    personal = may(user, "staff.view_personal")
+    if not personal:
+        # Neither filter nor sort by what the reader may not see.
+        params = params.copy()
+        params.pop("qualification", None)
+        if params.get("ordering", "").lstrip("-") in PERSONAL_FIELDS:
+            params.pop("ordering")
     mode = Roster.clean(params.get("mode"))
     people = roster_people(unit, today, mode, name_column=Field.name_column()).order_by("full_name", "staff_code")
     filterset = RosterFilterSet(params, queryset=people)
+    if not personal:
+        del filterset.form.fields["qualification"]
     bootstrap(filterset.form)
     field_choices, position_choices, count = roster_choices(people, params, filterset.qs)
     for key, choices in (("field", field_choices), ("position", position_choices)):
@@ -184,7 +195,8 @@ def roster_context(*, unit, user, params):
         "modes": [(value, label, value == mode) for value, label in Roster.CHOICES],
         "page_obj": page,
         "staff_list": page.object_list,
-        "sort_columns": sort_columns(params),
+        "sort_columns": sort_columns(params, personal),
+        "can_view_personal": personal,
     }
 
 

@@ -217,6 +217,10 @@ class QuotaRequest(models.Model):
         return reverse("quota-request-detail", args=[self.pk])
 
 
+# Personal fields of a person: shown only to users granted them (policy "staff.view_personal").
+PERSONAL_FIELDS = ("gender", "birth_date", "qualification")
+
+
 class Gender(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")

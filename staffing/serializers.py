@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.api import CleanModelSerializer
+from accounts.policy import may
 from accounts.scoping import for_user
 from communes.models import Unit
 from staffing.models import (
+    PERSONAL_FIELDS,
     QUOTA_MAX,
     Absence,
     Assignment,
@@ -135,6 +137,14 @@ class StaffSerializer(VersionedSerializer):
                     "placed_from": a.valid_from if a else None,
                 }
         return obj._api_placement
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and not may(request.user, "staff.view_personal"):
+            # Read-only roles without the grant: no birth date, gender or qualification.
+            for name in PERSONAL_FIELDS:
+                self.fields.pop(name, None)
 
     def get_unit_code(self, obj) -> str | None:
         return self._placement(obj)["unit_code"]

@@ -35,7 +35,7 @@ from staffing.forms import (
 )
 from staffing.history import record_history
 from staffing.importer import ImportRefused, validate_workbook
-from staffing.models import Absence, Quota, Staff
+from staffing.models import PERSONAL_FIELDS, Absence, Quota, Staff
 from staffing.workbook import unit_template
 
 
@@ -100,12 +100,14 @@ class StaffDetailView(ScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         placement = self.object.current_placement()
+        personal = may(self.request.user, "staff.view_personal")
         ctx.update(
             placement=placement,
             is_mismatch=placement is not None and placement.is_mismatch(self.object.major_field_id),
             timeline=timeline(self.object),
-            history=record_history(self.object),
+            history=record_history(self.object, hidden=() if personal else PERSONAL_FIELDS),
             can_edit=may_edit_staff(self.request.user, self.object, placement),
+            can_view_personal=personal,
         )
         audit_record(self.request, "staff.view", staff=self.object)
         return ctx
