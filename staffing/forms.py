@@ -16,6 +16,7 @@ from staffing.models import (
     Field,
     Gender,
     Position,
+    ProvinceQuota,
     Qualification,
     Quota,
     QuotaRequest,
@@ -413,3 +414,22 @@ class QuotaRejectForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrap(self)
+
+
+class ProvinceQuotaForm(forms.ModelForm):
+    class Meta:
+        model = ProvinceQuota
+        fields = ["category", "count", "decision_number", "decision_date", "effective_from"]
+        widgets = {
+            "decision_date": forms.DateInput(attrs=DATE_WIDGET),
+            "effective_from": forms.DateInput(attrs=DATE_WIDGET),
+        }
+
+    def __init__(self, *args, province, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.province = province
+        bootstrap(self)
+
+    def validate_unique(self):
+        # A second decision on the same date corrects the first (the service does it).
+        pass

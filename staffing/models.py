@@ -147,6 +147,63 @@ class Quota(models.Model):
         return f"{self.unit} · {self.field} · {self.get_category_display()}: {self.count}"
 
 
+class ProvinceQuotaQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """The pool decision in force on ``day`` for each (province, category)."""
+        superseded = ProvinceQuota.objects.filter(
+            province=models.OuterRef("province"),
+            category=models.OuterRef("category"),
+            effective_from__gt=models.OuterRef("effective_from"),
+            effective_from__lte=day,
+        )
+        return self.filter(effective_from__lte=day).exclude(models.Exists(superseded))
+
+
+class ProvinceQuota(models.Model):
+    """The province's own allocation from the central level in one category (biên chế tỉnh được
+    Trung ương giao): the pool its units' quotas are allocated from and may not add up past.
+
+    Like a unit's quota it is a decision: it holds from ``effective_from`` until a later one.
+    """
+
+    province = models.ForeignKey(
+        "communes.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="quota_pools"
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    count = models.PositiveIntegerField(
+        _("posts allocated to the province"), validators=[MaxValueValidator(10_000_000)]
+    )
+    decision_number = models.CharField(_("decision number"), max_length=64)
+    decision_date = models.DateField(_("decision date"))
+    effective_from = models.DateField(_("effective from"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = ProvinceQuotaQuerySet.as_manager()
+
+    scope_paths = {"province": "province", "unit": None}
+
+    class Meta:
+        ordering = ["province__code", "category", "-effective_from"]
+        verbose_name = _("province quota pool")
+        verbose_name_plural = _("province quota pools")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "category", "effective_from"],
+                name="province_quota_unique_date",
+                violation_error_message=_("A pool decision for this category already starts on that date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_from__gte=models.F("decision_date")),
+                name="province_quota_effective_after_decision",
+                violation_error_message=_("A quota cannot take effect before the decision that sets it."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.province} · {self.get_category_display()}: {self.count}"
+
+
 class QuotaRequestStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("quota request", "Open")
     ACCEPTED = "accepted", pgettext_lazy("quota request", "Accepted")

@@ -7,15 +7,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.policy import may, require
 from accounts.scoping import for_user
+from communes.models import Province
 from staffing import services
-from staffing.forms import QuotaAcceptForm, QuotaRejectForm, QuotaRequestForm
+from staffing.forms import ProvinceQuotaForm, QuotaAcceptForm, QuotaRejectForm, QuotaRequestForm
 from staffing.history import record_history
-from staffing.models import QuotaRequest, QuotaRequestStatus
+from staffing.models import ProvinceQuota, QuotaRequest, QuotaRequestStatus
+from staffing.selectors import quota_pool
 from staffing.views import apply_errors, scoped_unit
 
 PAGE_SIZE = 50
@@ -120,3 +123,43 @@ class QuotaRequestDecideView(LoginRequiredMixin, View):
                 return redirect(r)
         ctx = detail_context(request, r, **{key: form})
         return render(request, "staffing/quota_request_detail.html", ctx, status=400)
+
+
+class QuotaPoolView(LoginRequiredMixin, View):
+    """The province's allocation from the central level: its decisions, the pool against the
+    allocations today, and (province officials) a form to record a decision."""
+
+    template_name = "staffing/quota_pool.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.province = get_object_or_404(for_user(Province.objects.all(), request.user), code=kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def context(self, form=None):
+        can_set = may(self.request.user, "quota.pool", self.province)
+        if can_set and form is None:
+            form = ProvinceQuotaForm(province=self.province)
+        return {
+            "province": self.province,
+            "rows": quota_pool(self.province.pk, timezone.localdate()),
+            "decisions": ProvinceQuota.objects.filter(province=self.province).order_by("category", "-effective_from"),
+            "can_set": can_set,
+            "form": form,
+        }
+
+    def get(self, request, code):
+        return render(request, self.template_name, self.context())
+
+    def post(self, request, code):
+        require(request.user, "quota.pool", self.province)
+        form = ProvinceQuotaForm(request.POST, province=self.province)
+        if form.is_valid():
+            try:
+                services.province_quota_set(by=request.user, province=self.province, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The pool decision was recorded."))
+                return redirect("quota-pool", code=self.province.code)
+        return render(request, self.template_name, self.context(form), status=400)

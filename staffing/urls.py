@@ -12,6 +12,7 @@ urlpatterns = [
     path("units/<str:code>/staff/new/", views.StaffCreateView.as_view(), name="staff-create"),
     path("units/<str:code>/quotas/new/", views.QuotaCreateView.as_view(), name="quota-create"),
     path("quotas/<int:pk>/edit/", views.QuotaUpdateView.as_view(), name="quota-update"),
+    path("provinces/<str:code>/quota-pool/", quota_views.QuotaPoolView.as_view(), name="quota-pool"),
     path("quota-requests/", quota_views.QuotaRequestListView.as_view(), name="quota-request-list"),
     path("quota-requests/<int:pk>/", quota_views.QuotaRequestDetailView.as_view(), name="quota-request-detail"),
     path(

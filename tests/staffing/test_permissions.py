@@ -400,6 +400,25 @@ CASES = {
         lambda w, o: {"reply": "Chưa có chỉ tiêu"},
         [302, 403, 302, 404, 403, 403],
     ),
+    "page quota pool": ("get", lambda w, o: reverse("quota-pool", args=["66"]), None, [302, 200, 200, 200, 200, 403]),
+    "page quota pool (post)": (
+        "post",
+        lambda w, o: reverse("quota-pool", args=["66"]),
+        lambda w, o: {
+            "category": "civil_servant",
+            "count": "50",
+            "decision_number": "1/QĐ-BNV",
+            "decision_date": "01/07/2025",
+            "effective_from": "01/07/2025",
+        },
+        [302, 403, 302, 403, 403, 403],
+    ),
+    "page other province's quota pool": (
+        "get",
+        lambda w, o: reverse("quota-pool", args=["64"]),
+        None,
+        [302, 200, 404, 404, 404, 403],
+    ),
     "api quota requests": ("get", lambda w, o: "/api/v1/quota-requests/", None, [401, 200, 200, 200, 200, 200]),
     "api quota request": (
         "get",
