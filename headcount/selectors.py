@@ -21,7 +21,7 @@ from communes.models import Unit
 from config.routers import read_connection
 from headcount.rules import ABSENT, ON_ROLL, PARTS, SECONDED_IN, SECONDED_OUT, TERMS, Balance, View, combine_sql
 from secondments.models import Secondment
-from staffing.models import Absence, Assignment, Quota, Staff
+from staffing.models import Absence, Assignment, Quota, Staff, placement_on
 
 _SQL_CACHE = OrderedDict()
 _SQL_CACHE_SIZE = 256
@@ -61,12 +61,6 @@ def fetch_cached(key, build):
     with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def placement_on(day, path="person__assignments"):
-    """The person's assignment in force on ``day``, reached through ``path`` (a filtered join:
-    at most one row, since one person holds one placement at a time)."""
-    return FilteredRelation(path, condition=Assignment.objects.in_force_q(day, prefix=f"{path}__"))
 
 
 def _columns(**values):

@@ -24,8 +24,8 @@ from rest_framework.views import APIView
 
 from accounts.policy import may
 from audit.services import audit_record
+from core.excel import XLSX_CONTENT_TYPE
 from reports import access, serializers
-from reports.excel import XLSX_CONTENT_TYPE
 from reports.exports import export_response, staff_list
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.models import ExportJob

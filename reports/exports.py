@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.policy import may
 from accounts.scoping import for_user
 from audit.services import audit_record
-from communes.models import Unit
+from communes.models import Unit, province_issuer
+from core.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
 from headcount.rules import View
 from reports import access
-from reports.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.selectors import national_summary, province_dashboard, report_fields
 from staffing.filters import StaffFilterSet
@@ -226,7 +226,7 @@ def province_summary_export(user, params):
     d = form.cleaned_data
     dashboard = province_dashboard(province, as_of=d["as_of"], view=d["view"], filters=form.filters(), fields=fields)
     exporter = ProvinceSummaryExporter(dashboard)
-    return ExportSpec(exporter, Issuer.for_province(province), dashboard.as_of, len(dashboard.communes))
+    return ExportSpec(exporter, province_issuer(province), dashboard.as_of, len(dashboard.communes))
 
 
 # --- National summary: one row per province -------------------------------------------------------
@@ -276,7 +276,7 @@ def national_summary_export(user, params):
         raise form_errors(form)
     d = form.cleaned_data
     summary = national_summary(user, as_of=d["as_of"], view=d["view"], filters=form.filters(), fields=fields)
-    return ExportSpec(NationalSummaryExporter(summary), Issuer.for_province(None), d["as_of"], len(summary["rows"]))
+    return ExportSpec(NationalSummaryExporter(summary), province_issuer(None), d["as_of"], len(summary["rows"]))
 
 
 # --- Staff list: the filtered roster --------------------------------------------------------------
@@ -402,7 +402,7 @@ def user_issuer(user) -> Issuer:
     """The heading of a list the user exports: the unit's own, or the province's letterhead."""
     if user.unit_id:
         return Issuer.for_unit(user.unit)
-    return Issuer.for_province(user.province if user.province_id else None)
+    return province_issuer(user.province if user.province_id else None)
 
 
 def report_form(params):

@@ -18,7 +18,6 @@ from django.views.generic.edit import CreateView, DeleteView, UpdateView
 from accounts.policy import may, require
 from accounts.scoping import for_user
 from accounts.views import ScopedMixin
-from reports.exports import export_or_redirect
 from secondments import services
 from secondments.filters import MovementFilterSet
 from secondments.forms import (
@@ -31,7 +30,7 @@ from secondments.forms import (
     apply_errors,
 )
 from secondments.models import QUOTA_ROUNDING_RULE, Plan, Secondment, SendingQuota, StaffRequest, Status
-from secondments.selectors import movement_alerts, plan_progress
+from secondments.selectors import movement_alerts
 from secondments.services import TransitionError
 
 MOVEMENT_RELATED = ("person", "from_unit", "to_unit", "field", "plan")
@@ -78,23 +77,6 @@ class PlanListView(ScopedMixin, ListView):
         return super().get_context_data(can_manage=may(self.request.user, "plan.manage"), **kwargs)
 
 
-class PlanDetailView(ScopedMixin, DetailView):
-    model = Plan
-    template_name = "secondments/plan_detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("province")
-
-    def get_context_data(self, **kwargs):
-        today = timezone.localdate()
-        return super().get_context_data(
-            progress=plan_progress(plan=self.object, as_of=today),
-            priority_fields=list(self.object.priority_fields.all()),
-            can_manage=may(self.request.user, "plan.manage", self.object),
-            **kwargs,
-        )
-
-
 class PlanWriteMixin(RefusalMixin, ScopedMixin):
     model = Plan
     form_class = PlanForm
@@ -128,35 +110,6 @@ class PlanUpdateView(PlanWriteMixin, UpdateView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         return super().post(request, *args, **kwargs)
-
-
-class ExportView(LoginRequiredMixin, View):
-    """An export registered in secondments/exports.py: the file now, or a background job's page.
-
-    The builder checks scope (404) and parameters; invalid ones answer 400 with the reason.
-    """
-
-    export_name = None
-
-    def export_params(self):
-        return self.request.GET
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return export_or_redirect(request, self.export_name, self.export_params())
-        except ValidationError as exc:
-            return render(request, "secondments/refused.html", {"message": " ".join(exc.messages)}, status=400)
-
-
-class PlanExportView(ExportView):
-    """The plan's progress: ``?part=communes`` for the receiving communes, else the sending units."""
-
-    export_name = "plan-progress"
-
-    def export_params(self):
-        params = self.request.GET.copy()
-        params["plan"] = str(self.kwargs["pk"])
-        return params
 
 
 class QuotaWriteMixin(RefusalMixin, ScopedMixin):
@@ -251,12 +204,6 @@ class MovementListView(LoginRequiredMixin, ListView):
             can_nominate=may(self.request.user, "movement.nominate"),
             **kwargs,
         )
-
-
-class MovementExportView(ExportView):
-    """The movement list's query string as a workbook."""
-
-    export_name = "movements"
 
 
 def movement_context(request, m, forms=None):

@@ -16,15 +16,8 @@ from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from communes.text import normalize_search
+from core.text import search_words
 from staffing.models import Category, Field, Position, Qualification, Quota, Staff, StaffStatus
-
-
-def search_words(queryset, value, field_name="search_text"):
-    """Rows whose normalised ``field_name`` contains every word of ``value`` (accents ignored)."""
-    for word in normalize_search(value).split():
-        queryset = queryset.filter(**{f"{field_name}__contains": word})
-    return queryset
 
 
 class PlainSelect(forms.Select):

@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_personal_data_access"),
         ("audit", "0001_initial"),
-        ("communes", "0002_unit_sort_key"),
-        ("reports", "0006_export_job_heartbeat"),
+        ("communes", "0003_letterhead_moved"),
+        ("reports", "0007_letterhead_moved"),
         ("secondments", "0005_plan_version"),
         ("staffing", "0006_quota_requests"),
     ]
