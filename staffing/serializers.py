@@ -4,6 +4,7 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.api import CleanModelSerializer
@@ -264,6 +265,8 @@ class QuotaSerializer(VersionedSerializer):
         ]
 
 
+# "QuotaRequest" is the request body component of QuotaSerializer in the schema.
+@extend_schema_serializer(component_name="QuotaRequestRecord")
 class QuotaRequestSerializer(serializers.ModelSerializer):
     """A unit's request for posts; the province answers it with ``accept`` or ``reject``."""
 

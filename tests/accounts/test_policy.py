@@ -186,3 +186,11 @@ def test_anonymous_may_nothing_but_see_pages(w):
     anonymous = AnonymousUser()
     allowed = {action for action in RULES if may(anonymous, action, None)}
     assert allowed == {"web.use"}
+
+
+def test_templates_ask_the_policy(w):
+    from django.template import Context, Template
+
+    t = Template('{% load policy %}{% if user|may:"audit.view" %}audit{% endif %}')
+    assert t.render(Context({"user": w.users["official"]})) == "audit"
+    assert t.render(Context({"user": w.users["commune"]})) == ""
