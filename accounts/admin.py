@@ -9,13 +9,15 @@ from accounts.tokens import api_token_revoke
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "get_full_name", "role", "province", "unit", "is_active"]
-    list_filter = ["role", "province", "is_active"]
+    list_display = ["username", "get_full_name", "role", "province", "unit", "personal_data_access", "is_active"]
+    list_filter = ["role", "province", "personal_data_access", "is_active"]
     autocomplete_fields = ["unit"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Role and scope"), {"fields": ("role", "province", "unit", "must_change_password")}),
+        (_("Role and scope"), {"fields": ("role", "province", "unit", "personal_data_access", "must_change_password")}),
     )
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and scope"), {"fields": ("role", "province", "unit")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        (_("Role and scope"), {"fields": ("role", "province", "unit", "personal_data_access")}),
+    )
 
 
 @admin.register(ApiToken)

@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from accounts.scoping import can_write, for_user
+from accounts.policy import may
+from accounts.scoping import for_user
 
 
 class CanWriteOrReadOnly(permissions.BasePermission):
@@ -13,7 +14,7 @@ class CanWriteOrReadOnly(permissions.BasePermission):
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
-        return request.method in permissions.SAFE_METHODS or can_write(request.user)
+        return request.method in permissions.SAFE_METHODS or may(request.user, "data.write")
 
 
 class CleanModelSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.policy import refusal
 
 TOKEN_DAYS = [30, 90, 180, 365]
 
@@ -14,11 +14,9 @@ class SignInForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
-        if user.role == Role.API_CLIENT and not user.is_superuser:
-            raise ValidationError(
-                _("This is an API client account: it reads the API with a token and cannot sign in to the web pages."),
-                code="api_only",
-            )
+        message = refusal(user, "web.use")
+        if message:
+            raise ValidationError(message, code="api_only")
 
 
 class CodeForm(forms.Form):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from accounts import twofactor
+from accounts import policy, twofactor
 
 LAST_SEEN_KEY = "last_seen"
 # The session is written at most this often just to move the idle clock (seconds).
@@ -104,4 +104,21 @@ class PasswordChangeRequiredMiddleware:
             and not request.path.startswith((reverse("password-change"), *_exempt_paths()))
         ):
             return _block(request, reverse("password-change"), _("Choose a new password before going on."))
+        return self.get_response(request)
+
+
+class ApiClientWebMiddleware:
+    """API client accounts read the API only: every web page answers 403 for them (a session
+    made some other way included); signing out stays open."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            _signed_in(request)
+            and not _is_api(request)
+            and not request.path.startswith((reverse("logout"), "/" + settings.STATIC_URL.lstrip("/")))
+        ):
+            policy.require(request.user, "web.use")
         return self.get_response(request)

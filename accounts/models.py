@@ -45,6 +45,14 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Commune or department the user works for; set for unit officers."),
     )
+    personal_data_access = models.BooleanField(
+        _("may see personal data"),
+        default=False,
+        help_text=_(
+            "Birth dates, gender and qualifications are shown to province, department and commune officers; "
+            "national viewers and API clients see them only when this is granted."
+        ),
+    )
     must_change_password = models.BooleanField(
         _("must change password"),
         default=False,

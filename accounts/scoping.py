@@ -12,8 +12,6 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Role
 
-READ_ONLY_ROLES = (Role.NATIONAL_VIEWER, Role.API_CLIENT)
-
 
 def _unit_q(paths, unit_id):
     q = Q()
@@ -63,12 +61,16 @@ def can_see(user, obj) -> bool:
 
 def can_write(user) -> bool:
     """Whether the user's role may change data at all (viewers and API readers may not)."""
-    return user.is_authenticated and (user.is_superuser or user.role not in READ_ONLY_ROLES)
+    from accounts.policy import may
+
+    return may(user, "data.write")
 
 
 def can_edit(user, obj) -> bool:
     """Whether ``user`` may change ``obj``: a writing role and the object in scope."""
-    return can_write(user) and can_see(user, obj)
+    from accounts.policy import may
+
+    return may(user, "staff.edit", obj)
 
 
 def require_edit(user, obj):

@@ -6,7 +6,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.policy import may, require
 
 
 def managed_users(actor):
@@ -14,17 +15,16 @@ def managed_users(actor):
     users of their province, superusers excepted, for a province official; nobody otherwise."""
     if not actor.is_authenticated or not actor.is_active:
         return User.objects.none()
+    if not may(actor, "user.manage"):
+        return User.objects.none()
     if actor.is_superuser:
         return User.objects.exclude(pk=actor.pk)
-    if actor.role == Role.PROVINCE_OFFICIAL and actor.province_id:
-        return User.objects.filter(province_id=actor.province_id, is_superuser=False).exclude(pk=actor.pk)
-    return User.objects.none()
+    # The query form of policy rule "user.reset_password".
+    return User.objects.filter(province_id=actor.province_id, is_superuser=False).exclude(pk=actor.pk)
 
 
 def can_manage_users(actor) -> bool:
-    return actor.is_authenticated and (
-        actor.is_superuser or (actor.role == Role.PROVINCE_OFFICIAL and actor.province_id is not None)
-    )
+    return may(actor, "user.manage")
 
 
 def temporary_password(user) -> str:
@@ -41,6 +41,7 @@ def temporary_password(user) -> str:
 def user_password_reset(*, user, by) -> str:
     """Give ``user`` a temporary password (returned once, never stored in clear) that must be
     changed at the next sign-in; their open sessions end with the old password."""
+    require(by, "user.reset_password", user)
     password = temporary_password(user)
     user.set_password(password)
     user.must_change_password = True

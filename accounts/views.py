@@ -19,8 +19,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import signals, twofactor
 from accounts.forms import CodeForm, SignInForm, TokenForm
-from accounts.models import ApiToken, Role, User
-from accounts.scoping import can_write, for_user
+from accounts.models import ApiToken, User
+from accounts.policy import may, require
+from accounts.scoping import for_user
 from accounts.services import can_manage_users, managed_users, user_password_reset
 from accounts.tokens import api_token_create, api_token_revoke
 
@@ -36,8 +37,8 @@ class WriteRoleRequiredMixin(LoginRequiredMixin):
     """Refuse (403) users whose role only reads (national viewers, API clients)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_write(request.user):
-            raise PermissionDenied
+        if request.user.is_authenticated:
+            require(request.user, "data.write")
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -244,7 +245,7 @@ class UserDetailView(ManagerRequiredMixin, View):
     def context(self, **extra):
         return {
             "target": self.target,
-            "can_create_tokens": self.target.role == Role.API_CLIENT,
+            "can_create_tokens": may(self.request.user, "token.create_for", self.target),
             **_tokens_context(self.target, timezone.now()),
             **extra,
         }
@@ -263,6 +264,5 @@ class UserPasswordResetView(UserDetailView):
 
 class UserTokenCreateView(UserDetailView):
     def post(self, request, pk):
-        if self.target.role != Role.API_CLIENT:
-            raise PermissionDenied
+        require(request.user, "token.create_for", self.target)
         return _create_token(request, self.target, self.template_name, self.context())

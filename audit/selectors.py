@@ -6,14 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.policy import may
 from audit.models import AuditEntry
 
 
 def can_read_audit(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or (user.role == Role.PROVINCE_OFFICIAL and user.province_id is not None)
-    )
+    return may(user, "audit.view")
 
 
 def audit_entries_for(user):

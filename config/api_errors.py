@@ -9,6 +9,7 @@ with query parameters may also meet 414 from the HTTP server (gunicorn or the pr
 address is too long.
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -30,6 +31,9 @@ def exception_handler(exc, context):
     number too large for the database (SQLite cannot hold an integer past 64 bits)."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(serializers.as_serializer_error(exc))
+    elif isinstance(exc, DjangoPermissionDenied) and str(exc):
+        # A policy refusal carries its message (accounts.policy.require).
+        exc = exceptions.PermissionDenied(str(exc))
     elif isinstance(exc, OverflowError):
         exc = exceptions.ValidationError({"detail": [_("A number in the request is too large.")]})
     response = drf_exception_handler(exc, context)

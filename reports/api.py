@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from accounts.policy import may
 from audit.services import audit_record
 from core.excel import XLSX_CONTENT_TYPE
 from reports import access, serializers, tables
@@ -39,6 +40,7 @@ from reports.selectors import (
 from reports.views import job_status
 from secondments.selectors import alert_groups, alert_rows
 from staffing.history import timeline_rows
+from staffing.models import PERSONAL_FIELDS
 
 
 class XlsxRenderer(BaseRenderer):
@@ -398,7 +400,10 @@ class StaffListAPI(ReportAPIView):
             qs = staff_list(request.user, request.query_params)
         except DjangoValidationError as exc:
             raise ValidationError({"detail": exc.messages}) from exc
-        qs = qs.values(*STAFF_COLUMNS, **STAFF_RELATED)
+        columns = STAFF_COLUMNS
+        if not may(request.user, "staff.view_personal"):
+            columns = [c for c in columns if c not in PERSONAL_FIELDS]
+        qs = qs.values(*columns, **STAFF_RELATED)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         audit_record(request, "staff.list", params=request.query_params, rows=len(page))

@@ -7,14 +7,14 @@ download; approving the movements it covers stays on the movement pages.
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from accounts.models import Role
+from accounts.policy import require
 from accounts.scoping import for_user
 from communes.models import ReportLetterhead
 from reports.decisions import DEFAULT_TEMPLATE, PLACEHOLDERS, Signer
@@ -32,9 +32,7 @@ class ProvinceOfficialMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if user.is_authenticated:
-            allowed = user.is_superuser or user.role == Role.PROVINCE_OFFICIAL
-            if not allowed or user.province_id is None:
-                raise PermissionDenied(_("Only a province official can manage the province's documents."))
+            require(user, "document.manage")
             self.province = user.province
         return super().dispatch(request, *args, **kwargs)
 
@@ -211,4 +209,3 @@ class DecisionCreateView(ProvinceOfficialMixin, View):
                 messages.success(request, _("Decision %(number)s is generated.") % {"number": doc.number})
                 return redirect(doc)
         return render(request, self.template_name, self.context(form), status=400)
-

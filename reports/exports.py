@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.policy import may
 from accounts.scoping import for_user
 from audit.services import audit_record
 from communes.models import Unit, province_issuer
@@ -35,7 +36,7 @@ from reports.selectors import (
 from secondments.selectors import alert_groups, alert_rows
 from staffing.filters import StaffFilterSet
 from staffing.history import timeline_rows
-from staffing.models import Staff
+from staffing.models import PERSONAL_FIELDS, Staff
 
 BACKGROUND_ROWS = 50_000
 
@@ -322,6 +323,12 @@ def staff_list(user, params, day=None):
     units = for_user(Unit.objects.all(), user)
     if units.query.where:
         people = people.filter(placed_unit__in=units.values("pk"))
+    if not may(user, "staff.view_personal"):
+        # Neither filter nor sort by personal fields the user may not see.
+        params = params.copy()
+        params.pop("qualification", None)
+        if params.get("ordering", "").lstrip("-") in PERSONAL_FIELDS:
+            params.pop("ordering")
     filterset = StaffFilterSet(params, queryset=people)
     if not filterset.is_valid():
         raise ValidationError([f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()])
@@ -334,9 +341,11 @@ def staff_list(user, params, day=None):
 class StaffListExporter(Exporter):
     sheet_title = "Danh sach"
 
-    def __init__(self, queryset, *, place=None, day=None):
-        """``place``: the province or unit the list belongs to (None: nationwide)."""
+    def __init__(self, queryset, *, place=None, day=None, personal=True):
+        """``place``: the province or unit the list belongs to (None: nationwide); without
+        ``personal`` the gender, birth date and qualification columns are left out."""
         self.queryset = queryset
+        self.personal = personal
         self.title = _("List of cadres, civil servants and public employees — %(place)s") % {
             "place": place or _("nationwide")
         }
@@ -350,8 +359,11 @@ class StaffListExporter(Exporter):
             "status": dict(StaffStatus.choices),
         }
 
+    # Positions of the personal columns in a row (gender, birth date, qualification).
+    PERSONAL_COLUMNS = (2, 3, 9)
+
     def columns(self):
-        return [
+        columns = [
             Column(str(_("Staff code")), 12),
             Column(str(_("Full name")), 28),
             Column(str(_("Gender")), 8),
@@ -365,8 +377,16 @@ class StaffListExporter(Exporter):
             Column(str(_("Status")), 10),
             Column(str(_("Joined on")), 12),
         ]
+        return columns if self.personal else self._without_personal(columns)
+
+    def _without_personal(self, row):
+        return [v for i, v in enumerate(row) if i not in self.PERSONAL_COLUMNS]
 
     def rows(self):
+        rows = self._rows()
+        return rows if self.personal else (self._without_personal(row) for row in rows)
+
+    def _rows(self):
         labels = {k: {key: str(v) for key, v in d.items()} for k, d in self.labels.items()}
         for s in self.queryset.values_list(*STAFF_EXPORT_VALUES).iterator(chunk_size=2000):
             yield (
@@ -389,7 +409,7 @@ class StaffListExporter(Exporter):
 def staff_export(user, params):
     qs = staff_list(user, params)
     return ExportSpec(
-        StaffListExporter(qs, place=user_place(user)),
+        StaffListExporter(qs, place=user_place(user), personal=may(user, "staff.view_personal")),
         user_issuer(user),
         timezone.localdate(),
         qs.count(),

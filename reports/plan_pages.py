@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView
 
-from accounts.policy import is_province_official
+from accounts.policy import may
 from accounts.views import ScopedMixin
 from reports.exports import export_or_redirect
 from reports.plans import plan_progress
@@ -27,7 +27,7 @@ class PlanDetailView(ScopedMixin, DetailView):
         return super().get_context_data(
             progress=plan_progress(plan=self.object, as_of=today),
             priority_fields=list(self.object.priority_fields.all()),
-            can_manage=is_province_official(self.request.user),
+            can_manage=may(self.request.user, "plan.manage", self.object),
             **kwargs,
         )
 

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from django.db.models import Count, F, Q, Value
 from django.utils.translation import gettext
 
-from accounts.models import Role
 from accounts.scoping import for_user
 from communes.models import COMMUNE_LEVEL_KINDS, Province, Unit
 from headcount.rules import EFFECTIVE_TERMS, PARTS, TERMS, Headline, UnitBalance, View, combine, headline, summarize
@@ -540,7 +539,7 @@ def landing_summary(user, *, as_of: date):
     ``coverage`` / ``establishment`` Totals from one headcount query.
     """
     units = for_user(Unit.objects.all(), user)
-    if user.role in (Role.COMMUNE_OFFICER, Role.DEPARTMENT_OFFICER) and user.unit_id:
+    if user.unit_id:
         title = user.unit.name
     elif user.province_id:
         title = Province.objects.only("name").get(pk=user.province_id).name

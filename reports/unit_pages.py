@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from accounts.policy import may
 from accounts.scoping import can_write
 from accounts.views import ScopedMixin
 from audit.services import audit_record
@@ -18,7 +19,7 @@ from core.text import normalize_search
 from headcount.selectors import Roster, roster_people
 from reports.selectors import unit_quota_rows, unit_sections
 from staffing.filters import RosterFilterSet
-from staffing.models import Field, Position, Quota
+from staffing.models import PERSONAL_FIELDS, Field, Position, Quota
 
 ROSTER_PAGE_SIZE = 50
 ROSTER_COLUMNS = [
@@ -62,13 +63,15 @@ QUOTA_DECISION_FIELDS = (
 )
 
 
-def sort_columns(params):
+def sort_columns(params, personal=True):
     """The roster's column headers: label, current direction and the link that sorts by it."""
     current = params.get("ordering", "")
     query = params.copy()
     query.pop("page", None)
     columns = []
     for key, label in ROSTER_COLUMNS:
+        if not personal and key in PERSONAL_FIELDS:
+            continue
         direction = "asc" if current == key else "desc" if current == f"-{key}" else None
         query["ordering"] = f"-{key}" if current == key else key
         columns.append({"key": key, "label": label, "direction": direction, "href": f"?{query.urlencode()}"})
@@ -133,6 +136,8 @@ def unit_page_context(*, unit, user):
         "as_of": as_of,
         # The unit was read through for_user: only the role decides.
         "can_edit": can_write(user),
+        "can_decide_quota": may(user, "quota.decide", unit),
+        "can_request_quota": may(user, "quota.request", unit),
         "quota_table": quota_table(unit, as_of),
         "quota_decisions": Quota.objects.filter(unit=unit)
         .select_related("field")
@@ -149,9 +154,18 @@ def roster_context(*, unit, user, params):
     here (seconded-in people included, people away or absent left out), or absent.
     """
     today = timezone.localdate()
+    personal = may(user, "staff.view_personal")
+    if not personal:
+        # Neither filter nor sort by what the reader may not see.
+        params = params.copy()
+        params.pop("qualification", None)
+        if params.get("ordering", "").lstrip("-") in PERSONAL_FIELDS:
+            params.pop("ordering")
     mode = Roster.clean(params.get("mode"))
     people = roster_people(unit, today, mode, name_column=Field.name_column()).order_by("sort_key", "staff_code")
     filterset = RosterFilterSet(params, queryset=people)
+    if not personal:
+        del filterset.form.fields["qualification"]
     bootstrap(filterset.form)
     field_choices, position_choices, count = roster_choices(people, params, filterset.qs)
     for key, choices in (("field", field_choices), ("position", position_choices)):
@@ -176,7 +190,8 @@ def roster_context(*, unit, user, params):
         "modes": [(value, label, value == mode) for value, label in Roster.CHOICES],
         "page_obj": page,
         "staff_list": page.object_list,
-        "sort_columns": sort_columns(params),
+        "sort_columns": sort_columns(params, personal),
+        "can_view_personal": personal,
     }
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 
+from accounts.policy import may
 from audit.services import audit_record
 from headcount.rules import View as HeadcountView
 from reports import access, tables
@@ -22,6 +23,7 @@ from reports.selectors import (
 )
 from reports.tasks import export_job_retry
 from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS
+from staffing.selectors import quota_pool
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -113,6 +115,9 @@ class ProvinceDashboardView(ReportPage):
         ctx["province"] = self.province
         report = ctx.get("report")
         if report is not None:
+            # The province's own allocation against what its units hold (2 queries).
+            ctx["quota_pool"] = quota_pool(self.province.pk, report.as_of)
+            ctx["can_set_pool"] = may(self.request.user, "quota.pool", self.province)
             ctx["field_chart"] = {
                 "labels": [r.name for r in report.by_field],
                 "shortage": [r.shortage for r in report.by_field],

@@ -11,7 +11,7 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.response import Response
 
 from accounts.api import ScopedModelViewSet
-from accounts.models import Role
+from accounts.policy import RULES, may, require
 from accounts.scoping import for_user
 from secondments import services
 from secondments.filters import MovementFilterSet
@@ -61,16 +61,14 @@ ACTION_ERRORS = {400: E400, 403: E403, 404: E404, 409: E409}
 class ProvinceOfficialWrites(permissions.BasePermission):
     """Anyone signed in reads; only province officials write plans and sending quotas."""
 
-    message = _("Only a province official can create or change plans.")
+    message = RULES["plan.manage"][1]
 
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        return request.user.is_superuser or (
-            request.user.role == Role.PROVINCE_OFFICIAL and request.user.province_id is not None
-        )
+        return may(request.user, "plan.manage")
 
 
 @extend_schema_view(
@@ -209,8 +207,9 @@ class StaffRequestViewSet(
 
     def perform_create(self, serializer):
         user = self.request.user
-        if user.role != Role.COMMUNE_OFFICER or user.unit is None:
-            raise PermissionDenied(_("Only the commune's officer can request staff for it."))
+        require(user, "staff_request.create", user.unit)
+        if user.unit is None:
+            raise PermissionDenied(RULES["staff_request.create"][1])
         serializer.instance = call_service(
             services.staff_request_create, by=user, commune=user.unit, **serializer.validated_data
         )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import UNIT_ROLES, Role
+from accounts import policy
 from core.constraints import constraint_message
 from core.dates import fmt
 from secondments.models import (
@@ -53,37 +53,17 @@ ACTION_STATES = {
     "end": (Status.APPROVED, Status.ACTIVE),
     "cancel": (Status.DRAFT, Status.PROPOSED, Status.APPROVED, Status.ACTIVE),
 }
-PROVINCE_ACTIONS = ("approve", "extend", "end", "cancel")
 ACTIONS = tuple(ACTION_STATES)
-
-
-def _is_province_official(user, unit):
-    return user.is_superuser or (user.role == Role.PROVINCE_OFFICIAL and user.province_id == unit.province_id)
 
 
 def can_propose(user, from_unit) -> bool:
     """A department officer for its own unit (or a unit under it), or a province official."""
-    if _is_province_official(user, from_unit):
-        return True
-    return user.role == Role.DEPARTMENT_OFFICER and user.unit_id in (from_unit.pk, from_unit.parent_id)
+    return policy.may(user, "movement.nominate", from_unit)
 
 
 def role_refusal(user, action, m):
     """The 403 message when ``user``'s role may not take ``action`` on ``m``; None if it may."""
-    if action in ("propose", "edit"):
-        if not can_propose(user, m.from_unit):
-            return _("Only the sending unit's department officer or a province official can propose this movement.")
-    elif action == "confirm_arrival":
-        if not (user.is_superuser or (user.role in UNIT_ROLES and user.unit_id == m.to_unit_id)):
-            return _("Only the receiving unit's officer can confirm arrival.")
-    elif action in PROVINCE_ACTIONS and not _is_province_official(user, m.from_unit):
-        return {
-            "approve": _("Only a province official can approve movements."),
-            "extend": _("Only a province official can extend movements."),
-            "end": _("Only a province official can end movements."),
-            "cancel": _("Only a province official can cancel movements."),
-        }[action]
-    return None
+    return policy.refusal(user, "movement." + ("propose" if action == "edit" else action), m)
 
 
 def state_refusal(action, m, today):
@@ -658,8 +638,7 @@ def on_placement_changing(sender, *, person, effective_from, unit, **kwargs):
 
 def staff_request_create(*, by, commune, field, count: int, plan=None, note="") -> StaffRequest:
     """A commune officer asks for ``count`` people in ``field`` for their commune."""
-    if not (by.is_superuser or (by.role == Role.COMMUNE_OFFICER and by.unit_id == commune.pk)):
-        raise PermissionDenied(_("Only the commune's officer can request staff for it."))
+    policy.require(by, "staff_request.create", commune)
     r = StaffRequest(commune=commune, field=field, count=count, plan=plan, note=note, requested_by=by)
     r.full_clean()
     r._history_user = by
@@ -670,8 +649,7 @@ def staff_request_create(*, by, commune, field, count: int, plan=None, note="") 
 
 def staff_request_fulfil(*, request: StaffRequest, by, movements=()) -> StaffRequest:
     """A province official closes a request with the movements that answer it."""
-    if not _is_province_official(by, request.commune):
-        raise PermissionDenied(_("Only a province official can fulfil staff requests."))
+    policy.require(by, "staff_request.fulfil", request)
     if request.status != RequestStatus.OPEN:
         raise TransitionError(
             _("This request is already %(status)s.") % {"status": request.get_status_display().lower()}

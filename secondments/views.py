@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.edit import CreateView, DeleteView, UpdateView
 
-from accounts.models import Role
+from accounts.policy import may, require
 from accounts.scoping import for_user
 from accounts.views import ScopedMixin
 from secondments import services
@@ -54,13 +54,6 @@ class RefusalMixin:
             return render(request, "secondments/refused.html", {"message": exc.message}, status=409)
 
 
-def is_province_official(user):
-    return user.is_superuser or (user.role == Role.PROVINCE_OFFICIAL and user.province_id is not None)
-
-
-def require_province_official(user, message):
-    if not is_province_official(user):
-        raise PermissionDenied(message)
 
 
 # Plans
@@ -81,7 +74,7 @@ class PlanListView(ScopedMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_manage=is_province_official(self.request.user), **kwargs)
+        return super().get_context_data(can_manage=may(self.request.user, "plan.manage"), **kwargs)
 
 
 class PlanWriteMixin(RefusalMixin, ScopedMixin):
@@ -90,7 +83,7 @@ class PlanWriteMixin(RefusalMixin, ScopedMixin):
     template_name = "secondments/plan_form.html"
 
     def check(self):
-        require_province_official(self.request.user, _("Only a province official can create or change plans."))
+        require(self.request.user, "plan.manage", getattr(self, "object", None))
 
     def get_form_kwargs(self):
         province = self.object.province if getattr(self, "object", None) else self.request.user.province
@@ -132,7 +125,7 @@ class QuotaWriteMixin(RefusalMixin, ScopedMixin):
     def get_plan(self):
         if self.plan is None:
             self.plan = get_object_or_404(for_user(Plan.objects.all(), self.request.user), pk=self.kwargs["pk"])
-            require_province_official(self.request.user, _("Only a province official can set sending quotas."))
+            require(self.request.user, "plan.sending_quota", self.plan)
         return self.plan
 
     def get_queryset(self):
@@ -208,8 +201,7 @@ class MovementListView(LoginRequiredMixin, ListView):
         return super().get_context_data(
             filterset=self.filterset,
             query=query.urlencode(),
-            can_nominate=self.request.user.role in (Role.DEPARTMENT_OFFICER, Role.PROVINCE_OFFICIAL)
-            or self.request.user.is_superuser,
+            can_nominate=may(self.request.user, "movement.nominate"),
             **kwargs,
         )
 
@@ -293,9 +285,7 @@ class MovementCreateView(RefusalMixin, ScopedMixin, FormView):
     template_name = "secondments/movement_form.html"
 
     def check(self):
-        user = self.request.user
-        if not (user.is_superuser or user.role in (Role.DEPARTMENT_OFFICER, Role.PROVINCE_OFFICIAL)):
-            raise PermissionDenied(_("Only department officers and province officials nominate staff."))
+        require(self.request.user, "movement.nominate")
 
     def get_initial(self):
         keys = ("to_unit", "field", "plan", "request", "kind")
@@ -336,9 +326,7 @@ class PersonPickView(RefusalMixin, ScopedMixin, View):
     form's dates; the chosen person stays first."""
 
     def check(self):
-        user = self.request.user
-        if not (user.is_superuser or user.role in (Role.DEPARTMENT_OFFICER, Role.PROVINCE_OFFICIAL)):
-            raise PermissionDenied(_("Only department officers and province officials nominate staff."))
+        require(self.request.user, "movement.nominate")
 
     def get(self, request):
         from secondments.forms import _pk
@@ -450,7 +438,7 @@ class RequestListView(ScopedMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_request=self.request.user.role == Role.COMMUNE_OFFICER, **kwargs)
+        return super().get_context_data(can_request=may(self.request.user, "staff_request.create"), **kwargs)
 
 
 class RequestCreateView(RefusalMixin, ScopedMixin, FormView):
@@ -458,9 +446,7 @@ class RequestCreateView(RefusalMixin, ScopedMixin, FormView):
     template_name = "secondments/request_form.html"
 
     def check(self):
-        user = self.request.user
-        if user.role != Role.COMMUNE_OFFICER or user.unit is None or not user.unit.is_commune_level:
-            raise PermissionDenied(_("Only the commune's officer can request staff for it."))
+        require(self.request.user, "staff_request.create")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "commune": self.request.user.unit}
@@ -487,13 +473,13 @@ class RequestCreateView(RefusalMixin, ScopedMixin, FormView):
 
 
 def request_context(request, r, form=None):
-    can_fulfil = is_province_official(request.user) and r.status == "open"
+    can_fulfil = may(request.user, "staff_request.fulfil", r) and r.status == "open"
     return {
         "object": r,
         "movements": r.movements.select_related(*MOVEMENT_RELATED),
         "can_fulfil": can_fulfil,
         "form": form or (FulfilForm(request_obj=r) if can_fulfil else None),
-        "can_nominate": request.user.role in (Role.DEPARTMENT_OFFICER, Role.PROVINCE_OFFICIAL),
+        "can_nominate": may(request.user, "movement.nominate"),
     }
 
 
@@ -515,7 +501,7 @@ class RequestFulfilView(RefusalMixin, ScopedMixin, View):
 
     def post(self, request, pk):
         r = get_object_or_404(for_user(StaffRequest.objects.select_related("commune", "field"), request.user), pk=pk)
-        require_province_official(request.user, _("Only a province official can fulfil staff requests."))
+        require(request.user, "staff_request.fulfil", r)
         form = FulfilForm(request.POST, request_obj=r)
         if form.is_valid():
             try:

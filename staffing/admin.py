@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from staffing.models import Absence, Assignment, Field, Position, Quota, Staff
+from staffing.models import Absence, Assignment, Field, Position, ProvinceQuota, Quota, QuotaRequest, Staff
 
 
 @admin.register(Field)
@@ -53,3 +53,22 @@ class AbsenceAdmin(SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["person__full_name", "person__staff_code"]
     raw_id_fields = ["person"]
+
+
+@admin.register(ProvinceQuota)
+class ProvinceQuotaAdmin(SimpleHistoryAdmin):
+    list_display = ["province", "category", "count", "decision_number", "decision_date", "effective_from"]
+    list_filter = ["category", "province"]
+
+
+@admin.register(QuotaRequest)
+class QuotaRequestAdmin(SimpleHistoryAdmin):
+    """Requests are made and decided on their pages (the decision goes through the quota service)."""
+
+    list_display = ["unit", "field", "category", "count", "status", "requested_at"]
+    list_filter = ["status", "category"]
+    list_select_related = ["unit", "field"]
+    readonly_fields = [f.name for f in QuotaRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -12,21 +12,25 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api import ScopedModelViewSet
+from accounts.policy import require
 from accounts.scoping import can_edit, for_user
 from audit.services import audit_record
 from staffing import services
 from staffing.filters import QuotaFilterSet, StaffFilterSet
-from staffing.models import Absence, Field, Position, Quota, Staff
+from staffing.models import Absence, Field, Position, Quota, QuotaRequest, Staff
 from staffing.serializers import (
     AbsenceSerializer,
     AssignmentSerializer,
     FieldSerializer,
     PositionSerializer,
+    QuotaAcceptSerializer,
+    QuotaRejectSerializer,
+    QuotaRequestSerializer,
     QuotaSerializer,
     StaffLeaveSerializer,
     StaffSerializer,
@@ -263,3 +267,69 @@ class QuotaViewSet(VersionedViewSet):
 
     def write_update(self, obj, version, serializer):
         return services.quota_update(quota=obj, by=self.request.user, version=version, **serializer.validated_data)
+
+
+ACTION_RESPONSES = {
+    400: OpenApiResponse(description="Invalid data, or the request was already decided"),
+    403: OpenApiResponse(description="Only a province official decides quota requests"),
+    404: OpenApiResponse(description="Not found or outside your scope"),
+}
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={
+            201: QuotaRequestSerializer,
+            400: OpenApiResponse(description="Invalid data"),
+            403: OpenApiResponse(description="Only the unit's own officer requests posts for it"),
+        }
+    ),
+)
+class QuotaRequestViewSet(
+    mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    """Units' requests for posts. A unit officer creates one for their unit; a province official
+    answers with ``accept`` (recording the quota decision) or ``reject`` (with a reply)."""
+
+    serializer_class = QuotaRequestSerializer
+    filterset_fields = ["status", "unit", "field", "category"]
+
+    def get_queryset(self):
+        qs = QuotaRequest.objects.select_related("unit", "field")
+        return for_user(qs, self.request.user).order_by(*QuotaRequest._meta.ordering)
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.quota_request_create(by=self.request.user, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+
+    def _decide(self, request, data_class, write):
+        r = self.get_object()
+        require(request.user, "quota_request.decide", r)
+        data = data_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            r = write(r, data.validated_data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        return Response(QuotaRequestSerializer(r).data)
+
+    @extend_schema(request=QuotaAcceptSerializer, responses={200: QuotaRequestSerializer, **ACTION_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept: the quota decision is recorded (``count`` defaults to the posts requested)."""
+        return self._decide(
+            request,
+            QuotaAcceptSerializer,
+            lambda r, d: services.quota_request_accept(request=r, by=request.user, **d),
+        )
+
+    @extend_schema(request=QuotaRejectSerializer, responses={200: QuotaRequestSerializer, **ACTION_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(
+            request,
+            QuotaRejectSerializer,
+            lambda r, d: services.quota_request_reject(request=r, by=request.user, reply=d["reply"]),
+        )

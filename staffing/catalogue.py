@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
-from accounts.models import Role
+from accounts.policy import may
 from core.excel import Column, Exporter
 from core.text import normalize_search
 from staffing.importer import ImportRefused, check_file, limits, row_message
@@ -84,7 +84,7 @@ IGNORED_HEADERS = {"stt", "tt", "so tt", "no", "ghi chu", "note", "notes"}
 
 def may_import_catalogue(user) -> bool:
     """Positions are shared by every province: only province officials and administrators load them."""
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.PROVINCE_OFFICIAL)
+    return may(user, "catalogue.import")
 
 
 def header_key(text) -> str:

@@ -5,20 +5,24 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import constraint_message
 from core.forms import bootstrap
 from staffing.models import (
+    QUOTA_MAX,
     Absence,
     AbsenceKind,
     Category,
     Field,
     Gender,
     Position,
+    ProvinceQuota,
     Qualification,
     Quota,
+    QuotaRequest,
     Staff,
     StaffStatus,
 )
@@ -298,7 +302,7 @@ class RowForm(forms.Form):
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_MESSAGE = _("The text holds invisible control characters (copied from another program); type it again.")
 EARLIEST_DATE = date(1900, 1, 1)
-QUOTA_MAX = 10_000
+ROW_QUOTA_MAX = 10_000  # one unit, one field, one category: a sane bound for an imported cell
 STAFF_CODE_FORMAT = re.compile(r"^[^\s\x00-\x1f\x7f]+$")
 
 
@@ -384,7 +388,7 @@ class QuotaRowForm(RowForm):
     category = LookupField(table="category", invalid_message=UNKNOWN_CODE)
     count = forms.IntegerField(
         min_value=0,
-        max_value=QUOTA_MAX,
+        max_value=ROW_QUOTA_MAX,
         error_messages={
             "min_value": _("The number of posts cannot be negative."),
             "max_value": _("A unit's quota in one field is at most %(limit_value)s posts."),
@@ -410,3 +414,65 @@ CHOICE_TABLES = {
     "status": StaffStatus,
     "absence_kind": AbsenceKind,
 }
+
+
+class QuotaRequestForm(forms.ModelForm):
+    """A unit's request for posts, with the reasons the province reads."""
+
+    class Meta:
+        model = QuotaRequest
+        fields = ["field", "category", "count", "justification"]
+        widgets = {"justification": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.unit = unit
+        self.fields["count"].validators.append(MinValueValidator(1))
+        self.fields["count"].widget.attrs["min"] = 1
+        bootstrap(self)
+
+    def clean_justification(self):
+        text = self.cleaned_data["justification"].strip()
+        if not text:
+            raise ValidationError(_("Say why the unit needs these posts."))
+        return text
+
+
+class QuotaAcceptForm(forms.Form):
+    """The province's decision answering a request: the posts it assigns and the legal act."""
+
+    count = forms.IntegerField(label=_("Assigned posts"), min_value=0, max_value=QUOTA_MAX)
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64)
+    decision_date = forms.DateField(label=_("Decision date"), widget=forms.DateInput(attrs=DATE_WIDGET))
+    effective_from = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs=DATE_WIDGET))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class QuotaRejectForm(forms.Form):
+    reply = forms.CharField(label=_("Reason for rejecting"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class ProvinceQuotaForm(forms.ModelForm):
+    class Meta:
+        model = ProvinceQuota
+        fields = ["category", "count", "decision_number", "decision_date", "effective_from"]
+        widgets = {
+            "decision_date": forms.DateInput(attrs=DATE_WIDGET),
+            "effective_from": forms.DateInput(attrs=DATE_WIDGET),
+        }
+
+    def __init__(self, *args, province, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.province = province
+        bootstrap(self)
+
+    def validate_unique(self):
+        # A second decision on the same date corrects the first (the service does it).
+        pass

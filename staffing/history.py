@@ -36,15 +36,16 @@ def _text(model_field, value, names):
     return str(value)
 
 
-def record_history(obj) -> list[Entry]:
-    """Newest first. Three queries whatever the length: history rows, then names of related rows."""
+def record_history(obj, hidden=()) -> list[Entry]:
+    """Newest first. Three queries whatever the length: history rows, then names of related rows.
+    Changes of the ``hidden`` fields (personal data the reader may not see) are left out."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))
     model = type(obj)
     deltas = []
     ids = {}
     for i, rec in enumerate(records):
         prev = records[i + 1] if i + 1 < len(records) else None
-        changes = rec.diff_against(prev, excluded_fields=HIDDEN_FIELDS).changes if prev is not None else []
+        changes = rec.diff_against(prev, excluded_fields=[*HIDDEN_FIELDS, *hidden]).changes if prev is not None else []
         deltas.append(changes)
         for change in changes:
             f = model._meta.get_field(change.field)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -81,6 +82,10 @@ class Category(models.TextChoices):
     CONTRACT = "contract", _("Labour contract")
 
 
+# A sane maximum for a number of posts in one decision (the largest province has a few tens of thousands).
+QUOTA_MAX = 100_000
+
+
 class QuotaQuerySet(models.QuerySet):
     def in_force_on(self, day):
         """The decision in force on ``day`` for each (unit, field, category): the latest that has
@@ -140,6 +145,137 @@ class Quota(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.field} · {self.get_category_display()}: {self.count}"
+
+
+class ProvinceQuotaQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """The pool decision in force on ``day`` for each (province, category)."""
+        superseded = ProvinceQuota.objects.filter(
+            province=models.OuterRef("province"),
+            category=models.OuterRef("category"),
+            effective_from__gt=models.OuterRef("effective_from"),
+            effective_from__lte=day,
+        )
+        return self.filter(effective_from__lte=day).exclude(models.Exists(superseded))
+
+
+class ProvinceQuota(models.Model):
+    """The province's own allocation from the central level in one category (biên chế tỉnh được
+    Trung ương giao): the pool its units' quotas are allocated from and may not add up past.
+
+    Like a unit's quota it is a decision: it holds from ``effective_from`` until a later one.
+    """
+
+    province = models.ForeignKey(
+        "communes.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="quota_pools"
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    count = models.PositiveIntegerField(
+        _("posts allocated to the province"), validators=[MaxValueValidator(10_000_000)]
+    )
+    decision_number = models.CharField(_("decision number"), max_length=64)
+    decision_date = models.DateField(_("decision date"))
+    effective_from = models.DateField(_("effective from"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = ProvinceQuotaQuerySet.as_manager()
+
+    scope_paths = {"province": "province", "unit": None}
+
+    class Meta:
+        ordering = ["province__code", "category", "-effective_from"]
+        verbose_name = _("province quota pool")
+        verbose_name_plural = _("province quota pools")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "category", "effective_from"],
+                name="province_quota_unique_date",
+                violation_error_message=_("A pool decision for this category already starts on that date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_from__gte=models.F("decision_date")),
+                name="province_quota_effective_after_decision",
+                violation_error_message=_("A quota cannot take effect before the decision that sets it."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.province} · {self.get_category_display()}: {self.count}"
+
+
+class QuotaRequestStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("quota request", "Open")
+    ACCEPTED = "accepted", pgettext_lazy("quota request", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("quota request", "Rejected")
+
+
+class QuotaRequest(models.Model):
+    """A unit asks the province for posts (đề nghị giao biên chế) in one field and category.
+
+    Units do not decide their quotas: the province accepts a request, which records the quota
+    decision through the quota service, or rejects it with a reason.
+    """
+
+    unit = models.ForeignKey(
+        "communes.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="quota_requests"
+    )
+    field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    count = models.PositiveIntegerField(_("posts requested"), validators=[MaxValueValidator(QUOTA_MAX)])
+    justification = models.TextField(_("justification"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=QuotaRequestStatus.choices, default=QuotaRequestStatus.OPEN
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reply = models.TextField(_("reply"), max_length=2000, blank=True)
+    quota = models.ForeignKey(
+        Quota,
+        verbose_name=_("quota decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
+    history = HistoricalRecords()
+
+    scope_paths = {"province": "unit__province", "unit": ["unit"]}
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("quota request")
+        verbose_name_plural = _("quota requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(quota__isnull=False),
+                name="quota_request_accepted_has_quota",
+                violation_error_message=_("An accepted request names the quota decision it led to."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.field} · {self.get_category_display()}: {self.count}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("quota-request-detail", args=[self.pk])
+
+
+# Personal fields of a person: shown only to users granted them (policy "staff.view_personal").
+PERSONAL_FIELDS = ("gender", "birth_date", "qualification")
 
 
 class Gender(models.TextChoices):

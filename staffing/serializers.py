@@ -4,12 +4,26 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.api import CleanModelSerializer
+from accounts.policy import may
 from accounts.scoping import for_user
 from communes.models import Unit
-from staffing.models import Absence, Assignment, Category, Field, Position, Quota, Staff, StaffStatus
+from staffing.models import (
+    PERSONAL_FIELDS,
+    QUOTA_MAX,
+    Absence,
+    Assignment,
+    Category,
+    Field,
+    Position,
+    Quota,
+    QuotaRequest,
+    Staff,
+    StaffStatus,
+)
 
 
 class FieldSerializer(serializers.ModelSerializer):
@@ -124,6 +138,14 @@ class StaffSerializer(VersionedSerializer):
                     "placed_from": a.valid_from if a else None,
                 }
         return obj._api_placement
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and not may(request.user, "staff.view_personal"):
+            # Read-only roles without the grant: no birth date, gender or qualification.
+            for name in PERSONAL_FIELDS:
+                self.fields.pop(name, None)
 
     def get_unit_code(self, obj) -> str | None:
         return self._placement(obj)["unit_code"]
@@ -241,3 +263,56 @@ class QuotaSerializer(VersionedSerializer):
             "effective_from",
             "version",
         ]
+
+
+# "QuotaRequest" is the request body component of QuotaSerializer in the schema.
+@extend_schema_serializer(component_name="QuotaRequestRecord")
+class QuotaRequestSerializer(serializers.ModelSerializer):
+    """A unit's request for posts; the province answers it with ``accept`` or ``reject``."""
+
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    field_code = serializers.CharField(source="field.code", read_only=True)
+    count = serializers.IntegerField(min_value=1, max_value=QUOTA_MAX)
+
+    class Meta:
+        model = QuotaRequest
+        fields = [
+            "id",
+            "unit",
+            "unit_code",
+            "field",
+            "field_code",
+            "category",
+            "count",
+            "justification",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "reply",
+            "quota",
+        ]
+        read_only_fields = ["status", "requested_by", "requested_at", "decided_by", "decided_at", "reply", "quota"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["unit"].queryset = for_user(Unit.objects.all(), request.user)
+
+    def validate_justification(self, value):
+        if not value.strip():
+            raise serializers.ValidationError(_("Say why the unit needs these posts."))
+        return value.strip()
+
+
+class QuotaAcceptSerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=0, max_value=QUOTA_MAX, required=False)
+    decision_number = serializers.CharField(max_length=64)
+    decision_date = serializers.DateField()
+    effective_from = serializers.DateField()
+
+
+class QuotaRejectSerializer(serializers.Serializer):
+    reply = serializers.CharField(max_length=2000)

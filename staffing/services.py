@@ -20,10 +20,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.policy import refusal
+from accounts.policy import refusal, require
 from core.dates import fmt
 from staffing import signals
-from staffing.models import Absence, Assignment, PlacementChange, Quota, Staff, StaffStatus
+from staffing.models import (
+    Absence,
+    Assignment,
+    Category,
+    PlacementChange,
+    ProvinceQuota,
+    Quota,
+    QuotaRequest,
+    QuotaRequestStatus,
+    Staff,
+    StaffStatus,
+)
+from staffing.selectors import allocated_elsewhere
 
 STAFF_EDITABLE = [
     "staff_code",
@@ -403,6 +415,7 @@ def quota_set(
     A later decision adds a row (the earlier one stays as history); correcting a decision with
     the same start date changes that row, refused if it changed since ``version``.
     """
+    require(by, "quota.decide", unit)
     values = {"count": count, "decision_number": decision_number, "decision_date": decision_date}
     with transaction.atomic():
         existing = (
@@ -410,6 +423,7 @@ def quota_set(
             .filter(unit=unit, field=field, category=category, effective_from=effective_from)
             .first()
         )
+        check_pool(unit=unit, field=field, category=category, count=count, day=effective_from)
         if existing is None:
             quota = Quota(unit=unit, field=field, category=category, effective_from=effective_from, **values)
             return _save(quota, by=by)
@@ -427,12 +441,157 @@ def quota_update(*, quota: Quota, by, version: int, **changes) -> Quota:
     unknown = set(changes) - set(QUOTA_EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    require(by, "quota.decide", quota.unit)
+    if "unit" in changes:
+        require(by, "quota.decide", changes["unit"])
     with transaction.atomic():
         current = _locked(Quota, quota.pk, version)
         for name, value in changes.items():
             setattr(current, name, value)
+        check_pool(
+            unit=current.unit,
+            field=current.field,
+            category=current.category,
+            count=current.count,
+            day=current.effective_from,
+            exclude_pk=current.pk,
+        )
         current.version += 1
         return _save(current, by=by)
+
+
+def check_pool(*, unit, field, category, count, day, exclude_pk=None):
+    """Refuse a unit's quota that would take the province's allocations of ``category`` on ``day``
+    past the province's pool, saying how many posts remain. No pool recorded: no limit. The pool
+    row is locked so that two allocations cannot both take the last posts."""
+    if count is None or unit is None or day is None:
+        return
+    pool = (
+        ProvinceQuota.objects.in_force_on(day)
+        .select_for_update()
+        .filter(province_id=unit.province_id, category=category)
+        .first()
+    )
+    if pool is None:
+        return
+    allocated = allocated_elsewhere(
+        province_id=unit.province_id, category=category, day=day, unit=unit, field=field, exclude_pk=exclude_pk
+    )
+    remaining = pool.count - allocated
+    if count > remaining:
+        raise ValidationError(
+            {
+                "count": _(
+                    "The province's pool of %(category)s posts on %(day)s is %(pool)s; %(allocated)s are allocated "
+                    "to its units, so %(remaining)s remain for this decision (asked: %(count)s)."
+                )
+                % {
+                    "category": pool.get_category_display().lower(),
+                    "day": fmt(day),
+                    "pool": pool.count,
+                    "allocated": allocated,
+                    "remaining": max(remaining, 0),
+                    "count": count,
+                }
+            }
+        )
+
+
+# The province's pool
+
+
+def province_quota_set(
+    *, by, province, category: str, count: int, decision_number: str, decision_date: date, effective_from: date
+) -> ProvinceQuota:
+    """Record the province's allocation from the central level for ``category`` from
+    ``effective_from``; refused if its units already hold more posts then."""
+    require(by, "quota.pool", province)
+    with transaction.atomic():
+        existing = (
+            ProvinceQuota.objects.select_for_update()
+            .filter(province=province, category=category, effective_from=effective_from)
+            .first()
+        )
+        allocated = allocated_elsewhere(province_id=province.pk, category=category, day=effective_from)
+        if count is not None and allocated > count:
+            raise ValidationError(
+                {
+                    "count": _(
+                        "%(allocated)s %(category)s posts are already allocated to the province's units on %(day)s; "
+                        "the pool cannot be smaller."
+                    )
+                    % {
+                        "allocated": allocated,
+                        "category": dict(Category.choices)[category].lower()
+                        if category in Category.values
+                        else category,
+                        "day": fmt(effective_from),
+                    }
+                }
+            )
+        values = {"count": count, "decision_number": decision_number, "decision_date": decision_date}
+        if existing is None:
+            pool = ProvinceQuota(province=province, category=category, effective_from=effective_from, **values)
+            return _save(pool, by=by)
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.version += 1
+        return _save(existing, by=by)
+
+
+# Quota requests: a unit asks, the province decides
+
+
+def quota_request_create(*, by, unit, field, category: str, count: int, justification: str) -> QuotaRequest:
+    """A unit's officer asks the province for ``count`` posts in (field, category)."""
+    require(by, "quota.request", unit)
+    r = QuotaRequest(
+        unit=unit, field=field, category=category, count=count, justification=justification, requested_by=by
+    )
+    return _save(r, by=by)
+
+
+def _open_request(request):
+    r = QuotaRequest.objects.select_for_update().select_related("unit").get(pk=request.pk)
+    if r.status != QuotaRequestStatus.OPEN:
+        raise ValidationError(_("This request was already %(status)s.") % {"status": r.get_status_display().lower()})
+    return r
+
+
+def quota_request_accept(
+    *, request: QuotaRequest, by, decision_number: str, decision_date: date, effective_from: date, count=None
+) -> QuotaRequest:
+    """Accept a request: record the quota decision (``count`` posts, the requested number unless
+    given) through ``quota_set`` and close the request, in one transaction."""
+    require(by, "quota_request.decide", request)
+    with transaction.atomic():
+        r = _open_request(request)
+        r.quota = quota_set(
+            by=by,
+            unit=r.unit,
+            field=r.field,
+            category=r.category,
+            count=r.count if count is None else count,
+            decision_number=decision_number,
+            decision_date=decision_date,
+            effective_from=effective_from,
+        )
+        r.status = QuotaRequestStatus.ACCEPTED
+        r.decided_by, r.decided_at = by, timezone.now()
+        return _save(r, by=by, reason=_("Accepted"))
+
+
+def quota_request_reject(*, request: QuotaRequest, by, reply: str) -> QuotaRequest:
+    """Reject a request with the reason given to the unit."""
+    require(by, "quota_request.decide", request)
+    if not (reply or "").strip():
+        raise ValidationError({"reply": _("Give the reason for rejecting the request.")})
+    with transaction.atomic():
+        r = _open_request(request)
+        r.status = QuotaRequestStatus.REJECTED
+        r.reply = reply.strip()
+        r.decided_by, r.decided_at = by, timezone.now()
+        return _save(r, by=by, reason=_("Rejected"))
 
 
 # Excel import

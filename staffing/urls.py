@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staffing import catalogue_views, import_views, views
+from staffing import catalogue_views, import_views, quota_views, views
 
 urlpatterns = [
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff-detail"),
@@ -12,6 +12,19 @@ urlpatterns = [
     path("units/<str:code>/staff/new/", views.StaffCreateView.as_view(), name="staff-create"),
     path("units/<str:code>/quotas/new/", views.QuotaCreateView.as_view(), name="quota-create"),
     path("quotas/<int:pk>/edit/", views.QuotaUpdateView.as_view(), name="quota-update"),
+    path("provinces/<str:code>/quota-pool/", quota_views.QuotaPoolView.as_view(), name="quota-pool"),
+    path("quota-requests/", quota_views.QuotaRequestListView.as_view(), name="quota-request-list"),
+    path("quota-requests/<int:pk>/", quota_views.QuotaRequestDetailView.as_view(), name="quota-request-detail"),
+    path(
+        "quota-requests/<int:pk>/<str:decision>/",
+        quota_views.QuotaRequestDecideView.as_view(),
+        name="quota-request-decide",
+    ),
+    path(
+        "units/<str:code>/quota-requests/new/",
+        quota_views.QuotaRequestCreateView.as_view(),
+        name="quota-request-create",
+    ),
     path("units/<str:code>/template.xlsx", views.UnitTemplateView.as_view(), name="unit-template"),
     path("units/<str:code>/import/", import_views.ImportUploadView.as_view(), name="unit-import"),
     path("units/<str:code>/import/<str:token>/", import_views.ImportPreviewView.as_view(), name="unit-import-preview"),

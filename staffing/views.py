@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
-from accounts.models import UNIT_ROLES
+from accounts.policy import may, require
 from accounts.scoping import can_edit, for_user, require_edit
 from accounts.views import ScopedMixin
 from audit.services import audit_record
@@ -29,7 +29,7 @@ from staffing.forms import (
     StaffLeaveForm,
 )
 from staffing.history import record_history, timeline
-from staffing.models import Absence, Quota, Staff
+from staffing.models import PERSONAL_FIELDS, Absence, Quota, Staff
 from staffing.workbook import unit_template
 
 
@@ -79,12 +79,14 @@ class StaffDetailView(ScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         placement = self.object.current_placement()
+        personal = may(self.request.user, "staff.view_personal")
         ctx.update(
             placement=placement,
             is_mismatch=placement is not None and placement.is_mismatch(self.object.major_field_id),
             timeline=timeline(self.object),
-            history=record_history(self.object),
+            history=record_history(self.object, hidden=() if personal else PERSONAL_FIELDS),
             can_edit=may_edit_staff(self.request.user, self.object, placement),
+            can_view_personal=personal,
         )
         audit_record(self.request, "staff.view", staff=self.object)
         return ctx
@@ -222,7 +224,7 @@ class PlacementChangeView(StaffEditMixin, VersionedEditView):
                 unit=p.unit_id, position=p.position_id, field=p.field_id, category=p.category, is_leader=p.is_leader
             )
         units = for_user(Unit.objects.filter(is_active=True), self.request.user)
-        if self.request.user.role in UNIT_ROLES and p is not None:
+        if p is not None and not may(self.request.user, "placement.change_unit"):
             units = units.filter(pk=p.unit_id)
         return {"initial": initial, "units": units.order_by("name")}
 
@@ -323,7 +325,9 @@ class QuotaCreateView(VersionedEditView):
     form_class = QuotaForm
 
     def get_target(self):
-        return scoped_unit(self.request, self.kwargs["code"], edit=True)
+        unit = scoped_unit(self.request, self.kwargs["code"])
+        require(self.request.user, "quota.decide", unit)
+        return unit
 
     def form_kwargs(self):
         initial = {k: self.request.GET[k] for k in ("field", "category") if self.request.GET.get(k)}
@@ -345,7 +349,9 @@ class QuotaUpdateView(VersionedEditView):
     form_class = QuotaForm
 
     def get_target(self):
-        return scoped_object(self.request, Quota, self.kwargs["pk"], edit=True, related=["unit", "field"])
+        quota = scoped_object(self.request, Quota, self.kwargs["pk"], related=["unit", "field"])
+        require(self.request.user, "quota.decide", quota.unit)
+        return quota
 
     def form_kwargs(self):
         return {"instance": Quota.objects.get(pk=self.target.pk), "unit": self.target.unit}

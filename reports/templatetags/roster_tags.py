@@ -14,12 +14,13 @@ register = template.Library()
 
 
 @register.simple_tag
-def roster_rows(staff_list):
+def roster_rows(staff_list, personal=True):
     """One <tr> per person: code, name (linked to the record), birth date, category, position,
     field, qualification, status and start date, as ``communes/includes/unit_roster.html`` heads them.
 
     ``staff_list`` holds the named rows of ``reports.unit_pages.ROSTER_VALUES``; the status cell also
-    says who is seconded in or out and who is absent that day.
+    says who is seconded in or out and who is absent that day. Without ``personal`` the birth date
+    and qualification cells are left out (their headers too).
     """
     esc = html.escape
     date = short_date_formatter()
@@ -44,12 +45,12 @@ def roster_rows(staff_list):
         out.append(
             f"<tr><td>{esc(s.staff_code)}</td>"
             f'<td><a href="{detail}{s.pk}/">{esc(s.full_name)}</a></td>'
-            f"<td>{date(s.birth_date)}</td>"
-            f"<td>{categories.get(s.placed_category, esc(s.placed_category or ''))}</td>"
+            + (f"<td>{date(s.birth_date)}</td>" if personal else "")
+            + f"<td>{categories.get(s.placed_category, esc(s.placed_category or ''))}</td>"
             f"<td>{esc(s.position_name) if s.position_name else '—'}</td>"
             f"<td>{esc(s.work_field_name or '')}</td>"
-            f"<td>{qualifications.get(s.qualification, esc(s.qualification))}</td>"
-            f"<td>{' '.join(notes)}</td>"
+            + (f"<td>{qualifications.get(s.qualification, esc(s.qualification))}</td>" if personal else "")
+            + f"<td>{' '.join(notes)}</td>"
             f"<td>{date(s.start_date)}</td></tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 — every value above is escaped

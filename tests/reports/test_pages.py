@@ -42,7 +42,7 @@ def test_national_page_renders_one_row_per_province(client, login_as, world):
     "role, where, expected",
     [
         (Role.NATIONAL_VIEWER, None, 200),
-        (Role.API_CLIENT, None, 200),
+        (Role.API_CLIENT, None, 403),  # API clients read the API only
         (Role.PROVINCE_OFFICIAL, "own", 403),
         (Role.COMMUNE_OFFICER, "an", 403),
         (Role.DEPARTMENT_OFFICER, "dept", 403),

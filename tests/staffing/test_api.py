@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import Role
 from staffing.models import Quota, Staff
 from tests import factories as f
 from tests.staffing import support
@@ -215,6 +216,7 @@ def test_deactivate_instead_of_delete(api, world, person):
 
 
 def test_quota_create_update_and_errors(api, world):
+    api.force_login(officer(world, Role.PROVINCE_OFFICIAL))  # quotas are decided by the province
     data = {
         "unit": world.commune.pk,
         "field": world.land.pk,

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from reports.models import ExportJob
-from staffing.models import Absence, ImportJob
+from staffing.models import Absence, ImportJob, QuotaRequest
 from tests import factories as f
 from tests.staffing import hostile_files as hf
 from tests.staffing import support
@@ -69,6 +69,14 @@ def _quota_post(w, o):
     }
 
 
+def _quota_request_post(w, o):
+    return {"field": w.finance.pk, "category": "cadre", "count": "2", "justification": "Thiếu người làm tài chính"}
+
+
+def _quota_request_api(w, o):
+    return {"field": w.finance.pk, "category": "cadre", "count": 2, "justification": "Thiếu người làm tài chính"}
+
+
 TODAY = timezone.localdate()
 
 
@@ -95,48 +103,48 @@ OTHERS_IMPORT = [302, 403, 404, 404, 404, 403]  # a colleague's import: nobody e
 
 # name: (method, url(world, objects), data(world, objects) or None, expected status per role)
 CASES = {
-    "page unit list": ("get", lambda w, o: reverse("unit-list"), None, [302, 200, 200, 200, 200, 200]),
+    "page unit list": ("get", lambda w, o: reverse("unit-list"), None, [302, 200, 200, 200, 200, 403]),
     "page own commune": (
         "get",
         lambda w, o: reverse("unit-detail", args=["24001"]),
         None,
-        [302, 200, 200, 404, 200, 200],
+        [302, 200, 200, 404, 200, 403],
     ),
     "page own roster": (
         "get",
         lambda w, o: reverse("unit-roster", args=["24001"]),
         None,
-        [302, 200, 200, 404, 200, 200],
+        [302, 200, 200, 404, 200, 403],
     ),
     "page other province roster": (
         "get",
         lambda w, o: reverse("unit-roster", args=["23001"]),
         None,
-        [302, 200, 404, 404, 404, 404],
+        [302, 200, 404, 404, 404, 403],
     ),
     "page department": (
         "get",
         lambda w, o: reverse("unit-detail", args=["S66-TC"]),
         None,
-        [302, 200, 200, 200, 404, 200],
+        [302, 200, 200, 200, 404, 403],
     ),
     "page other province": (
         "get",
         lambda w, o: reverse("unit-detail", args=["23001"]),
         None,
-        [302, 200, 404, 404, 404, 404],
+        [302, 200, 404, 404, 404, 403],
     ),
     "page staff": (
         "get",
         lambda w, o: reverse("staff-detail", args=[o["staff"].pk]),
         None,
-        [302, 200, 200, 404, 200, 200],
+        [302, 200, 200, 404, 200, 403],
     ),
     "page department staff": (
         "get",
         lambda w, o: reverse("staff-detail", args=[o["dept_staff"].pk]),
         None,
-        [302, 200, 200, 200, 404, 200],
+        [302, 200, 200, 200, 404, 403],
     ),
     "page staff create": (
         "get",
@@ -208,7 +216,7 @@ CASES = {
         "post",
         lambda w, o: reverse("quota-create", args=["24001"]),
         _quota_post,
-        [302, 403, 302, 404, 302, 403],
+        [302, 403, 302, 404, 403, 403],
     ),
     "page import upload (post)": (
         "post",
@@ -226,19 +234,19 @@ CASES = {
         "get",
         lambda w, o: reverse("quota-create", args=["24001"]),
         None,
-        [302, 403, 200, 404, 200, 403],
+        [302, 403, 200, 404, 403, 403],
     ),
     "page quota edit": (
         "get",
         lambda w, o: reverse("quota-update", args=[o["quota"].pk]),
         None,
-        [302, 403, 200, 404, 200, 403],
+        [302, 403, 200, 404, 403, 403],
     ),
     "page template download": (
         "get",
         lambda w, o: reverse("unit-template", args=["24001"]),
         None,
-        [302, 200, 200, 404, 200, 200],
+        [302, 200, 200, 404, 200, 403],
     ),
     "page import upload": (
         "get",
@@ -361,21 +369,21 @@ CASES = {
     ),
     "api quota list": ("get", lambda w, o: "/api/v1/quotas/", None, [401, 200, 200, 200, 200, 200]),
     "api quota": ("get", lambda w, o: f"/api/v1/quotas/{o['quota'].pk}/", None, [401, 200, 200, 404, 200, 200]),
-    "api quota create": ("post", lambda w, o: "/api/v1/quotas/", _quota_api, [401, 403, 201, 400, 201, 403]),
-    "page account": ("get", lambda w, o: reverse("account"), None, [302, 200, 200, 200, 200, 200]),
-    "page password change": ("get", lambda w, o: reverse("password-change"), None, [302, 200, 200, 200, 200, 200]),
-    "page two-factor setup": ("get", lambda w, o: reverse("two-factor-setup"), None, [302, 200, 200, 200, 200, 200]),
+    "api quota create": ("post", lambda w, o: "/api/v1/quotas/", _quota_api, [401, 403, 201, 400, 403, 403]),
+    "page account": ("get", lambda w, o: reverse("account"), None, [302, 200, 200, 200, 200, 403]),
+    "page password change": ("get", lambda w, o: reverse("password-change"), None, [302, 200, 200, 200, 200, 403]),
+    "page two-factor setup": ("get", lambda w, o: reverse("two-factor-setup"), None, [302, 200, 200, 200, 200, 403]),
     "page token create (post)": (
         "post",
         lambda w, o: reverse("token-create"),
         lambda w, o: {"name": "BI", "days": "30"},
-        [302, 200, 200, 200, 200, 200],
+        [302, 200, 200, 200, 200, 403],
     ),
     "page token revoke someone else's (post)": (
         "post",
         lambda w, o: reverse("token-revoke", args=[o["token"].pk]),
         None,
-        [302, 404, 302, 404, 404, 404],
+        [302, 404, 302, 404, 404, 403],
     ),
     "page users": ("get", lambda w, o: reverse("user-list"), None, [302, 403, 200, 403, 403, 403]),
     "page user in the province": (
@@ -407,13 +415,13 @@ CASES = {
         "get",
         lambda w, o: reverse("reports:export-job", args=[o["job"].pk]),
         None,
-        [302, 404, 404, 404, 404, 404],
+        [302, 404, 404, 404, 404, 403],
     ),
     "page retry someone else's export (post)": (
         "post",
         lambda w, o: reverse("reports:export-retry", args=[o["job"].pk]),
         None,
-        [302, 404, 404, 404, 404, 404],
+        [302, 404, 404, 404, 404, 403],
     ),
     "api docs": ("get", lambda w, o: "/api/v1/docs/", None, [200, 200, 200, 200, 200, 200]),
     "api redoc": ("get", lambda w, o: "/api/v1/redoc/", None, [200, 200, 200, 200, 200, 200]),
@@ -421,7 +429,87 @@ CASES = {
         "patch",
         lambda w, o: f"/api/v1/quotas/{o['quota'].pk}/",
         lambda w, o: {"count": 7, "version": 1},
-        [401, 403, 200, 404, 200, 403],
+        [401, 403, 200, 404, 403, 403],
+    ),
+    "page quota requests": ("get", lambda w, o: reverse("quota-request-list"), None, [302, 200, 200, 200, 200, 403]),
+    "page quota request create": (
+        "get",
+        lambda w, o: reverse("quota-request-create", args=["24001"]),
+        None,
+        [302, 403, 403, 404, 200, 403],
+    ),
+    "page quota request create (post)": (
+        "post",
+        lambda w, o: reverse("quota-request-create", args=["24001"]),
+        _quota_request_post,
+        [302, 403, 403, 404, 302, 403],
+    ),
+    "page quota request": (
+        "get",
+        lambda w, o: reverse("quota-request-detail", args=[o["quota_request"].pk]),
+        None,
+        [302, 200, 200, 404, 200, 403],
+    ),
+    "page quota request accept (post)": (
+        "post",
+        lambda w, o: reverse("quota-request-decide", args=[o["quota_request"].pk, "accept"]),
+        lambda w, o: {
+            "count": "2",
+            "decision_number": "5/QĐ",
+            "decision_date": "01/07/2025",
+            "effective_from": "01/07/2025",
+        },
+        [302, 403, 302, 404, 403, 403],
+    ),
+    "page quota request reject (post)": (
+        "post",
+        lambda w, o: reverse("quota-request-decide", args=[o["quota_request"].pk, "reject"]),
+        lambda w, o: {"reply": "Chưa có chỉ tiêu"},
+        [302, 403, 302, 404, 403, 403],
+    ),
+    "page quota pool": ("get", lambda w, o: reverse("quota-pool", args=["66"]), None, [302, 200, 200, 200, 200, 403]),
+    "page quota pool (post)": (
+        "post",
+        lambda w, o: reverse("quota-pool", args=["66"]),
+        lambda w, o: {
+            "category": "civil_servant",
+            "count": "50",
+            "decision_number": "1/QĐ-BNV",
+            "decision_date": "01/07/2025",
+            "effective_from": "01/07/2025",
+        },
+        [302, 403, 302, 403, 403, 403],
+    ),
+    "page other province's quota pool": (
+        "get",
+        lambda w, o: reverse("quota-pool", args=["64"]),
+        None,
+        [302, 200, 404, 404, 404, 403],
+    ),
+    "api quota requests": ("get", lambda w, o: "/api/v1/quota-requests/", None, [401, 200, 200, 200, 200, 200]),
+    "api quota request": (
+        "get",
+        lambda w, o: f"/api/v1/quota-requests/{o['quota_request'].pk}/",
+        None,
+        [401, 200, 200, 404, 200, 200],
+    ),
+    "api quota request create": (
+        "post",
+        lambda w, o: "/api/v1/quota-requests/",
+        lambda w, o: {**_quota_request_api(w, o), "unit": w.commune.pk},
+        [401, 403, 403, 400, 201, 403],
+    ),
+    "api quota request accept": (
+        "post",
+        lambda w, o: f"/api/v1/quota-requests/{o['quota_request'].pk}/accept/",
+        lambda w, o: {"decision_number": "5/QĐ", "decision_date": "2025-07-01", "effective_from": "2025-07-01"},
+        [401, 403, 200, 404, 403, 403],
+    ),
+    "api quota request reject": (
+        "post",
+        lambda w, o: f"/api/v1/quota-requests/{o['quota_request'].pk}/reject/",
+        lambda w, o: {"reply": "Chưa có chỉ tiêu"},
+        [401, 403, 200, 404, 403, 403],
     ),
 }
 
@@ -455,6 +543,14 @@ def test_permission_matrix(client, world, case, role):
         ),
         "province_import": ImportJob.objects.create(
             token="b" * 32, owner=f.user("province_official", prov=world.province), province=world.province
+        ),
+        "quota_request": QuotaRequest.objects.create(
+            unit=world.commune,
+            field=world.land,
+            category="civil_servant",
+            count=2,
+            justification="x",
+            requested_by=colleague,
         ),
     }
     method, url, data, expected = CASES[case]

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.models import Role
 from staffing import services
 from staffing.models import Assignment, Quota, Staff, StaffStatus
 from tests import factories as f
@@ -90,9 +91,10 @@ def test_leaving_needs_a_leaving_status(world):
 
 
 def test_quota_set_adds_a_decision_and_corrects_one_of_the_same_date(world):
+    official = officer(world, Role.PROVINCE_OFFICIAL)  # quotas are decided by the province
     kwargs = {"unit": world.commune, "field": world.land, "category": "civil_servant"}
     first = services.quota_set(
-        by=None,
+        by=official,
         count=3,
         decision_number="1/QĐ",
         decision_date=date(2025, 7, 1),
@@ -100,7 +102,7 @@ def test_quota_set_adds_a_decision_and_corrects_one_of_the_same_date(world):
         **kwargs,
     )
     later = services.quota_set(
-        by=None,
+        by=official,
         count=5,
         decision_number="2/QĐ",
         decision_date=date(2026, 1, 1),
@@ -108,7 +110,7 @@ def test_quota_set_adds_a_decision_and_corrects_one_of_the_same_date(world):
         **kwargs,
     )
     fixed = services.quota_set(
-        by=None,
+        by=official,
         count=4,
         decision_number="1/QĐ",
         decision_date=date(2025, 7, 1),
@@ -120,7 +122,7 @@ def test_quota_set_adds_a_decision_and_corrects_one_of_the_same_date(world):
     assert sorted(Quota.objects.values_list("count", "version")) == [(4, 2), (5, 1)]
     with pytest.raises(services.StaleVersion):
         services.quota_set(
-            by=None,
+            by=official,
             count=9,
             decision_number="1/QĐ",
             decision_date=date(2025, 7, 1),
@@ -132,8 +134,9 @@ def test_quota_set_adds_a_decision_and_corrects_one_of_the_same_date(world):
 
 def test_quota_update_refuses_negative_counts(world):
     quota = f.quota(world.commune, world.land, 3)
+    official = officer(world, Role.PROVINCE_OFFICIAL)
     with pytest.raises(ValidationError) as exc:
-        services.quota_update(quota=quota, by=None, version=1, count=-1)
+        services.quota_update(quota=quota, by=official, version=1, count=-1)
     assert "Ensure this value is greater than or equal to 0." in exc.value.messages
     quota.refresh_from_db()
     assert (quota.count, quota.version) == (3, 1)

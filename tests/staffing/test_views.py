@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.models import Role
 from staffing.models import Absence, Quota, Staff
 from tests import factories as f
 from tests.staffing import hostile_files as hf
@@ -26,6 +27,14 @@ def person(world):
 @pytest.fixture
 def signed_in(client, world):
     user = officer(world)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def official_signed_in(client, world):
+    """Quotas are decided by the province."""
+    user = officer(world, Role.PROVINCE_OFFICIAL)
     client.force_login(user)
     return user
 
@@ -233,7 +242,7 @@ def test_deactivate_bad_input(client, world, signed_in, data, field, message):
     assert counts() == before
 
 
-def test_quota_create_and_correct(client, world, signed_in):
+def test_quota_create_and_correct(client, world, official_signed_in):
     url = reverse("quota-create", args=["24001"])
     data = {
         "field": world.land.pk,
@@ -266,7 +275,7 @@ def test_quota_create_and_correct(client, world, signed_in):
         ({"effective_from": "01/06/2025"}, "__all__", "A quota cannot take effect before the decision that sets it."),
     ],
 )
-def test_quota_bad_input(client, world, signed_in, changes, field, message):
+def test_quota_bad_input(client, world, official_signed_in, changes, field, message):
     data = {
         "field": world.land.pk,
         "category": "civil_servant",
@@ -281,7 +290,7 @@ def test_quota_bad_input(client, world, signed_in, changes, field, message):
     assert Quota.objects.count() == 0
 
 
-def test_quota_second_save_is_refused(client, world, signed_in):
+def test_quota_second_save_is_refused(client, world, official_signed_in):
     quota = f.quota(world.commune, world.land, 3, decision_number="1/QĐ")
     data = {
         "field": world.land.pk,

@@ -1,0 +1,190 @@
+"""Two tiers of quota: the province's pool per category (from the central level) and its units'
+quotas, which may not add up past it. Figures are worked out by hand in each test."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from accounts.models import Role
+from staffing import services
+from staffing.models import ProvinceQuota, Quota
+from staffing.selectors import quota_pool
+from tests import factories as f
+from tests.staffing import support
+from tests.staffing.support import counts, officer
+
+pytestmark = pytest.mark.django_db
+english = support.english
+world = support.world
+
+JULY = date(2025, 7, 1)
+
+
+def pool(world, count, category="civil_servant", day=JULY):
+    return ProvinceQuota.objects.create(
+        province=world.province,
+        category=category,
+        count=count,
+        decision_number="1/QĐ-BNV",
+        decision_date=day,
+        effective_from=day,
+    )
+
+
+def decide(world, unit, field, count, *, category="civil_servant", day=JULY, by=None):
+    return services.quota_set(
+        by=by or officer(world, Role.PROVINCE_OFFICIAL),
+        unit=unit,
+        field=field,
+        category=category,
+        count=count,
+        decision_number="2/QĐ-UBND",
+        decision_date=day,
+        effective_from=day,
+    )
+
+
+def test_a_decision_past_the_pool_is_refused_with_the_remaining_figure(world):
+    # Pool 20 civil servants; commune land 6 + neighbour finance 5 + department finance 4 = 15
+    # allocated, so 5 remain: 5 more for the neighbour's land passes, 6 would not.
+    pool(world, 20)
+    f.quota(world.commune, world.land, 6)
+    f.quota(world.neighbour, world.finance, 5)
+    f.quota(world.department, world.finance, 4)
+    f.quota(world.far_commune, world.land, 50)  # another province: not counted
+    f.quota(world.commune, world.finance, 9, category="cadre")  # another category: not counted
+    before = counts()
+    with pytest.raises(ValidationError) as refused:
+        decide(world, world.neighbour, world.land, 6)
+    message = refused.value.message_dict["count"][0]
+    assert message == (
+        "The province's pool of civil servant posts on 01/07/2025 is 20; 15 are allocated to its units, "
+        "so 5 remain for this decision (asked: 6)."
+    )
+    assert counts() == before
+    decide(world, world.neighbour, world.land, 5)
+    assert [(r.category, r.pool, r.allocated, r.unallocated) for r in quota_pool(world.province.pk, JULY)] == [
+        ("cadre", None, 9, None),
+        ("civil_servant", 20, 20, 0),
+    ]
+
+
+def test_a_new_decision_replaces_the_units_own_quota_in_the_sum(world):
+    # Pool 10; the commune holds 8 in land. Raising it to 10 replaces the 8: 0 elsewhere, 10 remain.
+    pool(world, 10)
+    f.quota(world.commune, world.land, 8)
+    decide(world, world.commune, world.land, 10, day=date(2025, 9, 1))
+    with pytest.raises(ValidationError, match="so 10 remain for this decision \\(asked: 11\\)"):
+        decide(world, world.commune, world.land, 11, day=date(2025, 10, 1))
+
+
+def test_correcting_a_decision_is_checked_against_the_pool(world):
+    # Pool 10; commune 4 + neighbour 5 = 9; correcting the neighbour's 5 to 7 needs 7 > 10 − 4 = 6.
+    pool(world, 10)
+    f.quota(world.commune, world.land, 4)
+    q = f.quota(world.neighbour, world.land, 5)
+    with pytest.raises(ValidationError, match="4 are allocated to its units, so 6 remain for this decision"):
+        services.quota_update(quota=q, by=officer(world, Role.PROVINCE_OFFICIAL), version=1, count=7)
+    q.refresh_from_db()
+    assert (q.count, q.version) == (5, 1)
+
+
+def test_without_a_pool_there_is_no_limit_and_a_later_pool_counts_from_its_date(world):
+    decide(world, world.commune, world.land, 500)
+    pool(world, 10, day=date(2026, 1, 1))
+    decide(world, world.neighbour, world.land, 3, day=date(2025, 12, 31))  # before the pool: no limit
+    with pytest.raises(ValidationError, match="is 10; 503 are allocated"):
+        decide(world, world.department, world.finance, 1, day=date(2026, 1, 1))
+
+
+def test_a_pool_smaller_than_the_allocations_is_refused(world):
+    f.quota(world.commune, world.land, 7)
+    f.quota(world.neighbour, world.land, 5)
+    official = officer(world, Role.PROVINCE_OFFICIAL)
+    kwargs = {"province": world.province, "category": "civil_servant", "decision_number": "3/QĐ-BNV"}
+    with pytest.raises(ValidationError, match="12 civil servant posts are already allocated"):
+        services.province_quota_set(by=official, count=11, decision_date=JULY, effective_from=JULY, **kwargs)
+    assert not ProvinceQuota.objects.exists()
+    p = services.province_quota_set(by=official, count=12, decision_date=JULY, effective_from=JULY, **kwargs)
+    assert p.history.get().history_user == official
+    with pytest.raises(PermissionDenied, match="allocation from the central level"):
+        services.province_quota_set(
+            by=officer(world, Role.COMMUNE_OFFICER), count=99, decision_date=JULY, effective_from=JULY, **kwargs
+        )
+
+
+def test_accepting_a_request_past_the_pool_keeps_it_open(client, world):
+    pool(world, 3)
+    f.quota(world.neighbour, world.land, 2)
+    r = services.quota_request_create(
+        by=officer(world, Role.COMMUNE_OFFICER),
+        unit=world.commune,
+        field=world.land,
+        category="civil_servant",
+        count=2,
+        justification="Thiếu",
+    )
+    client.force_login(officer(world, Role.PROVINCE_OFFICIAL))
+    response = client.post(
+        reverse("quota-request-decide", args=[r.pk, "accept"]),
+        {"count": "2", "decision_number": "8/QĐ", "decision_date": "01/07/2025", "effective_from": "01/07/2025"},
+    )
+    assert response.status_code == 400
+    assert "so 1 remain for this decision (asked: 2)" in response.content.decode()
+    r.refresh_from_db()
+    assert r.status == "open" and not Quota.objects.filter(unit=world.commune).exists()
+
+
+def test_dashboard_card_and_pool_page(client, world):
+    pool(world, 30)
+    pool(world, 4, category="cadre")
+    f.quota(world.commune, world.land, 6)
+    f.quota(world.department, world.finance, 10)
+    f.quota(world.commune, world.finance, 1, category="cadre")
+    client.force_login(officer(world, Role.PROVINCE_OFFICIAL))
+    html = client.get(reverse("reports:province", args=["66"]) + "?as_of=15/10/2025").content.decode()
+    card = html[html.index('id="quota-pool"') :]
+    # civil servants: 30 − (6 + 10) = 14 unallocated; cadres: 4 − 1 = 3.
+    row = card[card.index('data-category="civil_servant"') :]
+    assert '<td class="num" data-col="pool">30</td>' in row
+    assert '<td class="num" data-col="allocated">16</td>' in row
+    assert 'data-col="unallocated">14</td>' in row
+    row = card[card.index('data-category="cadre"') :]
+    assert 'data-col="unallocated">3</td>' in row
+    page = client.get(reverse("quota-pool", args=["66"]))
+    assert page.status_code == 200 and 'id="pool-form"' in page.content.decode()
+    before = ProvinceQuota.objects.count()
+    bad = client.post(
+        reverse("quota-pool", args=["66"]),
+        {"category": "civil_servant", "count": "15", "decision_number": "9", "decision_date": "01/07/2025"},
+    )
+    assert bad.status_code == 400 and ProvinceQuota.objects.count() == before
+    small = client.post(
+        reverse("quota-pool", args=["66"]),
+        {
+            "category": "civil_servant",
+            "count": "15",
+            "decision_number": "9",
+            "decision_date": "01/08/2025",
+            "effective_from": "01/08/2025",
+        },
+    )
+    assert small.status_code == 400 and "16 civil servant posts are already allocated" in small.content.decode()
+    ok = client.post(
+        reverse("quota-pool", args=["66"]),
+        {
+            "category": "civil_servant",
+            "count": "40",
+            "decision_number": "9",
+            "decision_date": "01/08/2025",
+            "effective_from": "01/08/2025",
+        },
+    )
+    assert ok.status_code == 302 and ProvinceQuota.objects.count() == before + 1
+    client.force_login(officer(world, Role.COMMUNE_OFFICER))
+    page = client.get(reverse("quota-pool", args=["66"]))
+    assert page.status_code == 200 and 'id="pool-form"' not in page.content.decode()
+    assert client.post(reverse("quota-pool", args=["66"]), {}).status_code == 403
+    assert client.get(reverse("quota-pool", args=["64"])).status_code == 404
