@@ -251,11 +251,11 @@ RULES = {
     # The planner: a province official of the province runs it and accepts its moves; anyone who
     # reads the province's plans reads its runs (scope decides which).
     "planner.run": (
-        lambda user, province: is_province_official(user, province.pk if province is not None else None),
+        lambda user, province: is_province_official(user, province),
         _("Only a province official can run the planner."),
     ),
     "planner.accept": (
-        lambda user, run: is_province_official(user, run.province_id if run is not None else None),
+        lambda user, run: is_province_official(user, run),
         _("Only a province official can accept the planner's moves."),
     ),
     "planner.view": (
@@ -264,13 +264,13 @@ RULES = {
             and (
                 user.is_superuser
                 or user.role in (Role.NATIONAL_VIEWER, Role.API_CLIENT)
-                or is_province_official(user, province.pk if province is not None else None)
+                or is_province_official(user, province)
             )
         ),
         _("Only province officials and national viewers see the planner."),
     ),
     "alias.province": (
-        lambda user, province: is_province_official(user, province.pk if province is not None else None),
+        lambda user, province: is_province_official(user, province),
         _("Only a province official can say what a value means for the whole province."),
     ),
 }

@@ -27,6 +27,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 from accounts.policy import may
 from core.excel import Column, Exporter
 from core.text import normalize_search
+from core.validators import CONTROL_CHARACTERS, ControlCharacterValidator
 from staffing.importer import ImportRefused, check_file, limits, row_message
 from staffing.models import AliasKind, Category, Field, Position, PositionGroup, Qualification, ValueAlias
 
@@ -35,7 +36,6 @@ HEADER_SCAN_ROWS = 30
 BATCH = 500
 REQUIRED = FormField.default_error_messages["required"]  # Django's own wording and translation
 # openpyxl refuses these in a cell when the catalogue is exported again: refuse them on the way in.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def _clean_position(values, lookups):
             continue
         text = _text(values[col.key], multiline=col.key in ("description", "competency"))
         if CONTROL_CHARACTERS.search(text):
-            errors.append((col.key, _("The text holds a control character; retype it in Excel.")))
+            errors.append((col.key, ControlCharacterValidator.message))
             continue
         if col.required and not text:
             errors.append((col.key, REQUIRED))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.constraints import constraint_message
 from core.forms import bootstrap
+from core.validators import CONTROL_CHARACTERS, ControlCharacterValidator
 from staffing.models import (
     QUOTA_MAX,
     Absence,
@@ -282,7 +283,7 @@ class RowForm(forms.Form):
                 return False, ValidationError(fld.invalid_message % {"value": value})
             return True, found
         if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
-            return False, ValidationError(CONTROL_MESSAGE)
+            return False, ValidationError(ControlCharacterValidator.message)
         return True, value
 
     def _clean_fields(self):
@@ -299,8 +300,6 @@ class RowForm(forms.Form):
                 self.add_error(name, outcome[1])
 
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CONTROL_MESSAGE = _("The text holds invisible control characters (copied from another program); type it again.")
 EARLIEST_DATE = date(1900, 1, 1)
 ROW_QUOTA_MAX = 10_000  # one unit, one field, one category: a sane bound for an imported cell
 STAFF_CODE_FORMAT = re.compile(r"^[^\s\x00-\x1f\x7f]+$")

@@ -61,8 +61,8 @@ def test_roster_without_the_grant_ignores_sorting_by_birth_date(client, world, p
     f.staff(world.commune, world.land, name="Lê Văn Trẻ", birth_date=date(2000, 1, 1))
     client.force_login(support.officer(world, Role.NATIONAL_VIEWER))
     html = client.get(reverse("unit-roster", args=["24001"]) + "?ordering=-birth_date").content.decode()
-    # Sorted by name as usual, not youngest first.
-    assert html.index("Lê Văn Trẻ") < html.index("Nguyễn Văn Riêng")
+    # Sorted by given name as usual (Riêng before Trẻ), not youngest first.
+    assert html.index("Nguyễn Văn Riêng") < html.index("Lê Văn Trẻ")
 
 
 @pytest.mark.parametrize("granted", [False, True])

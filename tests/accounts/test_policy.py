@@ -134,6 +134,11 @@ MATRIX = {
     ("token.create_for", "commune_user"): NOBODY,
     ("export.download", "commune_job"): {"commune"},
     ("document.manage", None): {"official", "far_official"},
+    ("planner.run", "dak_lak"): {"superuser", "official"},
+    ("planner.accept", "dak_lak"): {"superuser", "official"},
+    ("planner.view", "dak_lak"): {"superuser", "official", "national", "api", "api_granted"},
+    ("planner.view", "gia_lai"): {"superuser", "far_official", "national", "api", "api_granted"},
+    ("alias.province", "dak_lak"): {"superuser", "official"},
 }
 
 

@@ -252,8 +252,8 @@ def test_control_characters_in_a_cell_are_a_row_error(world):
     # Excel writes a control character as "_x000B_" in the file; the reader gives back the character.
     result = run(world, hf.roster_workbook([hf.staff_row("", "NV1", "Nguyễn_x000B_Văn A")]))
     assert errors(result) == [
-        "Row 2, column «Họ và tên»: The text holds invisible control characters (copied from another program); "
-        "type it again."
+        "Row 2, column «Họ và tên»: This text holds an invisible control character (often pasted from another "
+        "program); remove it and type the text again."
     ]
 
 
