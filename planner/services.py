@@ -263,7 +263,7 @@ def accept_moves(*, run: PlannerRun, by, indexes=None) -> list[Secondment]:
         raise ValidationError({"moves": _("Choose at least one move.")})
     created = []
     with transaction.atomic():
-        locked = PlannerRun.objects.select_for_update().select_related("plan").get(pk=run.pk)
+        locked = PlannerRun.objects.select_for_update(of=("self",)).select_related("plan").get(pk=run.pk)
         accepted = dict(locked.accepted)
         todo = [moves[i] for i in indexes if str(i) not in accepted]
         people = Staff.objects.in_bulk([m["person"] for m in todo])
