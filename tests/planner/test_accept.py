@@ -100,3 +100,33 @@ def test_a_background_run_reports_progress_and_a_failure_is_kept(world, monkeypa
     assert (run.status, run.error, run.result) == (RunStatus.FAILED, "solver exploded", {})
     with pytest.raises(ValidationError):
         accept_moves(run=run, by=world.official)
+
+
+def test_a_run_left_running_is_marked_failed_by_the_scheduled_work(world):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from planner.models import PlannerRun, RunStatus
+
+    now = timezone.now()
+    stuck = PlannerRun.objects.create(
+        province=world.province,
+        plan=world.plan,
+        start_date=START,
+        status=RunStatus.RUNNING,
+        started_at=now - timedelta(minutes=16),
+    )
+    recent = PlannerRun.objects.create(
+        province=world.province,
+        plan=world.plan,
+        start_date=START,
+        status=RunStatus.RUNNING,
+        started_at=now - timedelta(minutes=5),
+    )
+    call_command("run_scheduled", "--only", "jobs")
+    stuck.refresh_from_db()
+    recent.refresh_from_db()
+    assert (stuck.status, recent.status) == (RunStatus.FAILED, RunStatus.RUNNING)
+    assert "15 minutes" in stuck.error
