@@ -8,7 +8,7 @@ proposal as JSON; ``accept_moves`` turns chosen moves into draft movements in th
 
 import logging
 import time
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -81,6 +81,19 @@ def run_execute(run_id: int) -> None:
         PlannerRun.objects.filter(pk=run_id).update(
             status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
+
+
+STALLED = "The run did not finish within %(minutes)s minutes (its worker stopped or overran)."
+
+
+def planner_runs_recover(now=None) -> int:
+    """Mark failed the runs still running past ``PLANNER_RUN_TIMEOUT_SECONDS`` (the worker died or
+    overran), so no run stays "running" forever. Returns how many were marked."""
+    now = now or timezone.now()
+    limit = settings.PLANNER_RUN_TIMEOUT_SECONDS
+    return PlannerRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=now - timedelta(seconds=limit)).update(
+        status=RunStatus.FAILED, error=STALLED % {"minutes": limit // 60}, finished_at=now
+    )
 
 
 def _kind_for(move, knobs):
@@ -263,7 +276,7 @@ def accept_moves(*, run: PlannerRun, by, indexes=None) -> list[Secondment]:
         raise ValidationError({"moves": _("Choose at least one move.")})
     created = []
     with transaction.atomic():
-        locked = PlannerRun.objects.select_for_update().select_related("plan").get(pk=run.pk)
+        locked = PlannerRun.objects.select_for_update(of=("self",)).select_related("plan").get(pk=run.pk)
         accepted = dict(locked.accepted)
         todo = [moves[i] for i in indexes if str(i) not in accepted]
         people = Staff.objects.in_bulk([m["person"] for m in todo])

@@ -178,9 +178,14 @@ class CompareView(ScopedMixin, TemplateView):
                 va=va,
                 vb=vb,
                 rows=rows,
-                knobs=[(k, a.knobs.get(k), b.knobs.get(k)) for k in knobs],
+                knobs=[(_knob_label(k), a.knobs.get(k), b.knobs.get(k)) for k in knobs],
             )
         )
+
+
+def _knob_label(name):
+    field = RunForm.base_fields.get(name)
+    return field.label if field is not None else name
 
 
 class ForecastView(RefusalMixin, ScopedMixin, TemplateView):

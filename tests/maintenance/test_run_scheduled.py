@@ -63,6 +63,7 @@ def test_one_run_does_every_step(settings, clean_storage):
     assert lines == [
         f"{today.isoformat()}: 1 started, 0 completed, 0 transfers that cannot be applied",
         "export jobs marked failed: 1",
+        "planner runs marked failed: 0",
         "export jobs deleted: 1",
         "uploads deleted: 0",  # written a moment ago: kept for a day
         "audit entries deleted: 1",
@@ -76,6 +77,7 @@ def test_one_run_does_every_step(settings, clean_storage):
     # A second run changes nothing.
     assert run()[1:] == [
         "export jobs marked failed: 0",
+        "planner runs marked failed: 0",
         "export jobs deleted: 0",
         "uploads deleted: 0",
         "audit entries deleted: 0",
@@ -91,7 +93,7 @@ def test_abandoned_uploads_go_after_a_day(clean_storage):
 
 
 def test_one_step_can_run_alone():
-    assert run("--only", "jobs") == ["export jobs marked failed: 0"]
+    assert run("--only", "jobs") == ["export jobs marked failed: 0", "planner runs marked failed: 0"]
 
 
 def test_a_failing_step_does_not_stop_the_others(monkeypatch):

@@ -83,3 +83,50 @@ def test_a_run_for_another_provinces_plan_is_refused(world):
     other = f.province("48", "Thành phố Đà Nẵng")
     with pytest.raises(ValidationError):
         run_create(by=f.user(Role.PROVINCE_OFFICIAL, prov=other), province=other, plan=world.plan, start_date=START)
+
+
+def test_a_background_run_reports_progress_and_a_failure_is_kept(world, monkeypatch):
+    from planner.models import RunStatus
+
+    # The test settings run tasks at once: the worker's path, start to finish.
+    run = run_create(by=world.official, province=world.province, plan=world.plan, start_date=START, inline=False)
+    assert (run.status, run.progress, run.result["stats"]["moves"]) == (RunStatus.DONE, 100, 3)
+
+    def broken(problem):
+        raise RuntimeError("solver exploded")
+
+    monkeypatch.setattr("planner.solver.solve", broken)
+    run = run_create(by=world.official, province=world.province, plan=world.plan, start_date=START, inline=False)
+    assert (run.status, run.error, run.result) == (RunStatus.FAILED, "solver exploded", {})
+    with pytest.raises(ValidationError):
+        accept_moves(run=run, by=world.official)
+
+
+def test_a_run_left_running_is_marked_failed_by_the_scheduled_work(world):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from planner.models import PlannerRun, RunStatus
+
+    now = timezone.now()
+    stuck = PlannerRun.objects.create(
+        province=world.province,
+        plan=world.plan,
+        start_date=START,
+        status=RunStatus.RUNNING,
+        started_at=now - timedelta(minutes=16),
+    )
+    recent = PlannerRun.objects.create(
+        province=world.province,
+        plan=world.plan,
+        start_date=START,
+        status=RunStatus.RUNNING,
+        started_at=now - timedelta(minutes=5),
+    )
+    call_command("run_scheduled", "--only", "jobs")
+    stuck.refresh_from_db()
+    recent.refresh_from_db()
+    assert (stuck.status, recent.status) == (RunStatus.FAILED, RunStatus.RUNNING)
+    assert "15 minutes" in stuck.error

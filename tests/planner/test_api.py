@@ -55,6 +55,9 @@ def test_run_result_accept_over_the_api(client, world):
         ({"department_kind": "transfer"}, "department_kind"),
         ({"fields": [999999]}, "fields"),
         ({"start_date": (TODAY + timedelta(days=4000)).isoformat()}, "start_date"),
+        ({"fields": [2**70]}, None),  # "A number in the request is too large."
+        ({"duration_days": 2**70}, None),
+        ({"priority_weight": "1e400"}, "priority_weight"),
     ],
 )
 def test_bad_run_input_is_a_400_and_nothing_runs(client, world, data, key):
@@ -64,17 +67,25 @@ def test_bad_run_input_is_a_400_and_nothing_runs(client, world, data, key):
         payload.pop("plan")
     r = post(client, "/api/v1/planner/runs/", payload)
     assert r.status_code == 400, r.content
-    assert key in r.json()
+    assert key is None or key in r.json()
     assert PlannerRun.objects.count() == 0
 
 
-@pytest.mark.parametrize("moves", [[99], ["x"], [], "all"])
+@pytest.mark.parametrize("moves", [[99], ["x"], [], "all", [2**70]])
 def test_bad_accept_input_is_a_400(client, world, moves):
     client.force_login(world.official)
     run = post(client, "/api/v1/planner/runs/", {"plan": world.plan.pk, "start_date": START.isoformat()}).json()
     r = post(client, f"/api/v1/planner/runs/{run['id']}/accept/", {"moves": moves})
     assert r.status_code == 400
     assert Secondment.objects.count() == 0
+
+
+def test_an_unknown_plan_is_a_404(client, world):
+    client.force_login(world.official)
+    for plan in (999999, 2**70):
+        r = post(client, "/api/v1/planner/runs/", {"plan": plan, "start_date": START.isoformat()})
+        assert r.status_code in (400, 404), r.content
+    assert PlannerRun.objects.count() == 0
 
 
 def test_forecast_api(client, world):

@@ -154,3 +154,25 @@ def test_pending_moves_count_so_a_rerun_plans_only_what_is_left(world):
     again = run_create(by=world.official, province=world.province, plan=world.plan, start_date=START, inline=True)
     assert again.result["moves"] == []
     assert again.result["cells"] == []  # nothing left short
+
+
+def test_leaders_only_where_a_leadership_post_is_short(db):
+    w = World(dept_quota=3, surplus_majors=(None, None))
+    chief = f.staff(w.dept, w.land, major_field=w.land, name="Phan Văn Trưởng", is_leader=True)
+    # Neither Ea Kao nor Hòa Xuân has a land leader: a leadership post is short in each, and the
+    # department's land leader is proposed for one of them.
+    built, p = _solve(w)
+    assert {(d.commune_id, d.leader_shortage) for d in built.problem.demands} == {(w.x.pk, 1), (w.y.pk, 1)}
+    leaders = [
+        (m.to_commune_id in (w.x.pk, w.y.pk), m.is_leader, solver.LEADER_POST in m.reasons)
+        for m in p.moves
+        if m.person_id == chief.pk
+    ]
+    assert leaders == [(True, True, True)]
+    # With a land leader placed at Ea Kao and Hòa Xuân, no leadership post is short: he stays.
+    f.staff(w.x, w.land, name="Lãnh đạo Ea Kao", is_leader=True)
+    f.quota(w.y, w.land, 2, effective_from=START - timedelta(days=30))
+    f.staff(w.y, w.land, name="Lãnh đạo Hòa Xuân", is_leader=True)
+    _built, p = _solve(w)
+    assert chief.pk not in {m.person_id for m in p.moves}
+    assert p.moves  # the others still go

@@ -2,7 +2,8 @@
 
 1. Movements: start the approved ones whose day has come, complete the ended ones
    (``advance_movements``).
-2. Export jobs: mark failed the ones whose worker died or that overran their time limit.
+2. Export jobs and planner runs: mark failed the ones whose worker died or that overran their
+   time limit.
 3. Retention: delete old export files, abandoned uploads and audit entries past their periods.
 
 A step that fails is reported and the others still run; the command then exits with an error.
@@ -15,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from maintenance.retention import retention_run
+from planner.services import planner_runs_recover
 from reports.tasks import export_jobs_recover
 
 logger = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ class Command(BaseCommand):
 
     def step_jobs(self):
         self.stdout.write(f"export jobs marked failed: {export_jobs_recover()}")
+        self.stdout.write(f"planner runs marked failed: {planner_runs_recover()}")
 
     def step_retention(self):
         for kind, n in retention_run(timezone.now()).items():
