@@ -1,7 +1,8 @@
 """Who may open or use the planner: every page and endpoint × every role.
 
 Province officials of the province run the planner and accept its moves; national viewers and
-API clients read runs and the forecast through the API (web pages refuse them); department and commune officers see none of it (403).
+API clients read runs and the forecast (API clients through the API only: web pages refuse them);
+department and commune officers see none of it (403).
 """
 
 import json

@@ -195,7 +195,8 @@ BAD_ROWS = {
     "control_character": (
         # Excel writes a control character as _x0007_ in the file; readers turn it back into one.
         [1, "X-1", "Tên_x0007_", "common", "", "land", "", ""],
-        ["Row 7, column «Tên vị trí việc làm»: This text holds an invisible control character (often pasted from another program); remove it and type the text again."],
+        ["Row 7, column «Tên vị trí việc làm»: This text holds an invisible control character (often pasted "
+            "from another program); remove it and type the text again."],
     ),
 }
 
