@@ -376,7 +376,9 @@ class HeadcountMachine(RuleBasedStateMachine):
             assert (db["quota"], db["on_roll"], db["seconded_out"], db["seconded_in"], db["absent"]) == (
                 total.quota, total.on_roll, total.seconded_out, total.seconded_in, total.absent,
             )  # fmt: skip
-            assert (db["gross_shortage"], db["gross_surplus"], db["units_short"], db["units_surplus"]) == (
+            assert (
+                db["gross_shortage"], db["gross_surplus"], db["units_short_in_a_field"], db["units_surplus_in_a_field"]
+            ) == (
                 total.gross_shortage, total.gross_surplus, total.units_short, total.units_surplus,
             )  # fmt: skip
 
