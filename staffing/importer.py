@@ -15,6 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django import forms
 from django.conf import settings
@@ -403,15 +404,16 @@ def read_parsed(raw_sheets, warnings, errors, *, mappings=None, require=True):
     lim = limits()
     found = []
     for raw in raw_sheets:
-        template = _template_sheet(raw)
-        if template is not None:
-            found.append(_absence_rows(raw, *template, errors))
-            continue
         mapping = (mappings or {}).get(raw.name)
         try:
             reading = _intake.read_rows(raw.rows, name=raw.name, merged=raw.merged, mapping=mapping)
         except ValueError:  # a remembered mapping naming a meaning that no longer exists
             reading = _intake.read_rows(raw.rows, name=raw.name, merged=raw.merged)
+        # The template's absence sheet reads as a staff list without dates of birth.
+        template = _template_sheet(raw) if reading.kind is None or reading.missing else None
+        if template is not None:
+            found.append(_absence_rows(raw, *template, errors))
+            continue
         if reading.kind is None:
             continue
         header_end = reading.header_rows[-1] if reading.header_rows else 0
@@ -853,6 +855,7 @@ LEADER_POSTS = (
 )
 
 
+@lru_cache(maxsize=4096)
 def is_leader_post(post) -> bool:
     key = _intake.header_key(post)
     return any(key == title or key.startswith(title + " ") for title in LEADER_POSTS)
