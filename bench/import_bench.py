@@ -80,7 +80,7 @@ def prepare():
 
     from accounts.models import User
     from communes.models import Unit
-    from staffing.models import Field, Quota, Staff
+    from staffing.models import Assignment, Field, Quota, Staff
 
     call_command("migrate", verbosity=0)
     if Unit.objects.communes().count() < QUOTA_UNITS:
@@ -96,6 +96,8 @@ def prepare():
     for qs in (
         Quota.objects.filter(field__in=fields),
         Quota.history.filter(field__in=fields),
+        Assignment.objects.filter(person__staff_code__startswith="BENCH"),
+        Assignment.history.filter(field__in=fields),
         Staff.objects.filter(staff_code__startswith="BENCH"),
         Staff.history.filter(staff_code__startswith="BENCH"),
     ):

@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from staffing.models import Absence, Assignment, Field, Position, ProvinceQuota, Quota, QuotaRequest, Staff
+from staffing.models import (
+    Absence,
+    Assignment,
+    Field,
+    ImportJob,
+    Position,
+    ProvinceQuota,
+    Quota,
+    QuotaRequest,
+    Staff,
+    ValueAlias,
+)
 
 
 @admin.register(Field)
@@ -69,6 +80,29 @@ class QuotaRequestAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "category"]
     list_select_related = ["unit", "field"]
     readonly_fields = [f.name for f in QuotaRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ValueAlias)
+class ValueAliasAdmin(admin.ModelAdmin):
+    """The values units write and what they mean: the default list, a province's, a unit's."""
+
+    list_display = ["value", "kind", "target", "province", "unit", "created_by", "created_at"]
+    list_filter = ["kind", "province"]
+    search_fields = ["value", "target"]
+    list_select_related = ["province", "unit", "created_by"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = ["created_by", "created_at"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["filename", "owner", "unit", "province", "status", "progress", "total", "created_at"]
+    list_filter = ["status", "province"]
+    list_select_related = ["owner", "unit", "province"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -413,9 +413,11 @@ class ReferenceResult:
 
     @property
     def changed(self):
-        return bool(self.aliases.get("added") or self.aliases.get("updated")) or any(
-            self.counts[k] for k in ("fields_added", "fields_updated", "positions_added", "positions_updated")
-        ) or any(self.removed.values())
+        return (
+            bool(self.aliases.get("added") or self.aliases.get("updated"))
+            or any(self.counts[k] for k in ("fields_added", "fields_updated", "positions_added", "positions_updated"))
+            or any(self.removed.values())
+        )
 
 
 class ReferenceError(Exception):
@@ -509,9 +511,7 @@ def aliases_load(path: Path) -> dict:
         AliasKind.QUALIFICATION: set(Qualification.values),
         AliasKind.CATEGORY: set(Category.values),
     }
-    existing = {
-        (a.kind, a.key): a for a in ValueAlias.objects.filter(province__isnull=True, unit__isnull=True)
-    }
+    existing = {(a.kind, a.key): a for a in ValueAlias.objects.filter(province__isnull=True, unit__isnull=True)}
     errors = []
     for number, row in reference.rows:
         kind, value, target = (row.get(k, "").strip() for k in ALIAS_KEYS)

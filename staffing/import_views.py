@@ -158,7 +158,6 @@ class ImportMappingView(ImportScopeMixin, View):
                             "letter": c.letter,
                             "header": c.header,
                             "meaning": c.meaning,
-                            "confidence": c.get_confidence_display() if hasattr(c, "get_confidence_display") else "",
                             "certain": c.source == "user"
                             or c.confidence in (intake.Confidence.EXACT, intake.Confidence.VARIANT),
                             "choices": allowed,

@@ -15,6 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django import forms
 from django.conf import settings
@@ -256,6 +257,7 @@ class SheetRows:
     headers: dict  # key -> header text as written in the file
     rows: list  # (Excel row number, {key: value})
     reading: object = None  # the intake reading (columns found, skipped rows), when read by it
+    unit: object = None  # the unit a sheet of a province workbook is about (its name or title)
     issues: dict = field(default_factory=dict)  # row -> [(meaning, code)]: "male_and_female"
 
 
@@ -402,15 +404,16 @@ def read_parsed(raw_sheets, warnings, errors, *, mappings=None, require=True):
     lim = limits()
     found = []
     for raw in raw_sheets:
-        template = _template_sheet(raw)
-        if template is not None:
-            found.append(_absence_rows(raw, *template, errors))
-            continue
         mapping = (mappings or {}).get(raw.name)
         try:
             reading = _intake.read_rows(raw.rows, name=raw.name, merged=raw.merged, mapping=mapping)
         except ValueError:  # a remembered mapping naming a meaning that no longer exists
             reading = _intake.read_rows(raw.rows, name=raw.name, merged=raw.merged)
+        # The template's absence sheet reads as a staff list without dates of birth.
+        template = _template_sheet(raw) if reading.kind is None or reading.missing else None
+        if template is not None:
+            found.append(_absence_rows(raw, *template, errors))
+            continue
         if reading.kind is None:
             continue
         header_end = reading.header_rows[-1] if reading.header_rows else 0
@@ -445,9 +448,10 @@ def sheet_from_reading(reading, warnings, errors):
         if key is not None:
             headers.setdefault(key, col.header)
         elif col.header and (not meaning or meaning == _intake.M.IGNORE):
-            if header_key(col.header.split(" / ")[-1]) in IGNORED_HEADERS or _intake.header_key(
-                col.header
-            ) in _intake.ROW_NUMBER_HEADERS:
+            if (
+                header_key(col.header.split(" / ")[-1]) in IGNORED_HEADERS
+                or _intake.header_key(col.header) in _intake.ROW_NUMBER_HEADERS
+            ):
                 continue
             warnings.append(
                 _("Sheet «%(sheet)s»: the column «%(column)s» is not part of the template and was ignored.")
@@ -708,9 +712,16 @@ def validate_parsed(
     }
     result.plan.effective_from, result.plan.reason = effective_from, (reason or "").strip()
     for sheet in sheets:
-        result.rows += len(sheet.rows)
         no_unit_column = "unit" not in sheet.headers
-        ctx["sheet_unit"] = _sheet_unit(sheet, lookups, ctx) if default_unit is None and no_unit_column else None
+        sheet.unit = _sheet_unit(sheet, lookups, ctx) if default_unit is None and no_unit_column else None
+    staff_sheets = [s for s in sheets if s.spec is STAFF_SHEET]
+    if staff_sheets:
+        ctx["staff_rows"] = _identify(staff_sheets, lookups, ctx, result)
+        codes = [str(v.get("staff_code") or "").strip() for rows in ctx["staff_rows"].values() for _n, v in rows]
+        ctx["people"] = _existing_people(codes, ctx)
+        ctx["seen_codes"] = {}
+    for sheet in sheets:
+        result.rows += len(sheet.rows)
         if sheet.spec is STAFF_SHEET:
             _validate_staff(sheet, lookups, ctx, result)
         elif sheet.spec is QUOTA_SHEET:
@@ -785,7 +796,7 @@ def _form_errors(form, sheet, n, result):
 
 
 def _unit_for_row(data, n, sheet, ctx, result):
-    unit = data.get("unit") or ctx["default_unit"] or ctx.get("sheet_unit")
+    unit = data.get("unit") or ctx["default_unit"] or sheet.unit
     column = sheet.headers.get("unit")
     if unit is None:
         result.errors.append((sheet.name, row_message(n, column, _("The unit code is required."))))
@@ -844,18 +855,41 @@ LEADER_POSTS = (
 )
 
 
+@lru_cache(maxsize=4096)
 def is_leader_post(post) -> bool:
     key = _intake.header_key(post)
     return any(key == title or key.startswith(title + " ") for title in LEADER_POSTS)
 
 
-def _identify(sheet, lookups, ctx, result):
-    """Rows with the staff code filled in: a person without one is found by name and date of birth
-    among the people placed in the row's unit, or is new and gets a generated code. Two people
-    matching, or two rows alike, are asked about, not guessed. The post sets the position (when
-    the file has no position column) and the leader flag."""
+def _identify(sheets, lookups, ctx, result):
+    """Each staff sheet's rows with the staff code filled in ({sheet name: rows}): a person without
+    one is found by name and date of birth among the people placed in the row's unit, or is new and
+    gets a generated code. Two people matching, or two rows alike, are asked about, not guessed. The
+    post sets the position (when the file has no position column) and the leader flag. The queries
+    run once for all the sheets of a province workbook."""
+    prepared = {}
+    pending = []  # (sheet, rows, index in rows, unit, name key, birth date)
+    for sheet in sheets:
+        rows = prepared[sheet.name] = _prepare_rows(sheet, lookups, ctx, pending)
+    if not pending:
+        return prepared
+    units = {unit.pk: unit for _s, _r, _i, unit, _k, _b in pending}
+    known = {}
+    for unit_id, name, birth, code in (
+        Assignment.objects.in_force_on(ctx["day"])
+        .filter(unit_id__in=list(units))
+        .values_list("unit_id", "person__full_name", "person__birth_date", "person__staff_code")
+    ):
+        known.setdefault((unit_id, normalize_search(name), birth), []).append(code)
+    taken = _generated_codes(units.values())
+    first_row = {}
+    for sheet, rows, index, unit, name_key, birth in pending:
+        _identify_row(sheet, rows[index], (unit, name_key, birth), known, taken, first_row, result)
+    return prepared
+
+
+def _prepare_rows(sheet, lookups, ctx, pending):
     rows = []
-    pending = []  # (index in rows, unit, name key, birth date)
     for n, values in sheet.rows:
         values = dict(values)
         post = values.get("post")
@@ -869,77 +903,68 @@ def _identify(sheet, lookups, ctx, result):
         code = str(values.get("staff_code") or "").strip()
         if not code:
             unit = lookups.find("unit", values["unit"]) if values.get("unit") else None
-            unit = unit or ctx["default_unit"] or ctx.get("sheet_unit")
+            unit = unit or ctx["default_unit"] or sheet.unit
             birth = values.get("birth_date")
             name = values.get("full_name")
             if unit is not None and name and isinstance(birth, date):
-                pending.append((len(rows), unit, normalize_search(str(name)), birth))
+                pending.append((sheet, rows, len(rows), unit, normalize_search(str(name)), birth))
         rows.append((n, values))
-    if not pending:
-        return rows
-    units = {unit.pk: unit for _i, unit, _k, _b in pending}
-    known = {}
-    for unit_id, name, birth, code in (
-        Assignment.objects.in_force_on(ctx["day"])
-        .filter(unit_id__in=list(units))
-        .values_list("unit_id", "person__full_name", "person__birth_date", "person__staff_code")
-    ):
-        known.setdefault((unit_id, normalize_search(name), birth), []).append(code)
-    taken = _generated_codes(units.values())
-    first_row = {}
-    for index, unit, name_key, birth in pending:
-        n, values = rows[index]
-        key = (unit.pk, name_key, birth)
-        codes = known.get(key, [])
-        column = sheet.headers.get("staff_code") or sheet.headers.get("full_name")
-        if len(codes) > 1:
-            result.errors.append(
-                (
-                    sheet.name,
-                    row_message(
-                        n,
-                        column,
-                        _(
-                            "%(count)s people named %(name)s and born on %(day)s are on the roll of %(unit)s "
-                            "(staff codes %(codes)s): write the staff code in the file to say which one."
-                        )
-                        % {
-                            "count": len(codes),
-                            "name": values["full_name"],
-                            "day": birth.strftime("%d/%m/%Y"),
-                            "unit": unit.name,
-                            "codes": ", ".join(sorted(codes)),
-                        },
-                    ),
-                )
-            )
-            values["_skip"] = True
-            continue
-        if key in first_row:
-            result.errors.append(
-                (
-                    sheet.name,
-                    row_message(
-                        n,
-                        column,
-                        _(
-                            "The same name and date of birth as row %(other)s, without a staff code: write the "
-                            "staff codes to say whether they are one person or two."
-                        )
-                        % {"other": first_row[key]},
-                    ),
-                )
-            )
-            values["_skip"] = True
-            continue
-        first_row[key] = n
-        if codes:
-            values["staff_code"] = codes[0]
-            result.matched += 1
-        else:
-            taken[unit.pk] = number = taken.get(unit.pk, 0) + 1
-            values["staff_code"] = f"{unit.code}-{number:04d}"
     return rows
+
+
+def _identify_row(sheet, row, identity, known, taken, first_row, result):
+    n, values = row
+    unit, name_key, birth = identity
+    key = (unit.pk, name_key, birth)
+    codes = known.get(key, [])
+    column = sheet.headers.get("staff_code") or sheet.headers.get("full_name")
+    if len(codes) > 1:
+        result.errors.append(
+            (
+                sheet.name,
+                row_message(
+                    n,
+                    column,
+                    _(
+                        "%(count)s people named %(name)s and born on %(day)s are on the roll of %(unit)s "
+                        "(staff codes %(codes)s): write the staff code in the file to say which one."
+                    )
+                    % {
+                        "count": len(codes),
+                        "name": values["full_name"],
+                        "day": birth.strftime("%d/%m/%Y"),
+                        "unit": unit.name,
+                        "codes": ", ".join(sorted(codes)),
+                    },
+                ),
+            )
+        )
+        values["_skip"] = True
+        return
+    if key in first_row:
+        result.errors.append(
+            (
+                sheet.name,
+                row_message(
+                    n,
+                    column,
+                    _(
+                        "The same name and date of birth as row %(other)s, without a staff code: write the "
+                        "staff codes to say whether they are one person or two."
+                    )
+                    % {"other": first_row[key][1]},
+                ),
+            )
+        )
+        values["_skip"] = True
+        return
+    first_row[key] = (sheet.name, n)
+    if codes:
+        values["staff_code"] = codes[0]
+        result.matched += 1
+    else:
+        taken[unit.pk] = number = taken.get(unit.pk, 0) + 1
+        values["staff_code"] = f"{unit.code}-{number:04d}"
 
 
 def _generated_codes(units):
@@ -959,11 +984,10 @@ def _generated_codes(units):
 
 
 def _validate_staff(sheet, lookups, ctx, result):
-    rows = _identify(sheet, lookups, ctx, result)
-    codes = [str(values.get("staff_code") or "").strip() for _n, values in rows]
-    existing, placed, visible = _existing_people(codes, ctx)
+    rows = ctx["staff_rows"][sheet.name]
+    existing, placed, visible = ctx["people"]
     present = set(sheet.headers)
-    seen = {}
+    seen = ctx["seen_codes"]
     form_runner = _Reusable(StaffRowForm, lookups)
     column_of = {name: sheet.headers.get(key) for name, key in {**STAFF_FK, **PLACEMENT_FK}.items()}
     if "post" in sheet.headers:

@@ -189,6 +189,10 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# Imports: files above this size are read by the worker, and files above this many rows are
+# checked and applied by it, with progress on the page.
+IMPORT_BACKGROUND_BYTES = 512 * 1024
+IMPORT_BACKGROUND_ROWS = 5000
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

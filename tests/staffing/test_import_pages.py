@@ -237,3 +237,21 @@ def test_the_workbook_is_parsed_once_from_upload_to_apply(client, world, fields,
     client.post(reverse("unit-import-preview", args=["24001", job.token]))
     assert Staff.objects.count() == 4
     assert opened == [1]
+
+
+def test_abandoned_imports_go_with_the_retention_run(world, signed_in):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from maintenance.retention import uploads_purge
+
+    old = timezone.now() - timedelta(days=2)
+    kept = ImportJob.objects.create(
+        token="d" * 32, owner=signed_in, unit=world.commune, province=world.province, status=ImportStatus.APPLIED
+    )
+    gone = ImportJob.objects.create(token="e" * 32, owner=signed_in, unit=world.commune, province=world.province)
+    fresh = ImportJob.objects.create(token="f" * 32, owner=signed_in, unit=world.commune, province=world.province)
+    ImportJob.objects.filter(pk__in=[kept.pk, gone.pk]).update(created_at=old)
+    uploads_purge(before=timezone.now() - timedelta(days=1))
+    assert set(ImportJob.objects.values_list("token", flat=True)) == {kept.token, fresh.token}
