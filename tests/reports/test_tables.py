@@ -250,3 +250,20 @@ def test_schema_documents_the_table_endpoints_with_json_and_xlsx():
         assert {"200", "400", "403", "404"} <= set(op["responses"]), path
         assert {"application/json", XLSX_CONTENT_TYPE} <= set(op["responses"]["200"]["content"]), path
         assert "format" in {p["name"] for p in op["parameters"]}, path
+
+
+def test_person_history_and_alerts_follow_the_scope(client, world):
+    from tests.reports.test_report_api import scope
+
+    far = f.staff(world["hn"], world["land"], name="Lê Văn Xa")
+    near = f.staff(world["an"], world["land"], name="Lê Văn Gần")
+    client.force_login(f.user(Role.PROVINCE_OFFICIAL, **scope(world, "own")))
+    export = reverse("reports:export-table", args=["person-history"])
+    assert client.get(f"{export}?pk={near.pk}").status_code == 200
+    assert client.get(f"{export}?pk={far.pk}").status_code == 404
+    api = api_as(Role.PROVINCE_OFFICIAL, **scope(world, "own"))
+    assert api.get(reverse("api-report-person-history", args=[near.pk])).status_code == 200
+    assert api.get(reverse("api-report-person-history", args=[far.pk])).status_code == 404
+    # Hà Nội's official sees none of Đắk Lắk's alerts.
+    other = api_as(Role.PROVINCE_OFFICIAL, **scope(world, "other"))
+    assert other.get(reverse("api-report-alerts")).json()["rows"] == []
