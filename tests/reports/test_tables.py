@@ -267,3 +267,28 @@ def test_person_history_and_alerts_follow_the_scope(client, world):
     # Hà Nội's official sees none of Đắk Lắk's alerts.
     other = api_as(Role.PROVINCE_OFFICIAL, **scope(world, "other"))
     assert other.get(reverse("api-report-alerts")).json()["rows"] == []
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("api-report-unit-quotas", ["66001"]),
+        ("api-report-mismatches", ["66001"]),
+        ("api-report-department", ["66S01"]),
+        ("api-report-alerts", []),
+    ],
+)
+def test_table_endpoints_run_a_fixed_number_of_queries(world, name, args):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    with CaptureQueriesContext(connection) as before:
+        assert api.get(reverse(name, args=args) + "?as_of=15/10/2025").status_code == 200
+    for i in range(5):  # more people, mismatches and movements in the same unit and department
+        person = f.staff(world["an"], world["culture"], name=f"Thêm {i}", major_field=world["land"])
+        f.movement(person, world["binh"], start=date(2025, 9, 1), end=date(2025, 12, 31))
+        f.staff(world["dept"], world["finance"], name=f"Sở {i}")
+    with CaptureQueriesContext(connection) as after:
+        assert api.get(reverse(name, args=args) + "?as_of=15/10/2025").status_code == 200
+    assert len(after.captured_queries) == len(before.captured_queries)
