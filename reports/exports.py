@@ -133,6 +133,11 @@ def form_errors(form):
     return ValidationError([f"{form[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items()])
 
 
+def dated(title, day) -> str:
+    """A title naming its day: "… — Tỉnh Đắk Lắk, as of 15/10/2025"."""
+    return _("%(title)s, as of %(day)s") % {"title": title, "day": day.strftime("%d/%m/%Y")}
+
+
 def headline_text(kpis) -> str:
     """The province's headline as one sentence, then the separate count by field."""
     return _(
@@ -168,7 +173,9 @@ class ProvinceSummaryExporter(Exporter):
         self.d = dashboard
         self.fields = [f for f in dashboard.fields if any(r.field_id == f.pk for r in dashboard.by_field)]
         province = dashboard.province
-        self.title = _("Staff against assigned quota — %(province)s") % {"province": province.name}
+        self.title = dated(
+            _("Staff against assigned quota — %(province)s") % {"province": province.name}, dashboard.as_of
+        )
         self.filename = export_filename("bao cao bien che", province.short_name, day=dashboard.as_of)
         self.note = headline_text(dashboard.kpis)
         self.headcount_label = _("On roll") if dashboard.view == View.ESTABLISHMENT else _("Effective")
@@ -281,10 +288,9 @@ KPI_COLUMNS = [
 class NationalSummaryExporter(Exporter):
     sheet_title = "Toan quoc"
     with_totals = True
-    title = _("Staff against assigned quota by province, nationwide")
-
     def __init__(self, summary):
         self.summary = summary
+        self.title = dated(_("Staff against assigned quota by province, nationwide"), summary["as_of"])
         self.filename = export_filename("bao cao bien che", "toan quoc", day=summary["as_of"])
         self.note = headline_text(summary["total"])
 
@@ -346,9 +352,10 @@ class StaffListExporter(Exporter):
         ``personal`` the gender, birth date and qualification columns are left out."""
         self.queryset = queryset
         self.personal = personal
-        self.title = _("List of cadres, civil servants and public employees — %(place)s") % {
-            "place": place or _("nationwide")
-        }
+        self.title = dated(
+            _("List of cadres, civil servants and public employees — %(place)s") % {"place": place or _("nationwide")},
+            day or timezone.localdate(),
+        )
         self.filename = export_filename("danh sach can bo", short_name(place), day=day or timezone.localdate())
         from staffing.models import Category, Gender, Qualification, StaffStatus
 
@@ -458,11 +465,7 @@ def scoped_unit(user, code) -> Unit:
 
 
 def unit_title(label, unit, day):
-    return _("%(report)s — %(unit)s, as of %(day)s") % {
-        "report": label,
-        "unit": unit.name,
-        "day": day.strftime("%d/%m/%Y"),
-    }
+    return dated(_("%(report)s — %(unit)s") % {"report": label, "unit": unit.name}, day)
 
 
 @register("department")

@@ -14,7 +14,7 @@ from accounts.scoping import for_user
 from communes.models import province_issuer
 from core.excel import INTEGER, Column, Exporter, export_filename
 from core.text import normalize_search
-from reports.exports import ExportSpec, register, short_name, user_issuer, user_place
+from reports.exports import ExportSpec, dated, register, short_name, user_issuer, user_place
 from reports.plans import PlanProgress, plan_progress
 from secondments.filters import MovementFilterSet
 from secondments.models import Kind, Plan, Secondment, Status
@@ -39,7 +39,7 @@ class PlanDepartmentsExporter(Exporter):
 
     def __init__(self, progress: PlanProgress):
         self.progress = progress
-        self.title = plan_title(progress.plan, _("sending units"))
+        self.title = dated(plan_title(progress.plan, _("sending units")), progress.as_of)
         self.filename = export_filename(
             f"tien do ke hoach {progress.plan.pk} don vi cu", progress.plan.province.short_name, day=progress.as_of
         )
@@ -83,7 +83,7 @@ class PlanCommunesExporter(Exporter):
 
     def __init__(self, progress: PlanProgress):
         self.progress = progress
-        self.title = plan_title(progress.plan, _("receiving communes"))
+        self.title = dated(plan_title(progress.plan, _("receiving communes")), progress.as_of)
         self.filename = export_filename(
             f"tien do ke hoach {progress.plan.pk} xa nhan", progress.plan.province.short_name, day=progress.as_of
         )
@@ -135,7 +135,9 @@ class MovementListExporter(Exporter):
 
     def __init__(self, queryset, *, place=None, day=None):
         self.queryset = queryset
-        self.title = _("Movements of staff — %(place)s") % {"place": place or _("nationwide")}
+        self.title = dated(
+            _("Movements of staff — %(place)s") % {"place": place or _("nationwide")}, day or timezone.localdate()
+        )
         self.filename = export_filename("danh sach dieu dong", short_name(place), day=day or timezone.localdate())
 
     def columns(self):

@@ -82,7 +82,8 @@ class Alerts:
 def movement_alerts(*, user, as_of: date, within_days: int = 30) -> Alerts:
     """Movements that need attention, in the user's scope.
 
-    - ending soon: temporary, running, ending between today and ``within_days`` from now;
+    - ending soon: temporary, in effect today (decided, started, not ended), ending within
+      ``within_days`` — the test the dashboards count with;
     - overdue: still approved or active after their end date (the automatic return has not run);
     - never started: approved, start date passed, arrival not confirmed by the receiving unit;
     - not applied: approved transfers that could not be applied on their start date (the person
@@ -93,10 +94,14 @@ def movement_alerts(*, user, as_of: date, within_days: int = 30) -> Alerts:
     end = Q(actual_end_date__isnull=False) & Q(actual_end_date__gte=as_of) | Q(
         actual_end_date__isnull=True, planned_end_date__gte=as_of
     )
-    ending_soon = running.filter(
-        Q(actual_end_date__range=(as_of, as_of + timedelta(days=within_days)))
-        | Q(actual_end_date__isnull=True, planned_end_date__range=(as_of, as_of + timedelta(days=within_days)))
-    ).order_by("planned_end_date", "pk")
+    # The dashboards' test (``reports.selectors``): in effect that day and ending within the window,
+    # so the count on a dashboard and the list here agree.
+    ending_soon = (
+        base.filter(Secondment.objects.in_effect_q(as_of))
+        .with_end()
+        .filter(effective_end__lte=as_of + timedelta(days=within_days))
+        .order_by("effective_end", "pk")
+    )
     overdue = running.exclude(end).order_by("planned_end_date", "pk")
     not_started = (
         base.filter(status__in=(Status.APPROVED, Status.ACTIVE), start_date__lt=as_of, arrival_date__isnull=True)
@@ -162,7 +167,7 @@ def person_search(
         running_to=Subquery(running.values("to_unit__name")[:1]),
         running_end=Subquery(running.values("planned_end_date")[:1]),
         running_status=Subquery(running.values("status")[:1]),
-    ).order_by("full_name", "staff_code")
+    ).order_by("sort_key", "staff_code")
     if person_id is not None:
         return people.filter(pk=person_id).first()
     return people[: limit + 1]

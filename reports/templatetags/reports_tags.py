@@ -8,6 +8,7 @@ chart tables follow the same way.
 import html
 
 from django import template
+from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -32,21 +33,27 @@ def commune_rows(communes, roster_query, movement_query):
     )
     border = f' <span class="badge text-bg-info" title="{esc(gettext("Border"))}">BG</span>'
     roster_q, movement_q = esc(roster_query), esc(movement_query)
+    # Links by URL name, reversed once: every row's differs only by the commune's code.
+    mark = "987654321"
+    unit_url = reverse("unit-detail", args=[mark])
+    roster_url = reverse("unit-roster", args=[mark])
+    movements = reverse("secondments:movement-list")
     out = []
     for c in communes:
         code = esc(c.code)
-        unit = f"/units/{code}/"
-        roster = f"{unit}staff/?{roster_q}"
+        unit = unit_url.replace(mark, code)
+        staff = roster_url.replace(mark, code)
+        roster = f"{staff}?{roster_q}"
         quotas = f"{unit}#quotas"
         badges = (disadvantaged if c.is_disadvantaged else "") + (border if c.is_border else "")
         out.append(
             f'<tr data-unit="{code}"><th scope="row"><a href="{unit}">{esc(c.name)}</a>{badges}</th><td>{code}</td>'
             f'<td class="num"><a href="{quotas}">{_int(c.quota, sep)}</a></td>'
             f'<td class="num"><a href="{roster}">{_int(c.on_roll, sep)}</a></td>'
-            f'<td class="num"><a href="/movements/?to_code={code}&amp;{movement_q}">{_int(c.seconded_in, sep)}</a></td>'
-            f'<td class="num"><a href="/movements/?from_code={code}&amp;{movement_q}">'
+            f'<td class="num"><a href="{movements}?to_code={code}&amp;{movement_q}">{_int(c.seconded_in, sep)}</a></td>'
+            f'<td class="num"><a href="{movements}?from_code={code}&amp;{movement_q}">'
             f"{_int(c.seconded_out, sep)}</a></td>"
-            f'<td class="num"><a href="{unit}staff/?mode=absent">{_int(c.absent, sep)}</a></td>'
+            f'<td class="num"><a href="{staff}?mode=absent">{_int(c.absent, sep)}</a></td>'
             f'<td class="num"><a href="{roster}">{_int(c.effective, sep)}</a></td>'
             f'<td class="num {_gap_class(c.net)}">{_int(c.net, sep)}</td>'
             f'<td class="num gap-neg"><a href="{quotas}" class="link-danger">{_int(c.shortage, sep)}</a></td>'

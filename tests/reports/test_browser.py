@@ -72,8 +72,10 @@ def test_province_dashboard_in_a_browser(page, live_server):
     assert download.suggested_filename == "bao-cao-bien-che-dak-lak-2025-09-01.xlsx"
     ws = load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
     assert ws["A1"].value == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"
-    # The totals row follows the three communes (header on row 9), then the signature block.
-    assert [ws.cell(r, 1).value for r in range(10, 14)] == [1, 2, 3, None] and ws.cell(13, 2).value
+    # The headline under the "as of" line, the header on row 10, the three communes, then the
+    # totals row and the signature block.
+    assert "against their assigned quota" in ws["A8"].value or "so với biên chế được giao" in ws["A8"].value
+    assert [ws.cell(r, 1).value for r in range(11, 15)] == [1, 2, 3, None] and ws.cell(14, 2).value
 
     assert page.evaluate("window.__csp") == []
     assert problems == []

@@ -69,7 +69,7 @@ def test_province_summary_workbook_cell_by_cell(client, login_as, world):
     assert ws["F1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and ws["F2"].value == "Độc lập - Tự do - Hạnh phúc"
     assert ws["A4"].value == "No.:      /BC-SNV"
     assert ws["F4"].value == "Đắk Lắk, " + place_date(timezone.localdate()) and ws["F4"].font.i
-    assert ws["A6"].value == "STAFF AGAINST ASSIGNED QUOTA — TỈNH ĐẮK LẮK"
+    assert ws["A6"].value == "STAFF AGAINST ASSIGNED QUOTA — TỈNH ĐẮK LẮK, AS OF 15/10/2025"
     assert ws["A7"].value == "As of 15/10/2025"
     # The headline: by total An 7/7 and Bình 7/7 are even, Cư 3/2 is one over; An and Bình each
     # have a short field.
@@ -184,7 +184,7 @@ def test_national_workbook(client, login_as, world):
     login_as(Role.NATIONAL_VIEWER)
     ws = workbook(client.get(reverse("reports:national") + "?as_of=15/10/2025&format=xlsx", **EN)).active
     assert ws["A1"].value == "BỘ NỘI VỤ" and ws["A4"].value == "No.:      /BC-BNV"
-    assert ws["A6"].value == "STAFF AGAINST ASSIGNED QUOTA BY PROVINCE, NATIONWIDE"
+    assert ws["A6"].value == "STAFF AGAINST ASSIGNED QUOTA BY PROVINCE, NATIONWIDE, AS OF 15/10/2025"
     # Hà Nội: its one commune 2 / 7, short 5. Đắk Lắk (coverage): An 7/7 and Bình 7/7 even by
     # their totals though each has a field short, Cư 3/2 one over.
     assert ws["A8"].value.startswith("1 communes short of 5 people against their assigned quota; 1 communes with 1 ")
@@ -212,7 +212,9 @@ def test_staff_names_that_look_like_formulas_stay_text(world, name):
     client = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
     response = client.get(reverse("api-report-staff") + "?format=xlsx&unit_code=66003&q=X-1", **EN)
     ws = workbook(response).active
-    assert ws["A6"].value == "LIST OF CADRES, CIVIL SERVANTS AND PUBLIC EMPLOYEES — TỈNH ĐẮK LẮK"
+    assert ws["A6"].value == "LIST OF CADRES, CIVIL SERVANTS AND PUBLIC EMPLOYEES — TỈNH ĐẮK LẮK, AS OF " + (
+        timezone.localdate().strftime("%d/%m/%Y")
+    )
     assert values(ws, 9, "A", "M") == [
         "STT",
         "Staff code",

@@ -144,3 +144,32 @@ def test_page_api_and_export_show_the_same_headline(client, login_as, world, set
     assert '<td class="num gap-neg" data-col="communes_net_short">1</td>' in row
     assert '<td class="num gap-neg" data-col="net_shortage">2</td>' in row
     assert '<td class="num" data-col="communes_short_in_a_field">3</td>' in row
+
+
+def test_dashboard_and_alerts_page_count_the_same_movements_ending_soon(client, login_as, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.selectors import province_dashboard as dashboard
+    from secondments.selectors import movement_alerts
+    from tests.reports.builders import province_fixture
+
+    w = province_fixture()
+    today = timezone.localdate()
+    dept = list(w["dept"].assignments.select_related("person")[:4])
+    # Running and ending in 10 days: counted by both. Starting in 5 days and ending in 20: not yet in
+    # effect, counted by neither. Running but ending in 40 days: neither.
+    f.movement(dept[1].person, w["an"], start=today - timedelta(days=10), end=today + timedelta(days=10))
+    f.movement(dept[2].person, w["cu"], start=today + timedelta(days=5), end=today + timedelta(days=20))
+    f.movement(dept[3].person, w["cu"], start=today - timedelta(days=3), end=today + timedelta(days=40))
+    official = login_as(Role.PROVINCE_OFFICIAL, prov=w["province"])
+    d = dashboard(w["province"], as_of=today)
+    alerts = movement_alerts(user=official, as_of=today)
+    assert d.kpis.ending_soon == alerts.ending_soon.count() == 1
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    html = client.get(reverse("secondments:movement-alerts")).content.decode()
+    section = html[html.index('id="alert-ending_soon"') :]
+    assert section[section.index("data-count>") + len("data-count>") :].startswith("1<")
+    page = client.get(reverse("reports:province", args=["66"])).content.decode()
+    assert 'data-kpi="ending_soon">1<' in page

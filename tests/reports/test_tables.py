@@ -250,3 +250,45 @@ def test_schema_documents_the_table_endpoints_with_json_and_xlsx():
         assert {"200", "400", "403", "404"} <= set(op["responses"]), path
         assert {"application/json", XLSX_CONTENT_TYPE} <= set(op["responses"]["200"]["content"]), path
         assert "format" in {p["name"] for p in op["parameters"]}, path
+
+
+def test_person_history_and_alerts_follow_the_scope(client, world):
+    from tests.reports.test_report_api import scope
+
+    far = f.staff(world["hn"], world["land"], name="Lê Văn Xa")
+    near = f.staff(world["an"], world["land"], name="Lê Văn Gần")
+    client.force_login(f.user(Role.PROVINCE_OFFICIAL, **scope(world, "own")))
+    export = reverse("reports:export-table", args=["person-history"])
+    assert client.get(f"{export}?pk={near.pk}").status_code == 200
+    assert client.get(f"{export}?pk={far.pk}").status_code == 404
+    api = api_as(Role.PROVINCE_OFFICIAL, **scope(world, "own"))
+    assert api.get(reverse("api-report-person-history", args=[near.pk])).status_code == 200
+    assert api.get(reverse("api-report-person-history", args=[far.pk])).status_code == 404
+    # Hà Nội's official sees none of Đắk Lắk's alerts.
+    other = api_as(Role.PROVINCE_OFFICIAL, **scope(world, "other"))
+    assert other.get(reverse("api-report-alerts")).json()["rows"] == []
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("api-report-unit-quotas", ["66001"]),
+        ("api-report-mismatches", ["66001"]),
+        ("api-report-department", ["66S01"]),
+        ("api-report-alerts", []),
+    ],
+)
+def test_table_endpoints_run_a_fixed_number_of_queries(world, name, args):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    with CaptureQueriesContext(connection) as before:
+        assert api.get(reverse(name, args=args) + "?as_of=15/10/2025").status_code == 200
+    for i in range(5):  # more people, mismatches and movements in the same unit and department
+        person = f.staff(world["an"], world["culture"], name=f"Thêm {i}", major_field=world["land"])
+        f.movement(person, world["binh"], start=date(2025, 9, 1), end=date(2025, 12, 31))
+        f.staff(world["dept"], world["finance"], name=f"Sở {i}")
+    with CaptureQueriesContext(connection) as after:
+        assert api.get(reverse(name, args=args) + "?as_of=15/10/2025").status_code == 200
+    assert len(after.captured_queries) == len(before.captured_queries)

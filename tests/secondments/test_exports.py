@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
@@ -39,7 +40,8 @@ def test_plan_export_sending_units(client, login_as, w=None):
     rows = sheet(client.get(reverse("plan-export", args=[w.plan.pk])))
     assert rows[0][0] == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"
     # The plan's name says "Kế hoạch" itself: the title does not say "plan" before it again.
-    assert any(r[0] == "PROGRESS OF KẾ HOẠCH TĂNG CƯỜNG CÁN BỘ VỀ XÃ: SENDING UNITS" for r in rows)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert any(r[0] == f"PROGRESS OF KẾ HOẠCH TĂNG CƯỜNG CÁN BỘ VỀ XÃ: SENDING UNITS, AS OF {today}" for r in rows)
     data = table(rows, "Sending unit")
     assert data[0] == [1, "Sở Tài chính", 3, "10", 3, 3, 1, 1, 0, 0, 1]
     assert data[1][:2] == [None, "Total"] and data[1][2] == 3
@@ -90,10 +92,12 @@ def test_plan_export_title_names_the_plan_once_in_vietnamese(client, login_as, s
     login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
     rows = sheet(client.get(reverse("plan-export", args=[w.plan.pk])))
     titles = [r[0] for r in rows if r[0] and str(r[0]).startswith("TIẾN ĐỘ")]
-    assert titles == ["TIẾN ĐỘ KẾ HOẠCH TĂNG CƯỜNG CÁN BỘ VỀ XÃ: ĐƠN VỊ CỬ ĐI"]
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    # The plan's own "Kế hoạch" is not repeated; the title names the day.
+    assert titles == [f"TIẾN ĐỘ KẾ HOẠCH TĂNG CƯỜNG CÁN BỘ VỀ XÃ: ĐƠN VỊ CỬ ĐI, TÍNH ĐẾN NGÀY {today}"]
     w.plan.name = "Đợt 1 năm 2025"  # a name that does not say what it is
     w.plan.save()
     rows = sheet(client.get(reverse("plan-export", args=[w.plan.pk]), {"part": "communes"}))
     assert [r[0] for r in rows if r[0] and str(r[0]).startswith("TIẾN ĐỘ")] == [
-        "TIẾN ĐỘ KẾ HOẠCH ĐỢT 1 NĂM 2025: XÃ TIẾP NHẬN"
+        f"TIẾN ĐỘ KẾ HOẠCH ĐỢT 1 NĂM 2025: XÃ TIẾP NHẬN, TÍNH ĐẾN NGÀY {today}"
     ]
