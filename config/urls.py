@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("staffing.api_urls")),
     path("", include("secondments.api_urls")),
     path("", include("reports.plan_api_urls")),
+    path("", include("planner.api_urls")),
     path("reports/", include("reports.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("reports.plan_urls")),
     path("", include("staffing.urls")),
     path("", include("secondments.urls")),
+    path("", include("planner.urls")),
     path("reports/", include("reports.urls")),
 ]
 

@@ -7,7 +7,7 @@ a plan's progress, which reads the headcount, is a report (``reports/plans.py``)
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.scoping import for_user
@@ -61,8 +61,8 @@ def eligible_staff(*, user, start: date | None = None, end: date | None = None, 
     placed_units = for_user(Unit.objects.all(), user)
     staff = (
         Staff.objects.filter(status=StaffStatus.ACTIVE)
-        .alias(placed=placement_on(day, "assignments"))
-        .filter(placed__unit__in=placed_units)
+        .alias(placed=placement_on(day, "assignments"), placed_unit=F("placed__unit_id"))
+        .filter(placed_unit__in=placed_units)
         .exclude(Exists(busy))
         .exclude(Exists(transfer))
         .annotate(unit_name=F("placed__unit__name"), field_name=F(f"placed__field__{Field.name_column()}"))
@@ -106,3 +106,62 @@ def movement_alerts(*, user, as_of: date, within_days: int = 30) -> Alerts:
         base.filter(kind=Kind.TRANSFER, status=Status.APPROVED).exclude(problem="").order_by("start_date", "pk")
     )
     return Alerts(ending_soon=ending_soon, overdue=overdue, not_started=not_started, not_applied=not_applied)
+
+
+PICKER_LIMIT = 20
+
+
+def person_search(
+    *,
+    user,
+    q: str = "",
+    field_id=None,
+    unit_id=None,
+    available: bool = True,
+    start: date | None = None,
+    end: date | None = None,
+    exclude_movement=None,
+    limit: int = PICKER_LIMIT,
+    person_id=None,
+):
+    """People for the person picker: accent-insensitive search on name and staff code, filtered by
+    field (placed or trained), home unit and availability (``eligible_staff``'s rule), each with
+    their unit, field, trained major and any open movement. Returns at most ``limit`` + 1 rows
+    (one more tells the page there are more); with ``person_id``, that person or None. One query."""
+    from staffing.filters import search_words
+
+    day = start or timezone.localdate()
+    if available:
+        people = eligible_staff(user=user, start=start, end=end, exclude_movement=exclude_movement)
+    else:
+        placed_units = for_user(Unit.objects.all(), user)
+        people = (
+            Staff.objects.filter(status=StaffStatus.ACTIVE)
+            .alias(placed=placement_on(day, "assignments"), placed_unit=F("placed__unit_id"))
+            .filter(placed_unit__in=placed_units)
+            .annotate(unit_name=F("placed__unit__name"), field_name=F(f"placed__field__{Field.name_column()}"))
+        )
+    if q:
+        people = search_words(people, q)
+    if field_id:
+        people = people.alias(placed_field=F("placed__field_id")).filter(
+            Q(placed_field=field_id) | Q(major_field_id=field_id)
+        )
+    if unit_id:
+        units = Unit.objects.filter(Q(pk=unit_id) | Q(parent_id=unit_id)).values("pk")
+        people = people.filter(placed_unit__in=units)
+    running = (
+        Secondment.objects.filter(person=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .exclude(pk=getattr(exclude_movement, "pk", None))
+        .order_by("start_date")
+    )
+
+    people = people.annotate(
+        major_name=F(f"major_field__{Field.name_column()}"),
+        running_to=Subquery(running.values("to_unit__name")[:1]),
+        running_end=Subquery(running.values("planned_end_date")[:1]),
+        running_status=Subquery(running.values("status")[:1]),
+    ).order_by("full_name", "staff_code")
+    if person_id is not None:
+        return people.filter(pk=person_id).first()
+    return people[: limit + 1]

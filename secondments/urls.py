@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/<int:pk>/quotas/<int:quota_pk>/delete/", views.QuotaDeleteView.as_view(), name="quota-delete"),
     path("movements/", views.MovementListView.as_view(), name="movement-list"),
     path("movements/new/", views.MovementCreateView.as_view(), name="movement-create"),
+    path("movements/people/", views.PersonPickView.as_view(), name="person-pick"),
     path("movements/alerts/", views.AlertsView.as_view(), name="movement-alerts"),
     path("movements/<int:pk>/", views.MovementDetailView.as_view(), name="movement-detail"),
     path("movements/<int:pk>/edit/", views.MovementUpdateView.as_view(), name="movement-update"),

@@ -321,6 +321,47 @@ class MovementCreateView(RefusalMixin, ScopedMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+class PersonPickView(RefusalMixin, ScopedMixin, View):
+    """The person picker's results (an htmx fragment): search, filters and availability on the
+    form's dates; the chosen person stays first."""
+
+    def check(self):
+        require(self.request.user, "movement.nominate")
+
+    def get(self, request):
+        from secondments.forms import _pk
+        from secondments.selectors import PICKER_LIMIT, person_search
+
+        def day(name):
+            try:
+                return forms.DateField().clean(request.GET.get(name) or None)
+            except ValidationError:
+                return None
+
+        start, end = day("start_date"), day("planned_end_date")
+        chosen_id = _pk(request.GET.get("person"))
+        chosen = person_search(user=request.user, available=False, person_id=chosen_id) if chosen_id else None
+        results = list(
+            person_search(
+                user=request.user,
+                q=request.GET.get("person_q", "")[:100],
+                field_id=_pk(request.GET.get("person_field")),
+                unit_id=_pk(request.GET.get("person_unit")),
+                available=bool(request.GET.get("person_available")),
+                start=start,
+                end=end if start else None,
+            )
+        )
+        p = {
+            "chosen": chosen,
+            "results": [r for r in results[:PICKER_LIMIT] if chosen is None or r.pk != chosen.pk],
+            "more": len(results) > PICKER_LIMIT,
+            "name": "person",
+            "limit": PICKER_LIMIT,
+        }
+        return render(request, "secondments/_person_results.html", {"p": p})
+
+
 class MovementUpdateView(RefusalMixin, ScopedMixin, FormView):
     """Change a draft or proposed movement (the same form as the nomination)."""
 

@@ -134,6 +134,9 @@ MATRIX = {
     ("token.create_for", "commune_user"): NOBODY,
     ("export.download", "commune_job"): {"commune"},
     ("document.manage", None): {"official", "far_official"},
+    ("planner.run", "dak_lak"): {"superuser", "official"},
+    ("planner.accept", "dak_lak_run"): {"superuser", "official"},
+    ("planner.view", "dak_lak"): {"superuser", "official", "national", "api", "api_granted"},
 }
 
 
@@ -143,6 +146,8 @@ def _obj(w, key):
     users = {"commune_user": "commune", "official_user": "official", "api_user": "api"}
     if key in users:
         return w.users[users[key]]
+    if key == "dak_lak_run":
+        return SimpleNamespace(province_id=w.dak_lak.pk)
     if key == "commune_job":
         return ExportJob.objects.create(owner=w.users["commune"], name="staff", status="done")
     return getattr(w, key)
