@@ -1,7 +1,8 @@
 """Who may open or use the planner: every page and endpoint × every role.
 
 Province officials of the province run the planner and accept its moves; national viewers and
-API clients read runs and the forecast; department and commune officers see none of it (403).
+API clients read runs and the forecast through the API (web pages answer them 403); department and
+commune officers see none of it (403).
 """
 
 import json
@@ -37,7 +38,7 @@ CASES = {
         "get",
         lambda w, o: reverse("planner:plan-planner", args=[w.plan.pk]),
         None,
-        [302, 200, 200, 403, 403, 200],
+        [302, 200, 200, 403, 403, 403],
     ),
     "page planner run (post)": (
         "post",
@@ -49,13 +50,13 @@ CASES = {
         "get",
         lambda w, o: reverse("planner:run-detail", args=[o["run"].pk]),
         None,
-        [302, 200, 200, 403, 403, 200],
+        [302, 200, 200, 403, 403, 403],
     ),
     "page run status": (
         "get",
         lambda w, o: reverse("planner:run-status", args=[o["run"].pk]),
         None,
-        [302, 200, 200, 403, 403, 200],
+        [302, 200, 200, 403, 403, 403],
     ),
     "page run accept (post)": (
         "post",
@@ -67,9 +68,9 @@ CASES = {
         "get",
         lambda w, o: reverse("planner:compare") + f"?a={o['run'].pk}&b={o['run'].pk}",
         None,
-        [302, 200, 200, 403, 403, 200],
+        [302, 200, 200, 403, 403, 403],
     ),
-    "page forecast": ("get", lambda w, o: reverse("planner:forecast"), None, [302, 200, 200, 403, 403, 200]),
+    "page forecast": ("get", lambda w, o: reverse("planner:forecast"), None, [302, 200, 200, 403, 403, 403]),
     "api run (post)": (
         "post",
         lambda w, o: "/api/v1/planner/runs/",
