@@ -41,7 +41,8 @@ def scoped_unit(request, code, *, edit=False):
 
 
 def scoped_object(request, model, pk, *, edit=False, related=()):
-    obj = get_object_or_404(for_user(model.objects.select_related(*related), request.user), pk=pk)
+    qs = model.objects.select_related(*related) if related else model.objects.all()
+    obj = get_object_or_404(for_user(qs, request.user), pk=pk)
     if edit:
         require_edit(request.user, obj)
     return obj

@@ -139,6 +139,7 @@ MATRIX = {
     ("planner.view", "dak_lak"): {"superuser", "official", "national", "api", "api_granted"},
     ("planner.view", "gia_lai"): {"superuser", "far_official", "national", "api", "api_granted"},
     ("alias.province", "dak_lak"): {"superuser", "official"},
+    ("planner.accept", "dak_lak_run"): {"superuser", "official"},
 }
 
 
@@ -148,6 +149,8 @@ def _obj(w, key):
     users = {"commune_user": "commune", "official_user": "official", "api_user": "api"}
     if key in users:
         return w.users[users[key]]
+    if key == "dak_lak_run":
+        return SimpleNamespace(province_id=w.dak_lak.pk)
     if key == "commune_job":
         return ExportJob.objects.create(owner=w.users["commune"], name="staff", status="done")
     return getattr(w, key)

@@ -10,6 +10,7 @@ import pytest
 from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework import serializers
@@ -164,12 +165,12 @@ def test_stored_text_is_cleaned(world):
     person = f.staff(world.commune, world.land, name="Nguyễn Văn A")
     Staff.objects.filter(pk=person.pk).update(full_name="Nguyễn\x0bVăn\x1f A")
     world.commune.__class__.objects.filter(pk=world.commune.pk).update(name="Xã\x7f Đắk Mil")
-    changed = clean_stored_text(apps, ["staffing", "communes"], vendor="sqlite")
+    changed = clean_stored_text(apps, ["staffing", "communes"], vendor=connection.vendor)
     person.refresh_from_db()
     world.commune.refresh_from_db()
     assert (person.full_name, world.commune.name) == ("Nguyễn Văn A", "Xã Đắk Mil")
     assert changed == 2
-    assert clean_stored_text(apps, ["staffing", "communes"], vendor="sqlite") == 0
+    assert clean_stored_text(apps, ["staffing", "communes"], vendor=connection.vendor) == 0
 
 
 def test_strip_keeps_tabs_and_new_lines():
