@@ -136,7 +136,7 @@ def pages(w):
         "roster, absent": reverse("unit-roster", args=[w.commune.code]) + "?mode=absent",
         "staff timeline": reverse("staff-detail", args=[w.person.pk]),
         "movements": reverse("secondments:movement-list"),
-        "plan": reverse("secondments:plan-detail", args=[w.plan.pk]),
+        "plan": reverse("plan-detail", args=[w.plan.pk]),
         "alerts": reverse("secondments:movement-alerts"),
     }
 
