@@ -340,6 +340,38 @@ def test_leaving_before_an_applied_transfer_is_refused_and_changes_nothing(clien
     assert counts(w, TODAY + timedelta(days=1)) == {"A": (2, 2), "B": (1, 1), "C": NOBODY_AT_C}
 
 
+def test_the_home_unit_changes_through_an_open_movement_and_a_transfer_checks_the_sender(w, clock, vi):
+    transfer = nominate(w, w.p, w.b, kind=Kind.TRANSFER, start=date(2026, 6, 1))
+    sec = approve(w, nominate(w, w.q, w.b, start=date(2026, 4, 1), end=date(2026, 9, 30)))
+
+    def move(person, unit):
+        person = Staff.objects.get(pk=person.pk)
+        return lambda: staffing.placement_change(
+            staff=person, by=w.official, version=person.version, effective_from=date(2026, 5, 1), unit=unit
+        )
+
+    assert refused(move(w.p, w.c)) == {
+        "unit": [
+            f"Nguyễn Văn An đang có quyết định điều động số {transfer.pk} đến Xã Hòa Phú; hãy thay đổi đơn vị qua "
+            "quyết định đó hoặc hủy nó trước."
+        ]
+    }
+    assert refused(move(w.q, w.c)) == {
+        "unit": [
+            f"Trần Thị Bình đang được cử đến Xã Hòa Phú (số {sec.pk}) đến hết ngày 30/09/2026; hãy kết thúc đợt đó "
+            "trước khi đổi đơn vị quản lý."
+        ]
+    }
+    # Dung moves to Xã Ea Tu from 01/05; a transfer from A decided before the rules is not applied.
+    move(w.s, w.c)()
+    legacy = f.movement(w.s, w.b, kind=Kind.TRANSFER, start=date(2026, 6, 1), status=Status.APPROVED, from_unit=w.a)
+    assert run(clock, date(2026, 6, 1))["flagged"] == 1
+    legacy.refresh_from_db()
+    assert legacy.problem == "Ngày 01/06/2026, Phạm Thị Dung được bố trí tại Xã Ea Tu, không phải đơn vị cử đi."
+    # An (transfer not approved) stays at A; Bình seconded to B; Dung at C.
+    assert counts(w, date(2026, 6, 1)) == {"A": (2, 1), "B": (1, 2), "C": (1, 1)}
+
+
 # Editing a placement rewrites no earlier day.
 
 
