@@ -272,6 +272,18 @@ def test_leaving_while_seconded_ends_the_running_movement_and_cancels_pending_on
     assert counts(w, TODAY) == AN_AT_B
 
 
+def test_leaving_cancels_a_movement_never_decided_even_if_its_start_date_has_passed(w, clock, vi):
+    proposed = nominate(w, w.p, w.b, start=date(2026, 4, 1), end=date(2026, 6, 30))
+    assert staffing.leaving_preview(staff=w.p, last_day=date(2026, 4, 10)) == [
+        f"Biệt phái số {proposed.pk} đến Xã Hòa Phú bị hủy."
+    ]
+    leave(w, w.p, date(2026, 4, 10))
+    proposed.refresh_from_db()
+    assert (proposed.status, proposed.actual_end_date) == (Status.CANCELLED, None)
+    assert counts(w, date(2026, 4, 10)) == AT_HOME
+    assert counts(w, TODAY) == {"A": (2, 2), "B": (1, 1), "C": NOBODY_AT_C}
+
+
 def test_leaving_and_its_consequences_are_one_transaction(w, clock, monkeypatch):
     sec = second_an_to_b(w, clock)
     pending = nominate(w, w.p, w.c, start=date(2026, 10, 1), end=date(2026, 10, 31))
