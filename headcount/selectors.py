@@ -87,9 +87,14 @@ def _parts(units, as_of, by_category=False):
         .values(**keys("unit_id", "field_id", "category"))
         .annotate(**_columns(**{ON_ROLL: Count("pk")}))
     )
-    moving = Secondment.objects.in_effect_on(as_of).alias(placed=placement_on(as_of)).filter(placed__isnull=False)
+    # Filtered through ``placed_unit`` (one join): each filter() through ``placed__`` joins again.
+    moving = (
+        Secondment.objects.in_effect_on(as_of)
+        .alias(placed=placement_on(as_of), placed_unit=F("placed__unit_id"))
+        .filter(placed_unit__isnull=False)
+    )
     seconded_out = (
-        moving.filter(placed__unit__in=units)
+        moving.filter(placed_unit__in=units)
         .values(**keys("placed__unit_id", "placed__field_id", "placed__category"))
         .annotate(**_columns(**{SECONDED_OUT: Count("pk")}))
     )
@@ -240,14 +245,14 @@ def roster_people(unit, day: date, mode: str = Roster.ON_ROLL, *, name_column: s
     people, WORKING has ``effective`` and ABSENT has ``absent``.
     """
     mode = Roster.clean(mode)
-    here, came = Q(placed__unit=unit), Q(away__to_unit=unit)
+    here, came = Q(placed_unit=unit.pk), Q(away__to_unit=unit)
     qs = (
         Staff.objects.with_placement(day)
         .alias(
             away=FilteredRelation("movements", condition=Secondment.objects.in_effect_q(day, prefix="movements__")),
             off=FilteredRelation("absences", condition=Absence.objects.in_force_q(day, prefix="absences__")),
         )
-        .filter(placed__isnull=False)
+        .filter(placed_unit__isnull=False)
     )
     works_here = (here & Q(away__isnull=True)) | came
     if mode == Roster.ON_ROLL:

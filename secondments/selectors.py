@@ -61,8 +61,8 @@ def eligible_staff(*, user, start: date | None = None, end: date | None = None, 
     placed_units = for_user(Unit.objects.all(), user)
     staff = (
         Staff.objects.filter(status=StaffStatus.ACTIVE)
-        .alias(placed=placement_on(day, "assignments"))
-        .filter(placed__unit__in=placed_units)
+        .alias(placed=placement_on(day, "assignments"), placed_unit=F("placed__unit_id"))
+        .filter(placed_unit__in=placed_units)
         .exclude(Exists(busy))
         .exclude(Exists(transfer))
         .annotate(unit_name=F("placed__unit__name"), field_name=F(f"placed__field__{Field.name_column()}"))
@@ -137,16 +137,19 @@ def person_search(
         placed_units = for_user(Unit.objects.all(), user)
         people = (
             Staff.objects.filter(status=StaffStatus.ACTIVE)
-            .alias(placed=placement_on(day, "assignments"))
-            .filter(placed__unit__in=placed_units)
+            .alias(placed=placement_on(day, "assignments"), placed_unit=F("placed__unit_id"))
+            .filter(placed_unit__in=placed_units)
             .annotate(unit_name=F("placed__unit__name"), field_name=F(f"placed__field__{Field.name_column()}"))
         )
     if q:
         people = search_words(people, q)
     if field_id:
-        people = people.filter(Q(placed__field_id=field_id) | Q(major_field_id=field_id))
+        people = people.alias(placed_field=F("placed__field_id")).filter(
+            Q(placed_field=field_id) | Q(major_field_id=field_id)
+        )
     if unit_id:
-        people = people.filter(Q(placed__unit_id=unit_id) | Q(placed__unit__parent_id=unit_id))
+        units = Unit.objects.filter(Q(pk=unit_id) | Q(parent_id=unit_id)).values("pk")
+        people = people.filter(placed_unit__in=units)
     running = (
         Secondment.objects.filter(person=OuterRef("pk"), status__in=OPEN_STATUSES)
         .exclude(pk=getattr(exclude_movement, "pk", None))

@@ -12,10 +12,12 @@ from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from communes.models import Unit
 from core.text import search_words
 from staffing.models import Category, Field, Position, Qualification, Quota, Staff, StaffStatus
 
@@ -79,6 +81,26 @@ class PlacementChoiceFilter(FetchedModelChoiceFilter):
     """A choice by id of something the person's placement points at (field, position): the OpenAPI
     schema cannot find it on the person model, so it says what it is."""
 
+    def filter(self, qs, value):
+        # On the annotation (``placed_field``…), not through ``placed__``: each filter() through the
+        # placement would join the assignments again.
+        return qs if value in EMPTY_VALUES else qs.filter(**{self.field_name: value.pk})
+
+
+class PlacedInFilter(django_filters.CharFilter):
+    """A filter on what the placement points at, by another column (a code, the province):
+    ``placed_<target>`` in a subquery, so the placement is joined once whatever the filters."""
+
+    def __init__(self, *args, annotation, model, lookup, **kwargs):
+        self.annotation, self.target_model, self.target_lookup = annotation, model, lookup
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        targets = self.target_model.objects.filter(**{self.target_lookup: value}).values("pk")
+        return qs.filter(**{f"{self.annotation}__in": targets})
+
 
 class ShallowCopyFilterSet(django_filters.FilterSet):
     """A FilterSet that copies its declared filters one level deep on each request.
@@ -108,9 +130,9 @@ class StaffFilterSet(ShallowCopyFilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     field = PlacementChoiceFilter(
-        label=_("Field"), queryset=Field.objects.all(), widget=PlainSelect, field_name="placed__field"
+        label=_("Field"), queryset=Field.objects.all(), widget=PlainSelect, field_name="placed_field"
     )
-    field_code = django_filters.CharFilter(label=_("Field code"), field_name="placed__field__code")
+    field_code = PlacedInFilter(label=_("Field code"), annotation="placed_field", model=Field, lookup="code")
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=Category.choices, widget=PlainSelect, field_name="placed_category"
     )
@@ -120,17 +142,21 @@ class StaffFilterSet(ShallowCopyFilterSet):
         queryset=Position.objects.only("id", "name"),
         label_field="name",
         widget=PlainSelect,
-        field_name="placed__position",
+        field_name="placed_position",
     )
-    position_code = django_filters.CharFilter(label=_("Position code"), field_name="placed__position__code")
+    position_code = PlacedInFilter(
+        label=_("Position code"), annotation="placed_position", model=Position, lookup="code"
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StaffStatus.choices, widget=PlainSelect)
     qualification = django_filters.ChoiceFilter(
         label=_("Qualification"), choices=Qualification.choices, widget=PlainSelect
     )
     unit = django_filters.NumberFilter(label=_("Unit (id)"), field_name="placed_unit")
-    unit_code = django_filters.CharFilter(label=_("Unit code"), field_name="placed__unit__code")
-    province = django_filters.NumberFilter(label=_("Province (id)"), field_name="placed__unit__province_id")
-    province_code = django_filters.CharFilter(label=_("Province code"), field_name="placed__unit__province__code")
+    unit_code = PlacedInFilter(label=_("Unit code"), annotation="placed_unit", model=Unit, lookup="code")
+    province = django_filters.NumberFilter(label=_("Province (id)"), method="filter_province")
+    province_code = PlacedInFilter(
+        label=_("Province code"), annotation="placed_unit", model=Unit, lookup="province__code"
+    )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -153,6 +179,9 @@ class StaffFilterSet(ShallowCopyFilterSet):
 
     def filter_q(self, queryset, name, value):
         return search_words(queryset, value)
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(placed_unit__in=Unit.objects.filter(province_id=value).values("pk"))
 
     @property
     def qs(self):
