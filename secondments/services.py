@@ -570,11 +570,11 @@ def _person_movements(person):
 
 
 def _leaving_effects(person, last_day):
-    """(movement, action) pairs: ``end`` for a temporary movement running past ``last_day``,
-    ``cancel`` for one not started by then and for an open transfer."""
+    """(movement, action) pairs: ``end`` for a decided temporary movement running past ``last_day``,
+    ``cancel`` for one not started by then, one never decided and an open transfer."""
     effects = []
     for m in _person_movements(person).order_by("start_date", "pk"):
-        if m.is_temporary and m.start_date <= last_day:
+        if m.is_temporary and m.status in (Status.APPROVED, Status.ACTIVE) and m.start_date <= last_day:
             if m.end_date > last_day:
                 effects.append((m, "end"))
         else:

@@ -350,7 +350,19 @@ def staff_leave(*, staff: Staff, by, version: int, status: str, end_date: date) 
             raise ValidationError({"end_date": _("The leaving date cannot be before the joining date.")})
         label = _("Left the roll on %(day)s") % {"day": fmt(end_date)}
         done = []
-        for a in person.assignments.select_for_update().filter(valid_from__gt=end_date):
+        for a in person.assignments.select_for_update().filter(valid_from__gt=end_date).select_related("unit"):
+            opened = getattr(a, "transfer", None)
+            if opened is not None:
+                # The transfer has been applied: its placement is part of the record, not a plan.
+                raise ValidationError(
+                    {
+                        "end_date": _(
+                            "%(person)s was transferred to %(unit)s from %(day)s (no. %(pk)s); the last day on the "
+                            "roll cannot be before that."
+                        )
+                        % {"person": person.full_name, "unit": a.unit, "day": fmt(a.valid_from), "pk": opened.pk}
+                    }
+                )
             a._history_user, a._change_reason = by, label
             a.delete()
         for a in person.assignments.select_for_update().overlapping(end_date, None).filter(valid_from__lte=end_date):

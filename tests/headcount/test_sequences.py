@@ -272,6 +272,18 @@ def test_leaving_while_seconded_ends_the_running_movement_and_cancels_pending_on
     assert counts(w, TODAY) == AN_AT_B
 
 
+def test_leaving_cancels_a_movement_never_decided_even_if_its_start_date_has_passed(w, clock, vi):
+    proposed = nominate(w, w.p, w.b, start=date(2026, 4, 1), end=date(2026, 6, 30))
+    assert staffing.leaving_preview(staff=w.p, last_day=date(2026, 4, 10)) == [
+        f"Biệt phái số {proposed.pk} đến Xã Hòa Phú bị hủy."
+    ]
+    leave(w, w.p, date(2026, 4, 10))
+    proposed.refresh_from_db()
+    assert (proposed.status, proposed.actual_end_date) == (Status.CANCELLED, None)
+    assert counts(w, date(2026, 4, 10)) == AT_HOME
+    assert counts(w, TODAY) == {"A": (2, 2), "B": (1, 1), "C": NOBODY_AT_C}
+
+
 def test_leaving_and_its_consequences_are_one_transaction(w, clock, monkeypatch):
     sec = second_an_to_b(w, clock)
     pending = nominate(w, w.p, w.c, start=date(2026, 10, 1), end=date(2026, 10, 31))
@@ -313,6 +325,63 @@ def test_a_decided_transfer_of_someone_who_left_is_flagged_not_applied(client, w
     client.cookies["django_language"] = "vi"
     response = client.get(reverse("secondments:movement-alerts"))
     assert "Nguyễn Văn An không có trong danh sách biên chế vào ngày 01/06/2026." in response.content.decode()
+
+
+def test_leaving_before_an_applied_transfer_is_refused_and_changes_nothing(client, w, clock, vi):
+    transfer = approve(w, nominate(w, w.p, w.b, kind=Kind.TRANSFER, start=TODAY))
+    assert transfer.status == Status.COMPLETED
+    message = (
+        f"Nguyễn Văn An đã được điều động đến Xã Hòa Phú từ ngày 15/04/2026 (số {transfer.pk}); ngày cuối cùng trong "
+        "danh sách biên chế không thể trước ngày đó."
+    )
+    assert refused(lambda: leave(w, w.p, date(2026, 4, 12))) == {"end_date": [message]}
+    client.force_login(w.official)
+    client.cookies["django_language"] = "vi"
+    response = client.post(
+        reverse("staff-deactivate", args=[w.p.pk]),
+        {"status": "retired", "end_date": "12/04/2026", "version": Staff.objects.get(pk=w.p.pk).version},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    w.p.refresh_from_db()
+    assert (w.p.status, f.placement(w.p).unit, f.placement(w.p).valid_to) == (StaffStatus.ACTIVE, w.b, None)
+    assert counts(w, date(2026, 4, 12)) == AT_HOME
+    assert counts(w, TODAY) == {"A": (2, 2), "B": (2, 2), "C": NOBODY_AT_C}
+    # On or after the transfer's start it is an ordinary leaving, from the new unit.
+    leave(w, w.p, TODAY)
+    assert counts(w, TODAY + timedelta(days=1)) == {"A": (2, 2), "B": (1, 1), "C": NOBODY_AT_C}
+
+
+def test_the_home_unit_changes_through_an_open_movement_and_a_transfer_checks_the_sender(w, clock, vi):
+    transfer = nominate(w, w.p, w.b, kind=Kind.TRANSFER, start=date(2026, 6, 1))
+    sec = approve(w, nominate(w, w.q, w.b, start=date(2026, 4, 1), end=date(2026, 9, 30)))
+
+    def move(person, unit):
+        person = Staff.objects.get(pk=person.pk)
+        return lambda: staffing.placement_change(
+            staff=person, by=w.official, version=person.version, effective_from=date(2026, 5, 1), unit=unit
+        )
+
+    assert refused(move(w.p, w.c)) == {
+        "unit": [
+            f"Nguyễn Văn An đang có quyết định điều động số {transfer.pk} đến Xã Hòa Phú; hãy thay đổi đơn vị qua "
+            "quyết định đó hoặc hủy nó trước."
+        ]
+    }
+    assert refused(move(w.q, w.c)) == {
+        "unit": [
+            f"Trần Thị Bình đang được cử đến Xã Hòa Phú (số {sec.pk}) đến hết ngày 30/09/2026; hãy kết thúc đợt đó "
+            "trước khi đổi đơn vị quản lý."
+        ]
+    }
+    # Dung moves to Xã Ea Tu from 01/05; a transfer from A decided before the rules is not applied.
+    move(w.s, w.c)()
+    legacy = f.movement(w.s, w.b, kind=Kind.TRANSFER, start=date(2026, 6, 1), status=Status.APPROVED, from_unit=w.a)
+    assert run(clock, date(2026, 6, 1))["flagged"] == 1
+    legacy.refresh_from_db()
+    assert legacy.problem == "Ngày 01/06/2026, Phạm Thị Dung được bố trí tại Xã Ea Tu, không phải đơn vị cử đi."
+    # An (transfer not approved) stays at A; Bình seconded to B; Dung at C.
+    assert counts(w, date(2026, 6, 1)) == {"A": (2, 1), "B": (1, 2), "C": (1, 1)}
 
 
 # Editing a placement rewrites no earlier day.
