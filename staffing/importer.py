@@ -1272,6 +1272,11 @@ def _validate_quotas(sheet, lookups, ctx, result):
         unit = _unit_for_row(data, n, sheet, ctx, result)
         if unit is None:
             continue
+        # Quotas are decided by the province: a unit officer's quota rows are refused, not applied.
+        message = refusal(ctx["user"], "quota.decide", unit)
+        if message:
+            result.errors.append((sheet.name, row_message(n, None, str(message))))
+            continue
         data["unit"] = unit
         rows.append((n, data))
     unit_ids = {d["unit"].pk for _n, d in rows}

@@ -22,7 +22,8 @@ world = support.world
 
 
 def run(world, content, user=None):
-    user = user or officer(world)
+    # Quota rows are decided by the province: the tolerant cases run as its official.
+    user = user or officer(world, "province_official")
     return validate_workbook(io.BytesIO(content), user=user, default_unit=world.commune)
 
 
@@ -34,7 +35,7 @@ def errors(result):
 
 
 def test_new_staff_and_quota_rows_are_planned_and_applied_with_history(world):
-    user = officer(world)
+    user = officer(world, "province_official")
     content = hf.xlsx(
         {
             "Danh sách": [hf.STAFF_HEADERS, hf.staff_row("24001", "NV001", "Nguyễn Văn A")],
@@ -83,7 +84,7 @@ def test_new_staff_and_quota_rows_are_planned_and_applied_with_history(world):
 
 
 def test_same_file_twice_changes_nothing(world):
-    user = officer(world)
+    user = officer(world, "province_official")
     content = hf.xlsx(
         {
             "Danh sách": [hf.STAFF_HEADERS, hf.staff_row("24001", "NV001", "Nguyễn Văn A")],
@@ -206,7 +207,7 @@ def test_extra_columns_are_ignored_with_a_warning(world):
 
 
 def test_changed_rows_are_updates_and_leavers_are_deactivations(world):
-    user = officer(world)
+    user = officer(world, "province_official")
     a = f.staff(world.commune, world.land, name="Nguyễn Văn A", staff_code="NV1")
     b = f.staff(world.commune, world.land, name="Lê Văn B", staff_code="NV2")
     q = f.quota(world.commune, world.land, 3, decision_number="1/QĐ", effective_from=date(2025, 7, 1))
@@ -252,7 +253,7 @@ def test_province_official_imports_quotas_for_several_units(world):
 
 
 def test_formula_like_text_is_stored_as_text(world):
-    user = officer(world)
+    user = officer(world, "province_official")
     content = hf.xlsx(
         {
             "Danh sách": [
@@ -415,7 +416,8 @@ INVALID_ROWS = {
 def test_invalid_rows_are_reported_and_nothing_is_planned(world, case):
     content, expected = INVALID_ROWS[case]
     before = counts()
-    result = run(world, content)
+    # A commune officer's scope is the commune: the out-of-scope case is theirs.
+    result = run(world, content, user=officer(world) if case == "out_of_scope_unit" else None)
     assert errors(result) == expected
     assert result.plan.is_empty
     assert counts() == before
@@ -440,7 +442,7 @@ def test_validation_queries_do_not_grow_with_rows(world, django_assert_num_queri
         quotas = [hf.quota_row("", "land", i, effective=date(2025, 7, 1 + i)) for i in range(n)]
         return hf.xlsx({"S": [hf.STAFF_HEADERS, *staff], "Q": [hf.QUOTA_HEADERS, *quotas]})
 
-    user = officer(world)
+    user = officer(world, "province_official")
     small, large = workbook(3), workbook(30)
     # Fields, positions, units named, value aliases, units in scope, existing staff, their placements,
     # staff in scope, existing quotas.
@@ -464,3 +466,16 @@ def test_vietnamese_template_round_trip_changes_nothing(world):
     # The roster sheet lists who is on the roll today (not the person who left in January 2025).
     assert result.counts()["unchanged"] == 1
     assert labels[0] == "category"
+
+
+def test_a_unit_officers_quota_rows_are_refused_and_nothing_is_written(world):
+    """Quotas are decided by the province: a commune officer's import names each quota row and
+    applies none of the workbook."""
+    content = hf.quota_workbook([hf.quota_row(world.commune.code, world.land.code, 5)])
+    before = counts()
+    result = run(world, content, user=officer(world))
+    assert not result.ok
+    assert [message for _sheet, message in result.errors] == [
+        "Row 2: Only a province official records quota decisions; a unit submits a quota request."
+    ]
+    assert counts() == before
