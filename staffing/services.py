@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.policy import refusal
 from communes.text import normalize_search
 from core.dates import fmt
+from headcount import summary
 from staffing import signals
 from staffing.models import Absence, Assignment, PlacementChange, Quota, Staff, StaffStatus
 
@@ -506,8 +507,16 @@ def import_apply(*, plan: ImportPlan, by) -> dict:
             assignments.append(assignment)
         _insert_with_history(Assignment, assignments, by=by, now=now)
         _insert_with_history(Quota, plan.quota_new, by=by, now=now)
+        # Bulk writes send no signals: today's summary is refreshed here for what they touch.
+        changed_quotas = [q for q, _names in plan.quota_changed]
+        quota_units = set(Quota.objects.filter(pk__in=[q.pk for q in changed_quotas]).values_list("unit_id", flat=True))
+        quota_units |= {q.unit_id for q in (*plan.quota_new, *changed_quotas)}
         _bulk_update(Staff, plan.staff_changed, by=by, now=now)
         _bulk_update(Quota, plan.quota_changed, by=by, now=now)
+        summary.touch_many(
+            unit_ids=quota_units | {a.unit_id for a in assignments},
+            person_ids=[p.pk for p, _names in plan.staff_changed],
+        )
         versions = dict(Staff.objects.filter(pk__in=[p.pk for p in touched]).values_list("pk", "version"))
         placed = 0
         for person, values in plan.placements:

@@ -39,7 +39,7 @@ def world():
     f.movement(seconded, w["binh"], field=w["finance"], start=date(2025, 10, 1), end=date(2025, 10, 20))
     Absence.objects.create(person=seconded, kind="study", start_date=date(2025, 10, 10), end_date=date(2025, 10, 16))
     Absence.objects.create(
-        person=f.staff(w["binh"], w["land"]), kind="sick", start_date=date(2025, 1, 1), end_date=date(2025, 3, 1)
+        person=f.staff(w["binh"], w["land"]), kind="sick_leave", start_date=date(2025, 1, 1), end_date=date(2025, 3, 1)
     )
     # Somebody who left before the report date, and a movement between two provinces.
     f.staff(w["cu"], w["land"], status="left", end_date=date(2025, 9, 30), start_date=date(2020, 1, 1))
