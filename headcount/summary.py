@@ -69,9 +69,21 @@ def refresh_units(unit_ids, *, day=None):
         _refresh(ids, day)
 
 
-def _refresh(ids, day):
-    from communes.models import Unit
+_SENTINEL = -48151623  # stands for the unit id in the kept one-unit statement
 
+
+def _one_unit_insert(day):
+    """The INSERT for one unit, compiled once per day and database: (sql, params with the unit's
+    places marked). Compiling the ORM queries costs more than running them for one unit."""
+    from communes.models import Unit
+    from headcount.selectors import cached_sql
+
+    sql, params = cached_sql(("summary one unit", day), lambda: _insert_sql(Unit.objects.filter(pk=_SENTINEL), day))
+    return sql, params
+
+
+def _refresh(ids, day):
+    sql, params = _one_unit_insert(day)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Two writers refreshing one unit take turns; the second recomputes after the first
@@ -79,7 +91,8 @@ def _refresh(ids, day):
             cursor.execute(f"SELECT pg_advisory_xact_lock({_LOCK_SPACE}, id) FROM unnest(%s::int[]) AS id", [ids])
         placeholders = ", ".join(["%s"] * len(ids))
         cursor.execute(f"DELETE FROM {TABLE} WHERE unit_id IN ({placeholders})", ids)
-        cursor.execute(*_insert_sql(Unit.objects.filter(pk__in=ids), day))
+        for unit_id in ids:
+            cursor.execute(sql, [unit_id if p == _SENTINEL else p for p in params])
 
 
 _LOCK_SPACE = 48151  # advisory lock namespace of the summary (per unit)
