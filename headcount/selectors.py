@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Unit
 from config.routers import read_connection
-from headcount.models import SummaryState, UnitFieldSummary
+from headcount.models import SummaryState, UnitFieldSummary, UnitSummary
 from headcount.rules import ABSENT, ON_ROLL, PARTS, SECONDED_IN, SECONDED_OUT, TERMS, Balance, View, combine_sql
 from secondments.models import Secondment
 from staffing.models import Absence, Assignment, Quota, Staff
@@ -237,7 +237,32 @@ def summary_totals(*, units, as_of: date, view: str = View.COVERAGE, group_by: s
     return _totals(units, as_of, View.clean(view), group_by, field_id, from_summary=True)
 
 
+def _unit_summary_totals(units, as_of, view, group_by):
+    """Totals per group from the per-unit summary rows (no field filter). One query."""
+    unit_sql, unit_params = units.values("pk").query.sql_with_params()
+    group_col = Unit._meta.get_field(group_by.removesuffix("_id")).column
+    short, extra = f"s.shortage_{view}", f"s.surplus_{view}"
+    sql = f"""
+        SELECT u.{group_col}, SUM(s.quota), {", ".join(f"SUM(s.{n})" for n in PARTS)},
+               SUM({short}), SUM({extra}), COUNT(*) FILTER (WHERE {short} > 0),
+               COUNT(*) FILTER (WHERE {extra} > 0), SUM(s.mismatches)
+        FROM {UnitSummary._meta.db_table} s JOIN {Unit._meta.db_table} u ON u.id = s.unit_id
+        WHERE s.unit_id IN ({unit_sql})
+        GROUP BY u.{group_col}
+    """
+    marker, mparams = _fresh_marker(as_of, 11)
+    with read_connection().cursor() as cursor:
+        cursor.execute(f"{marker} UNION ALL {sql}", [*mparams, *unit_params])
+        rows = cursor.fetchall()
+    if not any(r[0] is None for r in rows):
+        return None
+    keys = ("quota", *PARTS, "gross_shortage", "gross_surplus", "units_short", "units_surplus", "mismatches")
+    return {r[0]: {k: int(v or 0) for k, v in zip(keys, r[1:], strict=True)} for r in rows if r[0] is not None}
+
+
 def _totals(units, as_of, view, group_by, field_id, *, from_summary):
+    if from_summary and not field_id:
+        return _unit_summary_totals(units, as_of, view, group_by)
     if from_summary:
         sql, params = _summary_source(units, field_id)
         extra = ", SUM(t.mismatches)"

@@ -16,9 +16,11 @@ from django.db.models import Count
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
-from headcount.models import SummaryState, UnitFieldSummary
+from headcount.models import SummaryState, UnitFieldSummary, UnitSummary
+from headcount.rules import PARTS, TERMS, View, combine_sql
 
 TABLE = UnitFieldSummary._meta.db_table
+UNIT_TABLE = UnitSummary._meta.db_table
 STATE_TABLE = SummaryState._meta.db_table
 COLUMNS = ("quota", "on_roll", "seconded_out", "seconded_in", "absent", "mismatches")
 
@@ -43,6 +45,21 @@ def _insert_sql(units, day):
     return text, [*params, *mparams]
 
 
+def _rollup_sql(where=""):
+    """Per-unit rows from the unit × field rows (``where`` narrows the units)."""
+    gaps = []
+    for view in (View.COVERAGE, View.ESTABLISHMENT):
+        hc = combine_sql(TERMS[view], {name: name for name in PARTS})
+        gaps.append(f"SUM(CASE WHEN {hc} < quota THEN quota - ({hc}) ELSE 0 END)")
+        gaps.append(f"SUM(CASE WHEN {hc} > quota THEN {hc} - quota ELSE 0 END)")
+    sums = ", ".join(f"SUM({c})" for c in COLUMNS)
+    return f"""
+        INSERT INTO {UNIT_TABLE} (unit_id, {", ".join(COLUMNS)}, shortage_coverage, surplus_coverage,
+                                  shortage_establishment, surplus_establishment)
+        SELECT unit_id, {sums}, {", ".join(gaps)} FROM {TABLE} {where} GROUP BY unit_id
+    """
+
+
 def rebuild(day=None):
     """Recompute every row for ``day`` (default today). Returns the number of rows."""
     from communes.models import Unit
@@ -51,10 +68,12 @@ def rebuild(day=None):
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Writers refreshing their units wait for the rebuild, and the rebuild for them.
-            cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {TABLE}, {UNIT_TABLE} IN EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {TABLE}")
+        cursor.execute(f"DELETE FROM {UNIT_TABLE}")
         cursor.execute(*_insert_sql(Unit.objects.all(), day))
         rows = cursor.rowcount
+        cursor.execute(_rollup_sql())
         SummaryState.objects.update_or_create(pk=1, defaults={"day": day, "rebuilt_at": timezone.now()})
     return rows
 
@@ -91,8 +110,10 @@ def _refresh(ids, day):
             cursor.execute(f"SELECT pg_advisory_xact_lock({_LOCK_SPACE}, id) FROM unnest(%s::int[]) AS id", [ids])
         placeholders = ", ".join(["%s"] * len(ids))
         cursor.execute(f"DELETE FROM {TABLE} WHERE unit_id IN ({placeholders})", ids)
+        cursor.execute(f"DELETE FROM {UNIT_TABLE} WHERE unit_id IN ({placeholders})", ids)
         for unit_id in ids:
             cursor.execute(sql, [unit_id if p == _SENTINEL else p for p in params])
+        cursor.execute(_rollup_sql(f"WHERE unit_id IN ({placeholders})"), ids)
 
 
 _LOCK_SPACE = 48151  # advisory lock namespace of the summary (per unit)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Role
 from communes.models import Unit
 from headcount import summary
-from headcount.models import UnitFieldSummary
+from headcount.models import UnitFieldSummary, UnitSummary
 from headcount.rules import View
 from headcount.selectors import (
     _totals,
@@ -25,7 +25,7 @@ from reports.selectors import national_summary
 from secondments import services as moves
 from secondments.models import Kind, Status
 from staffing import services
-from staffing.models import Category
+from staffing.models import Category, Field
 from tests import factories as f
 from tests.reports.builders import province_fixture
 
@@ -75,10 +75,17 @@ def assert_summary_is_live():
     }
     assert stored_mismatches == live_mismatches
     communes = Unit.objects.communes()
+    fields = [None, *Field.objects.values_list("pk", flat=True)]
     for view in (View.COVERAGE, View.ESTABLISHMENT):
-        live = _totals(communes, TODAY, view, "province_id", None, from_summary=False)
-        got = summary_totals(units=communes, as_of=TODAY, view=view)
-        assert {p: {k: v for k, v in t.items() if k != "mismatches"} for p, t in got.items()} == live
+        for field_id in fields:
+            live = _totals(communes, TODAY, view, "province_id", field_id, from_summary=False)
+            got = summary_totals(units=communes, as_of=TODAY, view=view, field_id=field_id)
+            assert {p: {k: v for k, v in t.items() if k != "mismatches"} for p, t in got.items()} == live
+    # The per-unit rows add up their unit × field rows.
+    per_unit = {}
+    for unit_id, n in UnitFieldSummary.objects.values_list("unit_id", "on_roll"):
+        per_unit[unit_id] = per_unit.get(unit_id, 0) + n
+    assert dict(UnitSummary.objects.values_list("unit_id", "on_roll")) == per_unit
 
 
 def test_rebuild_equals_live(world):
