@@ -318,23 +318,23 @@ def http_figures(province, token, session_cookie, requests_total):
         sql_file.close()
         env["BARE_SQL_FILE"] = sql_file.name
         env["BARE_SECRET_KEY"] = settings.SECRET_KEY
-        app = gunicorn("config.wsgi:application", 8811, env)
+        app = gunicorn("config.wsgi:application", 8831, env)
         try:
-            bare = gunicorn(f"bench.{'bare_html' if html_page else 'bare_wsgi'}:application", 8812, env)
+            bare = gunicorn(f"bench.{'bare_html' if html_page else 'bare_wsgi'}:application", 8832, env)
         except RuntimeError:
             app.terminate()
             app.wait(10)
             raise
         try:
-            load(8811, path, headers, 100)  # warm both
-            load(8812, "/", headers, 100)
-            c = http.client.HTTPConnection("127.0.0.1", 8812, timeout=30)
+            load(8831, path, headers, 100)  # warm both
+            load(8832, "/", headers, 100)
+            c = http.client.HTTPConnection("127.0.0.1", 8832, timeout=30)
             c.request("GET", "/", headers=headers)
             body = c.getresponse().read()
             rows = body.count(b"<tr><td>") if html_page else len(json.loads(body)["results"])
             c.close()
-            page = load(8811, path, headers, requests_total)
-            floor = load(8812, "/", headers, requests_total)
+            page = load(8831, path, headers, requests_total)
+            floor = load(8832, "/", headers, requests_total)
         finally:
             for p in (app, bare):
                 p.terminate()
@@ -370,11 +370,11 @@ def query_kind(sql, rows_sql):
 def reference_page(session_cookie, env, requests_total, floor=None):
     """Not a target: what Django itself costs here. The login form, asked by a signed-in user
     (session and user read, page shell rendered, no report query), under the same load."""
-    app = gunicorn("config.wsgi:application", 8811, env)
+    app = gunicorn("config.wsgi:application", 8831, env)
     headers = {"Cookie": f"sessionid={session_cookie}"}
     try:
-        load(8811, "/login/", headers, 100)
-        page = load(8811, "/login/", headers, requests_total)
+        load(8831, "/login/", headers, 100)
+        page = load(8831, "/login/", headers, requests_total)
     finally:
         app.terminate()
         app.wait(10)

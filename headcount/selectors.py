@@ -354,14 +354,16 @@ def roster_people(unit, day: date, mode: str = Roster.ON_ROLL, *, name_column: s
     people, WORKING has ``effective`` and ABSENT has ``absent``.
     """
     mode = Roster.clean(mode)
-    here, came = Q(placed__unit=unit), Q(away__to_unit=unit)
+    # ``placed_unit`` (the annotation) reuses the placement's join; ``placed__unit`` in another
+    # filter() would join the assignments again.
+    here, came = Q(placed_unit=unit.pk), Q(away__to_unit=unit)
     qs = (
         Staff.objects.with_placement(day)
         .alias(
             away=FilteredRelation("movements", condition=Secondment.objects.in_effect_q(day, prefix="movements__")),
             off=FilteredRelation("absences", condition=Absence.objects.in_force_q(day, prefix="absences__")),
         )
-        .filter(placed__isnull=False)
+        .filter(placed_unit__isnull=False)
     )
     works_here = (here & Q(away__isnull=True)) | came
     if mode == Roster.ON_ROLL:

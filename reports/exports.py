@@ -285,10 +285,11 @@ def staff_list(user, params, day=None):
     """People on the roll on ``day`` (today) of the units the user sees, with that placement,
     filtered by StaffFilterSet (403 never: out of scope rows vanish)."""
     day = day or timezone.localdate()
-    people = Staff.objects.with_placement(day).filter(placed__isnull=False)
+    # Filters on the annotations reuse the placement's one join (see StaffFilterSet).
+    people = Staff.objects.with_placement(day).filter(placed_unit__isnull=False)
     units = for_user(Unit.objects.all(), user)
     if units.query.where:
-        people = people.filter(placed__unit__in=units)
+        people = people.filter(placed_unit__in=units.values("pk"))
     filterset = StaffFilterSet(params, queryset=people)
     if not filterset.is_valid():
         raise ValidationError([f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()])
