@@ -26,6 +26,27 @@ RULES = {
         lambda user, unit: is_province_official(user, unit.province_id if unit is not None else None),
         _("Only a province official can record a back-dated correction."),
     ),
+    # The planner: a province official of the province runs it and accepts its moves; anyone who
+    # reads the province's plans reads its runs (scope decides which).
+    "planner.run": (
+        lambda user, province: is_province_official(user, province.pk if province is not None else None),
+        _("Only a province official can run the planner."),
+    ),
+    "planner.accept": (
+        lambda user, run: is_province_official(user, run.province_id if run is not None else None),
+        _("Only a province official can accept the planner's moves."),
+    ),
+    "planner.view": (
+        lambda user, province: (
+            bool(user and user.is_authenticated)
+            and (
+                user.is_superuser
+                or user.role in (Role.NATIONAL_VIEWER, Role.API_CLIENT)
+                or is_province_official(user, province.pk if province is not None else None)
+            )
+        ),
+        _("Only province officials and national viewers see the planner."),
+    ),
 }
 
 

@@ -1,7 +1,11 @@
 from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from accounts import middleware, twofactor
+
+# Sent for the read audit, which listens (accounts does not know who records what).
+token_used = Signal()  # request, token
+password_reset = Signal()  # request, user (the account whose password was reset)
 
 
 @receiver(user_logged_in)

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 
+from accounts import signals
 from accounts.models import ApiToken
-from audit.services import audit_record
 
 KEYWORD = "Token"
 # last_used_at is written at most this often per token (not on every request).
@@ -84,5 +84,5 @@ class ApiTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("This token has expired."))
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        audit_record(request, "token.use", user=token.user, token=token)
+        signals.token_used.send(sender=ApiToken, request=request, token=token)
         return token.user, token

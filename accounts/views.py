@@ -17,13 +17,12 @@ from django.views import View
 from django.views.generic import ListView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import twofactor
+from accounts import signals, twofactor
 from accounts.forms import CodeForm, SignInForm, TokenForm
 from accounts.models import ApiToken, Role, User
 from accounts.scoping import can_write, for_user
 from accounts.services import can_manage_users, managed_users, user_password_reset
 from accounts.tokens import api_token_create, api_token_revoke
-from audit.services import audit_record
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -257,7 +256,7 @@ class UserDetailView(ManagerRequiredMixin, View):
 class UserPasswordResetView(UserDetailView):
     def post(self, request, pk):
         password = user_password_reset(user=self.target, by=request.user)
-        audit_record(request, "password.reset", params={"user": [self.target.username]})
+        signals.password_reset.send(sender=User, request=request, user=self.target)
         # Shown once, on this response; the user must change it at the next sign-in.
         return render(request, self.template_name, self.context(temporary_password=password))
 

@@ -10,7 +10,8 @@ from django.views import View
 from audit.forms import AuditFilterForm
 from audit.models import Action
 from audit.selectors import audit_entries_for, audit_filter
-from reports.excel import Column, Exporter, Issuer, xlsx_response
+from communes.models import province_issuer
+from core.excel import Column, Exporter, xlsx_response
 
 PAGE_SIZE = 50
 
@@ -60,7 +61,7 @@ class AuditLogView(LoginRequiredMixin, View):
         if request.GET.get("format") == "xlsx":
             province = None if request.user.is_superuser else request.user.province
             return xlsx_response(
-                AuditExporter(entries), issuer=Issuer.for_province(province), as_of=timezone.localdate()
+                AuditExporter(entries), issuer=province_issuer(province), as_of=timezone.localdate()
             )
         page = Paginator(entries.order_by("-at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()

@@ -10,7 +10,7 @@ Each figure runs in its own child process, which reports its rows per second and
 resident memory:
 
 - floor: xlsxwriter in constant-memory mode, ``write_row`` of the bare values, no formats;
-- renderer: ``reports.excel.render`` of the staff export's columns (official layout, formats,
+- renderer: ``core.excel.render`` of the staff export's columns (official layout, formats,
   text always as text, dates as dates, wrapped long texts, signature block);
 - reference, no target: openpyxl's write-only mode on the bare values.
 
@@ -84,7 +84,7 @@ def child(mode, n, out):
         django.setup()
         from django.utils import translation
 
-        from reports.excel import Issuer, render
+        from core.excel import Issuer, render
         from reports.exports import StaffListExporter
 
         class Synthetic(StaffListExporter):

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Unit, UnitKind
-from staffing.filters import search_words
+from core.text import search_words
 
 
 class UnitFilterSet(django_filters.FilterSet):

@@ -2,7 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from communes.text import normalize_search, vietnamese_sort_key
+from core.excel import Issuer
+from core.text import normalize_search, vietnamese_sort_key
 
 
 class Province(models.Model):
@@ -83,7 +84,7 @@ class Unit(models.Model):
         max_length=600,
         editable=False,
         default="",
-        help_text=_("The name's key in Vietnamese alphabetical order (communes.text.vietnamese_sort_key)."),
+        help_text=_("The name's key in Vietnamese alphabetical order (core.text.vietnamese_sort_key)."),
     )
 
     objects = UnitQuerySet.as_manager()
@@ -120,3 +121,87 @@ class Unit(models.Model):
     @property
     def is_commune_level(self):
         return self.kind in COMMUNE_LEVEL_KINDS
+
+
+class ReportLetterhead(models.Model):
+    """How a province's Home Affairs department heads and signs the reports it sends upward.
+
+    Decree 30/2020/NĐ-CP on administrative document formats: the issuing body and the unit top
+    left, the document symbol on the number line ("Số: …/BC-SNV"), the place on the date line, and
+    the signature block (the preparer, and the head of the department with his or her name). A
+    province with no letterhead of its own gets ``ReportLetterhead.default_for(province)``.
+    """
+
+    province = models.OneToOneField(
+        "communes.Province", verbose_name=_("province"), on_delete=models.CASCADE, related_name="letterhead"
+    )
+    issuing_body = models.CharField(
+        _("issuing body"), max_length=200, help_text=_("The governing body, e.g. ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK.")
+    )
+    unit_name = models.CharField(_("issuing unit"), max_length=200, help_text=_("The unit itself, e.g. SỞ NỘI VỤ."))
+    symbol_suffix = models.CharField(
+        _("symbol of the unit"),
+        max_length=30,
+        help_text=_("Written after the document kind on the number line: SNV gives “Số: …/BC-SNV”."),
+    )
+    place_name = models.CharField(
+        _("place name"), max_length=100, help_text=_("Written on the date line, e.g. Đắk Lắk.")
+    )
+    preparer_title = models.CharField(_("preparer's title"), max_length=100, blank=True)
+    preparer_name = models.CharField(_("preparer's name"), max_length=120, blank=True)
+    signer_title = models.TextField(
+        _("signer's title"),
+        max_length=200,
+        help_text=_("One line per line of the block: GIÁM ĐỐC, or KT. GIÁM ĐỐC then PHÓ GIÁM ĐỐC."),
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_paths = {"province": "province", "unit": None}
+
+    class Meta:
+        db_table = "reports_reportletterhead"
+        ordering = ["province__code"]
+        verbose_name = _("report letterhead")
+        verbose_name_plural = _("report letterheads")
+
+    def __str__(self):
+        return f"{self.province}: {self.unit_name}"
+
+    @classmethod
+    def default_for(cls, province):
+        """The letterhead a province uses until it saves its own (not saved)."""
+        return cls(
+            province=province,
+            issuing_body=f"ỦY BAN NHÂN DÂN {province.name.upper()}",
+            unit_name="SỞ NỘI VỤ",
+            symbol_suffix="SNV",
+            place_name=province.short_name,
+            preparer_title="NGƯỜI LẬP BIỂU",
+            signer_title="GIÁM ĐỐC",
+        )
+
+    @classmethod
+    def for_province(cls, province):
+        """The province's saved letterhead, or its default (one query)."""
+        found = cls.objects.filter(province=province).first()
+        return found if found is not None else cls.default_for(province)
+
+    def issuer(self) -> Issuer:
+        """The heading and signature block of the province's Excel reports."""
+        return Issuer(
+            [self.issuing_body, self.unit_name],
+            symbol=self.symbol_suffix,
+            place=self.place_name,
+            preparer_title=self.preparer_title,
+            preparer_name=self.preparer_name,
+            signer_title=self.signer_title,
+            signer_name=self.signer_name,
+        )
+
+
+def province_issuer(province) -> Issuer:
+    """The heading of a province's reports (its letterhead, or the default); the country's for None."""
+    if province is None:
+        return Issuer.national()
+    return ReportLetterhead.for_province(province).issuer()

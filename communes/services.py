@@ -5,7 +5,7 @@ import json
 from django.db import transaction
 
 from communes.models import Province, Unit, UnitKind
-from communes.text import normalize_search, vietnamese_sort_key
+from core.text import normalize_search, vietnamese_sort_key
 
 DIVISION_KINDS = {"xã": UnitKind.COMMUNE, "phường": UnitKind.WARD, "đặc khu": UnitKind.SPECIAL_ZONE}
 

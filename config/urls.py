@@ -8,9 +8,11 @@ from config.api_docs import RedocView, SwaggerView
 from reports.views import HomeView
 
 api_v1 = [
-    path("", include("communes.api_urls")),
+    path("", include("reports.unit_api_urls")),
     path("", include("staffing.api_urls")),
     path("", include("secondments.api_urls")),
+    path("", include("reports.plan_api_urls")),
+    path("", include("planner.api_urls")),
     path("reports/", include("reports.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -25,10 +27,11 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("", include("communes.urls")),
     path("", include("reports.unit_urls")),
+    path("", include("reports.plan_urls")),
     path("", include("staffing.urls")),
     path("", include("secondments.urls")),
+    path("", include("planner.urls")),
     path("reports/", include("reports.urls")),
 ]
 

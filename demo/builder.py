@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import COMMUNE_LEVEL_KINDS, PROVINCIAL_KINDS, Province, Unit, UnitKind
-from communes.text import normalize_search
+from core.text import normalize_search
 from secondments.models import (
     DECIDED_STATUSES,
     Extension,

@@ -23,7 +23,7 @@ from config.routers import read_connection
 from headcount.models import SummaryState, UnitFieldSummary, UnitSummary
 from headcount.rules import ABSENT, ON_ROLL, PARTS, SECONDED_IN, SECONDED_OUT, TERMS, Balance, View, combine_sql
 from secondments.models import Secondment
-from staffing.models import Absence, Assignment, Quota, Staff
+from staffing.models import Absence, Assignment, Quota, Staff, placement_on
 
 _SQL_CACHE = OrderedDict()
 _SQL_CACHE_SIZE = 256
@@ -65,12 +65,6 @@ def fetch_cached(key, build):
         return cursor.fetchall()
 
 
-def placement_on(day, path="person__assignments"):
-    """The person's assignment in force on ``day``, reached through ``path`` (a filtered join:
-    at most one row, since one person holds one placement at a time)."""
-    return FilteredRelation(path, condition=Assignment.objects.in_force_q(day, prefix=f"{path}__"))
-
-
 def _columns(**values):
     zero = Value(0, output_field=IntegerField())
     return {name: values.get(name, zero) for name in ("quota", *PARTS)}
@@ -95,9 +89,14 @@ def _parts(units, as_of, by_category=False):
         .values(**keys("unit_id", "field_id", "category"))
         .annotate(**_columns(**{ON_ROLL: Count("pk")}))
     )
-    moving = Secondment.objects.in_effect_on(as_of).alias(placed=placement_on(as_of)).filter(placed__isnull=False)
+    # Filtered through ``placed_unit`` (one join): each filter() through ``placed__`` joins again.
+    moving = (
+        Secondment.objects.in_effect_on(as_of)
+        .alias(placed=placement_on(as_of), placed_unit=F("placed__unit_id"))
+        .filter(placed_unit__isnull=False)
+    )
     seconded_out = (
-        moving.filter(placed__unit__in=units)
+        moving.filter(placed_unit__in=units)
         .values(**keys("placed__unit_id", "placed__field_id", "placed__category"))
         .annotate(**_columns(**{SECONDED_OUT: Count("pk")}))
     )
@@ -354,8 +353,6 @@ def roster_people(unit, day: date, mode: str = Roster.ON_ROLL, *, name_column: s
     people, WORKING has ``effective`` and ABSENT has ``absent``.
     """
     mode = Roster.clean(mode)
-    # ``placed_unit`` (the annotation) reuses the placement's join; ``placed__unit`` in another
-    # filter() would join the assignments again.
     here, came = Q(placed_unit=unit.pk), Q(away__to_unit=unit)
     qs = (
         Staff.objects.with_placement(day)

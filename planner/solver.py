@@ -887,6 +887,7 @@ def _greedy(world: _World) -> list[tuple[int, str, int, int]]:
             serving[f].append((0 if kind == MAJOR else 1, gi, kind))
     for f in serving:
         serving[f].sort()
+
     def alive(gi):
         g = groups[gi]
         if remaining[gi] == 0:

@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib import admin
 
+from communes.models import ReportLetterhead
 from reports.decisions import check_template
-from reports.models import DecisionDocument, DecisionTemplate, ReportLetterhead
+from reports.models import DecisionDocument, DecisionTemplate
 
 
 @admin.register(ReportLetterhead)

@@ -23,8 +23,8 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from audit.services import audit_record
+from core.excel import XLSX_CONTENT_TYPE
 from reports import access, serializers
-from reports.excel import XLSX_CONTENT_TYPE
 from reports.exports import export_response, staff_list
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.models import ExportJob
@@ -289,10 +289,8 @@ class StaffKeysetPagination(BasePagination):
                 unit_id, pk = (int(x) for x in b64decode(cursor.encode(), validate=True).decode().split(":"))
             except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
                 raise NotFound(self.invalid_cursor_message) from exc
-            queryset = queryset.filter(placed__unit_id__gte=unit_id).filter(
-                Q(placed__unit_id__gt=unit_id) | Q(id__gt=pk)
-            )
-        rows = list(queryset.order_by("placed__unit_id", "id")[: self.page_size + 1])
+            queryset = queryset.filter(placed_unit__gte=unit_id).filter(Q(placed_unit__gt=unit_id) | Q(id__gt=pk))
+        rows = list(queryset.order_by("placed_unit", "id")[: self.page_size + 1])
         self.next_row = rows[self.page_size - 1] if len(rows) > self.page_size else None
         return rows[: self.page_size]
 

@@ -12,3 +12,7 @@ class ReportsConfig(AppConfig):
         from django.db.models import fields
 
         fields.BLANK_CHOICE_LABEL = _("— Choose —")
+
+        # Register the "movements" and "plan-progress" exports wherever reports.exports.build runs:
+        # the pages, and the background worker that rebuilds an ExportJob from its name.
+        from reports import movement_exports  # noqa: F401

@@ -23,6 +23,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from communes.models import ReportLetterhead
+
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "docx" / "decision_default.docx"
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024
@@ -259,8 +261,6 @@ def render_decision(movements, number, date, signer, template=None, *, letterhea
     """
     movements = list(movements)
     if letterhead is None and movements:
-        from reports.models import ReportLetterhead
-
         letterhead = ReportLetterhead.for_province(movements[0].from_unit.province)
     context = decision_context(movements, number=number, day=date, signer=signer, letterhead=letterhead, **texts)
     return render_context(template, context)

@@ -4,8 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communes.models import ReportLetterhead
 from reports.decisions import DEFAULT_GROUNDS, DEFAULT_RECIPIENTS, MAX_TEMPLATE_BYTES
-from reports.models import DecisionTemplate, ReportLetterhead
+from reports.models import DecisionTemplate
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 

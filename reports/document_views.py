@@ -16,9 +16,10 @@ from django.views.generic import DetailView, ListView
 
 from accounts.models import Role
 from accounts.scoping import for_user
+from communes.models import ReportLetterhead
 from reports.decisions import DEFAULT_TEMPLATE, PLACEHOLDERS, Signer
 from reports.document_forms import DecisionForm, DecisionTemplateForm, LetterheadForm
-from reports.models import DecisionDocument, DecisionTemplate, ReportLetterhead
+from reports.models import DecisionDocument, DecisionTemplate
 from reports.services import decision_create, decision_template_upload
 from secondments.models import Plan, Secondment, Status
 

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user
 from audit.services import audit_record
-from communes.models import Unit
+from communes.models import Unit, province_issuer
+from core.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
 from headcount.rules import View
 from reports import access
-from reports.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.selectors import national_summary, province_dashboard, report_fields
 from staffing.filters import StaffFilterSet
@@ -225,7 +225,7 @@ def province_summary_export(user, params):
     d = form.cleaned_data
     dashboard = province_dashboard(province, as_of=d["as_of"], view=d["view"], filters=form.filters(), fields=fields)
     exporter = ProvinceSummaryExporter(dashboard)
-    return ExportSpec(exporter, Issuer.for_province(province), dashboard.as_of, len(dashboard.communes))
+    return ExportSpec(exporter, province_issuer(province), dashboard.as_of, len(dashboard.communes))
 
 
 # --- National summary: one row per province -------------------------------------------------------
@@ -275,7 +275,7 @@ def national_summary_export(user, params):
         raise form_errors(form)
     d = form.cleaned_data
     summary = national_summary(user, as_of=d["as_of"], view=d["view"], filters=form.filters(), fields=fields)
-    return ExportSpec(NationalSummaryExporter(summary), Issuer.for_province(None), d["as_of"], len(summary["rows"]))
+    return ExportSpec(NationalSummaryExporter(summary), province_issuer(None), d["as_of"], len(summary["rows"]))
 
 
 # --- Staff list: the filtered roster --------------------------------------------------------------
@@ -285,7 +285,8 @@ def staff_list(user, params, day=None):
     """People on the roll on ``day`` (today) of the units the user sees, with that placement,
     filtered by StaffFilterSet (403 never: out of scope rows vanish)."""
     day = day or timezone.localdate()
-    # Filters on the annotations reuse the placement's one join (see StaffFilterSet).
+    # Filters go through the annotations (``placed_unit``…): each filter() through ``placed__``
+    # would join the assignments again.
     people = Staff.objects.with_placement(day).filter(placed_unit__isnull=False)
     units = for_user(Unit.objects.all(), user)
     if units.query.where:
@@ -383,7 +384,7 @@ def user_issuer(user) -> Issuer:
     """The heading of a list the user exports: the unit's own, or the province's letterhead."""
     if user.unit_id:
         return Issuer.for_unit(user.unit)
-    return Issuer.for_province(user.province if user.province_id else None)
+    return province_issuer(user.province if user.province_id else None)
 
 
 def report_form(params):

@@ -7,9 +7,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from communes.models import ReportLetterhead
+from core.excel import export_filename
 from reports.decisions import KIND_VERBS, Signer, render_decision
-from reports.excel import export_filename
-from reports.models import DecisionDocument, DecisionTemplate, ReportLetterhead
+from reports.models import DecisionDocument, DecisionTemplate
 
 
 def decision_filename(kind: str, number: str, day: date) -> str:

@@ -19,7 +19,7 @@ from django.tasks import task
 from django.utils import timezone, translation
 
 from config.routers import reading_reports
-from reports.excel import render
+from core.excel import render
 from reports.exports import build
 from reports.models import ExportJob, ExportStatus
 

@@ -1,18 +1,20 @@
-"""The unit page (quota and headcount by field and category, movements, mismatches) and the unit's
-roster: who is on its roll, who works there and who is absent, on a day."""
+"""The list of units a user may see; the unit page (quota and headcount by field and category,
+movements, mismatches); and the unit's roster: who is on its roll, who works there and who is
+absent, on a day."""
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 
 from accounts.scoping import can_write
 from accounts.views import ScopedMixin
 from audit.services import audit_record
+from communes.filters import UnitFilterSet
 from communes.models import Unit
-from communes.text import normalize_search
 from core.forms import bootstrap
+from core.text import normalize_search
 from headcount.rules import summarize
 from headcount.selectors import Roster, headcount_rows, roster_people
 from reports.selectors import unit_sections
@@ -215,3 +217,18 @@ class UnitRosterView(UnitMixin, DetailView):
             self.request, "staff.list", params=self.request.GET, rows=rows, province_id=self.object.province_id
         )
         return ctx
+
+
+class UnitListView(ScopedMixin, ListView):
+    model = Unit
+    template_name = "communes/unit_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        qs = super().get_queryset().select_related("province")
+        self.filterset = UnitFilterSet(self.request.GET or None, queryset=qs)
+        return self.filterset.qs if self.filterset.is_bound else qs
+
+    def get_context_data(self, **kwargs):
+        bootstrap(self.filterset.form)
+        return super().get_context_data(filterset=self.filterset, **kwargs)

@@ -286,7 +286,7 @@ class ExportDownloadView(OwnJobMixin, View):
         job = get_object_or_404(self.get_queryset(), pk=pk, status=ExportStatus.DONE)
         if not job.file:
             raise Http404
-        from reports.excel import XLSX_CONTENT_TYPE
+        from core.excel import XLSX_CONTENT_TYPE
 
         audit_record(request, "export.download", params={"export": [job.name], **job.params}, rows=job.total)
         return FileResponse(

@@ -3,7 +3,6 @@ same service as the page; service errors become 400 (rules), 403 (role) and 409 
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -17,7 +16,6 @@ from accounts.scoping import for_user
 from secondments import services
 from secondments.filters import MovementFilterSet
 from secondments.models import Plan, Secondment, SendingQuota, StaffRequest
-from secondments.selectors import plan_progress
 from secondments.serializers import (
     ApproveSerializer,
     ArrivalSerializer,
@@ -92,56 +90,6 @@ class PlanViewSet(ScopedModelViewSet):
     def perform_create(self, serializer):
         instance = serializer.save()
         instance._history_user = self.request.user
-
-    @extend_schema(
-        responses={200: OpenApiResponse(description="Plan progress (same selector as the page)."), 404: E404}
-    )
-    @action(detail=True, methods=["get"])
-    def progress(self, request, pk=None):
-        p = plan_progress(plan=self.get_object(), as_of=timezone.localdate())
-        return Response(
-            {
-                "plan": p.plan.pk,
-                "as_of": p.as_of,
-                "rounding_rule": p.rounding_rule,
-                "departments": [
-                    {
-                        "unit": r.unit.pk,
-                        "unit_code": r.unit.code,
-                        "unit_name": r.unit.name,
-                        "active_staff": r.active_staff,
-                        "rule": r.quota.describe() if r.quota else None,
-                        "required_min": r.required_min,
-                        "required_max": r.required_max,
-                        "draft": r.draft,
-                        "proposed": r.proposed,
-                        "approved": r.approved,
-                        "active": r.active,
-                        "completed": r.completed,
-                        "sent": r.sent,
-                    }
-                    for r in p.departments
-                ],
-                "communes": [
-                    {
-                        "unit": r.unit.pk,
-                        "unit_code": r.unit.code,
-                        "unit_name": r.unit.name,
-                        "field": r.field.code,
-                        "is_priority": r.is_priority,
-                        "shortage": r.shortage,
-                        "requested": r.requested,
-                        "proposed": r.proposed,
-                        "received": r.received,
-                        "active": r.active,
-                    }
-                    for r in p.communes
-                ],
-                "totals": [
-                    {"kind": t.kind, "target": t.target, "proposed": t.proposed, "sent": t.sent} for t in p.totals
-                ],
-            }
-        )
 
 
 @extend_schema_view(

@@ -7,12 +7,7 @@ class SecondmentsConfig(AppConfig):
     verbose_name = _("Plans and movements")
 
     def ready(self):
-        # Register the "movements" and "plan-progress" exports wherever reports.exports.build runs:
-        # the pages, and the background worker that rebuilds an ExportJob from its name.
-        from secondments import (
-            exports,  # noqa: F401
-            services,
-        )
+        from secondments import services
         from staffing import signals
 
         # A person leaving the roll or changing home unit: their movements follow (staffing.signals).

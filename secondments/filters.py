@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user
 from communes.models import Unit
-from communes.text import normalize_search
+from core.text import normalize_search
 from secondments.models import Kind, Plan, Secondment, Status
 from staffing.models import Field
 

@@ -130,7 +130,75 @@ class SendingQuotaForm(VersionCheckMixin, BootstrapMixin, forms.ModelForm):
         return exclude
 
 
+class PersonPicker(forms.Widget):
+    """Search as you type instead of a select of every person: a search box with filters (field,
+    unit, availability) whose results — radio buttons named like the field — come from
+    ``secondments:person-pick`` (htmx). The chosen person stays listed first. The first results
+    are rendered with the page, so it works before anything is typed."""
+
+    template_name = "secondments/_person_picker.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.user = None
+        self.exclude_movement = None
+        self.filters = {}
+
+    def get_context(self, name, value, attrs):
+        from secondments.selectors import PICKER_LIMIT, person_search
+
+        context = super().get_context(name, value, attrs)
+        chosen = None
+        if value not in (None, "") and str(value).isdigit():
+            chosen = person_search(
+                user=self.user, available=False, exclude_movement=self.exclude_movement, person_id=int(value)
+            )
+        results = list(
+            person_search(
+                user=self.user,
+                field_id=self.filters.get("field"),
+                unit_id=self.filters.get("unit"),
+                available=True,
+                exclude_movement=self.exclude_movement,
+            )
+        )
+        context["picker"] = {
+            "chosen": chosen,
+            "results": [p for p in results[:PICKER_LIMIT] if chosen is None or p.pk != chosen.pk],
+            "more": len(results) > PICKER_LIMIT,
+            "fields": Field.objects.all(),
+            "units": _picker_units(self.user),
+            "filters": self.filters,
+            "name": name,
+            "limit": PICKER_LIMIT,
+        }
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+    def _render(self, template_name, context, renderer=None):
+        # The project's templates, not the form renderer's own directories.
+        from django.template.loader import render_to_string
+        from django.utils.safestring import mark_safe
+
+        return mark_safe(render_to_string(template_name, context))
+
+
+def _pk(value):
+    value = getattr(value, "pk", value)
+    return int(value) if str(value or "").isdigit() else None
+
+
+def _picker_units(user):
+    from accounts.scoping import for_user
+
+    return for_user(Unit.objects.filter(is_active=True), user).only("pk", "name", "kind").order_by("kind", "sort_key")
+
+
 class PersonChoiceField(forms.ModelChoiceField):
+    widget = PersonPicker
+
     def label_from_instance(self, obj):
         return f"{obj.full_name} ({obj.staff_code}) · {obj.unit_name} · {obj.field_name}"
 
@@ -165,6 +233,13 @@ class NominationForm(BootstrapMixin, forms.Form):
         # than the one being edited).
         people = eligible_staff(user=user, exclude_movement=movement)
         self.fields["person"].queryset = people.order_by("full_name", "staff_code")
+        picker = self.fields["person"].widget
+        picker.user, picker.exclude_movement = user, movement
+        initial = self.initial
+        picker.filters = {
+            "field": _pk(self.data.get("person_field") if self.is_bound else initial.get("field")),
+            "unit": _pk(self.data.get("person_unit") if self.is_bound else None),
+        }
         self.fields["to_unit"].queryset = Unit.objects.filter(province_id=province_id, is_active=True)
         self.fields["plan"].queryset = Plan.objects.filter(province_id=province_id)
         self.fields["request"].queryset = StaffRequest.objects.filter(commune__province_id=province_id).select_related(

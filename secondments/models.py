@@ -124,7 +124,7 @@ class Plan(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("secondments:plan-detail", args=[self.pk])
+        return reverse("plan-detail", args=[self.pk])
 
     def targets(self) -> dict:
         """Target number of people per kind (None where the plan sets no target)."""

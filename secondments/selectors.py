@@ -1,231 +1,29 @@
 """Reads about plans and movements, computed by the database in a fixed number of grouped queries.
 
-The plan page, the plan API and the plan's Excel export all call ``plan_progress``; the movement
-list, its API and its export all filter with ``secondments.filters.MovementFilterSet``.
+The movement list, its API and its export all filter with ``secondments.filters.MovementFilterSet``;
+a plan's progress, which reads the headcount, is a report (``reports/plans.py``).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.scoping import for_user
 from communes.models import Unit
-from headcount.rules import View
-from headcount.selectors import headcount_rows, placement_on
 from secondments.models import (
     OPEN_STATUSES,
-    QUOTA_ROUNDING_RULE,
     TEMPORARY_KINDS,
     Kind,
     Plan,
-    RequestStatus,
     Secondment,
-    SendingQuota,
-    StaffRequest,
     Status,
 )
-from staffing.models import Assignment, Field, Staff, StaffStatus
+from staffing.models import Assignment, Field, Staff, StaffStatus, placement_on
 
 # Movements that count as sent / received under a plan: decided and not cancelled.
 SENT_STATUSES = (Status.APPROVED, Status.ACTIVE, Status.COMPLETED)
-
-
-def _status_counts():
-    return {
-        "draft": Count("pk", filter=Q(status=Status.DRAFT)),
-        "proposed": Count("pk", filter=Q(status=Status.PROPOSED)),
-        "approved": Count("pk", filter=Q(status=Status.APPROVED)),
-        "active": Count("pk", filter=Q(status=Status.ACTIVE)),
-        "completed": Count("pk", filter=Q(status=Status.COMPLETED)),
-    }
-
-
-@dataclass
-class DepartmentProgress:
-    """One sending unit under a plan: what it must send and what it has sent."""
-
-    unit: Unit
-    active_staff: int = 0
-    quota: SendingQuota | None = None
-    required_min: int | None = None
-    required_max: int | None = None
-    draft: int = 0
-    proposed: int = 0
-    approved: int = 0
-    active: int = 0
-    completed: int = 0
-
-    @property
-    def sent(self):
-        """Approved, active and completed: the people the unit has been decided to send."""
-        return self.approved + self.active + self.completed
-
-    @property
-    def missing(self):
-        return None if self.required_min is None else max(0, self.required_min - self.sent)
-
-    @property
-    def over_quota(self):
-        return self.required_max is not None and self.sent > self.required_max
-
-
-@dataclass
-class CommuneProgress:
-    """One receiving commune and field under a plan: people received against the shortage."""
-
-    unit: Unit
-    field: Field
-    is_priority: bool = False
-    proposed: int = 0
-    received: int = 0  # approved, active or completed movements into the commune in this field
-    active: int = 0
-    requested: int = 0  # people asked for in the commune's open requests
-    shortage: int = 0  # coverage shortage from the headcount rules, on the progress date
-
-    @property
-    def remaining(self):
-        return max(0, self.shortage)
-
-
-@dataclass
-class KindTotal:
-    kind: str
-    label: str
-    target: int | None = None
-    proposed: int = 0
-    sent: int = 0
-
-    @property
-    def percent(self):
-        return None if not self.target else round(100 * self.sent / self.target)
-
-
-@dataclass
-class PlanProgress:
-    plan: Plan
-    as_of: date
-    departments: list[DepartmentProgress] = field(default_factory=list)
-    communes: list[CommuneProgress] = field(default_factory=list)
-    totals: list[KindTotal] = field(default_factory=list)
-
-    @property
-    def rounding_rule(self):
-        return str(QUOTA_ROUNDING_RULE)  # in the language of the request
-
-    @property
-    def target_total(self):
-        targets = [t.target for t in self.totals if t.target is not None]
-        return sum(targets) if targets else None
-
-    @property
-    def sent_total(self):
-        return sum(t.sent for t in self.totals)
-
-    @property
-    def proposed_total(self):
-        return sum(t.proposed for t in self.totals)
-
-
-def plan_progress(*, plan: Plan, as_of: date) -> PlanProgress:
-    """Progress of ``plan`` on ``as_of``: per sending unit, per receiving commune × field, per kind.
-
-    Sending units are those with a quota rule in the plan and those that sent under it; their
-    required range applies the plan's rule to their active staff on ``as_of``. Receiving rows are
-    the commune × field pairs that received or requested people under the plan, plus the
-    plan's priority communes in fields short of staff. Ten queries (eleven when a unit
-    sends without a quota rule), whatever the size.
-    """
-    movements = Secondment.objects.filter(plan=plan).exclude(status=Status.CANCELLED)
-    progress = PlanProgress(plan=plan, as_of=as_of)
-
-    # 1: quota rules with their units; 2: movements per sending unit and status.
-    quotas = {q.unit_id: q for q in SendingQuota.objects.filter(plan=plan).select_related("unit")}
-    by_sender = {m["from_unit_id"]: m for m in movements.values("from_unit_id").annotate(**_status_counts()).order_by()}
-    sender_ids = set(quotas) | set(by_sender)
-    # 3: active staff of the sending units; (+1) sending units without a rule.
-    units = {q.unit_id: q.unit for q in quotas.values()}
-    missing_units = sender_ids - set(units)
-    if missing_units:
-        units.update(Unit.objects.in_bulk(missing_units))
-    staff_counts = dict(
-        Assignment.objects.in_force_on(as_of)
-        .filter(unit_id__in=sender_ids)
-        .values_list("unit_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for unit_id in sender_ids:
-        row = DepartmentProgress(unit=units[unit_id], active_staff=staff_counts.get(unit_id, 0))
-        row.quota = quotas.get(unit_id)
-        if row.quota is not None:
-            row.required_min, row.required_max = row.quota.required_range(row.active_staff)
-        for key in ("draft", "proposed", "approved", "active", "completed"):
-            setattr(row, key, by_sender.get(unit_id, {}).get(key, 0))
-        progress.departments.append(row)
-    progress.departments.sort(key=lambda r: (r.unit.name, r.unit.code))
-
-    # 5: movements per receiving unit × field; 6: priority communes; 7: open requests.
-    received = {
-        (m["to_unit_id"], m["field_id"]): m
-        for m in movements.values("to_unit_id", "field_id").annotate(**_status_counts()).order_by()
-    }
-    priority_ids = set(plan.priority_communes.values_list("pk", flat=True))
-    requests = dict(
-        (((r["commune_id"], r["field_id"]), r["n"]))
-        for r in StaffRequest.objects.filter(plan=plan, status=RequestStatus.OPEN)
-        .values("commune_id", "field_id")
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
-    commune_ids = {k[0] for k in received} | {k[0] for k in requests} | priority_ids
-    # 8–11: coverage of those communes by field (headcount rules).
-    shortages = {}
-    if commune_ids:
-        rows = headcount_rows(units=Unit.objects.filter(pk__in=commune_ids), as_of=as_of, view=View.COVERAGE)
-        shortages = {(r.unit_id, r.field_id): r.shortage for r in rows}
-    # 12: the communes; 13: the fields.
-    commune_units = Unit.objects.in_bulk(commune_ids) if commune_ids else {}
-    fields = Field.objects.in_bulk()
-    keys = set(received) | set(requests)
-    keys |= {k for k, short in shortages.items() if short > 0 and k[0] in priority_ids}
-    for unit_id, field_id in keys:
-        unit = commune_units[unit_id]
-        if not unit.is_commune_level:
-            continue
-        counts = received.get((unit_id, field_id), {})
-        progress.communes.append(
-            CommuneProgress(
-                unit=unit,
-                field=fields[field_id],
-                is_priority=unit_id in priority_ids,
-                proposed=counts.get("proposed", 0),
-                received=sum(counts.get(s, 0) for s in SENT_STATUSES),
-                active=counts.get("active", 0),
-                requested=requests.get((unit_id, field_id), 0),
-                shortage=shortages.get((unit_id, field_id), 0),
-            )
-        )
-    progress.communes.sort(key=lambda r: (not r.is_priority, r.unit.name, r.field.sort_order, r.field.code))
-
-    # 14: movements per kind, against the plan's targets.
-    by_kind = {m["kind"]: m for m in movements.values("kind").annotate(**_status_counts()).order_by()}
-    targets = plan.targets()
-    for kind, label in Kind.choices:
-        if kind not in plan.allowed_kinds and kind not in by_kind:
-            continue
-        counts = by_kind.get(kind, {})
-        progress.totals.append(
-            KindTotal(
-                kind=kind,
-                label=str(label),
-                target=targets.get(kind),
-                proposed=counts.get("proposed", 0),
-                sent=sum(counts.get(s, 0) for s in SENT_STATUSES),
-            )
-        )
-    return progress
 
 
 def department_sent_count(*, plan: Plan, unit_id: int, exclude_pk=None) -> int:
@@ -263,8 +61,8 @@ def eligible_staff(*, user, start: date | None = None, end: date | None = None, 
     placed_units = for_user(Unit.objects.all(), user)
     staff = (
         Staff.objects.filter(status=StaffStatus.ACTIVE)
-        .alias(placed=placement_on(day, "assignments"))
-        .filter(placed__unit__in=placed_units)
+        .alias(placed=placement_on(day, "assignments"), placed_unit=F("placed__unit_id"))
+        .filter(placed_unit__in=placed_units)
         .exclude(Exists(busy))
         .exclude(Exists(transfer))
         .annotate(unit_name=F("placed__unit__name"), field_name=F(f"placed__field__{Field.name_column()}"))
@@ -308,3 +106,62 @@ def movement_alerts(*, user, as_of: date, within_days: int = 30) -> Alerts:
         base.filter(kind=Kind.TRANSFER, status=Status.APPROVED).exclude(problem="").order_by("start_date", "pk")
     )
     return Alerts(ending_soon=ending_soon, overdue=overdue, not_started=not_started, not_applied=not_applied)
+
+
+PICKER_LIMIT = 20
+
+
+def person_search(
+    *,
+    user,
+    q: str = "",
+    field_id=None,
+    unit_id=None,
+    available: bool = True,
+    start: date | None = None,
+    end: date | None = None,
+    exclude_movement=None,
+    limit: int = PICKER_LIMIT,
+    person_id=None,
+):
+    """People for the person picker: accent-insensitive search on name and staff code, filtered by
+    field (placed or trained), home unit and availability (``eligible_staff``'s rule), each with
+    their unit, field, trained major and any open movement. Returns at most ``limit`` + 1 rows
+    (one more tells the page there are more); with ``person_id``, that person or None. One query."""
+    from staffing.filters import search_words
+
+    day = start or timezone.localdate()
+    if available:
+        people = eligible_staff(user=user, start=start, end=end, exclude_movement=exclude_movement)
+    else:
+        placed_units = for_user(Unit.objects.all(), user)
+        people = (
+            Staff.objects.filter(status=StaffStatus.ACTIVE)
+            .alias(placed=placement_on(day, "assignments"), placed_unit=F("placed__unit_id"))
+            .filter(placed_unit__in=placed_units)
+            .annotate(unit_name=F("placed__unit__name"), field_name=F(f"placed__field__{Field.name_column()}"))
+        )
+    if q:
+        people = search_words(people, q)
+    if field_id:
+        people = people.alias(placed_field=F("placed__field_id")).filter(
+            Q(placed_field=field_id) | Q(major_field_id=field_id)
+        )
+    if unit_id:
+        units = Unit.objects.filter(Q(pk=unit_id) | Q(parent_id=unit_id)).values("pk")
+        people = people.filter(placed_unit__in=units)
+    running = (
+        Secondment.objects.filter(person=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .exclude(pk=getattr(exclude_movement, "pk", None))
+        .order_by("start_date")
+    )
+
+    people = people.annotate(
+        major_name=F(f"major_field__{Field.name_column()}"),
+        running_to=Subquery(running.values("to_unit__name")[:1]),
+        running_end=Subquery(running.values("planned_end_date")[:1]),
+        running_status=Subquery(running.values("status")[:1]),
+    ).order_by("full_name", "staff_code")
+    if person_id is not None:
+        return people.filter(pk=person_id).first()
+    return people[: limit + 1]

@@ -18,7 +18,6 @@ from django.views.generic.edit import CreateView, DeleteView, UpdateView
 from accounts.models import Role
 from accounts.scoping import for_user
 from accounts.views import ScopedMixin
-from reports.exports import export_or_redirect
 from secondments import services
 from secondments.filters import MovementFilterSet
 from secondments.forms import (
@@ -31,7 +30,7 @@ from secondments.forms import (
     apply_errors,
 )
 from secondments.models import QUOTA_ROUNDING_RULE, Plan, Secondment, SendingQuota, StaffRequest, Status
-from secondments.selectors import movement_alerts, plan_progress
+from secondments.selectors import movement_alerts
 from secondments.services import TransitionError
 
 MOVEMENT_RELATED = ("person", "from_unit", "to_unit", "field", "plan")
@@ -85,23 +84,6 @@ class PlanListView(ScopedMixin, ListView):
         return super().get_context_data(can_manage=is_province_official(self.request.user), **kwargs)
 
 
-class PlanDetailView(ScopedMixin, DetailView):
-    model = Plan
-    template_name = "secondments/plan_detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("province")
-
-    def get_context_data(self, **kwargs):
-        today = timezone.localdate()
-        return super().get_context_data(
-            progress=plan_progress(plan=self.object, as_of=today),
-            priority_fields=list(self.object.priority_fields.all()),
-            can_manage=is_province_official(self.request.user),
-            **kwargs,
-        )
-
-
 class PlanWriteMixin(RefusalMixin, ScopedMixin):
     model = Plan
     form_class = PlanForm
@@ -135,35 +117,6 @@ class PlanUpdateView(PlanWriteMixin, UpdateView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         return super().post(request, *args, **kwargs)
-
-
-class ExportView(LoginRequiredMixin, View):
-    """An export registered in secondments/exports.py: the file now, or a background job's page.
-
-    The builder checks scope (404) and parameters; invalid ones answer 400 with the reason.
-    """
-
-    export_name = None
-
-    def export_params(self):
-        return self.request.GET
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return export_or_redirect(request, self.export_name, self.export_params())
-        except ValidationError as exc:
-            return render(request, "secondments/refused.html", {"message": " ".join(exc.messages)}, status=400)
-
-
-class PlanExportView(ExportView):
-    """The plan's progress: ``?part=communes`` for the receiving communes, else the sending units."""
-
-    export_name = "plan-progress"
-
-    def export_params(self):
-        params = self.request.GET.copy()
-        params["plan"] = str(self.kwargs["pk"])
-        return params
 
 
 class QuotaWriteMixin(RefusalMixin, ScopedMixin):
@@ -259,12 +212,6 @@ class MovementListView(LoginRequiredMixin, ListView):
             or self.request.user.is_superuser,
             **kwargs,
         )
-
-
-class MovementExportView(ExportView):
-    """The movement list's query string as a workbook."""
-
-    export_name = "movements"
 
 
 def movement_context(request, m, forms=None):
@@ -382,6 +329,49 @@ class MovementCreateView(RefusalMixin, ScopedMixin, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PersonPickView(RefusalMixin, ScopedMixin, View):
+    """The person picker's results (an htmx fragment): search, filters and availability on the
+    form's dates; the chosen person stays first."""
+
+    def check(self):
+        user = self.request.user
+        if not (user.is_superuser or user.role in (Role.DEPARTMENT_OFFICER, Role.PROVINCE_OFFICIAL)):
+            raise PermissionDenied(_("Only department officers and province officials nominate staff."))
+
+    def get(self, request):
+        from secondments.forms import _pk
+        from secondments.selectors import PICKER_LIMIT, person_search
+
+        def day(name):
+            try:
+                return forms.DateField().clean(request.GET.get(name) or None)
+            except ValidationError:
+                return None
+
+        start, end = day("start_date"), day("planned_end_date")
+        chosen_id = _pk(request.GET.get("person"))
+        chosen = person_search(user=request.user, available=False, person_id=chosen_id) if chosen_id else None
+        results = list(
+            person_search(
+                user=request.user,
+                q=request.GET.get("person_q", "")[:100],
+                field_id=_pk(request.GET.get("person_field")),
+                unit_id=_pk(request.GET.get("person_unit")),
+                available=bool(request.GET.get("person_available")),
+                start=start,
+                end=end if start else None,
+            )
+        )
+        p = {
+            "chosen": chosen,
+            "results": [r for r in results[:PICKER_LIMIT] if chosen is None or r.pk != chosen.pk],
+            "more": len(results) > PICKER_LIMIT,
+            "name": "person",
+            "limit": PICKER_LIMIT,
+        }
+        return render(request, "secondments/_person_results.html", {"p": p})
 
 
 class MovementUpdateView(RefusalMixin, ScopedMixin, FormView):

@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from accounts.models import Role
-from communes.text import normalize_search
-from reports.excel import Column, Exporter
+from core.excel import Column, Exporter
+from core.text import normalize_search
 from staffing.importer import ImportRefused, check_file, limits, row_message
 from staffing.models import Field, Position, PositionGroup
 

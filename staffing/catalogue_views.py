@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from reports.excel import Issuer, xlsx_response
+from communes.models import province_issuer
+from core.excel import xlsx_response
 from staffing.catalogue import (
     POSITION_COLUMNS,
     PositionCatalogueExporter,
@@ -51,7 +52,7 @@ class PositionExportView(LoginRequiredMixin, View):
         user = request.user
         province = None if user.is_superuser else user.province
         return xlsx_response(
-            PositionCatalogueExporter(), issuer=Issuer.for_province(province), as_of=timezone.localdate()
+            PositionCatalogueExporter(), issuer=province_issuer(province), as_of=timezone.localdate()
         )
 
 

@@ -8,24 +8,18 @@ import copy
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from communes.text import normalize_search
+from communes.models import Unit
+from core.text import search_words
 from staffing.models import Category, Field, Position, Qualification, Quota, Staff, StaffStatus
-
-
-def search_words(queryset, value, field_name="search_text"):
-    """Rows whose normalised ``field_name`` contains every word of ``value`` (accents ignored)."""
-    for word in normalize_search(value).split():
-        queryset = queryset.filter(**{f"{field_name}__contains": word})
-    return queryset
 
 
 class PlainSelect(forms.Select):
@@ -87,6 +81,26 @@ class PlacementChoiceFilter(FetchedModelChoiceFilter):
     """A choice by id of something the person's placement points at (field, position): the OpenAPI
     schema cannot find it on the person model, so it says what it is."""
 
+    def filter(self, qs, value):
+        # On the annotation (``placed_field``…), not through ``placed__``: each filter() through the
+        # placement would join the assignments again.
+        return qs if value in EMPTY_VALUES else qs.filter(**{self.field_name: value.pk})
+
+
+class PlacedInFilter(django_filters.CharFilter):
+    """A filter on what the placement points at, by another column (a code, the province):
+    ``placed_<target>`` in a subquery, so the placement is joined once whatever the filters."""
+
+    def __init__(self, *args, annotation, model, lookup, **kwargs):
+        self.annotation, self.target_model, self.target_lookup = annotation, model, lookup
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        targets = self.target_model.objects.filter(**{self.target_lookup: value}).values("pk")
+        return qs.filter(**{f"{self.annotation}__in": targets})
+
 
 class ShallowCopyFilterSet(django_filters.FilterSet):
     """A FilterSet that copies its declared filters one level deep on each request.
@@ -115,13 +129,10 @@ class StaffFilterSet(ShallowCopyFilterSet):
     and position filters apply to that placement."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    # Placement filters compare the annotations of ``with_placement`` (``placed_unit`` …), never
-    # ``placed__…`` lookups: each filter() through the filtered relation would join the
-    # assignments again (four joins of 250,000 rows for a filtered staff page).
     field = PlacementChoiceFilter(
-        label=_("Field"), queryset=Field.objects.all(), widget=PlainSelect, method="filter_placed"
+        label=_("Field"), queryset=Field.objects.all(), widget=PlainSelect, field_name="placed_field"
     )
-    field_code = django_filters.CharFilter(label=_("Field code"), method="filter_placed")
+    field_code = PlacedInFilter(label=_("Field code"), annotation="placed_field", model=Field, lookup="code")
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=Category.choices, widget=PlainSelect, field_name="placed_category"
     )
@@ -131,17 +142,21 @@ class StaffFilterSet(ShallowCopyFilterSet):
         queryset=Position.objects.only("id", "name"),
         label_field="name",
         widget=PlainSelect,
-        method="filter_placed",
+        field_name="placed_position",
     )
-    position_code = django_filters.CharFilter(label=_("Position code"), method="filter_placed")
+    position_code = PlacedInFilter(
+        label=_("Position code"), annotation="placed_position", model=Position, lookup="code"
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StaffStatus.choices, widget=PlainSelect)
     qualification = django_filters.ChoiceFilter(
         label=_("Qualification"), choices=Qualification.choices, widget=PlainSelect
     )
     unit = django_filters.NumberFilter(label=_("Unit (id)"), field_name="placed_unit")
-    unit_code = django_filters.CharFilter(label=_("Unit code"), method="filter_placed")
-    province = django_filters.NumberFilter(label=_("Province (id)"), method="filter_placed")
-    province_code = django_filters.CharFilter(label=_("Province code"), method="filter_placed")
+    unit_code = PlacedInFilter(label=_("Unit code"), annotation="placed_unit", model=Unit, lookup="code")
+    province = django_filters.NumberFilter(label=_("Province (id)"), method="filter_province")
+    province_code = PlacedInFilter(
+        label=_("Province code"), annotation="placed_unit", model=Unit, lookup="province__code"
+    )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -165,19 +180,8 @@ class StaffFilterSet(ShallowCopyFilterSet):
     def filter_q(self, queryset, name, value):
         return search_words(queryset, value)
 
-    def filter_placed(self, queryset, name, value):
-        from communes.models import Unit
-
-        lookups = {
-            "field": lambda v: Q(placed_field=v.pk),
-            "field_code": lambda v: Q(placed_field__in=Field.objects.filter(code=v).values("pk")),
-            "position": lambda v: Q(placed_position=v.pk),
-            "position_code": lambda v: Q(placed_position__in=Position.objects.filter(code=v).values("pk")),
-            "unit_code": lambda v: Q(placed_unit__in=Unit.objects.filter(code=v).values("pk")),
-            "province": lambda v: Q(placed_unit__in=Unit.objects.filter(province_id=v).values("pk")),
-            "province_code": lambda v: Q(placed_unit__in=Unit.objects.filter(province__code=v).values("pk")),
-        }
-        return queryset.filter(lookups[name](value))
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(placed_unit__in=Unit.objects.filter(province_id=value).values("pk"))
 
     @property
     def qs(self):

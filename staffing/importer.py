@@ -25,8 +25,8 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 from accounts.policy import refusal
 from accounts.scoping import can_write, for_user
 from communes.models import Unit
-from communes.text import normalize_search
 from core.constraints import constraint_message
+from core.text import normalize_search
 from staffing.forms import CHOICE_TABLES, AbsenceRowForm, QuotaRowForm, StaffRowForm
 from staffing.models import Absence, Assignment, Field, Position, Quota, Staff, StaffStatus
 from staffing.services import ImportPlan

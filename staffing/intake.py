@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
-from communes.text import normalize_search
+from core.text import normalize_search
 
 HEADER_SCAN_ROWS = 30  # the header is looked for in the first rows, below any title block
 SUB_HEADER_WINDOW = 3  # rows right after the header where leftover header rows are expected

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from communes.text import normalize_search
+from core.text import normalize_search
 
 
 class Field(models.Model):
@@ -485,3 +485,9 @@ class Absence(models.Model):
             person.end_date and self.start_date > person.end_date
         ):
             raise ValidationError({"start_date": _("The absence must start while the person is on the roll.")})
+
+
+def placement_on(day, path="person__assignments"):
+    """The person's assignment in force on ``day``, reached through ``path`` (a filtered join:
+    at most one row, since one person holds one placement at a time)."""
+    return models.FilteredRelation(path, condition=Assignment.objects.in_force_q(day, prefix=f"{path}__"))

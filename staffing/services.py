@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.policy import refusal
-from communes.text import normalize_search
 from core.dates import fmt
+from core.text import normalize_search
 from headcount import summary
 from staffing import signals
 from staffing.models import Absence, Assignment, PlacementChange, Quota, Staff, StaffStatus

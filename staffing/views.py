@@ -22,7 +22,7 @@ from accounts.scoping import can_edit, for_user, require_edit
 from accounts.views import ScopedMixin
 from audit.services import audit_record
 from communes.models import Unit
-from reports.excel import XLSX_CONTENT_TYPE
+from core.excel import XLSX_CONTENT_TYPE
 from staffing import services
 from staffing.forms import (
     AbsenceForm,

@@ -1,6 +1,6 @@
 """The per-unit Excel template: the current roster and quotas, ready to fill offline and upload.
 
-Official look (issuing body and national motto from ``reports.excel``), a title, an STT column,
+Official look (issuing body and national motto from ``core.excel``), a title, an STT column,
 Vietnamese column headers the importer recognises, drop-down lists fed from a hidden sheet of
 codes, a frozen header and sensible widths. A unit's workbook is small, so openpyxl's normal mode
 is used (data validations need it).
@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reports.excel import BOLD, BORDER, CENTER, DATE, HEADER_FILL, INTEGER, ITALIC, MOTTO, NORMAL, TITLE_FONT, Issuer
+from core.excel import BOLD, BORDER, CENTER, DATE, HEADER_FILL, INTEGER, ITALIC, MOTTO, NORMAL, TITLE_FONT, Issuer
 from staffing.forms import CHOICE_TABLES
 from staffing.importer import ABSENCE_COLUMNS, QUOTA_COLUMNS, STAFF_COLUMNS
 from staffing.models import Absence, Assignment, Field, Position, Quota

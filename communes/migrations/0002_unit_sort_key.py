@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from communes.text import vietnamese_sort_key
+from core.text import vietnamese_sort_key
 
 
 def fill_sort_keys(apps, schema_editor):
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='unit',
             name='sort_key',
-            field=models.CharField(default='', editable=False, help_text="The name's key in Vietnamese alphabetical order (communes.text.vietnamese_sort_key).", max_length=600),
+            field=models.CharField(default='', editable=False, help_text="The name's key in Vietnamese alphabetical order (core.text.vietnamese_sort_key).", max_length=600),
         ),
         migrations.AddIndex(
             model_name='unit',

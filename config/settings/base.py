@@ -277,6 +277,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # than EXPORT_JOB_TIMEOUT_SECONDS. Finished exports are deleted after EXPORT_RETENTION_DAYS.
 EXPORT_JOB_TIMEOUT_SECONDS = int(os.environ.get("EXPORT_JOB_TIMEOUT_SECONDS", str(60 * 60)))
 EXPORT_JOB_STALE_SECONDS = int(os.environ.get("EXPORT_JOB_STALE_SECONDS", str(10 * 60)))
+# The planner runs inline for a province with at most this many people on the roll, else in the
+# background worker with progress shown on its page.
+PLANNER_INLINE_MAX_STAFF = int(os.environ.get("PLANNER_INLINE_MAX_STAFF", "3000"))
 EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "7"))
 # Uploaded workbooks never confirmed are deleted after this many days.
 UPLOAD_RETENTION_DAYS = 1

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from communes.text import short_date_formatter
+from core.text import short_date_formatter
 from staffing.models import AbsenceKind, Category, Qualification, StaffStatus
 
 register = template.Library()

@@ -1,4 +1,4 @@
-"""Vietnamese alphabetical order (communes.text) and the units' stored sort key, on both databases;
+"""Vietnamese alphabetical order (core.text) and the units' stored sort key, on both databases;
 search folds typographic apostrophes."""
 
 import random
@@ -7,7 +7,7 @@ import pytest
 
 from communes.models import Unit, UnitKind
 from communes.services import units_load_official
-from communes.text import normalize_search, vietnamese_name_sort_key, vietnamese_sort_key
+from core.text import normalize_search, vietnamese_name_sort_key, vietnamese_sort_key
 from tests import factories as f
 
 # In dictionary order: letters a ă â b c d đ e ê g … o ô ơ … u ư v x y; for the same letters the

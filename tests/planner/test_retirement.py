@@ -65,9 +65,7 @@ CASES = [
 @pytest.mark.parametrize(("birth", "gender", "reduction", "extension", "last_day", "age"), CASES)
 def test_retirement_last_day(birth, gender, reduction, extension, last_day, age):
     assert retirement_last_day(birth, gender, reduction_months=reduction, extension_months=extension) == last_day
-    year, month, age_months = retirement_month(
-        birth, gender, reduction_months=reduction, extension_months=extension
-    )
+    year, month, age_months = retirement_month(birth, gender, reduction_months=reduction, extension_months=extension)
     assert (year, month, age_months) == (last_day.year, last_day.month, age)
 
 

@@ -13,8 +13,9 @@ from django.utils import translation
 from docx import Document
 
 from accounts.models import Role
+from communes.models import ReportLetterhead
 from reports.decisions import DEFAULT_TEMPLATE, Signer, check_template, render_decision
-from reports.models import DecisionDocument, DecisionTemplate, ReportLetterhead
+from reports.models import DecisionDocument, DecisionTemplate
 from secondments.models import Kind, Status
 from tests import factories as f
 from tests.secondments import builders as b

@@ -10,8 +10,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from accounts.models import Role
-from reports.excel import XLSX_CONTENT_TYPE
-from reports.models import ExportJob, ExportStatus, ReportLetterhead
+from communes.models import ReportLetterhead
+from core.excel import XLSX_CONTENT_TYPE
+from reports.models import ExportJob, ExportStatus
 from tests import factories as f
 from tests.reports.builders import double, province_fixture
 from tests.reports.test_report_api import api_as

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from reports.excel import XLSX_CONTENT_TYPE
+from core.excel import XLSX_CONTENT_TYPE
 from tests import factories as f
 from tests.reports.builders import double, province_fixture
 

@@ -47,7 +47,11 @@ def test_nominate_approve_confirm_and_coverage_changes(browser, live_server):
 
     # The department officer nominates its own staff member.
     page = sign_in(browser, live_server, "sotaichinh", "/movements/new/")
-    page.locator("#id_person").select_option(str(person.pk))
+    # The person picker: typed without accents, the results come as you type.
+    with page.expect_response(lambda r: "/movements/people/" in r.url):
+        page.get_by_placeholder("Search by name or staff code").fill("nguyen van an")
+    expect(page.locator("#id_person-results .person-option")).to_have_count(1)
+    page.locator(f"#person-{person.pk}").check()
     page.get_by_label("Kind").select_option("secondment")
     page.get_by_label("To unit").select_option(str(commune.pk))
     page.get_by_label("Field of the work").select_option(str(finance.pk))

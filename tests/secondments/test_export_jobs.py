@@ -66,7 +66,7 @@ def world():
 
 def test_large_movement_export_runs_as_job_with_the_users_rows(client, login_as, world):
     owner = login_as(Role.PROVINCE_OFFICIAL, prov=world.province)
-    job, data = job_file(client, client.get(reverse("secondments:movement-export")))
+    job, data = job_file(client, client.get(reverse("movement-export")))
     assert (job.owner, job.name, job.total, job.progress, job.params) == (owner, "movements", 3, 3, {})
     assert job.filename == f"danh-sach-dieu-dong-dak-lak-{timezone.localdate().isoformat()}.xlsx"
     # Newest start first, as on the page; Đà Nẵng's movement is not in Đắk Lắk's list.
@@ -81,7 +81,7 @@ def test_filtered_movement_export_holds_only_matching_rows(client, login_as, wor
     extra = f.staff(world.dept, world.finance, name="Đỗ Thị Dung")
     f.movement(extra, world.other_commune, kind=Kind.SECONDMENT, start=date(2025, 11, 1))
     login_as(Role.PROVINCE_OFFICIAL, prov=world.province)
-    url = reverse("secondments:movement-export")
+    url = reverse("movement-export")
     job, data = job_file(client, client.get(url, {"kind": ["secondment", "reinforcement"]}))
     assert job.params == {"kind": ["secondment", "reinforcement"]} and job.total == 3
     assert names_and_units(table(data, "Full name")) == [
@@ -100,7 +100,7 @@ def test_invalid_movement_filter_is_400_and_queues_nothing(client, login_as, wor
     if bad == "far_plan":  # another province's plan is not a choice the filter offers
         bad = {"plan": f.plan(world.far_province).pk}
     login_as(Role.PROVINCE_OFFICIAL, prov=world.province)
-    response = client.get(reverse("secondments:movement-export"), bad)
+    response = client.get(reverse("movement-export"), bad)
     assert response.status_code == 400
     text = response.content.decode()
     assert "The filters are not valid" in text
@@ -113,7 +113,7 @@ def test_other_provinces_user_sees_only_its_own_movements(client, login_as, worl
     for person in extra:
         f.movement(person, world.far_commune)
     login_as(Role.PROVINCE_OFFICIAL, prov=world.far_province)
-    job, data = job_file(client, client.get(reverse("secondments:movement-export")))
+    job, data = job_file(client, client.get(reverse("movement-export")))
     rows = table(data, "Full name")
     assert sorted(r[0] for r in rows) == ["Phạm Văn Xa", "Võ Văn Hai", "Võ Văn Một"]
     assert {r[4] for r in rows} == {"Xã Khác"}
@@ -139,7 +139,7 @@ def plan_world():
 def test_plan_progress_job_totals_are_the_sum_of_rows(client, login_as, plan_world):
     w = plan_world
     login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
-    job, data = job_file(client, client.get(reverse("secondments:plan-export", args=[w.plan.pk])))
+    job, data = job_file(client, client.get(reverse("plan-export", args=[w.plan.pk])))
     assert (job.name, job.params, job.total) == ("plan-progress", {"plan": [str(w.plan.pk)]}, 3)
     assert job.filename == f"tien-do-ke-hoach-{w.plan.pk}-don-vi-cu-dak-lak-{timezone.localdate().isoformat()}.xlsx"
     rows = table(data, "Sending unit")
@@ -161,7 +161,7 @@ def test_plan_progress_communes_part_in_the_background(client, login_as, plan_wo
     third = f.unit("Xã Ea Kao")
     f.movement(w.people[2], third, status=Status.APPROVED, plan=w.plan)
     login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
-    url = reverse("secondments:plan-export", args=[w.plan.pk])
+    url = reverse("plan-export", args=[w.plan.pk])
     job, data = job_file(client, client.get(url, {"part": "communes"}))
     assert job.params == {"part": ["communes"], "plan": [str(w.plan.pk)]}
     rows = table(data, "Commune")
@@ -179,7 +179,7 @@ def test_plan_progress_communes_part_in_the_background(client, login_as, plan_wo
 def test_other_provinces_user_cannot_export_the_plan(client, login_as, plan_world, part):
     login_as(Role.PROVINCE_OFFICIAL, prov=plan_world.far_province)
     params = {"part": part} if part else {}
-    assert client.get(reverse("secondments:plan-export", args=[plan_world.plan.pk]), params).status_code == 404
+    assert client.get(reverse("plan-export", args=[plan_world.plan.pk]), params).status_code == 404
     assert not ExportJob.objects.exists()
 
 

@@ -36,7 +36,7 @@ def test_plan_export_sending_units(client, login_as, w=None):
     f.movement(w.people[0], w.commune, status=Status.APPROVED, plan=w.plan)
     f.movement(w.people[1], w.commune, status=Status.PROPOSED, plan=w.plan)
     login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
-    rows = sheet(client.get(reverse("secondments:plan-export", args=[w.plan.pk])))
+    rows = sheet(client.get(reverse("plan-export", args=[w.plan.pk])))
     assert rows[0][0] == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"
     # The plan's name says "Kế hoạch" itself: the title does not say "plan" before it again.
     assert any(r[0] == "PROGRESS OF KẾ HOẠCH TĂNG CƯỜNG CÁN BỘ VỀ XÃ: SENDING UNITS" for r in rows)
@@ -49,7 +49,7 @@ def test_plan_export_receiving_communes(client, login_as):
     w = b.World()
     f.movement(w.people[0], w.commune, status=Status.ACTIVE, plan=w.plan, end=date(2026, 12, 31))
     login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
-    rows = sheet(client.get(reverse("secondments:plan-export", args=[w.plan.pk]), {"part": "communes"}))
+    rows = sheet(client.get(reverse("plan-export", args=[w.plan.pk]), {"part": "communes"}))
     data = table(rows, "Commune")
     # finance quota 2, one person in effect today: shortage 1
     assert data[0] == [1, "Xã Hòa Phú", "Finance", None, 1, 0, 0, 1, 1]
@@ -61,7 +61,7 @@ def test_movement_export_follows_filters_and_scope(client, login_as, django_asse
     f.movement(w.people[1], w.other_commune, kind=Kind.ROTATION)
     f.movement(w.far_person, w.far_commune)
     login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
-    rows = sheet(client.get(reverse("secondments:movement-export"), {"kind": "secondment"}))
+    rows = sheet(client.get(reverse("movement-export"), {"kind": "secondment"}))
     data = table(rows, "Full name")
     assert len(data) == 1
     assert data[0][:4] == [1, "Nguyễn Văn An", w.people[0].staff_code, "Secondment"]
@@ -72,14 +72,14 @@ def test_movement_export_follows_filters_and_scope(client, login_as, django_asse
     # session, user, province for the issuer, its letterhead, the count (now or in the background?),
     # the movements
     with django_assert_num_queries(6):
-        response = client.get(reverse("secondments:movement-export"))
+        response = client.get(reverse("movement-export"))
         rows = sheet(response)
     assert len(table(rows, "Full name")) == 7
 
 
 def test_movement_export_bad_filter_is_400(client, login_as):
     login_as(Role.PROVINCE_OFFICIAL, prov=f.province())
-    response = client.get(reverse("secondments:movement-export"), {"date_to": "tomorrow"})
+    response = client.get(reverse("movement-export"), {"date_to": "tomorrow"})
     assert response.status_code == 400
     assert "Enter a valid date." in response.content.decode()
 
@@ -88,12 +88,12 @@ def test_plan_export_title_names_the_plan_once_in_vietnamese(client, login_as, s
     w = b.World()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
-    rows = sheet(client.get(reverse("secondments:plan-export", args=[w.plan.pk])))
+    rows = sheet(client.get(reverse("plan-export", args=[w.plan.pk])))
     titles = [r[0] for r in rows if r[0] and str(r[0]).startswith("TIẾN ĐỘ")]
     assert titles == ["TIẾN ĐỘ KẾ HOẠCH TĂNG CƯỜNG CÁN BỘ VỀ XÃ: ĐƠN VỊ CỬ ĐI"]
     w.plan.name = "Đợt 1 năm 2025"  # a name that does not say what it is
     w.plan.save()
-    rows = sheet(client.get(reverse("secondments:plan-export", args=[w.plan.pk]), {"part": "communes"}))
+    rows = sheet(client.get(reverse("plan-export", args=[w.plan.pk]), {"part": "communes"}))
     assert [r[0] for r in rows if r[0] and str(r[0]).startswith("TIẾN ĐỘ")] == [
         "TIẾN ĐỘ KẾ HOẠCH ĐỢT 1 NĂM 2025: XÃ TIẾP NHẬN"
     ]

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from secondments.selectors import plan_progress
+from reports.plans import plan_progress
 from tests import factories as f
 from tests.secondments import builders as b
 

@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 
 from accounts.models import Role
+from reports.plans import plan_progress
 from secondments.models import Kind, Status
-from secondments.selectors import eligible_staff, movement_alerts, plan_progress
+from secondments.selectors import eligible_staff, movement_alerts
 from staffing.models import Staff
 from tests import factories as f
 from tests.secondments import builders as b

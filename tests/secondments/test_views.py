@@ -19,8 +19,12 @@ def w():
     return b.World()
 
 
+# A plan's page and the exports are reports (reports/plan_urls.py); the rest is secondments'.
+REPORT_PAGES = {"plan-detail", "plan-export", "movement-export"}
+
+
 def url(name, *args):
-    return reverse(f"secondments:{name}", args=args)
+    return reverse(name if name in REPORT_PAGES else f"secondments:{name}", args=args)
 
 
 def test_pages_render_for_a_province_official(client, login_as, w):

@@ -153,12 +153,13 @@ def test_export_then_import_changes_nothing(world, client):
 
 
 def test_vietnamese_export_is_read_back_the_same(world):
-    from reports.excel import Issuer, render
+    from communes.models import province_issuer
+    from core.excel import render
     from staffing.catalogue import PositionCatalogueExporter
 
     with translation.override("vi"):
         buf = io.BytesIO()
-        render(PositionCatalogueExporter(), buf, issuer=Issuer.for_province(world.province))
+        render(PositionCatalogueExporter(), buf, issuer=province_issuer(world.province))
         ws = load_workbook(io.BytesIO(buf.getvalue())).active
         header = [c.value for c in next(r for r in ws.iter_rows() if r[0].value == "STT")]
         _sheet, plan = check(world, buf.getvalue())

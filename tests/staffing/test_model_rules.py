@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from communes.text import normalize_search
+from core.text import normalize_search
 from staffing.models import Absence, Assignment, Position, PositionGroup, Quota
 from tests import factories as f
 

@@ -10,11 +10,11 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from accounts.demo import ADMIN_PASSWORD, DEMO_PASSWORD, commune_with_largest_shortage
 from accounts.models import ApiToken, Role, User
 from communes.models import Province
 from communes.services import official_divisions, units_load_official
 from demo.builder import demo_seed
+from demo.users import ADMIN_PASSWORD, DEMO_PASSWORD, commune_with_largest_shortage
 
 pytestmark = pytest.mark.django_db
 

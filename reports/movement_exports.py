@@ -1,7 +1,7 @@
-"""Excel exports of a plan's progress and of the movement list (see reports/excel.py).
+"""Excel exports of a plan's progress and of the movement list (see core/excel.py).
 
 Both are registered with reports/exports.py ("plan-progress", "movements"), so a large export runs
-as a background ExportJob exactly like the reports' own; SecondmentsConfig.ready imports this module.
+as a background ExportJob exactly like the reports' own; ReportsConfig.ready imports this module.
 """
 
 from django.core.exceptions import ValidationError
@@ -11,12 +11,13 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user
-from communes.text import normalize_search
-from reports.excel import INTEGER, Column, Exporter, Issuer, export_filename
+from communes.models import province_issuer
+from core.excel import INTEGER, Column, Exporter, export_filename
+from core.text import normalize_search
 from reports.exports import ExportSpec, register, short_name, user_issuer, user_place
+from reports.plans import PlanProgress, plan_progress
 from secondments.filters import MovementFilterSet
 from secondments.models import Kind, Plan, Secondment, Status
-from secondments.selectors import PlanProgress, plan_progress
 from staffing.models import Field
 
 # A plan's name usually starts with what it is ("Kế hoạch …", "Đề án …"): the title then does not
@@ -190,4 +191,4 @@ def plan_progress_export(user, params):
         exporter, rows = PlanCommunesExporter(progress), len(progress.communes)
     else:
         exporter, rows = PlanDepartmentsExporter(progress), len(progress.departments)
-    return ExportSpec(exporter, Issuer.for_province(plan.province), today, rows)
+    return ExportSpec(exporter, province_issuer(plan.province), today, rows)

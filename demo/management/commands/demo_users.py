@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from accounts.demo import DemoUsersError, demo_users_create
 from demo.builder import DemoError, resolve_provinces
+from demo.users import DemoUsersError, demo_users_create
 
 
 class Command(BaseCommand):

@@ -34,7 +34,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from communes.text import normalize_search
+from core.text import normalize_search
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 INTEGER = "#,##0"
@@ -75,8 +75,8 @@ class Issuer:
 
     ``lines`` is the issuing body top left (the governing body, then the unit in bold), e.g.
     ("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK", "SỞ NỘI VỤ"); ``symbol`` the unit's part of the document
-    symbol ("SNV" → "Số: …/BC-SNV"); ``place`` the place on the date line. ``for_province``
-    reads the province's ``ReportLetterhead`` (its default when none is saved).
+    symbol ("SNV" → "Số: …/BC-SNV"); ``place`` the place on the date line. A province's comes
+    from its letterhead (``communes.models.province_issuer``).
     """
 
     lines: Sequence[str]
@@ -88,12 +88,9 @@ class Issuer:
     signer_name: str = ""
 
     @classmethod
-    def for_province(cls, province):
-        if province is None:
-            return cls(["BỘ NỘI VỤ"], symbol="BNV", place="Hà Nội", preparer_title="NGƯỜI LẬP BIỂU")
-        from reports.models import ReportLetterhead
-
-        return cls.from_letterhead(ReportLetterhead.for_province(province))
+    def national(cls):
+        """The heading of figures for the whole country."""
+        return cls(["BỘ NỘI VỤ"], symbol="BNV", place="Hà Nội", preparer_title="NGƯỜI LẬP BIỂU")
 
     @classmethod
     def for_unit(cls, unit):
@@ -104,18 +101,6 @@ class Issuer:
         else:
             lines = [f"ỦY BAN NHÂN DÂN {province.name.upper()}", unit.name.upper()]
         return cls(lines, place=province.short_name, preparer_title="NGƯỜI LẬP BIỂU", signer_title="THỦ TRƯỞNG ĐƠN VỊ")
-
-    @classmethod
-    def from_letterhead(cls, lh):
-        return cls(
-            [lh.issuing_body, lh.unit_name],
-            symbol=lh.symbol_suffix,
-            place=lh.place_name,
-            preparer_title=lh.preparer_title,
-            preparer_name=lh.preparer_name,
-            signer_title=lh.signer_title,
-            signer_name=lh.signer_name,
-        )
 
     def number_line(self, kind="BC"):
         """The number line with the number left blank for the clerk: "Số: …/BC-SNV"."""

@@ -112,3 +112,10 @@ def vietnamese_name_sort_key(full_name: str) -> str:
     if len(words) > 1:
         words = words[-1:] + words[:-1]
     return vietnamese_sort_key(" ".join(words))
+
+
+def search_words(queryset, value, field_name="search_text"):
+    """Rows whose normalised ``field_name`` contains every word of ``value`` (accents ignored)."""
+    for word in normalize_search(value).split():
+        queryset = queryset.filter(**{f"{field_name}__contains": word})
+    return queryset

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from communes import api
+from reports import unit_api as api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
