@@ -81,7 +81,8 @@ def run_mix(ports, targets, clients, seconds, max_requests):
         k = i
         while time.monotonic() < deadline and next(budget) < max_requests:
             name, path, headers = targets[k % len(targets)]
-            port = ports[k % len(ports)]  # round robin over the instances, as a proxy would
+            # Round robin over the instances, as a proxy would, independent of the page asked for.
+            port = ports[(k // len(targets) + k) % len(ports)]
             k += 1
             t = time.perf_counter()
             try:
