@@ -15,10 +15,12 @@ from datetime import date
 from django.db import connection
 from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Unit
 from config.routers import read_connection
+from headcount.models import SummaryState, UnitFieldSummary, UnitSummary
 from headcount.rules import (
     ABSENT,
     ON_ROLL,
@@ -163,6 +165,49 @@ def headcount_sums(*, units, as_of: date, by_category: bool = False, field_id=No
         return cursor.fetchall()
 
 
+# --- Today's summary (headcount/summary.py keeps it) ----------------------------------------------
+
+SUMMARY_PARTS = ("quota", *PARTS, "mismatches")
+
+
+def _fresh_marker(day, width):
+    """A row of NULLs that exists only when the summary holds ``day``: a reader learns in the same
+    query whether the rows it got are today's."""
+    nulls = ", ".join(["NULL"] * width)
+    return f"SELECT {nulls} FROM {SummaryState._meta.db_table} WHERE day = %s", [day]
+
+
+def _summary_source(units, field_id):
+    unit_sql, unit_params = units.values("pk").query.sql_with_params()
+    where = " AND s.field_id = %s" if field_id else ""
+    cols = ", ".join(f"s.{c}" for c in SUMMARY_PARTS)
+    sql = (
+        f"SELECT s.unit_id AS hc_unit, s.field_id AS hc_field, {cols} FROM {UnitFieldSummary._meta.db_table} s "
+        f"WHERE s.unit_id IN ({unit_sql}){where}"
+    )
+    return sql, [*unit_params, *([field_id] if field_id else [])]
+
+
+def summary_holds(day):
+    """Whether ``day`` is today (the only day the summary can hold)."""
+    return day == timezone.localdate()
+
+
+def summary_rows(units, as_of, *, field_id=None):
+    """Tuples ``(unit id, field id, quota, on roll, out, in, absent, mismatches)`` from the summary,
+    or None when it does not hold ``as_of`` (then the caller computes live). One query."""
+    if not summary_holds(as_of):
+        return None
+    sql, params = _summary_source(units, field_id)
+    marker, mparams = _fresh_marker(as_of, 2 + len(SUMMARY_PARTS))
+    with read_connection().cursor() as cursor:
+        cursor.execute(f"{marker} UNION ALL {sql}", [*mparams, *params])
+        rows = cursor.fetchall()
+    if not any(r[0] is None for r in rows):
+        return None
+    return [r for r in rows if r[0] is not None]
+
+
 def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category: bool = False, field_id=None):
     """Balances per unit × field (× category) for the given units on ``as_of``, sorted by unit id,
     field id, category. ``units`` is a Unit queryset (used as a subquery). One query."""
@@ -176,11 +221,14 @@ def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category
     return rows
 
 
-def unit_balances(*, units, as_of: date, view: str = View.COVERAGE, field_id=None) -> dict:
-    """``{unit id: UnitBalance}`` for the units with a quota or anyone counted on ``as_of``. One query."""
+def unit_balances(*, units, as_of: date, view: str = View.COVERAGE, field_id=None, rows=None) -> dict:
+    """``{unit id: UnitBalance}`` for the units with a quota or anyone counted on ``as_of``; ``rows``
+    are ``headcount_sums`` rows already read (e.g. from today's summary). One query at most."""
     view = View.clean(view)
+    if rows is None:
+        rows = headcount_sums(units=units, as_of=as_of, field_id=field_id)
     result = {}
-    for unit_id, field_id_, quota, *counts in headcount_sums(units=units, as_of=as_of, field_id=field_id):
+    for unit_id, field_id_, quota, *counts in rows:
         b = result.get(unit_id)
         if b is None:
             b = result[unit_id] = UnitBalance(unit_id, view)
@@ -192,7 +240,20 @@ HEADLINE_KEYS = tuple(Headline.__dataclass_fields__)
 TOTAL_KEYS = ("quota", *PARTS, "gross_shortage", "gross_surplus", *HEADLINE_KEYS)
 
 
-def headcount_totals(*, units, as_of: date, view: str = View.COVERAGE, group_by: str = "province_id", field_id=None):
+def _headline_columns(hc, quota, short, extra):
+    """The SQL aggregates after the parts, in the order of TOTAL_KEYS: gross shortage and surplus,
+    then the headline, from per-unit expressions (headcount, quota, field shortage and surplus)."""
+    return f"""SUM({short}), SUM({extra}),
+               COUNT(*) FILTER (WHERE {hc} < {quota}),
+               SUM(CASE WHEN {hc} < {quota} THEN {quota} - {hc} ELSE 0 END),
+               COUNT(*) FILTER (WHERE {hc} > {quota}),
+               SUM(CASE WHEN {hc} > {quota} THEN {hc} - {quota} ELSE 0 END),
+               COUNT(*) FILTER (WHERE {short} > 0), COUNT(*) FILTER (WHERE {extra} > 0)"""
+
+
+def headcount_totals(
+    *, units, as_of: date, view: str = View.COVERAGE, group_by: str = "province_id", field_id=None, summary=True
+):
     """Totals per group of units (e.g. per province), computed entirely by the database.
 
     The same numbers as ``summarize_by(headcount_rows(...), key)`` — gross shortage and surplus add
@@ -202,34 +263,85 @@ def headcount_totals(*, units, as_of: date, view: str = View.COVERAGE, group_by:
     Python. ``group_by`` is a Unit column. Returns ``{group: {key: number}}`` for ``TOTAL_KEYS``.
     """
     view = View.clean(view)
-    sql, params = summed_sql(units, as_of, field_id=field_id)
+    if summary and summary_holds(as_of):
+        totals = _totals(units, as_of, view, group_by, field_id, from_summary=True)
+        if totals is not None:
+            return totals
+    return _totals(units, as_of, view, group_by, field_id, from_summary=False)
+
+
+def summary_totals(*, units, as_of: date, view: str = View.COVERAGE, group_by: str = "province_id", field_id=None):
+    """``headcount_totals`` with ``mismatches`` per group, read from today's summary; None when the
+    summary does not hold ``as_of``. One query."""
+    if not summary_holds(as_of):
+        return None
+    return _totals(units, as_of, View.clean(view), group_by, field_id, from_summary=True)
+
+
+def _unit_summary_totals(units, as_of, view, group_by):
+    """Totals per group from the per-unit summary rows (no field filter). One query."""
+    unit_sql, unit_params = units.values("pk").query.sql_with_params()
+    group_col = Unit._meta.get_field(group_by.removesuffix("_id")).column
+    short, extra = f"s.shortage_{view}", f"s.surplus_{view}"
+    hc = combine_sql(TERMS[view], {name: f"s.{name}" for name in PARTS})
+    sql = f"""
+        SELECT u.{group_col}, SUM(s.quota), {", ".join(f"SUM(s.{n})" for n in PARTS)},
+               {_headline_columns(hc, "s.quota", short, extra)}, SUM(s.mismatches)
+        FROM {UnitSummary._meta.db_table} s JOIN {Unit._meta.db_table} u ON u.id = s.unit_id
+        WHERE s.unit_id IN ({unit_sql})
+        GROUP BY u.{group_col}
+    """
+    keys = (*TOTAL_KEYS, "mismatches")
+    marker, mparams = _fresh_marker(as_of, 1 + len(keys))
+    with read_connection().cursor() as cursor:
+        cursor.execute(f"{marker} UNION ALL {sql}", [*mparams, *unit_params])
+        rows = cursor.fetchall()
+    if not any(r[0] is None for r in rows):
+        return None
+    return {r[0]: {k: int(v or 0) for k, v in zip(keys, r[1:], strict=True)} for r in rows if r[0] is not None}
+
+
+def _totals(units, as_of, view, group_by, field_id, *, from_summary):
+    if from_summary and not field_id:
+        return _unit_summary_totals(units, as_of, view, group_by)
+    if from_summary:
+        sql, params = _summary_source(units, field_id)
+        extra = ", SUM(t.mismatches)"
+    else:
+        sql, params = summed_sql(units, as_of, field_id=field_id)
+        extra = ""
     unit_table = Unit._meta.db_table
     group_col = Unit._meta.get_field(group_by.removesuffix("_id")).column
     headcount = combine_sql(TERMS[view], {name: f"g.{name}" for name in PARTS})
-    parts = ", ".join(f"SUM(t.{name}) AS {name}" for name in PARTS)
-    outer_parts = ", ".join(f"SUM(x.{name})" for name in PARTS)
+    parts = ", ".join(f"SUM(t.{name})" for name in PARTS)
+    inner = ", ".join(f"g.{n}" for n in (*PARTS, *(["mismatches"] if from_summary else [])))
+    unit_hc = combine_sql(TERMS[view], {name: f"t.{name}" for name in PARTS})
+    # Per unit first, then per group with FILTER (no COUNT(DISTINCT ...), which sorts).
     outer = f"""
-        SELECT u.{group_col}, SUM(x.quota), {outer_parts},
-               SUM(x.short), SUM(x.extra),
-               SUM(CASE WHEN x.hc < x.quota THEN 1 ELSE 0 END),
-               SUM(CASE WHEN x.hc < x.quota THEN x.quota - x.hc ELSE 0 END),
-               SUM(CASE WHEN x.hc > x.quota THEN 1 ELSE 0 END),
-               SUM(CASE WHEN x.hc > x.quota THEN x.hc - x.quota ELSE 0 END),
-               SUM(CASE WHEN x.short > 0 THEN 1 ELSE 0 END),
-               SUM(CASE WHEN x.extra > 0 THEN 1 ELSE 0 END)
-        FROM (SELECT t.unit, SUM(t.quota) AS quota, {parts}, SUM(t.hc) AS hc,
-                     SUM(CASE WHEN t.hc < t.quota THEN t.quota - t.hc ELSE 0 END) AS short,
-                     SUM(CASE WHEN t.hc > t.quota THEN t.hc - t.quota ELSE 0 END) AS extra
-              FROM (SELECT g.hc_unit AS unit, g.quota, {", ".join(f"g.{n}" for n in PARTS)}, {headcount} AS hc
-                    FROM ({sql}) g) t
-              GROUP BY t.unit) x
-        JOIN {unit_table} u ON u.id = x.unit
+        SELECT u.{group_col}, SUM(t.quota), {parts},
+               {_headline_columns(unit_hc, "t.quota", "t.short", "t.extra")}{extra}
+        FROM (SELECT g.hc_unit AS unit, SUM(g.quota) AS quota,
+                     {", ".join(f"SUM(g.{n}) AS {n}" for n in (*PARTS, *(["mismatches"] if from_summary else [])))},
+                     SUM(CASE WHEN g.hc < g.quota THEN g.quota - g.hc ELSE 0 END) AS short,
+                     SUM(CASE WHEN g.hc > g.quota THEN g.hc - g.quota ELSE 0 END) AS extra
+              FROM (SELECT g.hc_unit, g.quota, {inner}, {headcount} AS hc FROM ({sql}) g) g
+              GROUP BY g.hc_unit) t
+        JOIN {unit_table} u ON u.id = t.unit
         GROUP BY u.{group_col}
     """
+    if from_summary:
+        marker, mparams = _fresh_marker(as_of, 2 + len(TOTAL_KEYS))
+        outer = f"{marker} UNION ALL {outer}"
+        params = [*mparams, *params]
     with read_connection().cursor() as cursor:
         cursor.execute(outer, params)
         rows = cursor.fetchall()
-    return {r[0]: {k: int(v or 0) for k, v in zip(TOTAL_KEYS, r[1:], strict=True)} for r in rows}
+    if from_summary:
+        if not any(r[0] is None for r in rows):
+            return None
+        rows = [r for r in rows if r[0] is not None]
+    keys = (*TOTAL_KEYS, "mismatches") if from_summary else TOTAL_KEYS
+    return {r[0]: {k: int(v or 0) for k, v in zip(keys, r[1:], strict=True)} for r in rows}
 
 
 def mismatch_queryset(units, as_of: date):

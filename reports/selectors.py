@@ -20,6 +20,8 @@ from headcount.selectors import (
     mismatch_counts,
     mismatch_queryset,
     query_key,
+    summary_rows,
+    summary_totals,
     unit_balances,
 )
 from secondments.models import EFFECTIVE_STATUSES, Secondment, SendingQuota, Status
@@ -222,10 +224,16 @@ def province_dashboard(
     fields = report_fields() if fields is None else fields
     units = commune_units([province.pk], filters)
     unit_list = list(units.order_by("name").values_list("id", "code", "name", "kind", "is_disadvantaged", "is_border"))
-    balances = unit_balances(units=units, as_of=as_of, view=view, field_id=filters.field_id)
-    mismatches = mismatch_counts(units=units, as_of=as_of)
-    if filters.field_id:
-        mismatches = {k: v for k, v in mismatches.items() if k[1] == filters.field_id}
+    # Today: parts and mismatches from the day's summary in one query; other days live.
+    stored = summary_rows(units, as_of, field_id=filters.field_id)
+    if stored is not None:
+        balances = unit_balances(units=units, as_of=as_of, view=view, rows=[r[:-1] for r in stored])
+        mismatches = {(r[0], r[1]): r[-1] for r in stored if r[-1]}
+    else:
+        balances = unit_balances(units=units, as_of=as_of, view=view, field_id=filters.field_id)
+        mismatches = mismatch_counts(units=units, as_of=as_of)
+        if filters.field_id:
+            mismatches = {k: v for k, v in mismatches.items() if k[1] == filters.field_id}
     # The province's commune ids as constants: an OR of two subqueries makes PostgreSQL scan every
     # movement in effect, two IN lists use the (to_unit, status) and (from_unit, status) indexes.
     movements = _movement_counts([u[0] for u in unit_list], as_of, filters.field_id)
@@ -307,14 +315,25 @@ def national_summary(user, *, as_of: date, view: str = View.COVERAGE, filters: F
     provinces = list(for_user(Province.objects.all(), user).only("id", "code", "name"))
     units = commune_units([p.pk for p in provinces], filters)
     communes = dict(units.values("province_id").annotate(n=Count("pk")).order_by().values_list("province_id", "n"))
-    totals = headcount_totals(units=units, as_of=as_of, view=view, group_by="province_id", field_id=filters.field_id)
-
-    mismatch_qs = mismatch_queryset(units, as_of)
-    if filters.field_id:
-        mismatch_qs = mismatch_qs.filter(field_id=filters.field_id)
-    mismatches = dict(
-        mismatch_qs.values("unit__province_id").annotate(n=Count("pk")).order_by().values_list("unit__province_id", "n")
-    )
+    # Today: totals and mismatches from the summary in one query; other days (or before the day's
+    # summary is built) live.
+    totals = summary_totals(units=units, as_of=as_of, view=view, group_by="province_id", field_id=filters.field_id)
+    from_summary = totals is not None
+    if from_summary:
+        mismatches = {p: t["mismatches"] for p, t in totals.items()}
+    else:
+        totals = headcount_totals(
+            units=units, as_of=as_of, view=view, group_by="province_id", field_id=filters.field_id, summary=False
+        )
+        mismatch_qs = mismatch_queryset(units, as_of)
+        if filters.field_id:
+            mismatch_qs = mismatch_qs.filter(field_id=filters.field_id)
+        mismatches = dict(
+            mismatch_qs.values("unit__province_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("unit__province_id", "n")
+        )
 
     soon = as_of + timedelta(days=ENDING_WITHIN_DAYS)
     moves = Secondment.objects.in_effect_on(as_of).filter(Q(to_unit__in=units) | Q(from_unit__in=units))
@@ -353,7 +372,14 @@ def national_summary(user, *, as_of: date, view: str = View.COVERAGE, filters: F
     for r in result:
         for k, v in r.kpis.__dict__.items():
             setattr(total, k, getattr(total, k) + v)
-    return {"as_of": as_of, "view": view, "filters": filters, "rows": result, "total": total}
+    return {
+        "as_of": as_of,
+        "view": view,
+        "filters": filters,
+        "rows": result,
+        "total": total,
+        "from_summary": from_summary,
+    }
 
 
 def department_report(unit, *, as_of: date, view: str = View.COVERAGE):

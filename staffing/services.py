@@ -686,8 +686,17 @@ def import_apply(*, plan: ImportPlan, by) -> dict:
             assignments.append(assignment)
         _insert_with_history(Assignment, assignments, by=by, now=now)
         _insert_with_history(Quota, plan.quota_new, by=by, now=now)
+        # Bulk writes send no signals: today's summary is refreshed here for what they touch.
+        changed_quotas = [q for q, _names in plan.quota_changed]
+        quota_units = set(Quota.objects.filter(pk__in=[q.pk for q in changed_quotas]).values_list("unit_id", flat=True))
+        quota_units |= {q.unit_id for q in (*plan.quota_new, *changed_quotas)}
         _bulk_update(Staff, plan.staff_changed, by=by, now=now)
         _bulk_update(Quota, plan.quota_changed, by=by, now=now)
+        signals.bulk_written.send(
+            sender=None,
+            unit_ids=quota_units | {a.unit_id for a in assignments},
+            person_ids=[p.pk for p, _names in plan.staff_changed],
+        )
         versions = dict(Staff.objects.filter(pk__in=[p.pk for p in touched]).values_list("pk", "version"))
         placed = 0
         for person, values in plan.placements:

@@ -10,6 +10,8 @@ whole change.
   receiver does its part and returns a list of texts saying what it did.
 - ``placement_changing(person, effective_from, unit)``: the person's home unit changes from
   ``effective_from``; a receiver raises ``ValidationError`` to refuse.
+- ``bulk_written(unit_ids, person_ids)``: rows of these units and people were written in bulk
+  (no model signals were sent); today's headcount summary refreshes them.
 """
 
 from django.dispatch import Signal
@@ -17,6 +19,7 @@ from django.dispatch import Signal
 leaving_preview = Signal()
 person_leaving = Signal()
 placement_changing = Signal()
+bulk_written = Signal()
 
 
 def collect(signal, **kwargs) -> list:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.models import AuditEntry
+from headcount.models import UnitFieldSummary
 from maintenance.retention import uploads_purge
 from reports.models import ExportJob, ExportStatus
 from secondments.models import Status
@@ -62,12 +63,14 @@ def test_one_run_does_every_step(settings, clean_storage):
 
     assert lines == [
         f"{today.isoformat()}: 1 started, 0 completed, 0 transfers that cannot be applied",
+        f"summary rebuilt for {today:%d/%m/%Y}: {UnitFieldSummary.objects.count()} rows",
         "export jobs marked failed: 1",
         "planner runs marked failed: 0",
         "export jobs deleted: 1",
         "uploads deleted: 0",  # written a moment ago: kept for a day
         "audit entries deleted: 1",
     ]
+    assert UnitFieldSummary.objects.exists()
     movement.refresh_from_db()
     assert movement.status == Status.ACTIVE
     assert ExportJob.objects.get(pk=stale.pk).status == ExportStatus.FAILED
@@ -76,6 +79,7 @@ def test_one_run_does_every_step(settings, clean_storage):
     assert AuditEntry.objects.count() == 1
     # A second run changes nothing.
     assert run()[1:] == [
+        f"summary holds {today:%d/%m/%Y} already",
         "export jobs marked failed: 0",
         "planner runs marked failed: 0",
         "export jobs deleted: 0",

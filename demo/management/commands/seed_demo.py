@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from demo.builder import DemoError, demo_seed, parse_seed, resolve_provinces
+from headcount import summary
 
 
 class Command(BaseCommand):
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
         stats = demo_seed(provinces=provinces, seed=seed)
+        # The builder writes in bulk (no signals): today's headcount summary is rebuilt from it.
+        summary.rebuild()
         for s in stats:
             self.stdout.write(
                 _(

@@ -5,6 +5,8 @@
 2. Export jobs and planner runs: mark failed the ones whose worker died or that overran their
    time limit.
 3. Retention: delete old export files, abandoned uploads and audit entries past their periods.
+4. Summary: on a new day, rebuild today's headcount summary (``refresh_summary --if-stale``);
+   until then the national page and the dashboards compute today's figures live.
 
 A step that fails is reported and the others still run; the command then exits with an error.
 """
@@ -21,7 +23,7 @@ from reports.tasks import export_jobs_recover
 
 logger = logging.getLogger(__name__)
 
-STEPS = ("movements", "jobs", "retention")
+STEPS = ("movements", "summary", "jobs", "retention")
 
 
 class Command(BaseCommand):
@@ -43,6 +45,9 @@ class Command(BaseCommand):
 
     def step_movements(self):
         call_command("advance_movements", stdout=self.stdout, stderr=self.stderr)
+
+    def step_summary(self):
+        call_command("refresh_summary", "--if-stale", stdout=self.stdout, stderr=self.stderr)
 
     def step_jobs(self):
         self.stdout.write(f"export jobs marked failed: {export_jobs_recover()}")
