@@ -1272,11 +1272,6 @@ def _validate_quotas(sheet, lookups, ctx, result):
         unit = _unit_for_row(data, n, sheet, ctx, result)
         if unit is None:
             continue
-        # Quotas are decided by the province: a unit officer's quota rows are refused, not applied.
-        message = refusal(ctx["user"], "quota.decide", unit)
-        if message:
-            result.errors.append((sheet.name, row_message(n, None, str(message))))
-            continue
         data["unit"] = unit
         rows.append((n, data))
     unit_ids = {d["unit"].pk for _n, d in rows}
@@ -1306,6 +1301,14 @@ def _validate_quotas(sheet, lookups, ctx, result):
             continue
         seen[key] = n
         current = existing.get(key)
+        names = ("count", "decision_number", "decision_date")
+        changed = [] if current is None else [c for c in names if getattr(current, c) != d[c]]
+        # Quotas are decided by the province: a unit officer's new or changed quota row is refused
+        # (an unchanged row, e.g. of the downloaded template, is not a decision).
+        message = refusal(ctx["user"], "quota.decide", d["unit"]) if current is None or changed else None
+        if message:
+            result.errors.append((sheet.name, row_message(n, None, str(message))))
+            continue
         if current is None:
             quota = _instance(
                 Quota,
@@ -1324,7 +1327,6 @@ def _validate_quotas(sheet, lookups, ctx, result):
                 quota.unit, quota.field = d["unit"], d["field"]
                 result.quota_add.append(quota)
             continue
-        changed = [name for name in ("count", "decision_number", "decision_date") if getattr(current, name) != d[name]]
         if not changed:
             result.unchanged += 1
             continue

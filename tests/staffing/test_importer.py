@@ -469,8 +469,8 @@ def test_vietnamese_template_round_trip_changes_nothing(world):
 
 
 def test_a_unit_officers_quota_rows_are_refused_and_nothing_is_written(world):
-    """Quotas are decided by the province: a commune officer's import names each quota row and
-    applies none of the workbook."""
+    """Quotas are decided by the province: a commune officer's new quota row is named and nothing of
+    the workbook applies (an unchanged row, as in the downloaded template, passes: see the round trip)."""
     content = hf.quota_workbook([hf.quota_row(world.commune.code, world.land.code, 5)])
     before = counts()
     result = run(world, content, user=officer(world))
