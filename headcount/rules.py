@@ -66,19 +66,8 @@ def surplus(gap: int) -> int:
     return max(0, gap)
 
 
-@dataclass
-class Balance:
-    """Quota and headcount parts of one unit × field (× category) on one day, read in one view."""
-
-    unit_id: int
-    field_id: int
-    category: str | None
-    quota: int = 0
-    on_roll: int = 0
-    seconded_out: int = 0
-    seconded_in: int = 0
-    absent: int = 0
-    view: str = View.COVERAGE
+class Counted:
+    """What every balance and total reads from its parts and its view (the formulas of TERMS)."""
 
     def parts(self):
         return {name: getattr(self, name) for name in PARTS}
@@ -90,6 +79,21 @@ class Balance:
     @property
     def headcount(self):
         return combine(TERMS[self.view], self.parts())
+
+
+@dataclass
+class Balance(Counted):
+    """Quota and headcount parts of one unit × field (× category) on one day, read in one view."""
+
+    unit_id: int
+    field_id: int
+    category: str | None
+    quota: int = 0
+    on_roll: int = 0
+    seconded_out: int = 0
+    seconded_in: int = 0
+    absent: int = 0
+    view: str = View.COVERAGE
 
     @property
     def gap(self):
@@ -137,7 +141,7 @@ class Headline:
 
 
 @dataclass
-class UnitBalance:
+class UnitBalance(Counted):
     """One unit's quota and headcount parts over its fields on one day, read in one view.
 
     ``gross_shortage`` / ``gross_surplus`` add the gaps of each field; ``by_field`` maps a field id
@@ -165,17 +169,6 @@ class UnitBalance:
         q, h = self.by_field.get(field_id, (0, 0))
         self.by_field[field_id] = (q + quota, h + headcount)
 
-    def parts(self):
-        return {name: getattr(self, name) for name in PARTS}
-
-    @property
-    def effective(self):
-        return combine(EFFECTIVE_TERMS, self.parts())
-
-    @property
-    def headcount(self):
-        return combine(TERMS[self.view], self.parts())
-
     @property
     def net(self):
         return self.headcount - self.quota
@@ -192,7 +185,7 @@ def headline(balances) -> Headline:
 
 
 @dataclass
-class Totals:
+class Totals(Counted):
     """Sums over balances; gross shortage and surplus add the gaps of each unit × field."""
 
     quota: int = 0
@@ -206,17 +199,6 @@ class Totals:
     unit_ids_short: set = field(default_factory=set)  # short in at least one field
     unit_ids_surplus: set = field(default_factory=set)  # over in at least one field
     headline: Headline = field(default_factory=Headline)
-
-    def parts(self):
-        return {name: getattr(self, name) for name in PARTS}
-
-    @property
-    def effective(self):
-        return combine(EFFECTIVE_TERMS, self.parts())
-
-    @property
-    def headcount(self):
-        return combine(TERMS[self.view], self.parts())
 
     @property
     def net(self):
