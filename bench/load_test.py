@@ -28,34 +28,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
 
+from bench.report_bench import gunicorn  # noqa: E402
+
 
 def start(port, workers, env):
-    cmd = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "config.wsgi:application",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        "--no-control-socket",
-        "--chdir",
-        str(ROOT),
-    ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    for _ in range(300):
-        if proc.poll() is not None:
-            break
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/login/")
-            c.getresponse().read()
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError(f"gunicorn on :{port} did not start: {proc.stderr.read()[:2000]!r}")
+    return gunicorn("config.wsgi:application", port, env, workers=workers)
 
 
 def stop(procs):

@@ -223,12 +223,13 @@ def load(port, path, headers, requests_total, concurrency=20, time_limit=60):
     return {"p95": p95, "rps": len(latencies) / wall, "n": len(latencies), "errors": len(errors)}
 
 
-def gunicorn(app, port, env):
+def gunicorn(app, port, env, workers=2):
+    """A gunicorn serving ``app`` on a loopback port, once it answers (any status)."""
     cmd = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         app,
         "--workers",
-        "2",
+        str(workers),
         "--bind",
         f"127.0.0.1:{port}",
         "--log-level",
