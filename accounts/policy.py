@@ -129,6 +129,10 @@ def _movement_province(m):
     return m.from_unit if m is not None else None
 
 
+def _decides_movement(user, m) -> bool:
+    return is_province_official(user, _movement_province(m))
+
+
 # action -> (test(user, obj), refusal message)
 RULES = {
     # Web pages and data writes in general
@@ -193,19 +197,19 @@ RULES = {
         _("Only the receiving unit's officer can confirm arrival."),
     ),
     "movement.approve": (
-        lambda user, m: is_province_official(user, _movement_province(m)),
+        _decides_movement,
         _("Only a province official can approve movements."),
     ),
     "movement.extend": (
-        lambda user, m: is_province_official(user, _movement_province(m)),
+        _decides_movement,
         _("Only a province official can extend movements."),
     ),
     "movement.end": (
-        lambda user, m: is_province_official(user, _movement_province(m)),
+        _decides_movement,
         _("Only a province official can end movements."),
     ),
     "movement.cancel": (
-        lambda user, m: is_province_official(user, _movement_province(m)),
+        _decides_movement,
         _("Only a province official can cancel movements."),
     ),
     "staff_request.create": (_requests_staff, _("Only the commune's officer can request staff for it.")),
