@@ -41,7 +41,8 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 bench: install
-	$(PY) bench/run.py
+	@test -n "$(DATABASE_URL)" || { echo "bench needs DATABASE_URL (PostgreSQL with seed_demo --province all, see README)" >&2; exit 1; }
+	$(PY) bench/report_bench.py --province $(PROVINCE)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles
