@@ -352,12 +352,17 @@ def secondment_decision_record(*, secondment: Secondment, by, decision_number: s
             raise ValidationError(_("Only an approved movement that has not started takes a new decision number."))
         m.decision_number = decision_number.strip()
         m.decision_date = decision_date
-        return _save(
-            m,
-            by,
-            _("Decision: %(number)s") % {"number": m.decision_number},
-            fields=["decision_number", "decision_date"],
-        )
+        label = _("Decision: %(number)s") % {"number": m.decision_number}
+        _save(m, by, label, fields=["decision_number", "decision_date"])
+        if m.assignment_id is not None:  # a transfer applied ahead: its placement cites the decision
+            staffing_services.placement_decision(
+                assignment=m.assignment,
+                by=by,
+                decision_number=m.decision_number,
+                decision_date=decision_date,
+                label=label,
+            )
+        return m
 
 
 def _apply_transfer(m, by):

@@ -358,6 +358,14 @@ def placement_withdraw(*, assignment: Assignment, by, label) -> None:
         _bump(person, by=by, reason=label)
 
 
+def placement_decision(*, assignment: Assignment, by, decision_number: str, decision_date: date, label) -> None:
+    """The decision behind a placement gets its final number and date (nothing else changes)."""
+    with transaction.atomic():
+        current = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        current.decision_number, current.decision_date = decision_number, decision_date
+        _save(current, by=by, reason=label)
+
+
 def leaving_preview(*, staff: Staff, last_day: date) -> list[str]:
     """What taking the person off the roll after ``last_day`` will also do (for confirmation)."""
     return signals.collect(signals.leaving_preview, person=staff, last_day=last_day)

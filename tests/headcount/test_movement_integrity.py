@@ -318,3 +318,17 @@ def test_a_transfer_not_applied_is_listed_once_and_the_dashboard_agrees(client, 
     assert groups == {"ending_soon": [sec], "overdue": [], "not_started": [sec], "not_applied": [transfer]}
     report = province_dashboard(w.province, as_of=TODAY)
     assert report.kpis.ending_soon == len(groups["ending_soon"]) == 1
+
+
+def test_the_decision_generated_later_is_cited_by_the_transfers_placement(w, clock):
+    transfer = approve(w, nominate(w, w.p, w.c, kind=Kind.TRANSFER, start=date(2026, 5, 1)))
+    assert (transfer.assignment.decision_number, transfer.assignment.decision_date) == ("10/QĐ-UBND", TODAY)
+    s.secondment_decision_record(
+        secondment=transfer, by=w.official, decision_number="130/QĐ-SNV", decision_date=date(2026, 4, 14)
+    )
+    transfer.assignment.refresh_from_db()
+    assert (transfer.assignment.decision_number, transfer.assignment.decision_date) == (
+        "130/QĐ-SNV",
+        date(2026, 4, 14),
+    )
+    assert counts(w, date(2026, 5, 1)) == AN_IN_C
