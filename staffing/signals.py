@@ -7,7 +7,8 @@ whole change.
 - ``leaving_preview(person, last_day)``: each receiver returns a list of texts saying what leaving
   on ``last_day`` will also do (the leave form lists them for confirmation).
 - ``person_leaving(person, last_day, by)``: the person leaves the roll after ``last_day``; each
-  receiver does its part and returns a list of texts saying what it did.
+  receiver does its part and returns a list of texts saying what it did. Sent before the
+  placements are closed, so that a transfer applied ahead can be undone first.
 - ``placement_changing(person, effective_from, unit)``: the person's home unit changes from
   ``effective_from``; a receiver raises ``ValidationError`` to refuse.
 - ``placement_reopening(person, effective_from, by)``: a placement change from ``effective_from``
