@@ -332,3 +332,20 @@ def test_the_decision_generated_later_is_cited_by_the_transfers_placement(w, clo
         date(2026, 4, 14),
     )
     assert counts(w, date(2026, 5, 1)) == AN_IN_C
+
+
+def test_undoing_a_transfer_on_leaving_is_one_transaction(w, clock, monkeypatch):
+    transfer = approve(w, nominate(w, w.p, w.b, kind=Kind.TRANSFER, start=date(2026, 6, 1)))
+
+    def broken(**kwargs):
+        raise RuntimeError("withdraw failed")
+
+    monkeypatch.setattr(staffing, "placement_withdraw", broken)
+    with pytest.raises(RuntimeError):
+        leave(w.p, date(2026, 5, 31), by=w.official)
+    transfer.refresh_from_db()
+    w.p.refresh_from_db()
+    assert (transfer.status, transfer.assignment.unit) == (Status.APPROVED, w.b)
+    assert (w.p.status, w.p.end_date) == (StaffStatus.ACTIVE, None)
+    assert placements(w.p) == [("Sở Tài chính", HIRED, date(2026, 5, 31)), ("Xã Hòa Phú", date(2026, 6, 1), None)]
+    assert counts(w, date(2026, 6, 1)) == {"A": (2, 2), "B": (2, 2), "C": (0, 0)}
