@@ -318,6 +318,11 @@ def test_a_transfer_not_applied_is_listed_once_and_the_dashboard_agrees(client, 
     assert groups == {"ending_soon": [sec], "overdue": [], "not_started": [sec], "not_applied": [transfer]}
     report = province_dashboard(w.province, as_of=TODAY)
     assert report.kpis.ending_soon == len(groups["ending_soon"]) == 1
+    # Never applied, it has no days in the record: it can still be cancelled, which clears the alert.
+    assert "cancel" in s.allowed_actions(w.official, transfer)
+    s.secondment_cancel(secondment=transfer, by=w.official, reason="Người đã nghỉ")
+    groups = {key: rows for key, _l, rows in client.get(reverse("secondments:movement-alerts")).context["groups"]}
+    assert groups["not_applied"] == []
 
 
 def test_the_decision_generated_later_is_cited_by_the_transfers_placement(w, clock):
