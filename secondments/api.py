@@ -182,7 +182,7 @@ class SecondmentViewSet(
     def end(self, request, pk=None):
         return self._transition(request, services.secondment_end, EndSerializer, actual_end_date="on")
 
-    @_action_schema(CancelSerializer, "Cancel")
+    @_action_schema(CancelSerializer, "Cancel a movement that has not started (a started one is ended instead)")
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._transition(request, services.secondment_cancel, CancelSerializer)

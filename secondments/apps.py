@@ -14,3 +14,5 @@ class SecondmentsConfig(AppConfig):
         signals.leaving_preview.connect(services.on_leaving_preview, dispatch_uid="movements-leaving-preview")
         signals.person_leaving.connect(services.on_person_leaving, dispatch_uid="movements-person-leaving")
         signals.placement_changing.connect(services.on_placement_changing, dispatch_uid="movements-placement")
+        signals.placement_reopening.connect(services.on_placement_reopening, dispatch_uid="movements-reopening")
+        signals.placement_changed.connect(services.on_placement_changed, dispatch_uid="movements-changed")

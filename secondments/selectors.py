@@ -85,7 +85,8 @@ def movement_alerts(*, user, as_of: date, within_days: int = 30) -> Alerts:
     - ending soon: temporary, in effect today (decided, started, not ended), ending within
       ``within_days`` — the test the dashboards count with;
     - overdue: still approved or active after their end date (the automatic return has not run);
-    - never started: approved, start date passed, arrival not confirmed by the receiving unit;
+    - never started: approved, start date passed, arrival not confirmed by the receiving unit (a
+      transfer that could not be applied is listed only under "not applied");
     - not applied: approved transfers that could not be applied on their start date (the person
       had left the roll or was no longer placed at the sending unit), with the reason.
     """
@@ -106,6 +107,7 @@ def movement_alerts(*, user, as_of: date, within_days: int = 30) -> Alerts:
     not_started = (
         base.filter(status__in=(Status.APPROVED, Status.ACTIVE), start_date__lt=as_of, arrival_date__isnull=True)
         .exclude(kind=Kind.TRANSFER, status=Status.ACTIVE)
+        .exclude(Q(kind=Kind.TRANSFER) & ~Q(problem=""))  # listed once, under "not applied"
         .order_by("start_date", "pk")
     )
     not_applied = (

@@ -80,11 +80,26 @@ def state_refusal(action, m, today):
         return _("This movement was ended on %(day)s.") % {"day": fmt(m.actual_end_date)}
     if action == "end" and m.start_date > today:
         return _("The movement has not started yet (start date %(day)s).") % {"day": fmt(m.start_date)}
+    if action == "cancel" and has_started(m, today):
+        if m.is_temporary:
+            return _(
+                "This movement started on %(day)s and cannot be cancelled: that would erase the days it ran. "
+                "End it instead (ending records its last day)."
+            ) % {"day": fmt(m.start_date)}
+        return _("This transfer took effect on %(day)s and cannot be cancelled.") % {"day": fmt(m.start_date)}
     if action == "extend" and m.planned_end_date < today:
         return _("The movement ended on %(day)s; it can be extended until its last day.") % {
             "day": fmt(m.planned_end_date)
         }
     return None
+
+
+def has_started(m, today) -> bool:
+    """A decided movement whose start date has come: its days are in the record (a transfer that
+    could not be applied has none)."""
+    if m.status not in (Status.APPROVED, Status.ACTIVE) or m.start_date > today:
+        return False
+    return m.is_temporary or m.assignment_id is not None
 
 
 ACTION_LABELS = {
@@ -282,8 +297,9 @@ def secondment_approve(
     """Approve a proposed movement with the decision behind it.
 
     Beyond the sending unit's quota in the plan (its maximum, see ``SendingQuota``) approval
-    needs a stated reason, which is kept on the movement. A transfer whose start date has come is
-    applied at once.
+    needs a stated reason, which is kept on the movement. A transfer is applied at once: its
+    placement at the receiving unit is recorded from its start date (today's counts and every later
+    day's read it without waiting for the hourly run), or it is flagged if it cannot be applied.
     """
     check_action(by, "approve", secondment)
     _require_decision(decision_number, decision_date)
@@ -318,7 +334,7 @@ def secondment_approve(
             _("Approved: %(number)s") % {"number": m.decision_number},
             fields=["status", "decision_number", "decision_date", "over_quota_reason"],
         )
-        if m.kind == Kind.TRANSFER and m.start_date <= timezone.localdate():
+        if m.kind == Kind.TRANSFER:
             _apply_transfer(m, by)
         return m
 
@@ -336,21 +352,29 @@ def secondment_decision_record(*, secondment: Secondment, by, decision_number: s
             raise ValidationError(_("Only an approved movement that has not started takes a new decision number."))
         m.decision_number = decision_number.strip()
         m.decision_date = decision_date
-        return _save(
-            m,
-            by,
-            _("Decision: %(number)s") % {"number": m.decision_number},
-            fields=["decision_number", "decision_date"],
-        )
+        label = _("Decision: %(number)s") % {"number": m.decision_number}
+        _save(m, by, label, fields=["decision_number", "decision_date"])
+        if m.assignment_id is not None:  # a transfer applied ahead: its placement cites the decision
+            staffing_services.placement_decision(
+                assignment=m.assignment,
+                by=by,
+                decision_number=m.decision_number,
+                decision_date=decision_date,
+                label=label,
+            )
+        return m
 
 
 def _apply_transfer(m, by):
-    """Place the person at the receiving unit from the transfer's start date and complete it.
+    """Place the person at the receiving unit from the transfer's start date; complete the transfer
+    if that date has come (otherwise the hourly run completes it on the day).
 
-    If the person is no longer on the roll or no longer placed at the sending unit on that date,
-    the transfer is not applied: it stays approved and carries the problem, which the alerts page
-    lists. Returns whether it was applied.
+    If the person is not on the roll or not placed at the sending unit on that date, the transfer
+    is not applied: it stays approved and carries the problem, which the alerts page lists.
+    Returns whether it was applied.
     """
+    if m.assignment_id is not None:
+        return True
     running = m.running_temporary()
     try:
         if running is not None:
@@ -382,10 +406,30 @@ def _apply_transfer(m, by):
             _save(m, by, _("Not applied: %(problem)s") % {"problem": problem}, fields=["problem"], validate=False)
         return False
     m.assignment = assignment
-    m.status = Status.COMPLETED
+    if m.start_date <= timezone.localdate():
+        m.status = Status.COMPLETED
     m.problem = ""
     _save(m, by, _("Transfer applied"), fields=["assignment", "status", "problem"])
     return True
+
+
+def _start_transfer(m, by):
+    """On its start date: an applied transfer is completed, one not applied yet is applied."""
+    if m.assignment_id is None:
+        return _apply_transfer(m, by)
+    m.status = Status.COMPLETED
+    _save(m, by, _("Transfer took effect"), fields=["status"], validate=False)
+    return True
+
+
+def _withdraw_transfer(m, by, reason):
+    """Take back the placement an applied transfer opened (the days before its start unchanged)."""
+    if m.assignment_id is None:
+        return
+    assignment = m.assignment
+    m.assignment = None
+    _save(m, by, reason, fields=["assignment"], validate=False)
+    staffing_services.placement_withdraw(assignment=assignment, by=by, label=reason)
 
 
 def secondment_confirm_arrival(*, secondment: Secondment, by, on: date) -> Secondment:
@@ -409,7 +453,7 @@ def secondment_confirm_arrival(*, secondment: Secondment, by, on: date) -> Secon
             m.status = Status.ACTIVE
         _save(m, by, _("Arrival confirmed"), fields=["arrival_date", "status"])
         if m.kind == Kind.TRANSFER and m.status == Status.APPROVED:
-            _apply_transfer(m, by)
+            _start_transfer(m, by)
         return m
 
 
@@ -420,7 +464,7 @@ def secondment_activate(*, secondment: Secondment, by=None, on: date) -> Secondm
         if m.status != Status.APPROVED or m.start_date > on:
             return m
         if m.kind == Kind.TRANSFER:
-            _apply_transfer(m, by)
+            _start_transfer(m, by)
             return m
         m.status = Status.ACTIVE
         return _save(m, by, _("Started"), fields=["status"], validate=False)
@@ -530,11 +574,13 @@ def secondment_cancel(*, secondment: Secondment, by, reason: str = "") -> Second
 
 
 def _cancel(m, by, reason):
-    m.status = Status.CANCELLED
     reason = (reason or "").strip()
+    label = f"{_('Cancelled')}: {reason}" if reason else _("Cancelled")
+    _withdraw_transfer(m, by, label)
+    m.status = Status.CANCELLED
     if reason:
         m.note = f"{m.note}\n{_('Cancelled')}: {reason}".strip()
-    return _save(m, by, f"{_('Cancelled')}: {reason}" if reason else _("Cancelled"), fields=["status", "note"])
+    return _save(m, by, label, fields=["status", "note"])
 
 
 def advance_movements(*, today: date) -> dict:
@@ -571,21 +617,39 @@ def _person_movements(person):
 
 def _leaving_effects(person, last_day):
     """(movement, action) pairs: ``end`` for a decided temporary movement running past ``last_day``,
-    ``cancel`` for one not started by then, one never decided and an open transfer."""
+    ``undo`` for an applied transfer starting after it (its placement is taken back), ``cancel`` for
+    a movement not started by then, one never decided and a transfer not applied."""
     effects = []
+    applied_later = (
+        Secondment.objects.filter(
+            person=person,
+            kind=Kind.TRANSFER,
+            status__in=(Status.APPROVED, Status.COMPLETED),
+            assignment__isnull=False,
+            start_date__gt=last_day,
+        )
+        .select_related("to_unit")
+        .order_by("-start_date", "-pk")
+    )
+    undone = list(applied_later)
     for m in _person_movements(person).order_by("start_date", "pk"):
         if m.is_temporary and m.status in (Status.APPROVED, Status.ACTIVE) and m.start_date <= last_day:
             if m.end_date > last_day:
                 effects.append((m, "end"))
+        elif m.kind == Kind.TRANSFER and m.assignment_id is not None:
+            continue  # applied: undone below if it starts after the last day, else it stands
         else:
             effects.append((m, "cancel"))
-    return effects
+    # The latest first: each takes back the placement it opened.
+    return effects + [(m, "undo") for m in undone]
 
 
 def _describe(m, action, last_day):
     values = {"kind": m.get_kind_display(), "pk": m.pk, "unit": m.to_unit, "day": fmt(last_day)}
     if action == "end":
         return _("%(kind)s no. %(pk)s to %(unit)s ends on %(day)s.") % values
+    if action == "undo":
+        return _("Transfer no. %(pk)s to %(unit)s is undone (it had not started).") % values
     return _("%(kind)s no. %(pk)s to %(unit)s is cancelled.") % values
 
 
@@ -599,6 +663,11 @@ def on_person_leaving(sender, *, person, last_day, by, **kwargs):
     today = timezone.localdate()
     for m, action in _leaving_effects(person, last_day):
         m = _locked(m)
+        if action == "undo" and last_day < today:
+            # Back-dated: the person's record before today changes, as in any correction.
+            message = policy.refusal(by, "placement.correct", m.from_unit)
+            if message:
+                raise PermissionDenied(message)
         if action == "end":
             m.actual_end_date = last_day
             if last_day < today:
@@ -608,6 +677,33 @@ def on_person_leaving(sender, *, person, last_day, by, **kwargs):
             _cancel(m, by, reason)
         done.append(_describe(m, action, last_day))
     return done
+
+
+def _applied_ahead(person, after):
+    return Secondment.objects.filter(
+        person=person, kind=Kind.TRANSFER, status=Status.APPROVED, assignment__isnull=False, start_date__gt=after
+    ).order_by("-start_date", "-pk")
+
+
+def on_placement_reopening(sender, *, person, effective_from, by, **kwargs):
+    """A placement change from ``effective_from`` takes back the placement a transfer starting later
+    opened ahead (it was built on the placement being changed); ``on_placement_changed`` applies
+    the transfer again on the new one, in the same transaction."""
+    reason = _("Placement changed from %(day)s") % {"day": fmt(effective_from)}
+    taken = []
+    for m in _applied_ahead(person, effective_from):
+        _withdraw_transfer(_locked(m), by, reason)
+        taken.append(m.pk)
+    return taken
+
+
+def on_placement_changed(sender, *, person, effective_from, by, **kwargs):
+    pending = Secondment.objects.filter(
+        person=person, kind=Kind.TRANSFER, status=Status.APPROVED, assignment__isnull=True
+    ).filter(start_date__gt=effective_from)
+    for m in pending.order_by("start_date", "pk"):
+        _apply_transfer(_locked(m), by)
+    return []
 
 
 def on_placement_changing(sender, *, person, effective_from, unit, **kwargs):

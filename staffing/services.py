@@ -219,6 +219,9 @@ def placement_change(
             signals.placement_changing.send(
                 sender=Staff, person=person, effective_from=effective_from, unit=new_values["unit"]
             )
+        reopened = signals.collect(signals.placement_reopening, person=person, effective_from=effective_from, by=by)
+        if reopened:
+            current = person.assignments.in_force_on(effective_from).select_for_update().get()
         change = PlacementChange.CORRECTION if correction else PlacementChange.CHANGE
         label = _("Correction from %(day)s") if correction else _("Placement changed from %(day)s")
         assignment = _split(
@@ -232,6 +235,9 @@ def placement_change(
             decision={"decision_number": decision_number, "decision_date": decision_date},
             label=label % {"day": fmt(effective_from)},
         )
+        if reopened:
+            signals.collect(signals.placement_changed, person=person, effective_from=effective_from, by=by)
+            assignment.refresh_from_db()
         return PlacementResult(assignment)
 
 
@@ -322,6 +328,44 @@ def placement_transfer(
         )
 
 
+def placement_withdraw(*, assignment: Assignment, by, label) -> None:
+    """Take back a placement a decision opened ahead (a transfer undone before it took effect),
+    with the placements recorded after it: the placement before it runs on to where the last of
+    them ended. Days before ``assignment`` starts are unchanged. Bumps the person's version."""
+    with transaction.atomic():
+        person = Staff.objects.select_for_update().get(pk=assignment.person_id)
+        removed = list(
+            person.assignments.select_for_update().filter(valid_from__gte=assignment.valid_from).order_by("-valid_from")
+        )
+        if not removed:
+            return
+        end = removed[0].valid_to
+        for a in removed:
+            opened = getattr(a, "transfer", None)
+            if opened is not None and a.pk != assignment.pk:
+                raise ValidationError(
+                    _("%(person)s was transferred to %(unit)s from %(day)s (no. %(pk)s) after this placement.")
+                    % {"person": person.full_name, "unit": a.unit, "day": fmt(a.valid_from), "pk": opened.pk}
+                )
+            a._history_user, a._change_reason = by, str(label)[:100]
+            a.delete()
+        previous = (
+            person.assignments.select_for_update().filter(valid_to=assignment.valid_from - timedelta(days=1)).first()
+        )
+        if previous is not None:
+            previous.valid_to = end
+            _save(previous, by=by, reason=label)
+        _bump(person, by=by, reason=label)
+
+
+def placement_decision(*, assignment: Assignment, by, decision_number: str, decision_date: date, label) -> None:
+    """The decision behind a placement gets its final number and date (nothing else changes)."""
+    with transaction.atomic():
+        current = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        current.decision_number, current.decision_date = decision_number, decision_date
+        _save(current, by=by, reason=label)
+
+
 def leaving_preview(*, staff: Staff, last_day: date) -> list[str]:
     """What taking the person off the roll after ``last_day`` will also do (for confirmation)."""
     return signals.collect(signals.leaving_preview, person=staff, last_day=last_day)
@@ -336,9 +380,10 @@ class LeaveResult:
 def staff_leave(*, staff: Staff, by, version: int, status: str, end_date: date) -> LeaveResult:
     """Take a person off the roll (retired, resigned …) after ``end_date``, their last day.
 
-    In the same transaction: the placement ends that day (a placement planned to start later is
-    dropped), an absence running past it ends that day, and the movements app ends the person's
-    running temporary movement and cancels pending ones (see ``staffing.signals``).
+    In the same transaction: the movements app ends the person's running temporary movement,
+    cancels pending ones and undoes a transfer that had not started by then (see
+    ``staffing.signals``); the placement ends that day (a placement planned to start later is
+    dropped) and an absence running past it ends that day.
     """
     if status == StaffStatus.ACTIVE:
         raise ValidationError({"status": _("Choose why the person leaves the roll.")})
@@ -349,7 +394,9 @@ def staff_leave(*, staff: Staff, by, version: int, status: str, end_date: date) 
         if person.start_date and end_date < person.start_date:
             raise ValidationError({"end_date": _("The leaving date cannot be before the joining date.")})
         label = _("Left the roll on %(day)s") % {"day": fmt(end_date)}
-        done = []
+        # First: a transfer applied ahead is undone there, which takes back the placement it opened.
+        done = signals.collect(signals.person_leaving, person=person, last_day=end_date, by=by)
+        person.refresh_from_db(fields=["version"])
         for a in person.assignments.select_for_update().filter(valid_from__gt=end_date).select_related("unit"):
             opened = getattr(a, "transfer", None)
             if opened is not None:
@@ -375,7 +422,6 @@ def staff_leave(*, staff: Staff, by, version: int, status: str, end_date: date) 
             ab.end_date = end_date
             ab.version += 1
             _save(ab, by=by, reason=label)
-        done += signals.collect(signals.person_leaving, person=person, last_day=end_date, by=by)
         person.status, person.end_date = status, end_date
         person.version += 1
         _save(person, by=by, reason=label)

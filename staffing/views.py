@@ -278,13 +278,16 @@ class StaffLeaveView(StaffEditMixin, VersionedEditView):
 
     def save(self, form):
         data = form.cleaned_data
-        result = services.staff_leave(
-            staff=self.target,
-            by=self.request.user,
-            version=data["version"],
-            status=data["status"],
-            end_date=data["end_date"],
-        )
+        try:
+            result = services.staff_leave(
+                staff=self.target,
+                by=self.request.user,
+                version=data["version"],
+                status=data["status"],
+                end_date=data["end_date"],
+            )
+        except PermissionDenied as exc:
+            raise ValidationError({"end_date": str(exc)}) from exc
         for text in result.done:
             messages.info(self.request, text)
         return result.person

@@ -327,29 +327,23 @@ def test_a_decided_transfer_of_someone_who_left_is_flagged_not_applied(client, w
     assert "Nguyễn Văn An không có trong danh sách biên chế vào ngày 01/06/2026." in response.content.decode()
 
 
-def test_leaving_before_an_applied_transfer_is_refused_and_changes_nothing(client, w, clock, vi):
+def test_leaving_before_an_applied_transfer_undoes_it(client, w, clock, vi):
+    """Someone who really left before a transfer's start can be recorded: the transfer is undone
+    (tests/headcount/test_movement_integrity.py has the form, the API and the permission)."""
     transfer = approve(w, nominate(w, w.p, w.b, kind=Kind.TRANSFER, start=TODAY))
     assert transfer.status == Status.COMPLETED
-    message = (
-        f"Nguyễn Văn An đã được điều động đến Xã Hòa Phú từ ngày 15/04/2026 (số {transfer.pk}); ngày cuối cùng trong "
-        "danh sách biên chế không thể trước ngày đó."
-    )
-    assert refused(lambda: leave(w, w.p, date(2026, 4, 12))) == {"end_date": [message]}
-    client.force_login(w.official)
-    client.cookies["django_language"] = "vi"
-    response = client.post(
-        reverse("staff-deactivate", args=[w.p.pk]),
-        {"status": "retired", "end_date": "12/04/2026", "version": Staff.objects.get(pk=w.p.pk).version},
-    )
-    assert response.status_code == 400
-    assert message in response.content.decode()
+    message = f"Điều động số {transfer.pk} đến Xã Hòa Phú được hủy bỏ (khi đó chưa bắt đầu)."
+    assert leave(w, w.p, date(2026, 4, 12)).done == [message]
+    transfer.refresh_from_db()
     w.p.refresh_from_db()
-    assert (w.p.status, f.placement(w.p).unit, f.placement(w.p).valid_to) == (StaffStatus.ACTIVE, w.b, None)
+    assert (transfer.status, transfer.assignment) == (Status.CANCELLED, None)
+    assert (w.p.status, f.placement(w.p, date(2026, 4, 12)).unit, f.placement(w.p, date(2026, 4, 12)).valid_to) == (
+        StaffStatus.RESIGNED,
+        w.a,
+        date(2026, 4, 12),
+    )
     assert counts(w, date(2026, 4, 12)) == AT_HOME
-    assert counts(w, TODAY) == {"A": (2, 2), "B": (2, 2), "C": NOBODY_AT_C}
-    # On or after the transfer's start it is an ordinary leaving, from the new unit.
-    leave(w, w.p, TODAY)
-    assert counts(w, TODAY + timedelta(days=1)) == {"A": (2, 2), "B": (1, 1), "C": NOBODY_AT_C}
+    assert counts(w, TODAY) == {"A": (2, 2), "B": (1, 1), "C": NOBODY_AT_C}
 
 
 def test_the_home_unit_changes_through_an_open_movement_and_a_transfer_checks_the_sender(w, clock, vi):

@@ -432,7 +432,8 @@ def test_transfer_applies_home_unit_and_field_on_arrival(w):
 
 def test_cancel_keeps_the_reason(w):
     official = f.user(Role.PROVINCE_OFFICIAL, prov=w.province)
-    m = f.movement(w.people[0], w.commune, status=Status.APPROVED, note="Đợt 1")
+    start = TODAY + timedelta(days=10)  # not started: a started movement is ended, not cancelled
+    m = f.movement(w.people[0], w.commune, status=Status.APPROVED, note="Đợt 1", start=start, end=start)
     s.secondment_cancel(secondment=m, by=official, reason="Xã đã tuyển được")
     m.refresh_from_db()
     assert (m.status, m.note) == (Status.CANCELLED, "Đợt 1\nCancelled: Xã đã tuyển được")
@@ -442,7 +443,10 @@ def test_cancel_keeps_the_reason(w):
 def test_allowed_actions_are_the_buttons(w):
     m = f.movement(w.people[0], w.commune, status=Status.APPROVED, start=NOW_START, end=NOW_END)
     u = users(w)
-    assert s.allowed_actions(u[Role.PROVINCE_OFFICIAL], m) == ["extend", "end", "cancel"]
+    # Started: it is ended, no longer cancelled (that would erase the days it ran).
+    assert s.allowed_actions(u[Role.PROVINCE_OFFICIAL], m) == ["extend", "end"]
+    ahead = f.movement(w.people[1], w.commune, status=Status.APPROVED, start=TODAY + timedelta(days=1), end=NOW_END)
+    assert s.allowed_actions(u[Role.PROVINCE_OFFICIAL], ahead) == ["extend", "cancel"]
     assert s.allowed_actions(u[Role.COMMUNE_OFFICER], m) == ["confirm_arrival"]
     assert s.allowed_actions(u[Role.DEPARTMENT_OFFICER], m) == []
     assert s.allowed_actions(u[Role.NATIONAL_VIEWER], m) == []

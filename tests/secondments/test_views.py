@@ -282,6 +282,8 @@ def make_user(w, who):
 @pytest.mark.parametrize("action", list(MATRIX_STATE))
 def test_http_transition_matrix(client, w, who, action):
     window = RUNNING if action in ("extend", "end") else {"start": date(2025, 8, 1)}
+    if action == "cancel":  # a movement not started yet (a started one is ended instead)
+        window = {"start": TODAY + timedelta(days=10), "end": TODAY + timedelta(days=40)}
     m = f.movement(w.people[0], w.commune, status=MATRIX_STATE[action], plan=w.plan, **window)
     client.force_login(make_user(w, who))
     response = client.post(url("movement-action", m.pk, action), MATRIX_DATA.get(action, {}))
