@@ -3,12 +3,15 @@
 A ``Table`` is read by the page (``reports_tags.table_head`` / ``table_body`` / ``table_foot``), by
 the report API (``Table.json_rows`` and ``Table.serializer`` for the OpenAPI schema) and by the
 Excel export (``TableExporter``), so a column is named, formatted and linked in one place. Links
-are URL names reversed by Django, never written-out paths.
+are URL names reversed by Django, never written-out paths. A column may be left out of one of the
+three (``page``, ``api``, ``excel``) and may carry the printed form's own label (``excel_label``).
 """
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.formats import get_format
@@ -18,33 +21,78 @@ from rest_framework import serializers
 from core.excel import DATE, INTEGER, Column, Exporter
 from core.text import short_date_formatter
 
-TEXT, INT, SIGNED, DAY = "text", "int", "signed", "date"
+TEXT, INT, SIGNED, DAY, BOOL = "text", "int", "signed", "date", "bool"
+NUMBERS = (INT, SIGNED)
+
+
+@dataclass(frozen=True)
+class ByView:
+    """A label that names the headcount as the report's view counts it."""
+
+    establishment: str
+    coverage: str
+
+    def for_view(self, view):
+        return self.establishment if view == "establishment" else self.coverage
+
+    def __str__(self):
+        return f"{self.establishment} / {self.coverage}"
+
+
+def label_text(label, view=None):
+    return str(label.for_view(view) if isinstance(label, ByView) else label)
 
 
 @dataclass(frozen=True)
 class Link:
     """A link by URL name: ``args`` and ``query`` values are row keys (or ``ctx.<name>`` for a value
-    the whole table shares, e.g. the unit's code)."""
+    the whole table shares, e.g. the unit's code); ``fixed`` are constant (parameter, value) pairs;
+    ``extra`` names a context value holding a ready query string (the page's filters), after which
+    the link always carries its "?"."""
 
     url_name: str
     args: tuple = ()
     query: tuple = ()  # (parameter, key) pairs
     anchor: str = ""
+    fixed: tuple = ()
+    extra: str = ""
+    css: str = ""  # the link's own class (e.g. link-danger)
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A small label after a row header's text when the row's ``key`` is true."""
+
+    key: str
+    text: str
+    title: str
+    css: str
 
 
 @dataclass(frozen=True)
 class Col:
     key: str
-    label: str
+    label: object  # a text, or ByView
     format: str = TEXT
     link: Link | None = None
     total: bool = False
     width: float = 14
     header: bool = False  # the row's header cell (<th scope="row">)
-    api: bool = True  # served by the API (False: a page-only helper column)
+    api: bool = True  # served by the API
+    page: bool = True  # shown on the page
+    excel: bool = True  # written to the workbook
+    excel_label: object = None  # the printed form's label, where it differs from the page's
+    css: str = ""  # the page cell's own class (e.g. gap-neg)
+    badges: tuple = ()
+    help: str = ""  # the API schema's description, where the label is not enough
 
     def value(self, row):
         return lookup(row, self.key)
+
+    @property
+    def name(self):
+        """The page cell's ``data-col``: the key's last part."""
+        return self.key.rsplit(".", 1)[-1]
 
 
 def lookup(row, key):
@@ -60,38 +108,69 @@ class Table:
     name: str
     columns: tuple
     empty: str = _("None.")
+    sortable: bool = False  # page headers link to the page sorted by their column
+    nested: bool = False  # JSON rows nest dotted keys ("kpis.quota" → {"kpis": {"quota": …}})
+    row_attrs: Callable | None = None  # row -> {attribute: value} of the page's <tr>
+    no_data: Callable | None = None  # row -> True: the page shows "no data" after the row header
+    no_data_text: str = _("No data")
     _serializer: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def page_columns(self):
+        return [c for c in self.columns if c.page]
+
+    def api_columns(self):
+        return [c for c in self.columns if c.api]
+
+    def printed_columns(self):
+        return [c for c in self.columns if c.excel]
 
     # --- API -------------------------------------------------------------------------------------
 
     def json_rows(self, rows):
-        cols = [c for c in self.columns if c.api]
-        return [{json_key(c.key): c.value(r) for c in cols} for r in rows]
+        cols = [(c, c.key.split(".") if self.nested else None, json_key(c.key)) for c in self.api_columns()]
+        out = []
+        for r in rows:
+            item = {}
+            for c, path, key in cols:
+                if path and len(path) > 1:
+                    target = item
+                    for part in path[:-1]:
+                        target = target.setdefault(part, {})
+                    target[path[-1]] = c.value(r)
+                else:
+                    item[key] = c.value(r)
+            out.append(item)
+        return out
 
     def serializer(self):
         """A Serializer class documenting a row, for drf-spectacular (built once per table)."""
         if "cls" not in self._serializer:
-            kinds = {INT: serializers.IntegerField, SIGNED: serializers.IntegerField, DAY: serializers.DateField}
-            attrs = {
-                json_key(c.key): kinds.get(c.format, serializers.CharField)(
-                    help_text=str(c.label), allow_null=True, required=False
-                )
-                for c in self.columns
-                if c.api
-            }
-            name = "".join(part.title() for part in self.name.replace("-", "_").split("_")) + "RowSerializer"
-            self._serializer["cls"] = type(name, (serializers.Serializer,), attrs)
+            base = "".join(part.title() for part in self.name.replace("-", "_").split("_"))
+            groups, attrs = {}, {}
+            for c in self.api_columns():
+                path = c.key.split(".") if self.nested else [json_key(c.key)]
+                if len(path) > 1:
+                    groups.setdefault(path[0], {})[path[1]] = _field(c)
+                else:
+                    attrs[path[0]] = _field(c)
+            for group, fields in groups.items():
+                cls = type(f"{base}{group.title()}Serializer", (serializers.Serializer,), fields)
+                attrs[group] = cls()
+            self._serializer["cls"] = type(f"{base}RowSerializer", (serializers.Serializer,), attrs)
         return self._serializer["cls"]
 
     # --- Excel ------------------------------------------------------------------------------------
 
-    def excel_columns(self):
+    def excel_columns(self, view=None):
         formats = {INT: INTEGER, SIGNED: INTEGER, DAY: DATE}
-        return [Column(str(c.label), c.width, formats.get(c.format), total=c.total) for c in self.columns]
+        return [
+            Column(label_text(c.excel_label or c.label, view), c.width, formats.get(c.format), total=c.total)
+            for c in self.printed_columns()
+        ]
 
     def excel_row(self, row):
         out = []
-        for c in self.columns:
+        for c in self.printed_columns():
             v = c.value(row)
             if c.format == TEXT:
                 v = "" if v is None else str(v)
@@ -103,58 +182,110 @@ class Table:
 
     # --- page -------------------------------------------------------------------------------------
 
-    def head_html(self):
+    def head_html(self, view=None, sort=None, query=None):
+        """The header row; a sortable table's headers link to ``?<query>&sort=…``: numbers sort
+        descending first and texts ascending, the next click flips."""
         cells = []
-        for c in self.columns:
-            css = ' class="num"' if c.format in (INT, SIGNED) else ""
-            cells.append(f'<th scope="col"{css}>{html.escape(str(c.label))}</th>')
+        for c in self.page_columns():
+            css = "num" if c.format in NUMBERS else ""
+            label = html.escape(label_text(c.label, view))
+            if not self.sortable:
+                cells.append(f'<th scope="col"{f' class="{css}"' if css else ""}>{label}</th>')
+                continue
+            if sort == f"-{c.key}":
+                state, next_sort, arrow = "descending", c.key, " ▼"
+            elif sort == c.key:
+                state, next_sort, arrow = "ascending", f"-{c.key}", " ▲"
+            else:
+                state, next_sort, arrow = "none", c.key if c.format == TEXT else f"-{c.key}", ""
+            q = query.copy() if query is not None else None
+            if q is None:
+                href = f"?sort={next_sort}"
+            else:
+                q["sort"] = next_sort
+                href = f"?{q.urlencode()}"
+            cells.append(
+                f'<th scope="col" class="{css}" aria-sort="{state}"><a href="{html.escape(href)}" '
+                f'class="link-dark text-decoration-none" data-sort="{c.key}">{label}{arrow}</a></th>'
+            )
         return "<tr>" + "".join(cells) + "</tr>"
 
     def body_html(self, rows, ctx=None):
         ctx = ctx or {}
         sep = get_format("THOUSAND_SEPARATOR")
         day = short_date_formatter()
-        links = {c.key: _LinkMaker(c.link, ctx) for c in self.columns if c.link}
+        columns = self.page_columns()
+        links = {c.key: _LinkMaker(c.link, ctx) for c in columns if c.link}
+        heads = [c for c in columns if c.header]
         out = []
         for r in rows:
-            cells = []
-            for c in self.columns:
-                v = c.value(r)
-                if c.format in (INT, SIGNED):
-                    text = "" if v is None else f"{v:,}".replace(",", sep)
-                    gap = " gap-neg" if c.format == SIGNED and v and v < 0 else ""
-                    gap = " gap-pos" if c.format == SIGNED and v and v > 0 else gap
-                    css = f' class="num{gap}"'
-                elif c.format == DAY:
-                    text, css = (day(v) if isinstance(v, date) else ""), ""
-                else:
-                    text, css = html.escape("" if v is None else str(v)), ""
-                if c.key in links and v not in (None, ""):
-                    href = links[c.key].href(r)
-                    if href:
-                        text = f'<a href="{html.escape(href)}">{text}</a>'
-                tag = "th" if c.header else "td"
-                scope = ' scope="row"' if c.header else ""
-                cells.append(f'<{tag}{scope}{css} data-col="{c.key}">{text}</{tag}>')
-            out.append("<tr>" + "".join(cells) + "</tr>")
+            attrs = ""
+            if self.row_attrs:
+                attrs = "".join(f' {k}="{html.escape(str(v))}"' for k, v in self.row_attrs(r).items())
+            if self.no_data and self.no_data(r):
+                cells = [self._cell(c, r, links, sep, day) for c in heads]
+                cells.append(
+                    f'<td colspan="{len(columns) - len(heads)}" class="text-body-secondary" data-no-data>'
+                    f"{html.escape(str(self.no_data_text))}</td>"
+                )
+            else:
+                cells = [self._cell(c, r, links, sep, day) for c in columns]
+            out.append(f"<tr{attrs}>" + "".join(cells) + "</tr>")
         if not out:
-            out.append(f'<tr><td colspan="{len(self.columns)}">{html.escape(str(self.empty))}</td></tr>')
+            out.append(f'<tr><td colspan="{len(columns)}">{html.escape(str(self.empty))}</td></tr>')
         return "\n".join(out)
 
-    def foot_html(self, rows, label):
-        if not any(c.total for c in self.columns) or not rows:
+    @staticmethod
+    def _cell(c, r, links, sep, day):
+        v = c.value(r)
+        css = [c.css] if c.css else []
+        if c.format in NUMBERS:
+            text = "" if v is None else f"{v:,}".replace(",", sep)
+            css.insert(0, "num")
+            if c.format == SIGNED and v:
+                css.append("gap-neg" if v < 0 else "gap-pos")
+        elif c.format == DAY:
+            text = day(v) if isinstance(v, date) else ""
+        else:
+            text = html.escape("" if v is None else str(v))
+        if c.key in links and v not in (None, ""):
+            href = links[c.key].href(r)
+            if href:
+                link_css = f' class="{c.link.css}"' if c.link.css else ""
+                text = f'<a href="{html.escape(href)}"{link_css}>{text}</a>'
+        for b in c.badges:
+            if lookup(r, b.key):
+                text += f' <span class="badge {b.css}" title="{html.escape(str(b.title))}">{html.escape(b.text)}</span>'
+        tag = "th" if c.header else "td"
+        scope = ' scope="row"' if c.header else ""
+        cls = f' class="{" ".join(css)}"' if css else ""
+        return f'<{tag}{scope}{cls} data-col="{c.name}">{text}</{tag}>'
+
+    def foot_html(self, rows, label, totals=None):
+        """The totals row: ``label`` over the columns before the first total, then the sums of
+        ``rows`` (or the values of ``totals``, an object or dict read by the columns' keys)."""
+        columns = self.page_columns()
+        if not any(c.total for c in columns) or not rows:
             return ""
         sep = get_format("THOUSAND_SEPARATOR")
-        totals = self.totals(rows)
-        cells = []
-        for i, c in enumerate(self.columns):
-            if i == 0:
-                cells.append(f'<th scope="row">{html.escape(str(label))}</th>')
-            elif c.total:
-                cells.append(f'<td class="num" data-total="{c.key}">{totals[c.key]:,}</td>'.replace(",", sep))
+        sums = self.totals(rows) if totals is None else {c.key: lookup(totals, c.key) for c in columns if c.total}
+        span = next(i for i, c in enumerate(columns) if c.total) or 1
+        colspan = f' colspan="{span}"' if span > 1 else ""
+        cells = [f'<th scope="row"{colspan}>{html.escape(str(label))}</th>']
+        for c in columns[span:]:
+            if c.total:
+                cells.append(f'<td class="num" data-total="{c.name}">{sums[c.key]:,}</td>'.replace(",", sep))
             else:
                 cells.append("<td></td>")
         return '<tr class="fw-semibold">' + "".join(cells) + "</tr>"
+
+
+def _field(c):
+    kinds = {INT: serializers.IntegerField, SIGNED: serializers.IntegerField, DAY: serializers.DateField}
+    kinds[BOOL] = serializers.BooleanField
+    return kinds.get(c.format, serializers.CharField)(
+        help_text=str(c.help or label_text(c.excel_label or c.label)), allow_null=True, required=False
+    )
 
 
 def json_key(key):
@@ -171,6 +302,9 @@ class _LinkMaker:
         marks = [self.MARK + i for i in range(len(link.args))]
         self.pattern = reverse(link.url_name, args=marks)
         self.marks = [str(m) for m in marks]
+        self.tail = [urlencode(link.fixed)] if link.fixed else []
+        if link.extra:
+            self.tail.append(str(lookup(ctx, link.extra) or ""))
 
     def value(self, row, key):
         if key.startswith("ctx."):
@@ -185,11 +319,10 @@ class _LinkMaker:
                 return ""
             url = url.replace(mark, str(v), 1)
         query = [(p, self.value(row, k)) for p, k in self.link.query]
-        query = [(p, v) for p, v in query if v not in (None, "")]
-        if query:
-            from urllib.parse import urlencode
-
-            url += "?" + urlencode(query)
+        parts = [urlencode([(p, v) for p, v in query if v not in (None, "")])] + self.tail
+        parts = [p for p in parts if p]
+        if parts or self.link.extra:
+            url += "?" + "&".join(parts)
         if self.link.anchor:
             url += "#" + self.link.anchor
         return url
@@ -198,15 +331,15 @@ class _LinkMaker:
 class TableExporter(Exporter):
     """One declared table as a sheet in the official layout."""
 
-    def __init__(self, table: Table, rows, *, title, filename, sheet_title, subtitle="", signed=True):
+    def __init__(self, table: Table, rows, *, title, filename, sheet_title, subtitle="", signed=True, view=None):
         self.table, self.data = table, list(rows)
         self.title, self.filename, self.sheet_title, self.subtitle = title, filename, sheet_title, subtitle
-        self.signed = signed
-        self.with_totals = any(c.total for c in table.columns)
+        self.signed, self.view = signed, view
+        self.with_totals = any(c.total for c in table.printed_columns())
         self.more = []
 
     def columns(self):
-        return self.table.excel_columns()
+        return self.table.excel_columns(self.view)
 
     def rows(self):
         for r in self.data:
@@ -228,10 +361,173 @@ def appendix(table: Table, rows, *, title, sheet_title):
 ROSTER_BY_FIELD = Link("unit-roster", args=("ctx.unit.code",), query=(("field", "field_id"),))
 STAFF = Link("staff-detail", args=("person_id",))
 MOVEMENT = Link("secondments:movement-detail", args=("pk",))
+HEADCOUNT = ByView(_("On roll"), _("Effective"))
+HEADCOUNT_HELP = "on_roll in the establishment view, effective in coverage"
+
+# The province dashboard's commune table (also its "top 15" in the API) and the province summary
+# workbook's first sheet. Its page columns are the sort keys of ``reports.selectors.COMMUNE_SORTS``.
+COMMUNE_ROSTER = Link("unit-roster", args=("code",), extra="roster_query")
+COMMUNE_QUOTAS = Link("unit-detail", args=("code",), anchor="quotas")
+COMMUNE_MOVEMENTS = "secondments:movement-list"
+
+COMMUNES = Table(
+    "commune",
+    (
+        Col("unit_id", "id", INT, page=False, excel=False),
+        Col(
+            "name",
+            _("Commune"),
+            link=Link("unit-detail", args=("code",)),
+            header=True,
+            width=30,
+            badges=(
+                Badge("is_disadvantaged", "ĐBKK", _("Especially disadvantaged"), "text-bg-warning"),
+                Badge("is_border", "BG", _("Border"), "text-bg-info"),
+            ),
+        ),
+        Col("code", _("Code"), width=9),
+        Col("kind", _("Kind"), page=False, excel=False),
+        Col("is_disadvantaged", _("Especially disadvantaged"), BOOL, page=False, excel=False),
+        Col("is_border", _("Border"), BOOL, page=False, excel=False),
+        Col("quota", _("Quota"), INT, link=COMMUNE_QUOTAS, total=True, width=10),
+        Col("on_roll", _("On roll"), INT, link=COMMUNE_ROSTER, total=True, excel=False),
+        Col(
+            "seconded_in",
+            _("Seconded in"),
+            INT,
+            link=Link(COMMUNE_MOVEMENTS, query=(("to_code", "code"),), extra="movement_query"),
+            total=True,
+            excel=False,
+        ),
+        Col(
+            "seconded_out",
+            _("Seconded out"),
+            INT,
+            link=Link(COMMUNE_MOVEMENTS, query=(("from_code", "code"),), extra="movement_query"),
+            total=True,
+            excel=False,
+        ),
+        Col(
+            "absent",
+            _("Absent"),
+            INT,
+            link=Link("unit-roster", args=("code",), fixed=(("mode", "absent"),)),
+            total=True,
+            excel=False,
+        ),
+        Col("effective", _("Effective"), INT, link=COMMUNE_ROSTER, total=True, excel=False),
+        Col("headcount", HEADCOUNT, INT, total=True, page=False, width=10, help=HEADCOUNT_HELP),
+        Col("net", _("Net"), SIGNED, total=True, width=10, excel_label=_("Headcount against quota")),
+        Col(
+            "shortage",
+            _("Shortage"),
+            INT,
+            css="gap-neg",
+            link=Link("unit-detail", args=("code",), anchor="quotas", css="link-danger"),
+            total=True,
+            width=10,
+            excel_label=_("Short (sum of fields)"),
+        ),
+        Col(
+            "surplus",
+            _("Surplus"),
+            INT,
+            css="gap-pos",
+            link=Link("unit-detail", args=("code",), anchor="quotas", css="link-success"),
+            total=True,
+            width=10,
+            excel_label=_("Surplus (sum of fields)"),
+        ),
+        Col(
+            "mismatches",
+            _("Mismatches"),
+            INT,
+            link=Link("unit-detail", args=("code",), anchor="unit-mismatches"),
+            total=True,
+            excel=False,
+        ),
+        Col("most_short", _("Fields most short"), width=44, page=False, api=False),
+    ),
+    empty=_("No commune matches these filters."),
+    sortable=True,
+    row_attrs=lambda r: {"data-unit": r.code},
+)
+
+
+def _kpi(key, label, *, page=True, excel=True, api=True, css="", excel_label=None, help="", fmt=INT):
+    return Col(
+        f"kpis.{key}",
+        label,
+        fmt,
+        total=True,
+        width=12,
+        page=page,
+        excel=excel,
+        api=api,
+        css=css,
+        excel_label=excel_label,
+        help=help,
+    )
+
+
+# The national page's table, one row per province, and the national summary workbook.
+NATIONAL = Table(
+    "national",
+    (
+        Col("name", _("Province"), link=Link("reports:province", args=("code",), extra="query"), header=True, width=28),
+        Col("code", _("Code"), page=False, width=8),
+        _kpi("quota", _("Quota")),
+        _kpi("on_roll", _("On roll"), page=False),
+        _kpi("seconded_in", _("Seconded in"), page=False, excel=False),
+        _kpi("seconded_out", _("Seconded out"), page=False, excel=False),
+        _kpi("absent", _("Absent"), page=False),
+        _kpi("effective", _("Effective"), page=False),
+        _kpi("headcount", HEADCOUNT, excel=False, help=HEADCOUNT_HELP),
+        _kpi("net", _("Against quota"), fmt=SIGNED),
+        _kpi("communes", _("Communes")),
+        _kpi(
+            "communes_net_short",
+            _("Communes short against quota"),
+            css="gap-neg",
+            help="the headline: communes whose total headcount is below their total assigned quota",
+        ),
+        _kpi("net_shortage", _("People short"), css="gap-neg", help="how many people those communes lack in total"),
+        _kpi(
+            "communes_net_surplus",
+            _("Communes over quota"),
+            css="gap-pos",
+            help="communes whose total headcount is above their total assigned quota",
+        ),
+        _kpi(
+            "net_surplus", _("People over"), css="gap-pos", help="how many people those communes have over their quota"
+        ),
+        _kpi(
+            "communes_short_in_a_field",
+            _("Communes short in at least one field"),
+            help="communes with at least one field short, whatever their total",
+        ),
+        _kpi(
+            "communes_surplus_in_a_field",
+            _("Communes over in at least one field"),
+            page=False,
+            help="communes with at least one field over its quota, whatever their total",
+        ),
+        _kpi("gross_shortage", _("Shortage, field by field"), page=False),
+        _kpi("gross_surplus", _("Surplus, field by field"), page=False),
+        _kpi("active_movements", _("Active movements")),
+        _kpi("ending_soon", _("Ending within 30 days"), page=False, help="temporary movements ending within 30 days"),
+        _kpi("mismatches", _("Mismatches"), excel_label=_("Expertise mismatches")),
+    ),
+    nested=True,
+    row_attrs=lambda r: {"data-province": r.code},
+    no_data=lambda r: not r.kpis.quota and not r.kpis.on_roll and not r.kpis.effective,
+)
 
 DEPARTMENT_FIELDS = Table(
     "department_fields",
     (
+        Col("field_id", "id", INT, page=False, excel=False),
+        Col("code", _("Code"), page=False, excel=False),
         Col("name", _("Field"), link=ROSTER_BY_FIELD, width=28, header=True),
         Col("quota", _("Quota"), INT, total=True, width=10),
         Col("on_roll", _("On roll"), INT, total=True, width=10),
@@ -246,6 +542,7 @@ DEPARTMENT_FIELDS = Table(
         Col("seconded_in", _("Seconded in"), INT, total=True, width=11),
         Col("absent", _("Absent"), INT, total=True, width=10),
         Col("effective", _("Effective"), INT, total=True, width=10),
+        Col("headcount", ByView(_("On roll"), _("Effective")), INT, page=False, excel=False, help=HEADCOUNT_HELP),
         Col("gap", _("Against quota"), SIGNED, total=True, width=12),
         Col("mismatches", _("Mismatches"), INT, total=True, width=11),
     ),
@@ -255,14 +552,19 @@ DEPARTMENT_FIELDS = Table(
 DEPARTMENT_PLANS = Table(
     "department_plans",
     (
+        Col("plan_id", "id", INT, page=False, excel=False),
+        Col("plan", _("Plan"), page=False, excel=False),
+        Col("required_min", _("Required"), INT, page=False, excel=False, help="from the plan's sending quota"),
+        Col("required_max", _("Required"), INT, page=False, excel=False),
         Col(
             "plan_label",
             _("Plan"),
             width=36,
             header=True,
             link=Link("secondments:movement-list", query=(("from_code", "ctx.unit.code"), ("plan", "plan_id"))),
+            help="the plan's name, or “outside any plan”",
         ),
-        Col("required", _("Required"), width=11),
+        Col("required", _("Required"), width=11, help="the required range as text (—, 3, 3–5)"),
         Col("proposed", _("Proposed"), INT, total=True, width=10),
         Col("approved", _("Approved"), INT, total=True, width=10),
         Col("in_effect", _("In effect"), INT, total=True, width=10),
