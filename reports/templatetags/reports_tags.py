@@ -1,4 +1,4 @@
-"""The report tables, built in Python from their declarations (reports/tables.py).
+"""The dashboard's chart tables, built in Python (the declared tables: core/templatetags/table_tags.py).
 
 A province has up to ~170 communes and each row carries a dozen linked numbers: rendered node by
 node by the template engine this table cost more than all the report's queries together. The two
@@ -10,7 +10,6 @@ import html
 from django import template
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -47,23 +46,3 @@ def shortage_rows(communes):
             for c in communes
         )
     )
-
-
-@register.simple_tag
-def table_head(table, view=None, sort=None, query=None):
-    """The header row of a table declared in reports/tables.py: ``view`` names the headcount,
-    ``sort`` and ``query`` (the page's parameters but the sort) make a sortable table's links."""
-    return mark_safe(table.head_html(view=view, sort=sort, query=query))  # noqa: S308 — labels are escaped
-
-
-@register.simple_tag
-def table_body(table, rows, **ctx):
-    """The rows of a declared table; ``ctx`` gives the values its links share (e.g. ``unit``)."""
-    return mark_safe(table.body_html(rows, ctx))  # noqa: S308 — values are escaped or numbers
-
-
-@register.simple_tag
-def table_foot(table, rows, label=None, totals=None):
-    """The totals row: the sums of ``rows``, or the values of ``totals`` when the report gives them."""
-    html_ = table.foot_html(rows, label or gettext("Total"), totals)
-    return mark_safe(html_)  # noqa: S308 — numbers and a translated label
