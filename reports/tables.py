@@ -27,7 +27,6 @@ from staffing.tables import PERSON_HISTORY  # noqa: F401
 
 ROSTER_BY_FIELD = Link("unit-roster", args=("ctx.unit.code",), query=(("field", "field_id"),))
 STAFF = Link("staff-detail", args=("person_id",))
-MOVEMENT = Link("secondments:movement-detail", args=("pk",))
 HEADCOUNT = ByView(_("On roll"), _("Effective"))
 HEADCOUNT_HELP = "on_roll in the establishment view, effective in coverage"
 
@@ -35,7 +34,23 @@ HEADCOUNT_HELP = "on_roll in the establishment view, effective in coverage"
 # workbook's first sheet. Its page columns are the sort keys of ``reports.selectors.COMMUNE_SORTS``.
 COMMUNE_ROSTER = Link("unit-roster", args=("code",), extra="roster_query")
 COMMUNE_QUOTAS = Link("unit-detail", args=("code",), anchor="quotas")
-COMMUNE_MOVEMENTS = "secondments:movement-list"
+
+
+def _movements(direction):
+    """The movements into or out of the commune on the report's day (the page's filters)."""
+    return Link("secondments:movement-list", query=((direction, "code"),), extra="movement_query")
+
+
+def _count(key, label, link):
+    """A number the page shows and links to the people behind it; the workbook's summary leaves it out."""
+    return Col(key, label, INT, link=link, total=True, excel=False)
+
+
+def _gross(key, label, excel_label, sign, colour):
+    """The commune's shortage or surplus, field by field, linked to its quota table."""
+    link = Link("unit-detail", args=("code",), anchor="quotas", css=f"link-{colour}")
+    return Col(key, label, INT, css=f"gap-{sign}", link=link, total=True, width=10, excel_label=excel_label)
+
 
 COMMUNES = Table(
     "commune",
@@ -57,62 +72,16 @@ COMMUNES = Table(
         Col("is_disadvantaged", _("Especially disadvantaged"), BOOL, page=False, excel=False),
         Col("is_border", _("Border"), BOOL, page=False, excel=False),
         Col("quota", _("Quota"), INT, link=COMMUNE_QUOTAS, total=True, width=10),
-        Col("on_roll", _("On roll"), INT, link=COMMUNE_ROSTER, total=True, excel=False),
-        Col(
-            "seconded_in",
-            _("Seconded in"),
-            INT,
-            link=Link(COMMUNE_MOVEMENTS, query=(("to_code", "code"),), extra="movement_query"),
-            total=True,
-            excel=False,
-        ),
-        Col(
-            "seconded_out",
-            _("Seconded out"),
-            INT,
-            link=Link(COMMUNE_MOVEMENTS, query=(("from_code", "code"),), extra="movement_query"),
-            total=True,
-            excel=False,
-        ),
-        Col(
-            "absent",
-            _("Absent"),
-            INT,
-            link=Link("unit-roster", args=("code",), fixed=(("mode", "absent"),)),
-            total=True,
-            excel=False,
-        ),
-        Col("effective", _("Effective"), INT, link=COMMUNE_ROSTER, total=True, excel=False),
+        _count("on_roll", _("On roll"), COMMUNE_ROSTER),
+        _count("seconded_in", _("Seconded in"), _movements("to_code")),
+        _count("seconded_out", _("Seconded out"), _movements("from_code")),
+        _count("absent", _("Absent"), Link("unit-roster", args=("code",), fixed=(("mode", "absent"),))),
+        _count("effective", _("Effective"), COMMUNE_ROSTER),
         Col("headcount", HEADCOUNT, INT, total=True, page=False, width=10, help=HEADCOUNT_HELP),
         Col("net", _("Net"), SIGNED, total=True, width=10, excel_label=_("Headcount against quota")),
-        Col(
-            "shortage",
-            _("Shortage"),
-            INT,
-            css="gap-neg",
-            link=Link("unit-detail", args=("code",), anchor="quotas", css="link-danger"),
-            total=True,
-            width=10,
-            excel_label=_("Short (sum of fields)"),
-        ),
-        Col(
-            "surplus",
-            _("Surplus"),
-            INT,
-            css="gap-pos",
-            link=Link("unit-detail", args=("code",), anchor="quotas", css="link-success"),
-            total=True,
-            width=10,
-            excel_label=_("Surplus (sum of fields)"),
-        ),
-        Col(
-            "mismatches",
-            _("Mismatches"),
-            INT,
-            link=Link("unit-detail", args=("code",), anchor="unit-mismatches"),
-            total=True,
-            excel=False,
-        ),
+        _gross("shortage", _("Shortage"), _("Short (sum of fields)"), "neg", "danger"),
+        _gross("surplus", _("Surplus"), _("Surplus (sum of fields)"), "pos", "success"),
+        _count("mismatches", _("Mismatches"), Link("unit-detail", args=("code",), anchor="unit-mismatches")),
         Col("most_short", _("Fields most short"), width=44, page=False, api=False),
     ),
     empty=_("No commune matches these filters."),
@@ -121,20 +90,9 @@ COMMUNES = Table(
 )
 
 
-def _kpi(key, label, *, page=True, excel=True, api=True, css="", excel_label=None, help="", fmt=INT):
-    return Col(
-        f"kpis.{key}",
-        label,
-        fmt,
-        total=True,
-        width=12,
-        page=page,
-        excel=excel,
-        api=api,
-        css=css,
-        excel_label=excel_label,
-        help=help,
-    )
+def _kpi(key, label, fmt=INT, **flags):
+    """A column of the national table: one of the province's figures (``Kpis``), totalled."""
+    return Col(f"kpis.{key}", label, fmt, total=True, width=12, **flags)
 
 
 # The national page's table, one row per province, and the national summary workbook.
@@ -150,7 +108,7 @@ NATIONAL = Table(
         _kpi("absent", _("Absent"), page=False),
         _kpi("effective", _("Effective"), page=False),
         _kpi("headcount", HEADCOUNT, excel=False, help=HEADCOUNT_HELP),
-        _kpi("net", _("Against quota"), fmt=SIGNED),
+        _kpi("net", _("Against quota"), SIGNED),
         _kpi("communes", _("Communes")),
         _kpi(
             "communes_net_short",
