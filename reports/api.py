@@ -162,9 +162,9 @@ class ProvinceReportAPIView(ReportAPIView):
         if "by_field" in self.blocks:
             out["by_field"] = [r.as_dict() for r in d.by_field]
         if "top_shortage" in self.blocks:
-            out["top_shortage"] = [c.as_dict() for c in d.top_shortage]
+            out["top_shortage"] = tables.COMMUNES.json_rows(d.top_shortage)
         if "communes" in self.blocks:
-            out["communes"] = [c.as_dict() for c in d.communes]
+            out["communes"] = tables.COMMUNES.json_rows(d.communes)
         return out
 
 
@@ -254,7 +254,7 @@ class NationalAPI(ReportAPIView):
         )
         return {
             **_head(data),
-            "rows": [{"code": r.code, "name": r.name, "kpis": r.kpis.as_dict()} for r in s["rows"]],
+            "rows": tables.NATIONAL.json_rows(s["rows"]),
             "total": s["total"].as_dict(),
         }
 
@@ -289,8 +289,8 @@ class DepartmentAPI(PathParamsMixin, ReportAPIView):
         return {
             "unit": {"code": self.unit.code, "name": self.unit.name},
             **_head(data),
-            "by_field": r["by_field"],
-            "plans": r["plans"],
+            "by_field": tables.DEPARTMENT_FIELDS.json_rows(r["by_field"]),
+            "plans": tables.DEPARTMENT_PLANS.json_rows(r["plans"]),
         }
 
 

@@ -22,7 +22,6 @@ from accounts.scoping import for_user
 from audit.services import audit_record
 from communes.models import Unit, province_issuer
 from core.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
-from headcount.rules import View
 from reports import access, tables
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.selectors import (
@@ -159,39 +158,30 @@ FIELDS_PER_SHEET = 4  # 3 + 4 × 3 columns: fitted to A4 landscape at about 95%
 MOST_SHORT = 3  # fields named in the summary's "fields most short" column
 
 
-class ProvinceSummaryExporter(Exporter):
-    """One row per commune: quota, headcount, net, gross shortage and surplus, and its most short fields.
+class ProvinceSummaryExporter(tables.TableExporter):
+    """One row per commune (``tables.COMMUNES``): quota, headcount, net, gross shortage and surplus,
+    and its most short fields.
 
     The field detail (quota, headcount and gap per field) follows on appendix sheets, a few fields
     per sheet, so that every printed page is legible.
     """
 
-    sheet_title = "Tong hop"
-    with_totals = True
-
     def __init__(self, dashboard):
         self.d = dashboard
         self.fields = [f for f in dashboard.fields if any(r.field_id == f.pk for r in dashboard.by_field)]
         province = dashboard.province
-        self.title = dated(
-            _("Staff against assigned quota — %(province)s") % {"province": province.name}, dashboard.as_of
+        super().__init__(
+            tables.COMMUNES,
+            [{**vars(c), "most_short": self.most_short(c)} for c in dashboard.communes],
+            title=dated(
+                _("Staff against assigned quota — %(province)s") % {"province": province.name}, dashboard.as_of
+            ),
+            filename=export_filename("bao cao bien che", province.short_name, day=dashboard.as_of),
+            sheet_title="Tong hop",
+            view=dashboard.view,
         )
-        self.filename = export_filename("bao cao bien che", province.short_name, day=dashboard.as_of)
         self.note = headline_text(dashboard.kpis)
-        self.headcount_label = _("On roll") if dashboard.view == View.ESTABLISHMENT else _("Effective")
-
-    def columns(self):
-        n = {"width": 10, "number_format": INTEGER, "total": True}
-        return [
-            Column(str(_("Commune")), 30),
-            Column(str(_("Code")), 9),
-            Column(str(_("Quota")), **n),
-            Column(str(self.headcount_label), **n),
-            Column(str(_("Headcount against quota")), **n),
-            Column(str(_("Short (sum of fields)")), **n),
-            Column(str(_("Surplus (sum of fields)")), **n),
-            Column(str(_("Fields most short")), 44),
-        ]
+        self.headcount_label = tables.HEADCOUNT.for_view(dashboard.view)
 
     def most_short(self, commune):
         short = [
@@ -202,10 +192,6 @@ class ProvinceSummaryExporter(Exporter):
         ]
         short.sort(key=lambda item: -item[0])
         return "; ".join(f"{name} ({n})" for n, name in short[:MOST_SHORT])
-
-    def rows(self):
-        for c in self.d.communes:
-            yield [c.name, c.code, c.quota, c.headcount, c.net, c.shortage, c.surplus, self.most_short(c)]
 
     def sheets(self):
         chunks = [self.fields[i : i + FIELDS_PER_SHEET] for i in range(0, len(self.fields), FIELDS_PER_SHEET)]
@@ -264,44 +250,19 @@ def province_summary_export(user, params):
 
 # --- National summary: one row per province -------------------------------------------------------
 
-KPI_COLUMNS = [
-    ("quota", _("Quota")),
-    ("on_roll", _("On roll")),
-    ("absent", _("Absent")),
-    ("effective", _("Effective")),
-    ("net", _("Against quota")),
-    ("communes", _("Communes")),
-    ("communes_net_short", _("Communes short against quota")),
-    ("net_shortage", _("People short")),
-    ("communes_net_surplus", _("Communes over quota")),
-    ("net_surplus", _("People over")),
-    ("communes_short_in_a_field", _("Communes short in at least one field")),
-    ("communes_surplus_in_a_field", _("Communes over in at least one field")),
-    ("gross_shortage", _("Shortage, field by field")),
-    ("gross_surplus", _("Surplus, field by field")),
-    ("active_movements", _("Active movements")),
-    ("ending_soon", _("Ending within 30 days")),
-    ("mismatches", _("Expertise mismatches")),
-]
 
-
-class NationalSummaryExporter(Exporter):
-    sheet_title = "Toan quoc"
-    with_totals = True
+class NationalSummaryExporter(tables.TableExporter):
     def __init__(self, summary):
+        super().__init__(
+            tables.NATIONAL,
+            summary["rows"],
+            title=dated(_("Staff against assigned quota by province, nationwide"), summary["as_of"]),
+            filename=export_filename("bao cao bien che", "toan quoc", day=summary["as_of"]),
+            sheet_title="Toan quoc",
+            view=summary["view"],
+        )
         self.summary = summary
-        self.title = dated(_("Staff against assigned quota by province, nationwide"), summary["as_of"])
-        self.filename = export_filename("bao cao bien che", "toan quoc", day=summary["as_of"])
         self.note = headline_text(summary["total"])
-
-    def columns(self):
-        return [Column(str(_("Province")), 28), Column(str(_("Code")), 8)] + [
-            Column(str(label), 12, INTEGER, total=True) for _k, label in KPI_COLUMNS
-        ]
-
-    def rows(self):
-        for r in self.summary["rows"]:
-            yield [r.name, r.code] + [getattr(r.kpis, k) for k, _label in KPI_COLUMNS]
 
 
 @register("national-summary")

@@ -139,10 +139,6 @@ class CommuneRow:
     mismatches: int = 0
     by_field: dict = field(default_factory=dict)  # field id -> (quota, headcount)
 
-    def as_dict(self):
-        data = {k: v for k, v in self.__dict__.items() if k != "by_field"}
-        return data
-
 
 @dataclass
 class ProvinceDashboard:

@@ -1,10 +1,13 @@
 """Shapes of the report API's JSON, for the OpenAPI schema.
 
 The views build plain dicts from the selectors (no serializer runs per row); these classes only
-document what they return.
+document what they return. A report table's row is documented by its declaration
+(``reports.tables``), which also builds the row's JSON.
 """
 
 from rest_framework import serializers
+
+from reports import tables
 
 
 class KpiSerializer(serializers.Serializer):
@@ -49,24 +52,8 @@ class FieldRowSerializer(serializers.Serializer):
     net = serializers.IntegerField()
 
 
-class CommuneRowSerializer(serializers.Serializer):
-    unit_id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    kind = serializers.CharField()
-    is_disadvantaged = serializers.BooleanField()
-    is_border = serializers.BooleanField()
-    quota = serializers.IntegerField()
-    on_roll = serializers.IntegerField()
-    seconded_in = serializers.IntegerField()
-    seconded_out = serializers.IntegerField()
-    absent = serializers.IntegerField()
-    effective = serializers.IntegerField()
-    headcount = serializers.IntegerField()
-    net = serializers.IntegerField()
-    shortage = serializers.IntegerField()
-    surplus = serializers.IntegerField()
-    mismatches = serializers.IntegerField()
+# The commune table's row, declared with its page and export columns in reports/tables.py.
+CommuneRowSerializer = tables.COMMUNES.serializer()
 
 
 class ProvinceRefSerializer(serializers.Serializer):
@@ -107,50 +94,15 @@ class ProvinceTopSerializer(ReportHeadSerializer):
     top_shortage = CommuneRowSerializer(many=True)
 
 
-class NationalRowSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    kpis = KpiSerializer()
-
-
 class NationalSerializer(ReportHeadSerializer):
-    rows = NationalRowSerializer(many=True)
+    rows = tables.NATIONAL.serializer()(many=True)
     total = KpiSerializer()
-
-
-class DepartmentFieldSerializer(serializers.Serializer):
-    field_id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    quota = serializers.IntegerField()
-    on_roll = serializers.IntegerField()
-    seconded_out = serializers.IntegerField()
-    seconded_in = serializers.IntegerField()
-    absent = serializers.IntegerField()
-    effective = serializers.IntegerField()
-    headcount = serializers.IntegerField()
-    gap = serializers.IntegerField()
-    mismatches = serializers.IntegerField()
-
-
-class DepartmentPlanSerializer(serializers.Serializer):
-    plan_id = serializers.IntegerField(allow_null=True)
-    plan = serializers.CharField(allow_null=True)
-    required_min = serializers.IntegerField(allow_null=True, help_text="from the plan's sending quota")
-    required_max = serializers.IntegerField(allow_null=True)
-    plan_label = serializers.CharField(help_text="the plan's name, or “outside any plan”")
-    required = serializers.CharField(help_text="the required range as text (—, 3, 3–5)")
-    proposed = serializers.IntegerField()
-    approved = serializers.IntegerField()
-    in_effect = serializers.IntegerField()
-    completed = serializers.IntegerField()
-    total = serializers.IntegerField()
 
 
 class DepartmentSerializer(ReportHeadSerializer):
     unit = ProvinceRefSerializer()
-    by_field = DepartmentFieldSerializer(many=True)
-    plans = DepartmentPlanSerializer(many=True)
+    by_field = tables.DEPARTMENT_FIELDS.serializer()(many=True)
+    plans = tables.DEPARTMENT_PLANS.serializer()(many=True)
 
 
 class StaffRowSerializer(serializers.Serializer):

@@ -1,237 +1,158 @@
-"""Report tables declared once: each column's key, label, format, link and whether it is totalled.
-
-A ``Table`` is read by the page (``reports_tags.table_head`` / ``table_body`` / ``table_foot``), by
-the report API (``Table.json_rows`` and ``Table.serializer`` for the OpenAPI schema) and by the
-Excel export (``TableExporter``), so a column is named, formatted and linked in one place. Links
-are URL names reversed by Django, never written-out paths.
+"""The reports' tables, each declared once (``core.tables``): read by the page, the report API
+(rows and OpenAPI schema) and the Excel export. The movement alerts and a person's history belong
+to the apps that show them (``secondments.tables``, ``staffing.tables``) and are named here too.
 """
 
-import html
-from dataclasses import dataclass, field
-from datetime import date
-
-from django.urls import reverse
-from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
-from core.excel import DATE, INTEGER, Column, Exporter
-from core.text import short_date_formatter
-
-TEXT, INT, SIGNED, DAY = "text", "int", "signed", "date"
-
-
-@dataclass(frozen=True)
-class Link:
-    """A link by URL name: ``args`` and ``query`` values are row keys (or ``ctx.<name>`` for a value
-    the whole table shares, e.g. the unit's code)."""
-
-    url_name: str
-    args: tuple = ()
-    query: tuple = ()  # (parameter, key) pairs
-    anchor: str = ""
-
-
-@dataclass(frozen=True)
-class Col:
-    key: str
-    label: str
-    format: str = TEXT
-    link: Link | None = None
-    total: bool = False
-    width: float = 14
-    header: bool = False  # the row's header cell (<th scope="row">)
-    api: bool = True  # served by the API (False: a page-only helper column)
-
-    def value(self, row):
-        return lookup(row, self.key)
-
-
-def lookup(row, key):
-    for part in key.split("."):
-        if row is None:
-            return None
-        row = row.get(part) if isinstance(row, dict) else getattr(row, part, None)
-    return row
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    columns: tuple
-    empty: str = _("None.")
-    _serializer: dict = field(default_factory=dict, compare=False, repr=False)
-
-    # --- API -------------------------------------------------------------------------------------
-
-    def json_rows(self, rows):
-        cols = [c for c in self.columns if c.api]
-        return [{json_key(c.key): c.value(r) for c in cols} for r in rows]
-
-    def serializer(self):
-        """A Serializer class documenting a row, for drf-spectacular (built once per table)."""
-        if "cls" not in self._serializer:
-            kinds = {INT: serializers.IntegerField, SIGNED: serializers.IntegerField, DAY: serializers.DateField}
-            attrs = {
-                json_key(c.key): kinds.get(c.format, serializers.CharField)(
-                    help_text=str(c.label), allow_null=True, required=False
-                )
-                for c in self.columns
-                if c.api
-            }
-            name = "".join(part.title() for part in self.name.replace("-", "_").split("_")) + "RowSerializer"
-            self._serializer["cls"] = type(name, (serializers.Serializer,), attrs)
-        return self._serializer["cls"]
-
-    # --- Excel ------------------------------------------------------------------------------------
-
-    def excel_columns(self):
-        formats = {INT: INTEGER, SIGNED: INTEGER, DAY: DATE}
-        return [Column(str(c.label), c.width, formats.get(c.format), total=c.total) for c in self.columns]
-
-    def excel_row(self, row):
-        out = []
-        for c in self.columns:
-            v = c.value(row)
-            if c.format == TEXT:
-                v = "" if v is None else str(v)
-            out.append(v)
-        return out
-
-    def totals(self, rows):
-        return {c.key: sum(c.value(r) or 0 for r in rows) for c in self.columns if c.total}
-
-    # --- page -------------------------------------------------------------------------------------
-
-    def head_html(self):
-        cells = []
-        for c in self.columns:
-            css = ' class="num"' if c.format in (INT, SIGNED) else ""
-            cells.append(f'<th scope="col"{css}>{html.escape(str(c.label))}</th>')
-        return "<tr>" + "".join(cells) + "</tr>"
-
-    def body_html(self, rows, ctx=None):
-        ctx = ctx or {}
-        sep = get_format("THOUSAND_SEPARATOR")
-        day = short_date_formatter()
-        links = {c.key: _LinkMaker(c.link, ctx) for c in self.columns if c.link}
-        out = []
-        for r in rows:
-            cells = []
-            for c in self.columns:
-                v = c.value(r)
-                if c.format in (INT, SIGNED):
-                    text = "" if v is None else f"{v:,}".replace(",", sep)
-                    gap = " gap-neg" if c.format == SIGNED and v and v < 0 else ""
-                    gap = " gap-pos" if c.format == SIGNED and v and v > 0 else gap
-                    css = f' class="num{gap}"'
-                elif c.format == DAY:
-                    text, css = (day(v) if isinstance(v, date) else ""), ""
-                else:
-                    text, css = html.escape("" if v is None else str(v)), ""
-                if c.key in links and v not in (None, ""):
-                    href = links[c.key].href(r)
-                    if href:
-                        text = f'<a href="{html.escape(href)}">{text}</a>'
-                tag = "th" if c.header else "td"
-                scope = ' scope="row"' if c.header else ""
-                cells.append(f'<{tag}{scope}{css} data-col="{c.key}">{text}</{tag}>')
-            out.append("<tr>" + "".join(cells) + "</tr>")
-        if not out:
-            out.append(f'<tr><td colspan="{len(self.columns)}">{html.escape(str(self.empty))}</td></tr>')
-        return "\n".join(out)
-
-    def foot_html(self, rows, label):
-        if not any(c.total for c in self.columns) or not rows:
-            return ""
-        sep = get_format("THOUSAND_SEPARATOR")
-        totals = self.totals(rows)
-        cells = []
-        for i, c in enumerate(self.columns):
-            if i == 0:
-                cells.append(f'<th scope="row">{html.escape(str(label))}</th>')
-            elif c.total:
-                cells.append(f'<td class="num" data-total="{c.key}">{totals[c.key]:,}</td>'.replace(",", sep))
-            else:
-                cells.append("<td></td>")
-        return '<tr class="fw-semibold">' + "".join(cells) + "</tr>"
-
-
-def json_key(key):
-    return key.replace(".", "_")
-
-
-class _LinkMaker:
-    """Reverses a URL name once per table: every row's link differs only by its arguments."""
-
-    MARK = 987654320
-
-    def __init__(self, link: Link, ctx):
-        self.link, self.ctx = link, ctx
-        marks = [self.MARK + i for i in range(len(link.args))]
-        self.pattern = reverse(link.url_name, args=marks)
-        self.marks = [str(m) for m in marks]
-
-    def value(self, row, key):
-        if key.startswith("ctx."):
-            return lookup(self.ctx, key[4:])
-        return lookup(row, key)
-
-    def href(self, row):
-        url = self.pattern
-        for mark, key in zip(self.marks, self.link.args, strict=True):
-            v = self.value(row, key)
-            if v in (None, ""):
-                return ""
-            url = url.replace(mark, str(v), 1)
-        query = [(p, self.value(row, k)) for p, k in self.link.query]
-        query = [(p, v) for p, v in query if v not in (None, "")]
-        if query:
-            from urllib.parse import urlencode
-
-            url += "?" + urlencode(query)
-        if self.link.anchor:
-            url += "#" + self.link.anchor
-        return url
-
-
-class TableExporter(Exporter):
-    """One declared table as a sheet in the official layout."""
-
-    def __init__(self, table: Table, rows, *, title, filename, sheet_title, subtitle="", signed=True):
-        self.table, self.data = table, list(rows)
-        self.title, self.filename, self.sheet_title, self.subtitle = title, filename, sheet_title, subtitle
-        self.signed = signed
-        self.with_totals = any(c.total for c in table.columns)
-        self.more = []
-
-    def columns(self):
-        return self.table.excel_columns()
-
-    def rows(self):
-        for r in self.data:
-            yield self.table.excel_row(r)
-
-    def sheets(self):
-        return [self, *self.more]
-
-
-def appendix(table: Table, rows, *, title, sheet_title):
-    """A further sheet of the same workbook (no letterhead, no signature)."""
-    sheet = TableExporter(table, rows, title=title, filename="", sheet_title=sheet_title, signed=False)
-    sheet.appendix = True
-    return sheet
-
-
-# --- The declarations ----------------------------------------------------------------------------
+from core.tables import (  # noqa: F401  (the exporter and helpers, for the reports' modules)
+    BOOL,
+    DAY,
+    FORMATS,
+    ID,
+    INT,
+    SIGNED,
+    TEXT,
+    Badge,
+    ByView,
+    Col,
+    Link,
+    Table,
+    TableExporter,
+    appendix,
+    json_key,
+)
+from secondments.tables import ALERTS  # noqa: F401
+from staffing.tables import PERSON_HISTORY  # noqa: F401
 
 ROSTER_BY_FIELD = Link("unit-roster", args=("ctx.unit.code",), query=(("field", "field_id"),))
 STAFF = Link("staff-detail", args=("person_id",))
-MOVEMENT = Link("secondments:movement-detail", args=("pk",))
+HEADCOUNT = ByView(_("On roll"), _("Effective"))
+HEADCOUNT_HELP = "on_roll in the establishment view, effective in coverage"
+
+# The province dashboard's commune table (also its "top 15" in the API) and the province summary
+# workbook's first sheet. Its page columns are the sort keys of ``reports.selectors.COMMUNE_SORTS``.
+COMMUNE_ROSTER = Link("unit-roster", args=("code",), extra="roster_query")
+COMMUNE_QUOTAS = Link("unit-detail", args=("code",), anchor="quotas")
+
+
+def _movements(direction):
+    """The movements into or out of the commune on the report's day (the page's filters)."""
+    return Link("secondments:movement-list", query=((direction, "code"),), extra="movement_query")
+
+
+def _count(key, label, link):
+    """A number the page shows and links to the people behind it; the workbook's summary leaves it out."""
+    return Col(key, label, INT, link=link, total=True, excel=False)
+
+
+def _gross(key, label, excel_label, sign, colour):
+    """The commune's shortage or surplus, field by field, linked to its quota table."""
+    link = Link("unit-detail", args=("code",), anchor="quotas", css=f"link-{colour}")
+    return Col(key, label, INT, css=f"gap-{sign}", link=link, total=True, width=10, excel_label=excel_label)
+
+
+COMMUNES = Table(
+    "commune",
+    (
+        Col("unit_id", "id", INT, page=False, excel=False),
+        Col(
+            "name",
+            _("Commune"),
+            link=Link("unit-detail", args=("code",)),
+            header=True,
+            width=30,
+            badges=(
+                Badge("is_disadvantaged", "ĐBKK", _("Especially disadvantaged"), "text-bg-warning"),
+                Badge("is_border", "BG", _("Border"), "text-bg-info"),
+            ),
+        ),
+        Col("code", _("Code"), width=9),
+        Col("kind", _("Kind"), page=False, excel=False),
+        Col("is_disadvantaged", _("Especially disadvantaged"), BOOL, page=False, excel=False),
+        Col("is_border", _("Border"), BOOL, page=False, excel=False),
+        Col("quota", _("Quota"), INT, link=COMMUNE_QUOTAS, total=True, width=10),
+        _count("on_roll", _("On roll"), COMMUNE_ROSTER),
+        _count("seconded_in", _("Seconded in"), _movements("to_code")),
+        _count("seconded_out", _("Seconded out"), _movements("from_code")),
+        _count("absent", _("Absent"), Link("unit-roster", args=("code",), fixed=(("mode", "absent"),))),
+        _count("effective", _("Effective"), COMMUNE_ROSTER),
+        Col("headcount", HEADCOUNT, INT, total=True, page=False, width=10, help=HEADCOUNT_HELP),
+        Col("net", _("Net"), SIGNED, total=True, width=10, excel_label=_("Headcount against quota")),
+        _gross("shortage", _("Shortage"), _("Short (sum of fields)"), "neg", "danger"),
+        _gross("surplus", _("Surplus"), _("Surplus (sum of fields)"), "pos", "success"),
+        _count("mismatches", _("Mismatches"), Link("unit-detail", args=("code",), anchor="unit-mismatches")),
+        Col("most_short", _("Fields most short"), width=44, page=False, api=False),
+    ),
+    empty=_("No commune matches these filters."),
+    sortable=True,
+    row_attrs=lambda r: {"data-unit": r.code},
+)
+
+
+def _kpi(key, label, fmt=INT, **flags):
+    """A column of the national table: one of the province's figures (``Kpis``), totalled."""
+    return Col(f"kpis.{key}", label, fmt, total=True, width=12, **flags)
+
+
+# The national page's table, one row per province, and the national summary workbook.
+NATIONAL = Table(
+    "national",
+    (
+        Col("name", _("Province"), link=Link("reports:province", args=("code",), extra="query"), header=True, width=28),
+        Col("code", _("Code"), page=False, width=8),
+        _kpi("quota", _("Quota")),
+        _kpi("on_roll", _("On roll"), page=False),
+        _kpi("seconded_in", _("Seconded in"), page=False, excel=False),
+        _kpi("seconded_out", _("Seconded out"), page=False, excel=False),
+        _kpi("absent", _("Absent"), page=False),
+        _kpi("effective", _("Effective"), page=False),
+        _kpi("headcount", HEADCOUNT, excel=False, help=HEADCOUNT_HELP),
+        _kpi("net", _("Against quota"), SIGNED),
+        _kpi("communes", _("Communes")),
+        _kpi(
+            "communes_net_short",
+            _("Communes short against quota"),
+            css="gap-neg",
+            help="the headline: communes whose total headcount is below their total assigned quota",
+        ),
+        _kpi("net_shortage", _("People short"), css="gap-neg", help="how many people those communes lack in total"),
+        _kpi(
+            "communes_net_surplus",
+            _("Communes over quota"),
+            css="gap-pos",
+            help="communes whose total headcount is above their total assigned quota",
+        ),
+        _kpi(
+            "net_surplus", _("People over"), css="gap-pos", help="how many people those communes have over their quota"
+        ),
+        _kpi(
+            "communes_short_in_a_field",
+            _("Communes short in at least one field"),
+            help="communes with at least one field short, whatever their total",
+        ),
+        _kpi(
+            "communes_surplus_in_a_field",
+            _("Communes over in at least one field"),
+            page=False,
+            help="communes with at least one field over its quota, whatever their total",
+        ),
+        _kpi("gross_shortage", _("Shortage, field by field"), page=False),
+        _kpi("gross_surplus", _("Surplus, field by field"), page=False),
+        _kpi("active_movements", _("Active movements")),
+        _kpi("ending_soon", _("Ending within 30 days"), page=False, help="temporary movements ending within 30 days"),
+        _kpi("mismatches", _("Mismatches"), excel_label=_("Expertise mismatches")),
+    ),
+    nested=True,
+    row_attrs=lambda r: {"data-province": r.code},
+    no_data=lambda r: not r.kpis.quota and not r.kpis.on_roll and not r.kpis.effective,
+)
 
 DEPARTMENT_FIELDS = Table(
     "department_fields",
     (
+        Col("field_id", "id", INT, page=False, excel=False),
+        Col("code", _("Code"), page=False, excel=False),
         Col("name", _("Field"), link=ROSTER_BY_FIELD, width=28, header=True),
         Col("quota", _("Quota"), INT, total=True, width=10),
         Col("on_roll", _("On roll"), INT, total=True, width=10),
@@ -246,6 +167,7 @@ DEPARTMENT_FIELDS = Table(
         Col("seconded_in", _("Seconded in"), INT, total=True, width=11),
         Col("absent", _("Absent"), INT, total=True, width=10),
         Col("effective", _("Effective"), INT, total=True, width=10),
+        Col("headcount", ByView(_("On roll"), _("Effective")), INT, page=False, excel=False, help=HEADCOUNT_HELP),
         Col("gap", _("Against quota"), SIGNED, total=True, width=12),
         Col("mismatches", _("Mismatches"), INT, total=True, width=11),
     ),
@@ -255,14 +177,19 @@ DEPARTMENT_FIELDS = Table(
 DEPARTMENT_PLANS = Table(
     "department_plans",
     (
+        Col("plan_id", "id", INT, page=False, excel=False),
+        Col("plan", _("Plan"), page=False, excel=False),
+        Col("required_min", _("Required"), INT, page=False, excel=False, help="from the plan's sending quota"),
+        Col("required_max", _("Required"), INT, page=False, excel=False),
         Col(
             "plan_label",
             _("Plan"),
             width=36,
             header=True,
             link=Link("secondments:movement-list", query=(("from_code", "ctx.unit.code"), ("plan", "plan_id"))),
+            help="the plan's name, or “outside any plan”",
         ),
-        Col("required", _("Required"), width=11),
+        Col("required", _("Required"), width=11, help="the required range as text (—, 3, 3–5)"),
         Col("proposed", _("Proposed"), INT, total=True, width=10),
         Col("approved", _("Approved"), INT, total=True, width=10),
         Col("in_effect", _("In effect"), INT, total=True, width=10),
@@ -272,6 +199,22 @@ DEPARTMENT_PLANS = Table(
     empty=_("No staff sent yet."),
 )
 
+
+def _may_decide_quota(ctx):
+    return bool(ctx.get("can_decide_quota"))
+
+
+def _may_only_request_quota(ctx):
+    return not ctx.get("can_decide_quota") and bool(ctx.get("can_request_quota"))
+
+
+def _quota_action(key, text, url_name, when):
+    """The quota table's last column: set the row's quota, or ask for posts (page only)."""
+    link = Link(url_name, args=("ctx.unit.code",), query=(("field", "field_id"), ("category", "category")), css="small")
+    return Col(key, _("Actions"), text=text, link=link, when=when, hidden_label=True, api=False, excel=False)
+
+
+# The unit page's quota table (communes/includes/unit_quotas.html) and its workbook.
 UNIT_QUOTAS = Table(
     "unit_quotas",
     (
@@ -283,9 +226,12 @@ UNIT_QUOTAS = Table(
         Col("seconded_in", _("Seconded in"), INT, total=True, width=11),
         Col("absent", _("Absent"), INT, total=True, width=10),
         Col("effective", _("Effective"), INT, total=True, width=10),
-        Col("gap", _("Gap"), SIGNED, total=True, width=10),
+        Col("gap", _("Gap"), SIGNED, total=True, width=10, total_name="net"),
+        _quota_action("set_quota", _("Set quota"), "quota-create", _may_decide_quota),
+        _quota_action("request_posts", _("Request posts"), "quota-request-create", _may_only_request_quota),
     ),
     empty=_("No quota or staff recorded yet."),
+    row_attrs=lambda r: {"data-field": r["field_code"], "data-category": r["category"]},
 )
 
 MISMATCHES = Table(
@@ -296,34 +242,5 @@ MISMATCHES = Table(
         Col("position", _("Position"), width=28),
         Col("field", _("Field of position"), width=22),
         Col("major_field", _("Trained field"), width=22),
-    ),
-)
-
-ALERTS = Table(
-    "alerts",
-    (
-        Col("pk", "#", INT, link=MOVEMENT, width=7),
-        Col("group", _("Alert"), width=26),
-        Col("full_name", _("Person"), width=26),
-        Col("kind", _("Kind"), width=14),
-        Col("from_unit", _("From unit"), width=26),
-        Col("to_unit", _("To unit"), width=26),
-        Col("start_date", _("Start"), DAY, width=12),
-        Col("end_date", _("End"), DAY, width=12),
-        Col("status", _("Status"), width=12),
-        Col("problem", _("Problem"), width=30),
-    ),
-)
-
-PERSON_HISTORY = Table(
-    "person_history",
-    (
-        Col("start", _("From"), DAY, width=12),
-        Col("end", _("To"), DAY, width=12),
-        Col("what", _("Record"), width=18),
-        Col("unit", _("Unit"), width=28),
-        Col("field", _("Field"), width=20),
-        Col("detail", _("Details"), width=36),
-        Col("decision", _("Decision"), width=20),
     ),
 )

@@ -14,7 +14,6 @@ from reports.exports import export_or_redirect, wants_xlsx
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.models import ExportJob, ExportStatus
 from reports.selectors import (
-    COMMUNE_SORTS,
     department_report,
     landing_summary,
     national_summary,
@@ -127,64 +126,10 @@ class ProvinceDashboardView(ReportPage):
                 "labels": [c.name for c in report.top_shortage],
                 "shortage": [c.shortage for c in report.top_shortage],
             }
-            ctx["sort_links"] = self.sort_links(report.filters.sort)
-            ctx["table_total"] = {
-                k: sum(getattr(c, k) for c in report.communes)
-                for k in (
-                    "quota",
-                    "on_roll",
-                    "seconded_in",
-                    "seconded_out",
-                    "absent",
-                    "effective",
-                    "net",
-                    "shortage",
-                    "surplus",
-                    "mismatches",
-                )
-            }
+            ctx["sort_query"] = _query_without(self.request, "format", "sort")
+            ctx["tables"] = tables
             ctx["roster_query"], ctx["movement_query"] = drilldown_queries(report)
         return ctx
-
-    def sort_links(self, current):
-        """Header cells of the commune table, each with the query string that sorts by it.
-
-        First click sorts numbers descending and names ascending; the next click flips.
-        """
-        labels = {
-            "name": (_("Commune"), ""),
-            "code": (_("Code"), ""),
-            "quota": (_("Quota"), "num"),
-            "on_roll": (_("On roll"), "num"),
-            "seconded_in": (_("Seconded in"), "num"),
-            "seconded_out": (_("Seconded out"), "num"),
-            "absent": (_("Absent"), "num"),
-            "effective": (_("Effective"), "num"),
-            "net": (_("Net"), "num"),
-            "shortage": (_("Shortage"), "num"),
-            "surplus": (_("Surplus"), "num"),
-            "mismatches": (_("Mismatches"), "num"),
-        }
-        links = []
-        for key in COMMUNE_SORTS:
-            q = _query_without(self.request, "format", "sort")
-            if current == f"-{key}":
-                q["sort"] = key
-            elif current == key:
-                q["sort"] = f"-{key}"
-            else:
-                q["sort"] = key if key in ("name", "code") else f"-{key}"
-            label, css = labels[key]
-            links.append(
-                {
-                    "key": key,
-                    "label": label,
-                    "css": css,
-                    "query": q.urlencode(),
-                    "state": "descending" if current == f"-{key}" else "ascending" if current == key else "none",
-                }
-            )
-        return links
 
 
 class MyProvinceView(LoginRequiredMixin, View):
@@ -226,6 +171,14 @@ class NationalView(ReportPage):
         return national_summary(
             self.request.user, as_of=data["as_of"], view=data["view"], filters=self.form.filters(), fields=self.fields
         )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["tables"] = tables
+        report = ctx.get("report")
+        if report is not None:
+            ctx["total"] = {"kpis": report["total"]}
+        return ctx
 
 
 class DepartmentReportView(ReportPage):

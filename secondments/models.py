@@ -44,6 +44,20 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The badge colour of each status (Bootstrap's text-bg-…), on every page that shows one.
+STATUS_BADGES = {
+    Status.DRAFT: "secondary",
+    Status.PROPOSED: "info",
+    Status.APPROVED: "primary",
+    Status.ACTIVE: "success",
+    Status.COMPLETED: "dark",
+}
+
+
+def status_badge_css(status):
+    return STATUS_BADGES.get(status, "light")
+
+
 # A temporary movement counts in headcount from its start date once it is decided (approved or
 # later); the hourly job that marks it active is bookkeeping and the numbers do not wait for it.
 # A transfer counts through the assignment it opens when it is applied on its start date.
@@ -462,6 +476,10 @@ class Secondment(models.Model):
 
     def get_absolute_url(self):
         return reverse("secondments:movement-detail", args=[self.pk])
+
+    @property
+    def status_css(self):
+        return status_badge_css(self.status)
 
     @property
     def duration_days(self):

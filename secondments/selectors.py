@@ -194,7 +194,7 @@ def alert_groups(user, *, as_of: date, limit: int = ALERT_LIMIT):
 
 
 def alert_rows(groups):
-    """The alert groups as rows of ``reports.tables.ALERTS``."""
+    """The alert groups as rows of ``secondments.tables.ALERTS``."""
     return [
         {
             "pk": m.pk,
@@ -208,6 +208,7 @@ def alert_rows(groups):
             "start_date": m.start_date,
             "end_date": m.end_date,
             "status": m.get_status_display(),
+            "status_code": m.status,
             "problem": m.problem,
         }
         for key, label, movements in groups

@@ -30,8 +30,9 @@ from secondments.forms import (
     apply_errors,
 )
 from secondments.models import QUOTA_ROUNDING_RULE, Plan, Secondment, SendingQuota, StaffRequest, Status
-from secondments.selectors import ALERT_LIMIT, alert_groups
+from secondments.selectors import ALERT_LIMIT, alert_groups, alert_rows
 from secondments.services import TransitionError
+from secondments.tables import ALERTS
 
 MOVEMENT_RELATED = ("person", "from_unit", "to_unit", "field", "plan")
 
@@ -415,8 +416,10 @@ class AlertsView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
+        groups = alert_groups(self.request.user, as_of=today)
+        sections = [(key, label, alert_rows([(key, label, movements)])) for key, label, movements in groups]
         return super().get_context_data(
-            as_of=today, groups=alert_groups(self.request.user, as_of=today), limit=ALERT_LIMIT, **kwargs
+            as_of=today, groups=groups, sections=sections, limit=ALERT_LIMIT, table=ALERTS, **kwargs
         )
 
 

@@ -81,10 +81,11 @@ def timeline(staff):
     return sorted(entries, key=lambda e: (e[0], order[e[2]]), reverse=True)
 
 
-def timeline_rows(staff) -> list[dict]:
-    """The timeline as plain rows (``reports.tables.PERSON_HISTORY``): the API and the export read them."""
+def timeline_rows(staff, entries=None) -> list[dict]:
+    """The timeline (``entries`` if already read) as rows of ``staffing.tables.PERSON_HISTORY``;
+    ``item`` keeps the record for the page's links and badges."""
     rows = []
-    for start, end, kind, item in timeline(staff):
+    for start, end, kind, item in timeline(staff) if entries is None else entries:
         decision = item.decision_number if getattr(item, "decision_number", "") else ""
         if getattr(item, "decision_date", None):
             decision = f"{decision} · {date_format(item.decision_date, 'SHORT_DATE_FORMAT')}".strip(" ·")
@@ -108,5 +109,7 @@ def timeline_rows(staff) -> list[dict]:
         else:
             what = f"{_('Absence')}: {item.get_kind_display()}"
             row = {"unit": "", "field": "", "detail": item.note or ""}
-        rows.append({"start": start, "end": end, "kind": kind, "what": str(what), "decision": decision, **row})
+        rows.append(
+            {"start": start, "end": end, "kind": kind, "item": item, "what": str(what), "decision": decision, **row}
+        )
     return rows

@@ -28,8 +28,9 @@ from staffing.forms import (
     StaffForm,
     StaffLeaveForm,
 )
-from staffing.history import record_history, timeline
+from staffing.history import record_history, timeline, timeline_rows
 from staffing.models import PERSONAL_FIELDS, Absence, Quota, Staff
+from staffing.tables import PERSON_HISTORY
 from staffing.workbook import unit_template
 
 
@@ -81,10 +82,13 @@ class StaffDetailView(ScopedMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         placement = self.object.current_placement()
         personal = may(self.request.user, "staff.view_personal")
+        entries = timeline(self.object)
         ctx.update(
             placement=placement,
             is_mismatch=placement is not None and placement.is_mismatch(self.object.major_field_id),
-            timeline=timeline(self.object),
+            timeline=entries,
+            timeline_rows=timeline_rows(self.object, entries),
+            history_table=PERSON_HISTORY,
             history=record_history(self.object, hidden=() if personal else PERSONAL_FIELDS),
             can_edit=may_edit_staff(self.request.user, self.object, placement),
             can_view_personal=personal,

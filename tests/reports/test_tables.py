@@ -3,6 +3,7 @@ columns; the department report, a unit's quotas and mismatches, the alerts and a
 export to Excel and are served by the report API as JSON and xlsx with the same parameters."""
 
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -52,22 +53,28 @@ def find_row(ws, first):
     raise AssertionError(f"{first!r} not in column B")
 
 
+ALL_TABLES = (
+    tables.COMMUNES,
+    tables.NATIONAL,
+    tables.DEPARTMENT_FIELDS,
+    tables.DEPARTMENT_PLANS,
+    tables.UNIT_QUOTAS,
+    tables.MISMATCHES,
+    tables.ALERTS,
+    tables.PERSON_HISTORY,
+)
+
+
 def test_every_table_declares_labels_formats_and_links_by_url_name():
-    for table in (
-        tables.DEPARTMENT_FIELDS,
-        tables.DEPARTMENT_PLANS,
-        tables.UNIT_QUOTAS,
-        tables.MISMATCHES,
-        tables.ALERTS,
-        tables.PERSON_HISTORY,
-    ):
+    for table in ALL_TABLES:
         keys = [c.key for c in table.columns]
         assert len(keys) == len(set(keys)), table.name
-        assert all(c.format in (tables.TEXT, tables.INT, tables.SIGNED, tables.DAY) for c in table.columns)
+        assert all(c.format in tables.FORMATS for c in table.columns)
         for c in table.columns:
             assert c.link is None or not c.link.url_name.startswith("/")
-        # The schema's row serializer has one field per served column.
-        assert set(table.serializer()().fields) == {tables.json_key(c.key) for c in table.columns if c.api}
+        # The schema's row serializer has one field per served column (a nested table: per group).
+        served = {c.key.split(".")[0] if table.nested else tables.json_key(c.key) for c in table.columns if c.api}
+        assert set(table.serializer()().fields) == served
 
 
 def test_department_page_api_and_workbook_read_one_declaration(client, login_as, world):
@@ -292,3 +299,95 @@ def test_table_endpoints_run_a_fixed_number_of_queries(world, name, args):
     with CaptureQueriesContext(connection) as after:
         assert api.get(reverse(name, args=args) + "?as_of=15/10/2025").status_code == 200
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+PROBE = tables.Col("probe", "Probe column", tables.INT, width=9)
+
+
+def probe_cases(world):
+    """For each table: who reads it, its page, its API rows and its workbook."""
+    person = f.staff(world["an"], world["land"], name="Nguyễn Thị Hạnh", placed_from=date(2020, 3, 1))
+    own = {"prov": world["province"]}
+    day = "?as_of=15/10/2025"
+    dashboard = reverse("reports:province", args=["66"]) + day
+    national = reverse("reports:national") + day
+    department = reverse("reports:department", args=["66S01"]) + day
+    table_export = "reports:export-table"
+    return {
+        "communes": (
+            tables.COMMUNES, Role.PROVINCE_OFFICIAL, own, dashboard,
+            (reverse("api-report-province-communes", args=["66"]) + day, "communes"), dashboard + "&format=xlsx",
+        ),
+        "national": (
+            tables.NATIONAL, Role.NATIONAL_VIEWER, {}, national,
+            (reverse("api-report-national") + day, "rows"), national + "&format=xlsx",
+        ),
+        "department": (
+            tables.DEPARTMENT_FIELDS, Role.PROVINCE_OFFICIAL, own, department,
+            (reverse("api-report-department", args=["66S01"]) + day, "by_field"), department + "&format=xlsx",
+        ),
+        "unit-quotas": (
+            tables.UNIT_QUOTAS, Role.PROVINCE_OFFICIAL, own, reverse("unit-detail", args=["66001"]),
+            (reverse("api-report-unit-quotas", args=["66001"]), "rows"),
+            reverse(table_export, args=["unit-quotas"]) + "?code=66001",
+        ),
+        "alerts": (
+            tables.ALERTS, Role.PROVINCE_OFFICIAL, own, reverse("secondments:movement-alerts"),
+            (reverse("api-report-alerts"), "rows"), reverse(table_export, args=["alerts"]),
+        ),
+        "person-history": (
+            tables.PERSON_HISTORY, Role.PROVINCE_OFFICIAL, own, reverse("staff-detail", args=[person.pk]),
+            (reverse("api-report-person-history", args=[person.pk]), "rows"),
+            reverse(table_export, args=["person-history"]) + f"?pk={person.pk}",
+        ),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["communes", "national", "department", "unit-quotas", "alerts", "person-history"])
+def test_a_column_added_to_a_declaration_shows_on_the_page_in_the_api_and_in_the_workbook(
+    client, login_as, world, monkeypatch, name
+):
+    table, role, scope_, page_url, (api_url, key), xlsx_url = probe_cases(world)[name]
+    login_as(role, **scope_)
+    api = api_as(role, **scope_)
+    before_header = header_row(book(client.get(xlsx_url, **EN)))
+    assert "Probe column" not in client.get(page_url, **EN).content.decode()
+    assert "probe" not in api.get(api_url).json()[key][0]
+
+    monkeypatch.setitem(table.__dict__, "columns", (*table.columns, PROBE))
+    html = client.get(page_url, **EN).content.decode()
+    heads = re.findall(r"<thead>.*?</thead>", html, re.S)
+    assert [h.count("Probe column") for h in heads if "Probe column" in h] == [1] * html.count("Probe column")
+    assert html.count("Probe column") >= 1  # once per table: the alerts page shows one per group
+    assert 'data-col="probe"' in html  # every row has the new cell
+    assert api.get(api_url).json()[key][0]["probe"] is None
+    assert header_row(book(client.get(xlsx_url, **EN))) == [*before_header, "Probe column"]
+
+
+def header_row(wb):
+    ws = wb.worksheets[0]
+    for row in ws.iter_rows():
+        if row[0].value == "STT":
+            return [c.value for c in row]
+    raise AssertionError("no header row")
+
+
+def test_commune_table_page_columns_are_the_sort_keys_and_the_workbook_keeps_its_own_layout(client, login_as, world):
+    from reports.selectors import COMMUNE_SORTS
+
+    assert tuple(c.key for c in tables.COMMUNES.page_columns()) == COMMUNE_SORTS
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    url = reverse("reports:province", args=["66"]) + "?as_of=15/10/2025&view=establishment"
+    html = client.get(url, **EN).content.decode()
+    # The row header: the commune's page and its badges; the totals row spans name and code.
+    name = '<th scope="row" data-col="name"><a href="/units/66001/">Xã An</a> <span class="badge text-bg-warning"'
+    assert f'<tr data-unit="66001">{name}' in html
+    total = '<th scope="row" colspan="2">Total</th><td class="num" data-total="quota">16</td>'
+    assert f'<tr class="fw-semibold">{total}' in html
+    sort = '<a href="?as_of=15%2F10%2F2025&amp;view=establishment&amp;sort=-on_roll"'
+    assert f'<th scope="col" class="num" aria-sort="none">{sort}' in html
+    ws = book(client.get(url + "&format=xlsx", **EN))["Tong hop"]
+    assert header_row(ws.parent) == [
+        "STT", "Commune", "Code", "Quota", "On roll", "Headcount against quota", "Short (sum of fields)",
+        "Surplus (sum of fields)", "Fields most short",
+    ]  # fmt: skip
