@@ -14,7 +14,6 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,19 +119,21 @@ def _parts(units, as_of, by_category=False):
     away = FilteredRelation(
         "person__movements", condition=Secondment.objects.in_effect_q(as_of, prefix="person__movements__")
     )
-    absent = (
-        Absence.objects.in_force_on(as_of)
-        .alias(placed=placement_on(as_of), away=away)
-        .filter(placed__isnull=False)
-        .alias(
-            work_unit=Coalesce("away__to_unit_id", "placed__unit_id"),
-            work_field=Coalesce("away__field_id", "placed__field_id"),
-        )
-        .filter(work_unit__in=units)
-        .values(**keys("work_unit", "work_field", "placed__category"))
+    # Absent people count where they work: their home unit unless away, else the receiving unit.
+    # Two targeted halves (each reads only the units' people or movements by index) instead of one
+    # filter on COALESCE(receiving unit, home unit), which reads every absence in force.
+    absences = Absence.objects.in_force_on(as_of).alias(placed=placement_on(as_of), away=away)
+    absent_home = (
+        absences.filter(placed__unit__in=units, away__isnull=True)
+        .values(**keys("placed__unit_id", "placed__field_id", "placed__category"))
         .annotate(**_columns(**{ABSENT: Count("pk")}))
     )
-    return [qs.order_by() for qs in (quotas, on_roll, seconded_out, seconded_in, absent)]
+    absent_away = (
+        absences.filter(placed__isnull=False, away__to_unit__in=units)
+        .values(**keys("away__to_unit_id", "away__field_id", "placed__category"))
+        .annotate(**_columns(**{ABSENT: Count("pk")}))
+    )
+    return [qs.order_by() for qs in (quotas, on_roll, seconded_out, seconded_in, absent_home, absent_away)]
 
 
 def _build_summed_sql(units, as_of, *, by_category, field_id):
