@@ -13,7 +13,7 @@ from collections import OrderedDict
 from datetime import date
 
 from django.db import connection
-from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +33,7 @@ from headcount.rules import (
     View,
     combine_sql,
 )
-from secondments.models import Secondment
+from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS, Secondment
 from staffing.models import Absence, Assignment, Quota, Staff, placement_on
 
 _SQL_CACHE = OrderedDict()
@@ -220,6 +220,128 @@ def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category
         rows.append(Balance(unit_id, field_id_, category, quota, *parts, view=view))
     rows.sort(key=lambda r: (r.unit_id, r.field_id, r.category or ""))
     return rows
+
+
+# --- Several days at once (the forecast) -----------------------------------------------------------
+
+
+def _parts_by_day(units, days):
+    """The parts of ``_parts`` for every day of ``days`` in one pass over the units' rows: grouped
+    querysets yielding ``hc_unit``, ``hc_field``, ``hc_part`` (an index into ``quota`` + ``PARTS``)
+    and one column per day (``d0``, ``d1``…), each the part counted with the models' own "in force on
+    that day" test. Rows are read once if they meet any of the days; a person's placement, movement
+    and absence rows are joined over the whole period and matched per day (one of each at a time)."""
+    first, last = min(days), max(days)
+
+    def per_day(aggregate, expression, condition):
+        return {f"d{k}": aggregate(expression, filter=condition(day)) for k, day in enumerate(days)}
+
+    def grouped(qs, unit, field_, part, columns):
+        return qs.values(hc_unit=F(unit), hc_field=F(field_)).annotate(
+            hc_part=Value(part, output_field=IntegerField()), **columns
+        )
+
+    def placed_on(day):
+        return Assignment.objects.in_force_q(day, prefix="placed__")
+
+    def not_away(day):
+        return ~Exists(Secondment.objects.in_effect_on(day).filter(person=OuterRef("person")))
+
+    def in_period(p=""):
+        """Movements in effect on some day of the period (each day's own test is applied per column)."""
+        return Q(
+            **{f"{p}kind__in": TEMPORARY_KINDS, f"{p}status__in": EFFECTIVE_STATUSES, f"{p}start_date__lte": last}
+        ) & (
+            Q(**{f"{p}actual_end_date__gte": first})
+            | Q(**{f"{p}actual_end_date__isnull": True, f"{p}planned_end_date__gte": first})
+        )
+
+    def placed():
+        path = "person__assignments"
+        return FilteredRelation(path, condition=Assignment.objects.overlap_q(first, last, prefix=f"{path}__"))
+
+    quotas = grouped(
+        Quota.objects.filter(unit__in=units, effective_from__lte=last),
+        "unit_id",
+        "field_id",
+        0,
+        per_day(Sum, "count", Quota.objects.in_force_q),
+    )
+    on_roll = grouped(
+        Assignment.objects.overlapping(first, last).filter(unit__in=units),
+        "unit_id",
+        "field_id",
+        1,
+        per_day(Count, "pk", Assignment.objects.in_force_q),
+    )
+    moving = Secondment.objects.filter(in_period()).alias(placed=placed())
+    seconded_out = grouped(
+        moving.filter(placed__unit__in=units),
+        "placed__unit_id",
+        "placed__field_id",
+        2,
+        per_day(Count, "pk", lambda d: Secondment.objects.in_effect_q(d) & placed_on(d)),
+    )
+    seconded_in = grouped(
+        moving.filter(to_unit__in=units),
+        "to_unit_id",
+        "field_id",
+        3,
+        per_day(Count, "pk", lambda d: Secondment.objects.in_effect_q(d) & placed_on(d)),
+    )
+    absences = Absence.objects.overlapping(first, last).alias(placed=placed())
+    absent_home = grouped(
+        absences.filter(placed__unit__in=units),
+        "placed__unit_id",
+        "placed__field_id",
+        4,
+        per_day(Count, "pk", lambda d: Absence.objects.in_force_q(d) & placed_on(d) & not_away(d)),
+    )
+    absent_away = grouped(
+        absences.alias(away=FilteredRelation("person__movements", condition=in_period("person__movements__"))).filter(
+            away__to_unit__in=units
+        ),
+        "away__to_unit_id",
+        "away__field_id",
+        4,
+        per_day(
+            Count,
+            "pk",
+            lambda d: Absence.objects.in_force_q(d) & placed_on(d) & Secondment.objects.in_effect_q(d, prefix="away__"),
+        ),
+    )
+    return [qs.order_by() for qs in (quotas, on_roll, seconded_out, seconded_in, absent_home, absent_away)]
+
+
+def headcount_series(*, units, days) -> dict:
+    """``{(unit id, field id): [quota, on roll, seconded out, seconded in, absent]}``, each a list
+    over ``days`` in order (say, a forecast's months): what ``headcount_sums`` gives on each day,
+    in one query whatever the number of days. Every unit × field met on any day is listed, with
+    zeros on the other days. ``days`` must be sorted and distinct."""
+    days = list(days)
+    if days != sorted(set(days)):
+        raise ValueError("days must be sorted and distinct")
+
+    def build():
+        parts = _parts_by_day(units, days)
+        return query_key(parts[0].union(*parts[1:], all=True).order_by())
+
+    cells = {}
+    for unit_id, field_id, part, *counts in fetch_cached(("headcount series", query_key(units), tuple(days)), build):
+        series = cells.setdefault((unit_id, field_id), [[0] * len(days) for _ in range(1 + len(PARTS))])
+        series[part] = [a + (b or 0) for a, b in zip(series[part], counts, strict=True)]
+    return cells
+
+
+def headcount_sums_by_day(*, units, days) -> dict:
+    """``{day: {(unit id, field id): (quota, on roll, seconded out, seconded in, absent)}}`` from
+    ``headcount_series`` (one query)."""
+    days = sorted(set(days))
+    out = {day: {} for day in days}
+    for key, series in headcount_series(units=units, days=days).items():
+        for day, values in zip(days, zip(*series, strict=True), strict=True):
+            out[day][key] = values
+    return out
 
 
 def unit_balances(*, units, as_of: date, view: str = View.COVERAGE, field_id=None, rows=None) -> dict:
