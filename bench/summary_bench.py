@@ -13,8 +13,9 @@ Figures:
   department with the most; floor: one hand-written SQL aggregate of that unit's quota, roll,
   movements, absences and mismatches per field (the rows the refresh recomputes, read by index);
 - the forecast (``planner.selectors.forecast``, 12 months) for the province, and its page in
-  process (signed-in national viewer, created in a transaction rolled back afterwards); floor:
-  the one-day headcount of the province from today's summary (what the page shows for month 0).
+  process (signed-in national viewer, created in a transaction rolled back afterwards); reference:
+  the province's live headcount for one day (``headcount_sums``: what each of the 13 days cost
+  when the forecast read them one query at a time).
 
 Prints min and median of ``--runs`` runs and the load average before and after.
 """
@@ -143,13 +144,13 @@ def bench_refresh(unit, day, runs):
 
 def bench_forecast(province, day, runs):
     from accounts.models import Role, User
-    from headcount.selectors import summary_rows
+    from headcount.selectors import headcount_sums
     from planner.selectors import forecast
 
     units = Unit.objects.filter(province=province, is_active=True, kind__in=COMMUNE_LEVEL_KINDS)
 
     def floor():
-        assert summary_rows(units, day) is not None, "today's summary is not built: run refresh_summary"
+        headcount_sums(units=units, as_of=day)
 
     def selector():
         forecast(province=province, start=day, months=12)

@@ -413,7 +413,7 @@ def forecast(*, province, start: date, months: int = 12, communes_only: bool = T
     absences starting or ending are dated in the record); people who reach retirement age by then
     are taken off where they are placed. Per commune × field the coverage shortage month by month
     (only cells where it is or becomes positive), per province the totals, and the people behind
-    each month's changes. Seven queries whatever the number of months.
+    each month's changes. Six queries whatever the number of months.
     """
     unit_qs = Unit.objects.filter(province=province, is_active=True)
     if communes_only:
