@@ -10,7 +10,7 @@ count goes below zero.
 
 import threading
 from collections import OrderedDict
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, Sum, Value, When
@@ -171,11 +171,43 @@ def headcount_sums(*, units, as_of: date, by_category: bool = False, field_id=No
 SUMMARY_PARTS = ("quota", *PARTS, "mismatches")
 
 
+class SummaryRows(list):
+    """Rows read from today's summary; ``rebuilt_at`` is when the summary was last rebuilt (writes
+    since then refreshed their units in their own transactions)."""
+
+    rebuilt_at = None
+
+
+class SummaryTotals(dict):
+    """Totals read from today's summary; ``rebuilt_at`` as for ``SummaryRows``."""
+
+    rebuilt_at = None
+
+
+def _epoch_sql(column):
+    if read_connection().vendor == "postgresql":
+        return f"CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"
+    return f"CAST(strftime('%%s', {column}) AS INTEGER)"
+
+
 def _fresh_marker(day, width):
-    """A row of NULLs that exists only when the summary holds ``day``: a reader learns in the same
-    query whether the rows it got are today's."""
-    nulls = ", ".join(["NULL"] * width)
-    return f"SELECT {nulls} FROM {SummaryState._meta.db_table} WHERE day = %s", [day]
+    """A row that exists only when the summary holds ``day``: NULL first, then when the summary
+    was rebuilt (seconds since the epoch), then NULLs. A reader learns in the same query whether
+    the rows it got are today's, and since when."""
+    nulls = ", ".join(["NULL"] * (width - 2))
+    sql = f"SELECT NULL, {_epoch_sql('rebuilt_at')}, {nulls} FROM {SummaryState._meta.db_table} WHERE day = %s"
+    return sql, [day]
+
+
+def _split_marker(rows):
+    """The rows without the marker, with the summary's rebuild time (``SummaryRows``), or None when
+    the marker is missing (the summary does not hold the day)."""
+    marker = next((r for r in rows if r[0] is None), None)
+    if marker is None:
+        return None
+    out = SummaryRows(r for r in rows if r[0] is not None)
+    out.rebuilt_at = datetime.fromtimestamp(int(marker[1]), tz=UTC)
+    return out
 
 
 def _summary_source(units, field_id):
@@ -203,10 +235,7 @@ def summary_rows(units, as_of, *, field_id=None):
     marker, mparams = _fresh_marker(as_of, 2 + len(SUMMARY_PARTS))
     with read_connection().cursor() as cursor:
         cursor.execute(f"{marker} UNION ALL {sql}", [*mparams, *params])
-        rows = cursor.fetchall()
-    if not any(r[0] is None for r in rows):
-        return None
-    return [r for r in rows if r[0] is not None]
+        return _split_marker(cursor.fetchall())
 
 
 def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category: bool = False, field_id=None):
@@ -418,10 +447,14 @@ def _unit_summary_totals(units, as_of, view, group_by):
     marker, mparams = _fresh_marker(as_of, 1 + len(keys))
     with read_connection().cursor() as cursor:
         cursor.execute(f"{marker} UNION ALL {sql}", [*mparams, *unit_params])
-        rows = cursor.fetchall()
-    if not any(r[0] is None for r in rows):
-        return None
-    return {r[0]: {k: int(v or 0) for k, v in zip(keys, r[1:], strict=True)} for r in rows if r[0] is not None}
+        rows = _split_marker(cursor.fetchall())
+    return None if rows is None else _as_totals(rows, keys)
+
+
+def _as_totals(rows, keys):
+    totals = SummaryTotals({r[0]: {k: int(v or 0) for k, v in zip(keys, r[1:], strict=True)} for r in rows})
+    totals.rebuilt_at = getattr(rows, "rebuilt_at", None)
+    return totals
 
 
 def _totals(units, as_of, view, group_by, field_id, *, from_summary):
@@ -460,11 +493,11 @@ def _totals(units, as_of, view, group_by, field_id, *, from_summary):
         cursor.execute(outer, params)
         rows = cursor.fetchall()
     if from_summary:
-        if not any(r[0] is None for r in rows):
+        rows = _split_marker(rows)
+        if rows is None:
             return None
-        rows = [r for r in rows if r[0] is not None]
-    keys = (*TOTAL_KEYS, "mismatches") if from_summary else TOTAL_KEYS
-    return {r[0]: {k: int(v or 0) for k, v in zip(keys, r[1:], strict=True)} for r in rows}
+        return _as_totals(rows, (*TOTAL_KEYS, "mismatches"))
+    return {r[0]: {k: int(v or 0) for k, v in zip(TOTAL_KEYS, r[1:], strict=True)} for r in rows}
 
 
 def mismatch_queryset(units, as_of: date):

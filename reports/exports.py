@@ -177,7 +177,8 @@ class ProvinceSummaryExporter(Exporter):
             _("Staff against assigned quota — %(province)s") % {"province": province.name}, dashboard.as_of
         )
         self.filename = export_filename("bao cao bien che", province.short_name, day=dashboard.as_of)
-        self.note = headline_text(dashboard.kpis)
+        # The headline, then where the figures come from (a second line of the same cell).
+        self.note = f"{headline_text(dashboard.kpis)}\n{dashboard.source.text()}"
         self.headcount_label = _("On roll") if dashboard.view == View.ESTABLISHMENT else _("Effective")
 
     def columns(self):
@@ -288,11 +289,12 @@ KPI_COLUMNS = [
 class NationalSummaryExporter(Exporter):
     sheet_title = "Toan quoc"
     with_totals = True
+
     def __init__(self, summary):
         self.summary = summary
         self.title = dated(_("Staff against assigned quota by province, nationwide"), summary["as_of"])
         self.filename = export_filename("bao cao bien che", "toan quoc", day=summary["as_of"])
-        self.note = headline_text(summary["total"])
+        self.note = f"{headline_text(summary['total'])}\n{summary['source'].text()}"
 
     def columns(self):
         return [Column(str(_("Province")), 28), Column(str(_("Code")), 8)] + [
