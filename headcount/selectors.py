@@ -10,11 +10,10 @@ count goes below zero.
 
 import threading
 from collections import OrderedDict
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.db import connection
-from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +33,7 @@ from headcount.rules import (
     View,
     combine_sql,
 )
-from secondments.models import Secondment
+from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS, Secondment
 from staffing.models import Absence, Assignment, Quota, Staff, placement_on
 
 _SQL_CACHE = OrderedDict()
@@ -120,19 +119,21 @@ def _parts(units, as_of, by_category=False):
     away = FilteredRelation(
         "person__movements", condition=Secondment.objects.in_effect_q(as_of, prefix="person__movements__")
     )
-    absent = (
-        Absence.objects.in_force_on(as_of)
-        .alias(placed=placement_on(as_of), away=away)
-        .filter(placed__isnull=False)
-        .alias(
-            work_unit=Coalesce("away__to_unit_id", "placed__unit_id"),
-            work_field=Coalesce("away__field_id", "placed__field_id"),
-        )
-        .filter(work_unit__in=units)
-        .values(**keys("work_unit", "work_field", "placed__category"))
+    # Absent people count where they work: their home unit unless away, else the receiving unit.
+    # Two targeted halves (each reads only the units' people or movements by index) instead of one
+    # filter on COALESCE(receiving unit, home unit), which reads every absence in force.
+    absences = Absence.objects.in_force_on(as_of).alias(placed=placement_on(as_of), away=away)
+    absent_home = (
+        absences.filter(placed__unit__in=units, away__isnull=True)
+        .values(**keys("placed__unit_id", "placed__field_id", "placed__category"))
         .annotate(**_columns(**{ABSENT: Count("pk")}))
     )
-    return [qs.order_by() for qs in (quotas, on_roll, seconded_out, seconded_in, absent)]
+    absent_away = (
+        absences.filter(placed__isnull=False, away__to_unit__in=units)
+        .values(**keys("away__to_unit_id", "away__field_id", "placed__category"))
+        .annotate(**_columns(**{ABSENT: Count("pk")}))
+    )
+    return [qs.order_by() for qs in (quotas, on_roll, seconded_out, seconded_in, absent_home, absent_away)]
 
 
 def _build_summed_sql(units, as_of, *, by_category, field_id):
@@ -170,11 +171,43 @@ def headcount_sums(*, units, as_of: date, by_category: bool = False, field_id=No
 SUMMARY_PARTS = ("quota", *PARTS, "mismatches")
 
 
+class SummaryRows(list):
+    """Rows read from today's summary; ``rebuilt_at`` is when the summary was last rebuilt (writes
+    since then refreshed their units in their own transactions)."""
+
+    rebuilt_at = None
+
+
+class SummaryTotals(dict):
+    """Totals read from today's summary; ``rebuilt_at`` as for ``SummaryRows``."""
+
+    rebuilt_at = None
+
+
+def _epoch_sql(column):
+    if read_connection().vendor == "postgresql":
+        return f"CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"
+    return f"CAST(strftime('%%s', {column}) AS INTEGER)"
+
+
 def _fresh_marker(day, width):
-    """A row of NULLs that exists only when the summary holds ``day``: a reader learns in the same
-    query whether the rows it got are today's."""
-    nulls = ", ".join(["NULL"] * width)
-    return f"SELECT {nulls} FROM {SummaryState._meta.db_table} WHERE day = %s", [day]
+    """A row that exists only when the summary holds ``day``: NULL first, then when the summary
+    was rebuilt (seconds since the epoch), then NULLs. A reader learns in the same query whether
+    the rows it got are today's, and since when."""
+    nulls = ", ".join(["NULL"] * (width - 2))
+    sql = f"SELECT NULL, {_epoch_sql('rebuilt_at')}, {nulls} FROM {SummaryState._meta.db_table} WHERE day = %s"
+    return sql, [day]
+
+
+def _split_marker(rows):
+    """The rows without the marker, with the summary's rebuild time (``SummaryRows``), or None when
+    the marker is missing (the summary does not hold the day)."""
+    marker = next((r for r in rows if r[0] is None), None)
+    if marker is None:
+        return None
+    out = SummaryRows(r for r in rows if r[0] is not None)
+    out.rebuilt_at = datetime.fromtimestamp(int(marker[1]), tz=UTC)
+    return out
 
 
 def _summary_source(units, field_id):
@@ -202,10 +235,7 @@ def summary_rows(units, as_of, *, field_id=None):
     marker, mparams = _fresh_marker(as_of, 2 + len(SUMMARY_PARTS))
     with read_connection().cursor() as cursor:
         cursor.execute(f"{marker} UNION ALL {sql}", [*mparams, *params])
-        rows = cursor.fetchall()
-    if not any(r[0] is None for r in rows):
-        return None
-    return [r for r in rows if r[0] is not None]
+        return _split_marker(cursor.fetchall())
 
 
 def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category: bool = False, field_id=None):
@@ -219,6 +249,128 @@ def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category
         rows.append(Balance(unit_id, field_id_, category, quota, *parts, view=view))
     rows.sort(key=lambda r: (r.unit_id, r.field_id, r.category or ""))
     return rows
+
+
+# --- Several days at once (the forecast) -----------------------------------------------------------
+
+
+def _parts_by_day(units, days):
+    """The parts of ``_parts`` for every day of ``days`` in one pass over the units' rows: grouped
+    querysets yielding ``hc_unit``, ``hc_field``, ``hc_part`` (an index into ``quota`` + ``PARTS``)
+    and one column per day (``d0``, ``d1``…), each the part counted with the models' own "in force on
+    that day" test. Rows are read once if they meet any of the days; a person's placement, movement
+    and absence rows are joined over the whole period and matched per day (one of each at a time)."""
+    first, last = min(days), max(days)
+
+    def per_day(aggregate, expression, condition):
+        return {f"d{k}": aggregate(expression, filter=condition(day)) for k, day in enumerate(days)}
+
+    def grouped(qs, unit, field_, part, columns):
+        return qs.values(hc_unit=F(unit), hc_field=F(field_)).annotate(
+            hc_part=Value(part, output_field=IntegerField()), **columns
+        )
+
+    def placed_on(day):
+        return Assignment.objects.in_force_q(day, prefix="placed__")
+
+    def not_away(day):
+        return ~Exists(Secondment.objects.in_effect_on(day).filter(person=OuterRef("person")))
+
+    def in_period(p=""):
+        """Movements in effect on some day of the period (each day's own test is applied per column)."""
+        return Q(
+            **{f"{p}kind__in": TEMPORARY_KINDS, f"{p}status__in": EFFECTIVE_STATUSES, f"{p}start_date__lte": last}
+        ) & (
+            Q(**{f"{p}actual_end_date__gte": first})
+            | Q(**{f"{p}actual_end_date__isnull": True, f"{p}planned_end_date__gte": first})
+        )
+
+    def placed():
+        path = "person__assignments"
+        return FilteredRelation(path, condition=Assignment.objects.overlap_q(first, last, prefix=f"{path}__"))
+
+    quotas = grouped(
+        Quota.objects.filter(unit__in=units, effective_from__lte=last),
+        "unit_id",
+        "field_id",
+        0,
+        per_day(Sum, "count", Quota.objects.in_force_q),
+    )
+    on_roll = grouped(
+        Assignment.objects.overlapping(first, last).filter(unit__in=units),
+        "unit_id",
+        "field_id",
+        1,
+        per_day(Count, "pk", Assignment.objects.in_force_q),
+    )
+    moving = Secondment.objects.filter(in_period()).alias(placed=placed())
+    seconded_out = grouped(
+        moving.filter(placed__unit__in=units),
+        "placed__unit_id",
+        "placed__field_id",
+        2,
+        per_day(Count, "pk", lambda d: Secondment.objects.in_effect_q(d) & placed_on(d)),
+    )
+    seconded_in = grouped(
+        moving.filter(to_unit__in=units),
+        "to_unit_id",
+        "field_id",
+        3,
+        per_day(Count, "pk", lambda d: Secondment.objects.in_effect_q(d) & placed_on(d)),
+    )
+    absences = Absence.objects.overlapping(first, last).alias(placed=placed())
+    absent_home = grouped(
+        absences.filter(placed__unit__in=units),
+        "placed__unit_id",
+        "placed__field_id",
+        4,
+        per_day(Count, "pk", lambda d: Absence.objects.in_force_q(d) & placed_on(d) & not_away(d)),
+    )
+    absent_away = grouped(
+        absences.alias(away=FilteredRelation("person__movements", condition=in_period("person__movements__"))).filter(
+            away__to_unit__in=units
+        ),
+        "away__to_unit_id",
+        "away__field_id",
+        4,
+        per_day(
+            Count,
+            "pk",
+            lambda d: Absence.objects.in_force_q(d) & placed_on(d) & Secondment.objects.in_effect_q(d, prefix="away__"),
+        ),
+    )
+    return [qs.order_by() for qs in (quotas, on_roll, seconded_out, seconded_in, absent_home, absent_away)]
+
+
+def headcount_series(*, units, days) -> dict:
+    """``{(unit id, field id): [quota, on roll, seconded out, seconded in, absent]}``, each a list
+    over ``days`` in order (say, a forecast's months): what ``headcount_sums`` gives on each day,
+    in one query whatever the number of days. Every unit × field met on any day is listed, with
+    zeros on the other days. ``days`` must be sorted and distinct."""
+    days = list(days)
+    if days != sorted(set(days)):
+        raise ValueError("days must be sorted and distinct")
+
+    def build():
+        parts = _parts_by_day(units, days)
+        return query_key(parts[0].union(*parts[1:], all=True).order_by())
+
+    cells = {}
+    for unit_id, field_id, part, *counts in fetch_cached(("headcount series", query_key(units), tuple(days)), build):
+        series = cells.setdefault((unit_id, field_id), [[0] * len(days) for _ in range(1 + len(PARTS))])
+        series[part] = [a + (b or 0) for a, b in zip(series[part], counts, strict=True)]
+    return cells
+
+
+def headcount_sums_by_day(*, units, days) -> dict:
+    """``{day: {(unit id, field id): (quota, on roll, seconded out, seconded in, absent)}}`` from
+    ``headcount_series`` (one query)."""
+    days = sorted(set(days))
+    out = {day: {} for day in days}
+    for key, series in headcount_series(units=units, days=days).items():
+        for day, values in zip(days, zip(*series, strict=True), strict=True):
+            out[day][key] = values
+    return out
 
 
 def unit_balances(*, units, as_of: date, view: str = View.COVERAGE, field_id=None, rows=None) -> dict:
@@ -295,10 +447,14 @@ def _unit_summary_totals(units, as_of, view, group_by):
     marker, mparams = _fresh_marker(as_of, 1 + len(keys))
     with read_connection().cursor() as cursor:
         cursor.execute(f"{marker} UNION ALL {sql}", [*mparams, *unit_params])
-        rows = cursor.fetchall()
-    if not any(r[0] is None for r in rows):
-        return None
-    return {r[0]: {k: int(v or 0) for k, v in zip(keys, r[1:], strict=True)} for r in rows if r[0] is not None}
+        rows = _split_marker(cursor.fetchall())
+    return None if rows is None else _as_totals(rows, keys)
+
+
+def _as_totals(rows, keys):
+    totals = SummaryTotals({r[0]: {k: int(v or 0) for k, v in zip(keys, r[1:], strict=True)} for r in rows})
+    totals.rebuilt_at = getattr(rows, "rebuilt_at", None)
+    return totals
 
 
 def _totals(units, as_of, view, group_by, field_id, *, from_summary):
@@ -337,11 +493,11 @@ def _totals(units, as_of, view, group_by, field_id, *, from_summary):
         cursor.execute(outer, params)
         rows = cursor.fetchall()
     if from_summary:
-        if not any(r[0] is None for r in rows):
+        rows = _split_marker(rows)
+        if rows is None:
             return None
-        rows = [r for r in rows if r[0] is not None]
-    keys = (*TOTAL_KEYS, "mismatches") if from_summary else TOTAL_KEYS
-    return {r[0]: {k: int(v or 0) for k, v in zip(keys, r[1:], strict=True)} for r in rows}
+        return _as_totals(rows, (*TOTAL_KEYS, "mismatches"))
+    return {r[0]: {k: int(v or 0) for k, v in zip(TOTAL_KEYS, r[1:], strict=True)} for r in rows}
 
 
 def mismatch_queryset(units, as_of: date):

@@ -12,6 +12,7 @@ Decree 135/2020, movements ending, absences starting and ending), with the peopl
 change.
 """
 
+import bisect
 import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -22,8 +23,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from communes.models import COMMUNE_LEVEL_KINDS, PROVINCIAL_KINDS, Unit
 from core.dates import add_months
-from headcount.rules import View
-from headcount.selectors import headcount_rows, placement_on
+from headcount.rules import PARTS, TERMS, View
+from headcount.selectors import headcount_rows, headcount_series, placement_on
 from planner import solver
 from planner.retirement import retirement_last_day
 from secondments.models import OPEN_STATUSES, TEMPORARY_KINDS, Kind, Secondment, SendingQuota, Status, round_people
@@ -412,7 +413,7 @@ def forecast(*, province, start: date, months: int = 12, communes_only: bool = T
     absences starting or ending are dated in the record); people who reach retirement age by then
     are taken off where they are placed. Per commune × field the coverage shortage month by month
     (only cells where it is or becomes positive), per province the totals, and the people behind
-    each month's changes. ``months`` + 6 queries.
+    each month's changes. Six queries whatever the number of months.
     """
     unit_qs = Unit.objects.filter(province=province, is_active=True)
     if communes_only:
@@ -420,31 +421,46 @@ def forecast(*, province, start: date, months: int = 12, communes_only: bool = T
     days = month_ends(start, months)
     horizon = days[-1]
     retirements = retirements_by_cell(units=unit_qs, start=start, end=horizon)
-    per_month = []
-    cells = defaultdict(lambda: {"quota": 0, "shortages": [0] * months, "now": 0})
-    now_rows = headcount_rows(units=unit_qs, as_of=start, view=View.COVERAGE)
-    for r in now_rows:
-        cells[(r.unit_id, r.field_id)]["now"] = r.shortage
-    for k, day in enumerate(days):
-        gone = Counter((e["unit"], e["field"]) for e in retirements if e["last_day"] < day)
-        rows = headcount_rows(units=unit_qs, as_of=day, view=View.COVERAGE)
-        month = ForecastMonth(day=day)
-        seen = set()
-        for r in rows:
-            key = (r.unit_id, r.field_id)
-            seen.add(key)
-            out = gone.get(key, 0)
-            est = max(0, r.on_roll - out)
-            cov = max(0, r.effective - out)
-            month.quota += r.quota
+    # Every month's parts in one query (the start's too), per unit × field as lists over the days.
+    all_days = sorted({start, *days})
+    series = headcount_series(units=unit_qs, days=all_days)
+    at = [all_days.index(d) for d in days]
+    now_at = all_days.index(start)
+    # Retirements per cell: how many have left by each month end.
+    gone = defaultdict(lambda: [0] * months)
+    for e in retirements:
+        first_month = bisect.bisect_right(days, e["last_day"])  # the first month end after the last day
+        for k in range(first_month, months):
+            gone[(e["unit"], e["field"])][k] += 1
+    none_gone = [0] * months
+
+    def headcount(view, parts):
+        """The view's headcount on each day: the rule's signed parts (``TERMS``), added day by day."""
+        total = [0] * len(all_days)
+        for sign, name in TERMS[view]:
+            total = [t + sign * n for t, n in zip(total, parts[PARTS.index(name)], strict=True)]
+        return total
+
+    per_month = [ForecastMonth(day=day) for day in days]
+    cells = []
+    for (unit_id, field_id), (quotas, *parts) in series.items():
+        coverage, establishment = headcount(View.COVERAGE, parts), headcount(View.ESTABLISHMENT, parts)
+        out = gone.get((unit_id, field_id), none_gone)
+        shortages = [0] * months
+        for k, i in enumerate(at):
+            quota = quotas[i]
+            est = max(0, establishment[i] - out[k])
+            cov = max(0, coverage[i] - out[k])
+            month = per_month[k]
+            month.quota += quota
             month.establishment += est
             month.coverage += cov
-            month.establishment_shortage += max(0, r.quota - est)
-            short = max(0, r.quota - cov)
-            month.coverage_shortage += short
-            cells[key]["quota"] = r.quota
-            cells[key]["shortages"][k] = short
-        per_month.append(month)
+            month.establishment_shortage += max(0, quota - est)
+            shortages[k] = max(0, quota - cov)
+            month.coverage_shortage += shortages[k]
+        now = max(0, quotas[now_at] - coverage[now_at])
+        if now or any(shortages):
+            cells.append((unit_id, field_id, quotas[at[-1]] if months else 0, now, shortages))
 
     # Events: movements ending, absences starting and ending within the horizon.
     first = start
@@ -489,15 +505,9 @@ def forecast(*, province, start: date, months: int = 12, communes_only: bool = T
     units = {u["pk"]: u for u in unit_qs.values("pk", "name", "code")}
     fields = {f.pk: f for f in Field.objects.all()}
     cell_list = [
-        {
-            "unit": units.get(u),
-            "field": fields.get(f),
-            "quota": c["quota"],
-            "now": c["now"],
-            "shortages": c["shortages"],
-        }
-        for (u, f), c in cells.items()
-        if (c["now"] or any(c["shortages"])) and u in units
+        {"unit": units[u], "field": fields.get(f), "quota": quota, "now": now, "shortages": shortages}
+        for u, f, quota, now, shortages in cells
+        if u in units
     ]
     cell_list.sort(key=lambda c: (-max(c["shortages"] + [c["now"]]), c["unit"]["name"], c["field"].sort_order))
     return Forecast(province=province, start=start, months=per_month, cells=cell_list, units=units, fields=fields)

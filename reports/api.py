@@ -156,7 +156,11 @@ class ProvinceReportAPIView(ReportAPIView):
         d = province_dashboard(
             self.province, as_of=data["as_of"], view=data["view"], filters=self.form.filters(), fields=self.fields
         )
-        out = {"province": {"code": self.province.code, "name": self.province.name}, **_head(data)}
+        out = {
+            "province": {"code": self.province.code, "name": self.province.name},
+            **_head(data),
+            "source": d.source.as_dict(),
+        }
         if "kpis" in self.blocks:
             out["kpis"] = d.kpis.as_dict()
         if "by_field" in self.blocks:
@@ -256,6 +260,7 @@ class NationalAPI(ReportAPIView):
             **_head(data),
             "rows": tables.NATIONAL.json_rows(s["rows"]),
             "total": s["total"].as_dict(),
+            "source": s["source"].as_dict(),
         }
 
 

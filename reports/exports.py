@@ -180,7 +180,8 @@ class ProvinceSummaryExporter(tables.TableExporter):
             sheet_title="Tong hop",
             view=dashboard.view,
         )
-        self.note = headline_text(dashboard.kpis)
+        # The headline, then where the figures come from (a second line of the same cell).
+        self.note = f"{headline_text(dashboard.kpis)}\n{dashboard.source.text()}"
         self.headcount_label = tables.HEADCOUNT.for_view(dashboard.view)
 
     def most_short(self, commune):
@@ -262,7 +263,7 @@ class NationalSummaryExporter(tables.TableExporter):
             view=summary["view"],
         )
         self.summary = summary
-        self.note = headline_text(summary["total"])
+        self.note = f"{headline_text(summary['total'])}\n{summary['source'].text()}"
 
 
 @register("national-summary")

@@ -5,9 +5,10 @@ fixed number of grouped queries, whatever the number of communes, staff or movem
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q, Value
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.scoping import for_user
@@ -140,6 +141,49 @@ class CommuneRow:
     by_field: dict = field(default_factory=dict)  # field id -> (quota, headcount)
 
 
+@dataclass(frozen=True)
+class FigureSource:
+    """Where a report's figures come from: today's summary (``rebuilt_at``: when it was last
+    rebuilt; every write since refreshed its units in the same transaction) or the record, live
+    (another day than today, or today's summary not rebuilt yet)."""
+
+    as_of: date
+    rebuilt_at: datetime | None = None
+
+    @property
+    def from_summary(self):
+        return self.rebuilt_at is not None
+
+    @property
+    def rebuilt_at_text(self):
+        """The rebuild time in local time, dd/mm/yyyy HH:MM ("" when live)."""
+        return timezone.localtime(self.rebuilt_at).strftime("%d/%m/%Y %H:%M") if self.rebuilt_at else ""
+
+    def text(self) -> str:
+        if self.from_summary:
+            return gettext(
+                "Today's figures are read from the daily summary, rebuilt at %(time)s and updated with every "
+                "change since."
+            ) % {"time": self.rebuilt_at_text}
+        if self.as_of == timezone.localdate():
+            return gettext("Figures computed live from the records: today's summary has not been rebuilt yet.")
+        return gettext("Figures for %(day)s computed live from the records (the daily summary holds today only).") % {
+            "day": self.as_of.strftime("%d/%m/%Y")
+        }
+
+    def as_dict(self):
+        return {
+            "from_summary": self.from_summary,
+            "summary_rebuilt_at": self.rebuilt_at,
+            "text": self.text(),
+        }
+
+
+def figure_source(as_of, stored):
+    """The source of figures read through ``summary_rows`` / ``summary_totals`` (None: live)."""
+    return FigureSource(as_of, getattr(stored, "rebuilt_at", None) if stored is not None else None)
+
+
 @dataclass
 class ProvinceDashboard:
     province: Province
@@ -151,6 +195,7 @@ class ProvinceDashboard:
     by_field: list
     top_shortage: list
     communes: list
+    source: FigureSource
 
 
 def report_fields():
@@ -274,7 +319,8 @@ def province_dashboard(
     top = sorted((c for c in communes if c.shortage > 0), key=lambda c: (-c.shortage, c.name))[:TOP_SHORTAGE]
     communes = [c for c in communes if commune_matches(c, filters.only)]
     communes = _sort_communes(communes, filters.sort)
-    return ProvinceDashboard(province, as_of, view, filters, fields, kpis, by_field, top, communes)
+    source = figure_source(as_of, stored)
+    return ProvinceDashboard(province, as_of, view, filters, fields, kpis, by_field, top, communes, source)
 
 
 def commune_matches(c, only) -> bool:
@@ -375,6 +421,7 @@ def national_summary(user, *, as_of: date, view: str = View.COVERAGE, filters: F
         "rows": result,
         "total": total,
         "from_summary": from_summary,
+        "source": figure_source(as_of, totals if from_summary else None),
     }
 
 

@@ -66,7 +66,24 @@ class ReportHeadSerializer(serializers.Serializer):
     view = serializers.ChoiceField(choices=["establishment", "coverage"])
 
 
-class ProvinceDashboardSerializer(ReportHeadSerializer):
+class FigureSourceSerializer(serializers.Serializer):
+    from_summary = serializers.BooleanField(
+        help_text="true: today's figures read from the daily summary; false: computed live from the records "
+        "(another day than today, or today's summary not rebuilt yet)"
+    )
+    summary_rebuilt_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="when the daily summary was last rebuilt (every write since refreshed its units in the same "
+        "transaction); null when computed live",
+    )
+    text = serializers.CharField(help_text="the same as the page says it, in the request's language")
+
+
+class SourcedHeadSerializer(ReportHeadSerializer):
+    source = FigureSourceSerializer(help_text="where the figures come from: today's summary or the records, live")
+
+
+class ProvinceDashboardSerializer(SourcedHeadSerializer):
     province = ProvinceRefSerializer()
     kpis = KpiSerializer()
     by_field = FieldRowSerializer(many=True)
@@ -74,27 +91,27 @@ class ProvinceDashboardSerializer(ReportHeadSerializer):
     communes = CommuneRowSerializer(many=True)
 
 
-class ProvinceKpisSerializer(ReportHeadSerializer):
+class ProvinceKpisSerializer(SourcedHeadSerializer):
     province = ProvinceRefSerializer()
     kpis = KpiSerializer()
 
 
-class ProvinceFieldsSerializer(ReportHeadSerializer):
+class ProvinceFieldsSerializer(SourcedHeadSerializer):
     province = ProvinceRefSerializer()
     by_field = FieldRowSerializer(many=True)
 
 
-class ProvinceCommunesSerializer(ReportHeadSerializer):
+class ProvinceCommunesSerializer(SourcedHeadSerializer):
     province = ProvinceRefSerializer()
     communes = CommuneRowSerializer(many=True)
 
 
-class ProvinceTopSerializer(ReportHeadSerializer):
+class ProvinceTopSerializer(SourcedHeadSerializer):
     province = ProvinceRefSerializer()
     top_shortage = CommuneRowSerializer(many=True)
 
 
-class NationalSerializer(ReportHeadSerializer):
+class NationalSerializer(SourcedHeadSerializer):
     rows = tables.NATIONAL.serializer()(many=True)
     total = KpiSerializer()
 

@@ -87,9 +87,9 @@ QUOTA_MAX = 100_000
 
 
 class QuotaQuerySet(models.QuerySet):
-    def in_force_on(self, day):
-        """The decision in force on ``day`` for each (unit, field, category): the latest that has
-        taken effect by then."""
+    def in_force_q(self, day):
+        """Q for the decision in force on ``day`` for each (unit, field, category): the latest that
+        has taken effect by then."""
         superseded = Quota.objects.filter(
             unit=models.OuterRef("unit"),
             field=models.OuterRef("field"),
@@ -97,7 +97,10 @@ class QuotaQuerySet(models.QuerySet):
             effective_from__gt=models.OuterRef("effective_from"),
             effective_from__lte=day,
         )
-        return self.filter(effective_from__lte=day).exclude(models.Exists(superseded))
+        return Q(effective_from__lte=day) & ~models.Exists(superseded)
+
+    def in_force_on(self, day):
+        return self.filter(self.in_force_q(day))
 
 
 class Quota(models.Model):

@@ -6,7 +6,8 @@ through hires, placement changes from a date, corrections, transfers, temporary 
 hourly run, and the days passing. After each step, on a spread of days:
 
 - the database's parts per unit × field equal a plain Python count of the same rows (one
-  placement per person, one temporary movement at a time, absences counted where the person works);
+  placement per person, one temporary movement at a time, absences counted where the person works),
+  and the same parts read for every day at once (``headcount_sums_by_day``) equal each day's own;
 - no count is negative; the units' on-roll counts add up to the people placed that day, their
   coverage to the people placed less those absent; each person works in at most one unit's roster;
 - coverage = establishment − seconded out + seconded in − absent, per unit;
@@ -29,7 +30,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_sta
 from accounts.models import Role
 from communes.models import Unit, UnitKind
 from headcount.rules import View, summarize
-from headcount.selectors import Roster, headcount_rows, headcount_totals, roster_people
+from headcount.selectors import Roster, headcount_rows, headcount_sums_by_day, headcount_totals, roster_people
 from secondments import services as movements
 from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS, Kind, Secondment, Status
 from staffing import services as staffing
@@ -309,6 +310,10 @@ class HeadcountMachine(RuleBasedStateMachine):
                 assert table == self.snapshot[day], f"{day} changed by a step effective from {effective}"
         self.snapshot = now
         expected = self.python_counts(now)
+        # Every day at once (the forecast's query) gives each day's own numbers.
+        by_day = headcount_sums_by_day(units=self.unit_qs, days=now)
+        for day, table in now.items():
+            assert {k: v for k, v in by_day[day].items() if v[1:] != (0, 0, 0, 0)} == table, f"by day on {day}"
         for day, table in now.items():
             assert table_parts(table) == expected[day], f"the database and the plain count differ on {day}"
             for values in table.values():

@@ -76,7 +76,8 @@ def test_province_summary_workbook_cell_by_cell(client, login_as, world):
     assert ws["A8"].value == (
         "0 communes short of 0 people against their assigned quota; 1 communes with 1 people over it "
         "(each commune counted by its whole headcount against its whole quota). "
-        "Communes short in at least one field: 2."
+        "Communes short in at least one field: 2.\n"
+        "Figures for 15/10/2025 computed live from the records (the daily summary holds today only)."
     )
     assert values(ws, 10) == [
         "STT",
