@@ -711,6 +711,7 @@ def import_apply(*, plan: ImportPlan, by) -> dict:
         quota_units |= {q.unit_id for q in (*plan.quota_new, *changed_quotas)}
         _bulk_update(Staff, plan.staff_changed, by=by, now=now)
         _bulk_update(Quota, plan.quota_changed, by=by, now=now)
+        _check_pools([*plan.quota_new, *changed_quotas])
         signals.bulk_written.send(
             sender=None,
             unit_ids=quota_units | {a.unit_id for a in assignments},
@@ -750,6 +751,37 @@ def import_apply(*, plan: ImportPlan, by) -> dict:
         "absences_created": len(plan.absence_new),
         "absences_updated": len(plan.absence_changed),
     }
+
+
+def _check_pools(quotas):
+    """After an import wrote ``quotas``: refuse (the transaction rolls back) if their province's
+    allocations of a category pass its pool on a day from the earliest of them on."""
+    from communes.models import Unit
+
+    if not quotas:
+        return
+    provinces = dict(Unit.objects.filter(pk__in={q.unit_id for q in quotas}).values_list("pk", "province_id"))
+    starts = {}
+    for q in quotas:
+        key = (provinces[q.unit_id], q.category)
+        starts[key] = min(starts.get(key, q.effective_from), q.effective_from)
+    for (province_id, category), start in sorted(starts.items()):
+        for day in allocation_days(province_id=province_id, category=category, start=start):
+            pool = ProvinceQuota.objects.in_force_on(day).filter(province_id=province_id, category=category).first()
+            allocated = allocated_elsewhere(province_id=province_id, category=category, day=day)
+            if pool is not None and allocated > pool.count:
+                raise ValidationError(
+                    _(
+                        "The file's quotas would allocate %(allocated)s %(category)s posts on %(day)s, past the "
+                        "province's pool of %(pool)s."
+                    )
+                    % {
+                        "allocated": allocated,
+                        "category": pool.get_category_display().lower(),
+                        "day": fmt(day),
+                        "pool": pool.count,
+                    }
+                )
 
 
 def _insert_with_history(model, objs, *, by, now):
