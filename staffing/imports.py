@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -297,6 +298,11 @@ def import_job_apply(job, *, by, queued=False):
         raise ImportRefused(
             _("Someone added the same records while you were reviewing the import; check it again.")
         ) from exc
+    except ValidationError as exc:
+        # A rule checked when writing (the province's pool, a movement open over a home-unit change).
+        job.status = ImportStatus.CHECKED
+        job.save(update_fields=["status"])
+        raise ImportRefused(" ".join(exc.messages)) from exc
     job.summary = {**job.summary, "applied": stats}
     job.status = ImportStatus.APPLIED
     job.finished_at = timezone.now()

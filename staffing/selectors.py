@@ -51,3 +51,17 @@ def allocated_elsewhere(*, province_id, category, day, unit=None, field=None, ex
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs.aggregate(n=Sum("count"))["n"] or 0
+
+
+def allocation_days(*, province_id, category, start: date, end: date | None = None) -> list[date]:
+    """``start``, then the days before ``end`` (None: ever) on which the province's pool or one of
+    its units' quotas of ``category`` changes: the allocations are constant in between, so these
+    are the days to check them against the pool. One query."""
+    pools = ProvinceQuota.objects.filter(province_id=province_id, category=category, effective_from__gt=start)
+    quotas = Quota.objects.filter(unit__province_id=province_id, category=category, effective_from__gt=start)
+    if end is not None:
+        pools, quotas = pools.filter(effective_from__lt=end), quotas.filter(effective_from__lt=end)
+    later = (
+        pools.order_by().values_list("effective_from").union(quotas.order_by().values_list("effective_from")).order_by()
+    )
+    return [start, *sorted(day for (day,) in later)]

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,7 +36,7 @@ from staffing.models import (
     Staff,
     StaffStatus,
 )
-from staffing.selectors import allocated_elsewhere
+from staffing.selectors import allocated_elsewhere, allocation_days
 
 STAFF_EDITABLE = [
     "staff_code",
@@ -519,11 +520,22 @@ def quota_update(*, quota: Quota, by, version: int, **changes) -> Quota:
 
 
 def check_pool(*, unit, field, category, count, day, exclude_pk=None):
-    """Refuse a unit's quota that would take the province's allocations of ``category`` on ``day``
-    past the province's pool, saying how many posts remain. No pool recorded: no limit. The pool
-    row is locked so that two allocations cannot both take the last posts."""
+    """Refuse a unit's quota that would take the province's allocations of ``category`` past the
+    province's pool on a day it holds (from ``day`` until the unit's next decision, through later
+    pools and other units' later decisions), saying how many posts remain on the first such day.
+    No pool recorded: no limit. The pool rows are locked so that two allocations cannot both take
+    the last posts."""
     if count is None or unit is None or day is None:
         return
+    later = Quota.objects.filter(unit=unit, field=field, category=category, effective_from__gt=day)
+    if exclude_pk is not None:
+        later = later.exclude(pk=exclude_pk)
+    until = later.aggregate(day=Min("effective_from"))["day"]
+    for on in allocation_days(province_id=unit.province_id, category=category, start=day, end=until):
+        _check_pool_on(unit=unit, field=field, category=category, count=count, day=on, exclude_pk=exclude_pk)
+
+
+def _check_pool_on(*, unit, field, category, count, day, exclude_pk):
     pool = (
         ProvinceQuota.objects.in_force_on(day)
         .select_for_update()
@@ -562,7 +574,8 @@ def province_quota_set(
     *, by, province, category: str, count: int, decision_number: str, decision_date: date, effective_from: date
 ) -> ProvinceQuota:
     """Record the province's allocation from the central level for ``category`` from
-    ``effective_from``; refused if its units already hold more posts then."""
+    ``effective_from``; refused if its units hold more posts on a day it holds (until the next pool
+    decision), saying the first such day."""
     require(by, "quota.pool", province)
     with transaction.atomic():
         existing = (
@@ -570,8 +583,14 @@ def province_quota_set(
             .filter(province=province, category=category, effective_from=effective_from)
             .first()
         )
-        allocated = allocated_elsewhere(province_id=province.pk, category=category, day=effective_from)
-        if count is not None and allocated > count:
+        until = ProvinceQuota.objects.filter(
+            province=province, category=category, effective_from__gt=effective_from
+        ).aggregate(day=Min("effective_from"))["day"]
+        days = allocation_days(province_id=province.pk, category=category, start=effective_from, end=until)
+        for day in days if count is not None else []:
+            allocated = allocated_elsewhere(province_id=province.pk, category=category, day=day)
+            if allocated <= count:
+                continue
             raise ValidationError(
                 {
                     "count": _(
@@ -583,7 +602,7 @@ def province_quota_set(
                         "category": dict(Category.choices)[category].lower()
                         if category in Category.values
                         else category,
-                        "day": fmt(effective_from),
+                        "day": fmt(day),
                     }
                 }
             )
@@ -738,6 +757,7 @@ def import_apply(*, plan: ImportPlan, by) -> dict:
         quota_units |= {q.unit_id for q in (*plan.quota_new, *changed_quotas)}
         _bulk_update(Staff, plan.staff_changed, by=by, now=now)
         _bulk_update(Quota, plan.quota_changed, by=by, now=now)
+        _check_pools([*plan.quota_new, *changed_quotas])
         signals.bulk_written.send(
             sender=None,
             unit_ids=quota_units | {a.unit_id for a in assignments},
@@ -777,6 +797,37 @@ def import_apply(*, plan: ImportPlan, by) -> dict:
         "absences_created": len(plan.absence_new),
         "absences_updated": len(plan.absence_changed),
     }
+
+
+def _check_pools(quotas):
+    """After an import wrote ``quotas``: refuse (the transaction rolls back) if their province's
+    allocations of a category pass its pool on a day from the earliest of them on."""
+    from communes.models import Unit
+
+    if not quotas:
+        return
+    provinces = dict(Unit.objects.filter(pk__in={q.unit_id for q in quotas}).values_list("pk", "province_id"))
+    starts = {}
+    for q in quotas:
+        key = (provinces[q.unit_id], q.category)
+        starts[key] = min(starts.get(key, q.effective_from), q.effective_from)
+    for (province_id, category), start in sorted(starts.items()):
+        for day in allocation_days(province_id=province_id, category=category, start=start):
+            pool = ProvinceQuota.objects.in_force_on(day).filter(province_id=province_id, category=category).first()
+            allocated = allocated_elsewhere(province_id=province_id, category=category, day=day)
+            if pool is not None and allocated > pool.count:
+                raise ValidationError(
+                    _(
+                        "The file's quotas would allocate %(allocated)s %(category)s posts on %(day)s, past the "
+                        "province's pool of %(pool)s."
+                    )
+                    % {
+                        "allocated": allocated,
+                        "category": pool.get_category_display().lower(),
+                        "day": fmt(day),
+                        "pool": pool.count,
+                    }
+                )
 
 
 def _insert_with_history(model, objs, *, by, now):

@@ -255,3 +255,55 @@ def test_abandoned_imports_go_with_the_retention_run(world, signed_in):
     ImportJob.objects.filter(pk__in=[kept.pk, gone.pk]).update(created_at=old)
     uploads_purge(before=timezone.now() - timedelta(days=1))
     assert set(ImportJob.objects.values_list("token", flat=True)) == {kept.token, fresh.token}
+
+
+# Rules checked when the import writes: the page says why, nothing is written, the job can be checked again.
+
+
+def apply_refused(client, content):
+    response = client.post(reverse("unit-import", args=["24001"]), {"file": upload(content)})
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("unit-import-preview", args=["24001", job.token])
+    before = counts()
+    response = client.post(reverse("unit-import-preview", args=["24001", job.token]), follow=True)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED and counts() == before
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_quota_rows_past_the_provinces_pool_are_refused_when_applied(client, world):
+    # Pool 5 civil servants; the neighbour holds 3 in land. The file gives the commune 4 in land:
+    # 3 + 4 = 7 > 5 on 01/07/2025.
+    from staffing import services
+    from staffing.models import Quota
+
+    official = officer(world, "province_official")
+    client.force_login(official)
+    f.quota(world.neighbour, world.land, 3)
+    services.province_quota_set(
+        by=official, province=world.province, category="civil_servant", count=5,
+        decision_number="1/QĐ-BNV", decision_date=date(2025, 7, 1), effective_from=date(2025, 7, 1),
+    )  # fmt: skip
+    content = hf.xlsx({"Biên chế": [hf.QUOTA_HEADERS, hf.quota_row("24001", "land", 4)]})
+    assert apply_refused(client, content) == [
+        "The file's quotas would allocate 7 civil servant posts on 01/07/2025, past the province's pool of 5."
+    ]
+    assert not Quota.objects.filter(unit=world.commune).exists()
+
+
+def test_a_home_unit_change_over_an_open_movement_is_refused_when_applied(client, world):
+    # Nguyễn Văn A (land, at the commune) is seconded to the neighbour until 31/12/2099: a row
+    # placing him at the neighbour from today is refused by the movement rule, not left half-applied.
+    from secondments.models import Kind, Status
+
+    client.force_login(officer(world, "province_official"))
+    person = f.staff(world.commune, world.land, name="Nguyễn Văn A", staff_code="NV001", gender="male",
+                     birth_date=date(1990, 1, 15))  # fmt: skip
+    m = f.movement(person, world.neighbour, kind=Kind.SECONDMENT, start=date(2025, 8, 1), end=date(2099, 12, 31),
+                   status=Status.ACTIVE)  # fmt: skip
+    content = hf.roster_workbook([hf.staff_row("24002", "NV001", "Nguyễn Văn A")])
+    assert apply_refused(client, content) == [
+        f"Nguyễn Văn A has movement no. {m.pk} to Phường Buôn Ma Thuột until 31/12/2099; end it before changing "
+        "the home unit."
+    ]
+    assert f.placement(person).unit == world.commune

@@ -94,8 +94,10 @@ def test_correcting_a_decision_is_checked_against_the_pool(world):
 def test_without_a_pool_there_is_no_limit_and_a_later_pool_counts_from_its_date(world):
     decide(world, world.commune, world.land, 500)
     pool(world, 10, day=date(2026, 1, 1))
-    decide(world, world.neighbour, world.land, 3, day=date(2025, 12, 31))  # before the pool: no limit
-    with pytest.raises(ValidationError, match="is 10; 503 are allocated"):
+    # Before the pool there is no limit, but a decision still in force when the pool starts counts.
+    with pytest.raises(ValidationError, match="on 01/01/2026 is 10; 500 are allocated"):
+        decide(world, world.neighbour, world.land, 3, day=date(2025, 12, 31))
+    with pytest.raises(ValidationError, match="is 10; 500 are allocated"):
         decide(world, world.department, world.finance, 1, day=date(2026, 1, 1))
 
 
@@ -188,3 +190,66 @@ def test_dashboard_card_and_pool_page(client, world):
     assert page.status_code == 200 and 'id="pool-form"' not in page.content.decode()
     assert client.post(reverse("quota-pool", args=["66"]), {}).status_code == 403
     assert client.get(reverse("quota-pool", args=["64"])).status_code == 404
+
+
+# The pool holds on every day a decision is in force, not only on the day it takes effect.
+
+SEPTEMBER, OCTOBER = date(2025, 9, 1), date(2025, 10, 1)
+
+
+def test_a_decision_before_a_pool_is_refused_if_it_overruns_the_pool_later(world):
+    # Pool 10 from 1 October; the commune holds 6 in land from July. The neighbour's 5 from
+    # September is allowed on its first day (no pool yet) but would hold on 1 October, when
+    # 6 + 5 = 11 > 10: refused, naming 1 October, where 10 − 6 = 4 remain. 4 passes.
+    official = officer(world, Role.PROVINCE_OFFICIAL)
+    f.quota(world.commune, world.land, 6)
+    services.province_quota_set(
+        by=official, province=world.province, category="civil_servant", count=10,
+        decision_number="1/QĐ-BNV", decision_date=OCTOBER, effective_from=OCTOBER,
+    )  # fmt: skip
+    before = counts()
+    with pytest.raises(ValidationError) as refused:
+        decide(world, world.neighbour, world.land, 5, day=SEPTEMBER, by=official)
+    assert refused.value.message_dict["count"] == [
+        "The province's pool of civil servant posts on 01/10/2025 is 10; 6 are allocated to its units, "
+        "so 4 remain for this decision (asked: 5)."
+    ]
+    assert counts() == before
+    decide(world, world.neighbour, world.land, 4, day=SEPTEMBER, by=official)
+    assert [(r.pool, r.allocated) for r in quota_pool(world.province.pk, OCTOBER)] == [(10, 10)]
+
+
+def test_a_decision_under_a_larger_pool_is_checked_against_a_smaller_later_one(world):
+    # Pool 20 from July, 8 from October; the commune holds 5. The neighbour's 4 from September
+    # fits the July pool (9 ≤ 20) but not October's (9 > 8). A later decision of the neighbour
+    # from October (0 posts) ends the 4 before the smaller pool: then it passes.
+    official = officer(world, Role.PROVINCE_OFFICIAL)
+    pool(world, 20)
+    pool(world, 8, day=OCTOBER)
+    f.quota(world.commune, world.land, 5)
+    with pytest.raises(ValidationError, match="pool of civil servant posts on 01/10/2025 is 8; 5 are allocated"):
+        decide(world, world.neighbour, world.land, 4, day=SEPTEMBER, by=official)
+    decide(world, world.neighbour, world.land, 0, day=OCTOBER, by=official)
+    decide(world, world.neighbour, world.land, 4, day=SEPTEMBER, by=official)
+    assert [(r.pool, r.allocated) for r in quota_pool(world.province.pk, SEPTEMBER)] == [(20, 9)]
+    assert [(r.pool, r.allocated) for r in quota_pool(world.province.pk, OCTOBER)] == [(8, 5)]
+
+
+def test_a_pool_is_refused_if_later_decisions_exceed_it_while_it_holds(world):
+    # The commune holds 3 from July and 9 from October. A pool of 5 from September holds on
+    # 1 October too, when 9 are allocated: refused, naming 1 October. A pool of 9 passes, and so
+    # does a pool of 5 followed by another from October (the 5 then ends before the 9).
+    official = officer(world, Role.PROVINCE_OFFICIAL)
+    f.quota(world.commune, world.land, 3)
+    f.quota(world.commune, world.land, 9, effective_from=OCTOBER)
+    kwargs = {"by": official, "province": world.province, "category": "civil_servant", "decision_number": "4/QĐ"}
+    with pytest.raises(ValidationError) as refused:
+        services.province_quota_set(count=5, decision_date=SEPTEMBER, effective_from=SEPTEMBER, **kwargs)
+    assert refused.value.message_dict["count"] == [
+        "9 civil servant posts are already allocated to the province's units on 01/10/2025; the pool cannot be smaller."
+    ]
+    assert not ProvinceQuota.objects.exists()
+    services.province_quota_set(count=12, decision_date=SEPTEMBER, effective_from=OCTOBER, **kwargs)
+    services.province_quota_set(count=5, decision_date=SEPTEMBER, effective_from=SEPTEMBER, **kwargs)
+    assert [(r.pool, r.allocated) for r in quota_pool(world.province.pk, SEPTEMBER)] == [(5, 3)]
+    assert [(r.pool, r.allocated) for r in quota_pool(world.province.pk, OCTOBER)] == [(12, 9)]
