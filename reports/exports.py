@@ -327,10 +327,9 @@ def staff_list(user, params, day=None):
     # would join the assignments again.
     people = Staff.objects.with_placement(day).filter(placed_unit__isnull=False)
     units = for_user(Unit.objects.all(), user)
-    # The units as constants: PostgreSQL then reads just their assignments by index instead of
-    # scanning every assignment against a subquery; the filterset intersects them with the unit
-    # and province filters into one condition.
-    scope = list(units.values_list("pk", flat=True)) if units.query.where else None
+    # The filterset reads the units in scope with those its filters name, in one query, and
+    # filters by them as constants.
+    scope = units if units.query.where else None
     if not may(user, "staff.view_personal"):
         # Neither filter nor sort by personal fields the user may not see.
         params = params.copy()

@@ -8,6 +8,7 @@ import copy
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -101,11 +102,11 @@ class PlacedInFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
+        if self.annotation == "placed_unit":
+            self.parent.narrow_units(Q(**{self.target_lookup: value}))
+            return qs
         # As constants, like the scope (see reports.exports.staff_list): an index read, not a scan.
         targets = list(self.target_model.objects.filter(**{self.target_lookup: value}).values_list("pk", flat=True))
-        if self.annotation == "placed_unit":
-            self.parent.narrow_units(targets)
-            return qs
         return qs.filter(**{f"{self.annotation}__in": targets})
 
 
@@ -114,7 +115,7 @@ class PlacedUnitFilter(django_filters.NumberFilter):
 
     def filter(self, qs, value):
         if value not in EMPTY_VALUES:
-            self.parent.narrow_units([int(value)] if value == int(value) else [])
+            self.parent.narrow_units(Q(pk=int(value)) if value == int(value) else Q(pk__in=[]))
         return qs
 
 
@@ -144,11 +145,11 @@ class StaffFilterSet(ShallowCopyFilterSet):
     """People with their placement on a day (``Staff.objects.with_placement``): unit, field, category
     and position filters apply to that placement.
 
-    ``units``: the ids of the units the reader sees (None: all). The scope and the unit, unit code,
-    province and province code filters are intersected into one ``placed_unit IN (…)`` of
-    constants: two such conditions on one column make PostgreSQL multiply their selectivities,
-    expect a few hundred rows instead of thousands, and sort a province's every placement instead
-    of walking the (unit, person) index to the page's end.
+    ``units``: the units the reader sees, a Unit queryset (None: all). The scope and the unit, unit
+    code, province and province code filters are read as one query of units and applied as one
+    ``placed_unit IN (…)`` of constants: two such conditions on one column make PostgreSQL multiply
+    their selectivities, expect a few hundred rows instead of thousands, and sort a province's every
+    placement instead of walking the (unit, person) index to the page's end.
     """
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
@@ -202,27 +203,26 @@ class StaffFilterSet(ShallowCopyFilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, units=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.scope_units = None if units is None else list(units)
+        self.scope_units = units
 
-    def narrow_units(self, ids):
-        if self.units is None:
-            self.units = list(ids)
-        else:
-            keep = set(ids)
-            self.units = [pk for pk in self.units if pk in keep]
+    def narrow_units(self, condition):
+        """Keep the units matching ``condition`` (a Q on Unit)."""
+        self.units = (self.units if self.units is not None else Unit.objects.all()).filter(condition)
 
     def filter_queryset(self, queryset):
         self.units = self.scope_units
         queryset = super().filter_queryset(queryset)
         if self.units is not None:
-            queryset = queryset.filter(placed_unit__in=self.units)
+            # As constants: PostgreSQL then reads just their assignments by index instead of
+            # scanning every assignment against a subquery.
+            queryset = queryset.filter(placed_unit__in=list(self.units.values_list("pk", flat=True)))
         return queryset
 
     def filter_q(self, queryset, name, value):
         return search_words(queryset, value)
 
     def filter_province(self, queryset, name, value):
-        self.narrow_units(Unit.objects.filter(province_id=value).values_list("pk", flat=True))
+        self.narrow_units(Q(province_id=value))
         return queryset
 
     @property

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from communes.models import Unit
 from staffing.filters import StaffFilterSet
 from staffing.models import Staff
 from tests import factories as f
@@ -74,6 +75,7 @@ def test_invalid_choice_is_an_error(roster):
 
 
 def unit_names(params, units):
+    units = None if units is None else Unit.objects.filter(pk__in=units)
     fs = StaffFilterSet(params, queryset=Staff.objects.with_placement(DAY), units=units)
     assert fs.is_valid(), fs.errors
     got = sorted(s.full_name for s in fs.qs)
