@@ -289,17 +289,16 @@ def staff_list(user, params, day=None):
     # would join the assignments again.
     people = Staff.objects.with_placement(day).filter(placed_unit__isnull=False)
     units = for_user(Unit.objects.all(), user)
-    if units.query.where:
-        # The units as constants: PostgreSQL then reads just their assignments by index instead
-        # of scanning every assignment against a subquery (a province's page of 1,000: 80 → 20 ms).
-        people = people.filter(placed_unit__in=list(units.values_list("pk", flat=True)))
+    # The filterset reads the units in scope with those its filters name, in one query, and
+    # filters by them as constants.
+    scope = units if units.query.where else None
     if not may(user, "staff.view_personal"):
         # Neither filter nor sort by personal fields the user may not see.
         params = params.copy()
         params.pop("qualification", None)
         if params.get("ordering", "").lstrip("-") in PERSONAL_FIELDS:
             params.pop("ordering")
-    filterset = StaffFilterSet(params, queryset=people)
+    filterset = StaffFilterSet(params, queryset=people, units=scope)
     if not filterset.is_valid():
         raise ValidationError([f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()])
     qs = filterset.qs

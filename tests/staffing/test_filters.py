@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from communes.models import Unit
 from staffing.filters import StaffFilterSet
 from staffing.models import Staff
 from tests import factories as f
@@ -71,3 +72,39 @@ def test_invalid_choice_is_an_error(roster):
     fs = StaffFilterSet({"category": "boss"}, queryset=Staff.objects.with_placement(DAY))
     assert not fs.is_valid()
     assert fs.errors["category"] == ["Select a valid choice. boss is not one of the available choices."]
+
+
+def unit_names(params, units):
+    units = None if units is None else Unit.objects.filter(pk__in=units)
+    fs = StaffFilterSet(params, queryset=Staff.objects.with_placement(DAY), units=units)
+    assert fs.is_valid(), fs.errors
+    got = sorted(s.full_name for s in fs.qs)
+    return got, str(fs.qs.query) if got else ""
+
+
+@pytest.mark.parametrize(
+    "params, scope, expected",
+    [
+        # The scope alone, then narrowed by each unit filter; filters outside it give nothing.
+        ({}, ["commune", "neighbour"], ["Nguyễn Văn A", "Trần Văn B", "Đặng Thị Đắk"]),
+        ({"province_code": "66"}, ["commune"], ["Nguyễn Văn A", "Đặng Thị Đắk"]),
+        ({"province_code": "64"}, ["commune", "neighbour"], []),
+        ({"unit_code": "24002", "province_code": "66"}, ["commune", "neighbour"], ["Trần Văn B"]),
+        ({"unit_code": "24002"}, ["commune"], []),
+        ({"unit_code": "23001", "province_code": "66"}, None, []),
+        ({"province_code": "64"}, None, ["Nguyễn Văn An"]),
+    ],
+)
+def test_scope_and_unit_filters_are_one_condition(roster, params, scope, expected):
+    units = None if scope is None else [getattr(roster, name).pk for name in scope]
+    got, sql = unit_names(params, units)
+    assert got == sorted(expected)
+    if expected:
+        # One condition on the placement's unit, however many filters narrow it.
+        assert sql.count('"unit_id" IN (') == 1
+
+
+def test_unit_id_filter_narrows_the_scope(roster):
+    assert unit_names({"unit": roster.commune.pk}, [roster.commune.pk])[0] == ["Nguyễn Văn A", "Đặng Thị Đắk"]
+    assert unit_names({"unit": roster.commune.pk}, [roster.neighbour.pk])[0] == []
+    assert unit_names({"province": roster.other_province.pk}, None)[0] == ["Nguyễn Văn An"]
