@@ -9,9 +9,10 @@ from django.utils import timezone, translation
 from bench.dashboard_floor import dashboard_figures, render
 from communes.models import UnitKind
 from headcount import summary
-from reports.selectors import province_dashboard
+from headcount.rules import View
+from reports.selectors import Filters, province_dashboard
 from secondments.models import Status
-from staffing.models import Absence, Category, ProvinceQuota
+from staffing.models import Absence, Category, Field, ProvinceQuota
 from staffing.selectors import quota_pool
 from tests import factories as f
 
@@ -138,7 +139,7 @@ def test_floor_equals_the_page(world):
     prov = world["province"]
     fig = floor(prov)
     with translation.override("vi"):  # the floor writes the Vietnamese names
-        page = province_dashboard(prov, as_of=TODAY)
+        page = province_dashboard(prov, as_of=TODAY, detail=False)  # as the page reads it
     kpis = page.kpis.as_dict()
     assert fig["kpis"] == {k: kpis[k] for k in fig["kpis"]}
     assert [
@@ -162,3 +163,33 @@ def test_floor_equals_the_page(world):
 def test_floor_refuses_a_stale_summary(world):
     summary.rebuild(TODAY - timedelta(days=1))
     assert floor(world["province"]) is None
+
+
+@pytest.mark.parametrize("view", [View.COVERAGE, View.ESTABLISHMENT])
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(kind=UnitKind.WARD), Filters(only="short", sort="name"), Filters(disadvantaged=True)],
+    ids=["all", "wards", "short", "disadvantaged"],
+)
+def test_page_sums_equal_the_detailed_rows(world, view, filters):
+    """The page reads today's figures added up by the database; the export adds up the rows itself."""
+    detailed = province_dashboard(world["province"], as_of=TODAY, view=view, filters=filters)
+    summed = province_dashboard(world["province"], as_of=TODAY, view=view, filters=filters, detail=False)
+    for c in detailed.communes + detailed.top_shortage:
+        c.by_field = {}
+    assert summed.kpis == detailed.kpis
+    assert summed.by_field == detailed.by_field
+    assert summed.communes == detailed.communes
+    assert summed.top_shortage == detailed.top_shortage
+
+
+def test_page_sums_by_field(world):
+    land = Field.objects.get(code="land")
+    summed = province_dashboard(world["province"], as_of=TODAY, filters=Filters(field_id=land.pk), detail=False)
+    # Land only: An 7 quota, 3 working (short 4); Bình 4 quota, 5 working (over 1).
+    assert [(c.code, c.quota, c.headcount, c.shortage, c.surplus) for c in summed.communes] == [
+        ("66001", 7, 3, 4, 0),
+        ("66002", 4, 5, 0, 1),
+        ("66003", 0, 0, 0, 0),
+    ]
+    assert (summed.kpis.gross_shortage, summed.kpis.gross_surplus, summed.kpis.net) == (4, 1, -3)
