@@ -1,24 +1,25 @@
 """The floor of the roster page: a bare WSGI app that does the page's work without the framework.
 
-Per request it reads the session cookie, runs the queries the page ran (session, user, unit,
-filter options and count, the page of 50 rows, the audit entry: written by report_bench.py to
-BARE_SQL_FILE as a JSON list), checks the session's signature and user id the way Django does,
-and writes the same table of 50 rows inside a plain page with string formatting. One psycopg
-connection per worker, no server-side prepared statements (as Django's connections).
+Per request it finds the signed-in user the way the page does (bench/floor_session.py: the session
+from Redis or the database, its signature, the user's row and session hash), runs the other
+queries the page ran (unit, filter options and count, the page of 50 rows, the audit entry:
+written by report_bench.py to BARE_SQL_FILE as a JSON list) and writes the same table of 50 rows
+inside a plain page with string formatting. One psycopg connection per worker, no server-side
+prepared statements (as Django's connections).
 """
 
 import datetime
 import html
 import json
 import os
-from http.cookies import SimpleCookie
 
 import psycopg
-from django.core.signing import JSONSerializer, TimestampSigner
+
+from bench.floor_session import SessionReader
 
 _conn = None
 _queries = None
-_signer = None
+_sessions = None
 
 PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>Danh sách · {unit}</title>
@@ -36,13 +37,12 @@ def _date(value):
 
 
 def _setup():
-    global _conn, _queries, _signer
+    global _conn, _queries, _sessions
     _conn = psycopg.connect(os.environ["BARE_DSN"], autocommit=True, prepare_threshold=None)
     with open(os.environ["BARE_SQL_FILE"]) as fh:
-        _queries = json.load(fh)
-    _signer = TimestampSigner(
-        key=os.environ["BARE_SECRET_KEY"], salt="django.contrib.sessions.SessionStore", fallback_keys=[]
-    )
+        # The session and the user are read by SessionReader, as the page reads them.
+        _queries = [q for q in json.load(fh) if q["kind"] not in ("session", "user")]
+    _sessions = SessionReader(os.environ["BARE_SECRET_KEY"], os.environ.get("REDIS_URL"))
 
 
 def _rows_html(cur):
@@ -71,21 +71,14 @@ def _rows_html(cur):
 def application(environ, start_response):
     if _conn is None:
         _setup()
-    cookie = SimpleCookie(environ.get("HTTP_COOKIE", ""))
-    if "sessionid" not in cookie:
-        start_response("403 Forbidden", [("Content-Type", "text/plain")])
-        return [b"no session"]
     unit, count, rows = "", 0, ""
     with _conn.cursor() as cur:
+        if _sessions.user(environ, cur, "role, province_id") is None:
+            start_response("403 Forbidden", [("Content-Type", "text/plain")])
+            return [b"not signed in"]
         for q in _queries:
             cur.execute(q["sql"])
-            if q["kind"] == "session":
-                (data,) = cur.fetchone()[1:2]
-                session = _signer.unsign_object(data, serializer=JSONSerializer)
-                user_id = int(session["_auth_user_id"])
-            elif q["kind"] == "user":
-                assert cur.fetchone()[0] == user_id
-            elif q["kind"] == "unit":
+            if q["kind"] == "unit":
                 row = cur.fetchone()
                 unit = html.escape(str(row[[d.name for d in cur.description].index("name")]))
             elif q["kind"] == "choices":

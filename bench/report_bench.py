@@ -7,15 +7,18 @@ Run on PostgreSQL with national data (``load_units`` then ``seed_demo --province
 
 Figures and floors:
 
-- province dashboard, server time (in-process request, median) against the same SQL replayed
-  with psycopg (every query the page ran, fetched), plus the query count of two provinces;
+- province dashboard (today, coverage view, no filter) against an independent HTML floor
+  (bench/dashboard_floor.py: reads the session and user as the page does, computes the figures
+  with its own SQL over today's summary table and writes the same tables with string formatting):
+  per request in-process (min and median of 50, both called as WSGI apps in this process) and p95
+  and throughput with 20 concurrent clients under gunicorn; plus the query count of two provinces;
 - national page, the same way;
 - staff API page of 50 with filters: p95 with 20 concurrent clients, gunicorn with 2 workers on
   127.0.0.1, against a bare WSGI app that runs the same SQL and returns the same 50 rows as JSON
   under the same gunicorn settings (bench/bare_wsgi.py);
-- roster page of 50 (a commune's civil servants): the same load against an HTML floor
-  (bench/bare_html.py) that reads the session and user, runs every query the page ran and writes
-  the same table with string formatting;
+- roster page of 50 (a commune's civil servants): the same two ways against an HTML floor
+  (bench/bare_html.py) that reads the session and user as the page does, runs the page's other
+  queries and writes the same table with string formatting;
 - for reference (no target), the signed-in login form under the same load: what a Django page
   that reads the session and the user and renders the page shell costs here;
 - JSON list per row at 1,000 rows: the staff API in-process against psycopg + json.dumps per row;
@@ -23,11 +26,14 @@ Figures and floors:
   process) against a bare xlsxwriter constant-memory loop over the same query (another child
   process), the writer the export uses; bench/export_bench.py measures the writer alone.
 
-Load is generated only against 127.0.0.1, bounded in requests and time.
+Load is generated only against 127.0.0.1, bounded in requests and time. With REDIS_URL set, the
+app keeps sessions in Redis (``cached_db``) and the floors read them there too.
 """
 
 import argparse
 import http.client
+import importlib
+import io
 import json
 import os
 import resource
@@ -124,25 +130,6 @@ def captured(client, url, **headers):
         response = client.get(url, **headers)
     assert response.status_code == 200, (url, response.status_code)
     return [q["sql"] for q in ctx.captured_queries]
-
-
-def replay(sqls, conn):
-    with conn.cursor() as cur:
-        for sql in sqls:
-            cur.execute(sql)
-            if cur.description is not None:
-                cur.fetchall()
-
-
-def server_vs_sql(figure, client, url, conn, runs, target=2.0):
-    from django.db import connection
-
-    sqls = captured(client, url)
-    connection.close()  # the page reconnects like a fresh request would with CONN_MAX_AGE kept
-    server, floor = paired_times(lambda: client.get(url), lambda: replay(sqls, conn), runs)
-    print(f"  {figure}: {len(sqls)} queries", flush=True)
-    record(f"{figure}, server time", server * 1000, floor * 1000, "ms", target)
-    return len(sqls)
 
 
 def national_figures(client, conn, runs):
@@ -254,22 +241,17 @@ def gunicorn(app, port, env, workers=2):
     raise RuntimeError(f"gunicorn {app} did not start: {proc.stderr.read()[:2000]}")
 
 
-def http_figures(province, token, session_cookie, requests_total):
-    from django.conf import settings
-    from django.db import connection
+def roster_path(province):
+    """The roster figure reads a full page: the commune with the most civil servants on the roll today."""
     from django.db.models import Count
-    from django.test import Client
     from django.utils import timezone
 
     from communes.models import COMMUNE_LEVEL_KINDS
-    from staffing.models import Assignment, Category, Field
+    from staffing.models import Assignment, Category
 
     placed = Assignment.objects.in_force_on(timezone.localdate()).filter(
         unit__province=province, category=Category.CIVIL_SERVANT
     )
-    field = placed.order_by("pk").values_list("field_id", flat=True).first()
-    field = field or Field.objects.values_list("pk", flat=True).first()
-    # The roster figure reads a full page: the unit with the most civil servants on the roll today.
     unit_code = (
         placed.filter(unit__kind__in=COMMUNE_LEVEL_KINDS)
         .values("unit__code")
@@ -278,50 +260,107 @@ def http_figures(province, token, session_cookie, requests_total):
         .values_list("unit__code", flat=True)
         .first()
     )
-    targets = [
-        (
-            "staff API page of 50 (province, category, field)",
-            f"/api/v1/reports/staff/?province_code={province.code}&category=civil_servant&field={field}&page_size=50",
-            {"Authorization": f"Token {token}"},
-        ),
-        (
-            "roster page of 50 (unit, category)",
-            f"/units/{unit_code}/staff/?category=civil_servant",
-            {"Cookie": f"sessionid={session_cookie}"},
-        ),
-    ]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BARE_DSN": dsn(), "CONN_MAX_AGE": "600"}
+    return f"/units/{unit_code}/staff/?category=civil_servant"
+
+
+def html_targets(province, session_cookie):
+    """``(figure, path, floor module, floor environment)`` of the two HTML pages. The roster's floor
+    gets the page's queries (other than session and user) in a temporary file: delete it after."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
     client = Client()
+    client.cookies["sessionid"] = session_cookie
+    roster = roster_path(province)
+    sqls = captured(client, roster)
+    # The rows query is the one that reads staff with a LIMIT: the bare page runs exactly that.
+    rows_sql = [s for s in sqls if "staffing_staff" in s and "LIMIT" in s and "COUNT(" not in s.upper()][-1]
+    connection.close()
+    sql_file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+    json.dump([{"sql": s, "kind": query_kind(s, rows_sql)} for s in sqls], sql_file)
+    sql_file.close()
+    common = {"BARE_DSN": dsn(), "BARE_SECRET_KEY": settings.SECRET_KEY, "BARE_TIME_ZONE": settings.TIME_ZONE}
+    return [
+        (
+            "province dashboard",
+            f"/reports/provinces/{province.code}/",
+            "bench.dashboard_floor",
+            {**common, "BARE_PROVINCE": province.code},
+        ),
+        ("roster page of 50 (unit, category)", roster, "bench.bare_html", {**common, "BARE_SQL_FILE": sql_file.name}),
+    ]
+
+
+def wsgi_get(app, path, cookie):
+    """One GET through a WSGI app in this process; the body, after a 200."""
+    path, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8831",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_COOKIE": f"sessionid={cookie}",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.url_scheme": "http",
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    status = []
+    response = app(environ, lambda s, headers, exc_info=None: status.append(s))
+    try:
+        body = b"".join(response)
+    finally:
+        if hasattr(response, "close"):
+            response.close()  # Django's request_finished: connections are kept or closed as served
+    assert status[0].startswith("200"), (path, status[0], body[:300])
+    return body
+
+
+def inprocess_figures(targets, session_cookie, runs=50):
+    """Each page and its floor called as WSGI apps in this process, alternately: min and median."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    page_app = WSGIHandler()
+    for figure, path, floor_module, env in targets:
+        os.environ.update(env)
+        floor_app = importlib.import_module(floor_module).application
+        for _ in range(5):
+            wsgi_get(page_app, path, session_cookie)
+            wsgi_get(floor_app, "/", session_cookie)
+        page, floor = [], []
+        for _ in range(runs):
+            t = time.perf_counter()
+            wsgi_get(page_app, path, session_cookie)
+            page.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            wsgi_get(floor_app, "/", session_cookie)
+            floor.append(time.perf_counter() - t)
+        print(
+            f"  {figure}, in-process: page min {min(page) * 1000:.2f} ms, median "
+            f"{statistics.median(page) * 1000:.2f} ms; floor min {min(floor) * 1000:.2f} ms, median "
+            f"{statistics.median(floor) * 1000:.2f} ms",
+            flush=True,
+        )
+        record(f"{figure}, in-process per request (min of {runs})", min(page) * 1000, min(floor) * 1000, "ms", 2.0)
+
+
+def served_figures(targets, session_cookie, requests_total):
+    """Each page and its floor under gunicorn (2 workers), 20 concurrent clients: p95 and throughput."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "CONN_MAX_AGE": "600"}
+    headers = {"Cookie": f"sessionid={session_cookie}"}
     last_floor = None
-    for figure, path, headers in targets:
-        django_headers = {f"HTTP_{k.upper()}": v for k, v in headers.items()}
-        if "Cookie" in headers:
-            client.cookies["sessionid"] = session_cookie
-            django_headers = {}
-        response = client.get(path, **django_headers)
-        if response.status_code != 200:
-            print(f"  {figure}: skipped ({path} answers {response.status_code})", flush=True)
-            continue
-        sqls = captured(client, path, **django_headers)
-        # The rows query is the one that reads staff with a LIMIT: the bare page runs exactly that.
-        rows_sql = [s for s in sqls if "staffing_staff" in s and "LIMIT" in s and "COUNT(" not in s.upper()]
-        if not rows_sql:
-            print(f"  {figure}: skipped (no row query found)", flush=True)
-            continue
-        connection.close()
-        html_page = "Cookie" in headers
-        sql_file = tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False)
-        if html_page:
-            # The HTML floor replays every query the page ran, each with its role.
-            json.dump([{"sql": s, "kind": query_kind(s, rows_sql[-1])} for s in sqls], sql_file)
-        else:
-            sql_file.write(rows_sql[-1])
-        sql_file.close()
-        env["BARE_SQL_FILE"] = sql_file.name
-        env["BARE_SECRET_KEY"] = settings.SECRET_KEY
+    for figure, path, floor_module, floor_env in targets:
         app = gunicorn("config.wsgi:application", 8831, env)
         try:
-            bare = gunicorn(f"bench.{'bare_html' if html_page else 'bare_wsgi'}:application", 8832, env)
+            bare = gunicorn(f"{floor_module}:application", 8832, {**env, **floor_env})
         except RuntimeError:
             app.terminate()
             app.wait(10)
@@ -329,28 +368,77 @@ def http_figures(province, token, session_cookie, requests_total):
         try:
             load(8831, path, headers, 100)  # warm both
             load(8832, "/", headers, 100)
-            c = http.client.HTTPConnection("127.0.0.1", 8832, timeout=30)
-            c.request("GET", "/", headers=headers)
-            body = c.getresponse().read()
-            rows = body.count(b"<tr><td>") if html_page else len(json.loads(body)["results"])
-            c.close()
             page = load(8831, path, headers, requests_total)
             floor = load(8832, "/", headers, requests_total)
         finally:
             for p in (app, bare):
                 p.terminate()
                 p.wait(10)
-            os.unlink(sql_file.name)
         print(
-            f"  {figure}: {len(sqls)} queries, {rows} rows; {page['rps']:.0f} req/s vs bare {floor['rps']:.0f} req/s; "
+            f"  {figure}: {page['rps']:.0f} req/s vs floor {floor['rps']:.0f} req/s; "
             f"{page['n']} + {floor['n']} requests, errors {page['errors']} + {floor['errors']}",
             flush=True,
         )
-        target = 2.0 if html_page else 3.0
-        kind = "HTML floor" if html_page else "JSON floor"
-        record(f"{figure}, p95 at 20 clients ({kind})", page["p95"] * 1000, floor["p95"] * 1000, "ms", target)
+        record(f"{figure}, p95 at 20 clients (HTML floor)", page["p95"] * 1000, floor["p95"] * 1000, "ms", 2.0)
+        record(f"{figure}, throughput at 20 clients (HTML floor)", page["rps"], floor["rps"], "req/s", 0.5, True)
         last_floor = floor
     reference_page(session_cookie, env, requests_total, last_floor)
+
+
+def api_figure(province, token, requests_total):
+    """The staff API page of 50 with filters against a bare WSGI app returning the same rows as JSON."""
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from staffing.models import Assignment, Category, Field
+
+    placed = Assignment.objects.in_force_on(timezone.localdate()).filter(
+        unit__province=province, category=Category.CIVIL_SERVANT
+    )
+    field = placed.order_by("pk").values_list("field_id", flat=True).first()
+    field = field or Field.objects.values_list("pk", flat=True).first()
+    figure = "staff API page of 50 (province, category, field)"
+    path = f"/api/v1/reports/staff/?province_code={province.code}&category=civil_servant&field={field}&page_size=50"
+    headers = {"Authorization": f"Token {token}"}
+    sqls = captured(Client(), path, HTTP_AUTHORIZATION=headers["Authorization"])
+    rows_sql = [s for s in sqls if "staffing_staff" in s and "LIMIT" in s and "COUNT(" not in s.upper()]
+    if not rows_sql:
+        print(f"  {figure}: skipped (no row query found)", flush=True)
+        return
+    connection.close()
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as sql_file:
+        sql_file.write(rows_sql[-1])
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "BARE_DSN": dsn(),
+        "CONN_MAX_AGE": "600",
+        "BARE_SQL_FILE": sql_file.name,
+    }
+    app = gunicorn("config.wsgi:application", 8831, env)
+    try:
+        bare = gunicorn("bench.bare_wsgi:application", 8832, env)
+    except RuntimeError:
+        app.terminate()
+        app.wait(10)
+        raise
+    try:
+        load(8831, path, headers, 100)
+        load(8832, "/", headers, 100)
+        page = load(8831, path, headers, requests_total)
+        floor = load(8832, "/", headers, requests_total)
+    finally:
+        for p in (app, bare):
+            p.terminate()
+            p.wait(10)
+        os.unlink(sql_file.name)
+    print(
+        f"  {figure}: {len(sqls)} queries; {page['rps']:.0f} req/s vs bare {floor['rps']:.0f} req/s; "
+        f"{page['n']} + {floor['n']} requests, errors {page['errors']} + {floor['errors']}",
+        flush=True,
+    )
+    record(f"{figure}, p95 at 20 clients (JSON floor)", page["p95"] * 1000, floor["p95"] * 1000, "ms", 3.0)
 
 
 def query_kind(sql, rows_sql):
@@ -501,7 +589,9 @@ def main():
     parser.add_argument("--small-province", default=None, help="second province for the query-count check")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--requests", type=int, default=1000, help="requests per HTTP figure (bounded)")
-    parser.add_argument("--skip", default="", help="comma-separated: dashboard,national,http,json,export")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated: dashboard,national,html (in-process),http,api,json,export"
+    )
     parser.add_argument("--export-child", choices=["task", "bare"])
     parser.add_argument("--out")
     args = parser.parse_args()
@@ -535,8 +625,6 @@ def main():
 
     if "dashboard" not in skip:
         client = Client()
-        client.force_login(official)
-        n = server_vs_sql("province dashboard", client, f"/reports/provinces/{province.code}/", conn, args.runs)
         small = Province.objects.exclude(pk=province.pk).order_by("code").first()
         if args.small_province:
             small = Province.objects.get(code=args.small_province)
@@ -544,17 +632,28 @@ def main():
         m = len(captured(client, f"/reports/provinces/{small.code}/"))
         other = len(captured(client, f"/reports/provinces/{province.code}/"))
         print(f"  query count: province {province.code} {other}, province {small.code} {m} (fixed: {m == other})")
-        assert n > 0
     if "national" not in skip:
         client = Client()
         client.force_login(viewer)
         national_figures(client, conn, max(5, args.runs // 3))
     if "json" not in skip:
         json_per_row(province, official_token, conn, args.runs)
-    if "http" not in skip:
+    if "html" not in skip or "http" not in skip:
         client = Client()
         client.force_login(official)
-        http_figures(province, official_token, client.cookies["sessionid"].value, args.requests)
+        cookie = client.cookies["sessionid"].value
+        targets = html_targets(province, cookie)
+        try:
+            if "html" not in skip:
+                inprocess_figures(targets, cookie)
+            if "http" not in skip:
+                served_figures(targets, cookie, args.requests)
+        finally:
+            for _figure, _path, _module, env in targets:
+                if "BARE_SQL_FILE" in env:
+                    os.unlink(env["BARE_SQL_FILE"])
+    if "api" not in skip:
+        api_figure(province, official_token, args.requests)
     if "export" not in skip:
         export_figures()
 

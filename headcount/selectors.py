@@ -238,6 +238,44 @@ def summary_rows(units, as_of, *, field_id=None):
         return _split_marker(cursor.fetchall())
 
 
+def summary_sums(units, as_of, *, view: str = View.COVERAGE, field_id=None):
+    """Today's summary rows added up by the database, per unit and per field: ``(units, fields)``,
+    each ``{id: (quota, on roll, out, in, absent, headcount, gross shortage, gross surplus,
+    mismatches)}`` in ``view`` (shortage and surplus add each unit × field's gap), or None when the
+    summary does not hold ``as_of``. One query: a province's 2,000 unit × field rows stay in the
+    database."""
+    if not summary_holds(as_of):
+        return None
+    source, params = _summary_source(units, field_id)
+    hc = combine_sql(TERMS[View.clean(view)], {name: f"s.{name}" for name in PARTS})
+    sums = ", ".join(
+        [
+            "SUM(s.quota)",
+            *(f"SUM(s.{name})" for name in PARTS),
+            f"SUM({hc})",
+            f"SUM(CASE WHEN {hc} < s.quota THEN s.quota - ({hc}) ELSE 0 END)",
+            f"SUM(CASE WHEN {hc} > s.quota THEN {hc} - s.quota ELSE 0 END)",
+            "SUM(s.mismatches)",
+        ]
+    )
+    marker, mparams = _fresh_marker(as_of, 11)
+    sql = (
+        f"WITH s AS ({source}) {marker} "
+        f"UNION ALL SELECT 0, s.hc_unit, {sums} FROM s GROUP BY s.hc_unit "
+        f"UNION ALL SELECT 1, s.hc_field, {sums} FROM s GROUP BY s.hc_field"
+    )
+    with read_connection().cursor() as cursor:
+        cursor.execute(sql, [*params, *mparams])
+        rows = cursor.fetchall()
+    if not any(r[0] is None for r in rows):
+        return None
+    by_unit, by_field = {}, {}
+    for part, key, *numbers in rows:
+        if part is not None:
+            (by_field if part else by_unit)[key] = tuple(int(n) for n in numbers)
+    return by_unit, by_field
+
+
 def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category: bool = False, field_id=None):
     """Balances per unit × field (× category) for the given units on ``as_of``, sorted by unit id,
     field id, category. ``units`` is a Unit queryset (used as a subquery). One query."""

@@ -22,6 +22,7 @@ from headcount.selectors import (
     mismatch_queryset,
     query_key,
     summary_rows,
+    summary_sums,
     summary_totals,
     unit_balances,
 )
@@ -253,42 +254,54 @@ def _sort_communes(rows, sort):
 
 
 def province_dashboard(
-    province, *, as_of: date, view: str = View.COVERAGE, filters: Filters | None = None, fields=None
+    province, *, as_of: date, view: str = View.COVERAGE, filters: Filters | None = None, fields=None, detail=True
 ):
     """Everything the province dashboard shows, for its commune-level units on ``as_of``.
 
     Field, kind and flag filters narrow every block; ``only`` short / surplus narrows the commune
     table. Queries: fields 1, units 1, headcount 1, mismatches 1, movements 1 — five in all.
+    ``detail``: each commune row carries its fields (``by_field``, which the Excel export reads);
+    without it, today's figures are added up per commune and per field by the database.
     """
     filters = filters or Filters()
     view = View.clean(view)
     fields = report_fields() if fields is None else fields
     units = commune_units([province.pk], filters)
     unit_list = list(units.order_by("name").values_list("id", "code", "name", "kind", "is_disadvantaged", "is_border"))
-    # Today: parts and mismatches from the day's summary in one query; other days live.
-    stored = summary_rows(units, as_of, field_id=filters.field_id)
-    if stored is not None:
-        balances = unit_balances(units=units, as_of=as_of, view=view, rows=[r[:-1] for r in stored])
-        mismatches = {(r[0], r[1]): r[-1] for r in stored if r[-1]}
+    sums = None if detail else summary_sums(units, as_of, view=view, field_id=filters.field_id)
+    field_sums = {}
+    if sums is not None:
+        by_unit, by_field_sums = sums
+        # Each unit's quota, parts (in the order of PARTS) and gross shortage and surplus.
+        balances = {unit_id: UnitBalance(unit_id, view, *n[:5], n[6], n[7]) for unit_id, n in by_unit.items()}
+        mismatch_by_unit = {unit_id: n[-1] for unit_id, n in by_unit.items() if n[-1]}
+        field_sums = {field_id: [n[0], n[5], n[6], n[7]] for field_id, n in by_field_sums.items()}
     else:
-        balances = unit_balances(units=units, as_of=as_of, view=view, field_id=filters.field_id)
-        mismatches = mismatch_counts(units=units, as_of=as_of)
-        if filters.field_id:
-            mismatches = {k: v for k, v in mismatches.items() if k[1] == filters.field_id}
+        # Today: parts and mismatches from the day's summary in one query; other days live (and
+        # without the detail, summary_sums already found the summary did not hold the day).
+        stored = summary_rows(units, as_of, field_id=filters.field_id) if detail else None
+        if stored is not None:
+            balances = unit_balances(units=units, as_of=as_of, view=view, rows=[r[:-1] for r in stored])
+            mismatches = {(r[0], r[1]): r[-1] for r in stored if r[-1]}
+        else:
+            balances = unit_balances(units=units, as_of=as_of, view=view, field_id=filters.field_id)
+            mismatches = mismatch_counts(units=units, as_of=as_of)
+            if filters.field_id:
+                mismatches = {k: v for k, v in mismatches.items() if k[1] == filters.field_id}
+        mismatch_by_unit = {}
+        for (unit_id, _field_id), n in mismatches.items():
+            mismatch_by_unit[unit_id] = mismatch_by_unit.get(unit_id, 0) + n
     # The province's commune ids as constants: an OR of two subqueries makes PostgreSQL scan every
     # movement in effect, two IN lists use the (to_unit, status) and (from_unit, status) indexes.
     movements = _movement_counts([u[0] for u in unit_list], as_of, filters.field_id)
 
-    mismatch_by_unit = {}
-    for (unit_id, _field_id), n in mismatches.items():
-        mismatch_by_unit[unit_id] = mismatch_by_unit.get(unit_id, 0) + n
     kpis = Kpis(
         communes=len(unit_list),
         active_movements=movements["active"] or 0,
         ending_soon=movements["ending"] or 0,
-        mismatches=sum(mismatches.values()),
+        mismatches=sum(mismatch_by_unit.values()),
     )
-    communes, field_sums = [], {}
+    communes = []
     for u in unit_list:
         c = CommuneRow(*u)
         b = balances.get(c.unit_id) or UnitBalance(c.unit_id, view)
@@ -302,12 +315,13 @@ def province_dashboard(
         kpis.quota += c.quota
         kpis.gross_shortage += c.shortage
         kpis.gross_surplus += c.surplus
-        for field_id, (quota, headcount) in b.by_field.items():
-            fs = field_sums.setdefault(field_id, [0, 0, 0, 0])
-            fs[0] += quota
-            fs[1] += headcount
-            fs[2] += max(0, quota - headcount)
-            fs[3] += max(0, headcount - quota)
+        if sums is None:
+            for field_id, (quota, headcount) in b.by_field.items():
+                fs = field_sums.setdefault(field_id, [0, 0, 0, 0])
+                fs[0] += quota
+                fs[1] += headcount
+                fs[2] += max(0, quota - headcount)
+                fs[3] += max(0, headcount - quota)
         communes.append(c)
     kpis.set_headline(headline(balances.get(c.unit_id) or UnitBalance(c.unit_id, view) for c in communes))
     parts = {name: getattr(kpis, name) for name in PARTS}

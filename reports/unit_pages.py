@@ -2,6 +2,9 @@
 movements, mismatches); and the unit's roster: who is on its roll, who works there and who is
 absent, on a day."""
 
+import threading
+from collections import OrderedDict
+
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -14,9 +17,10 @@ from accounts.views import ScopedMixin
 from audit.services import audit_record
 from communes.filters import UnitFilterSet
 from communes.models import Unit
+from config.routers import read_connection
 from core.forms import bootstrap
 from core.text import normalize_search
-from headcount.selectors import Roster, roster_people
+from headcount.selectors import Roster, query_key, roster_people
 from reports.selectors import unit_quota_rows, unit_sections
 from staffing.filters import RosterFilterSet
 from staffing.models import PERSONAL_FIELDS, Field, Position, Quota
@@ -84,14 +88,9 @@ def _chosen(params, key, known):
     return int(value) if value and str(value).isdigit() and int(value) not in known else None
 
 
-def roster_choices(people, params, matching):
-    """Options of the roster's field and position filters, and how many people ``matching`` holds,
-    in one query.
-
-    The options are what the roster's people work in and hold, not the whole catalogues; a value
-    chosen in the URL that nobody here has stays selectable (and finds nobody).
-    """
-    held = (
+def roster_choices_queryset(people, matching):
+    """What the roster's people work in and hold, each with how many of them ``matching`` holds."""
+    return (
         people.order_by()
         .values_list(
             "work_field",
@@ -103,6 +102,15 @@ def roster_choices(people, params, matching):
         )
         .annotate(matching=Count("pk", filter=Q(pk__in=matching.order_by().values("pk"))))
     )
+
+
+def roster_choices(params, held):
+    """Options of the roster's field and position filters, and how many people match, from the
+    rows of ``roster_choices_queryset`` (one query).
+
+    The options are what the roster's people work in and hold, not the whole catalogues; a value
+    chosen in the URL that nobody here has stays selectable (and finds nobody).
+    """
     fields, positions, count = {}, {}, 0
     for field_id, field_name, sort_order, code, position_id, position_name, n in held:
         fields[field_id] = (sort_order, code, field_name)
@@ -120,6 +128,42 @@ def roster_choices(people, params, matching):
     field_choices = [(pk, label) for pk, (*_order, label) in sorted(fields.items(), key=lambda item: item[1])]
     position_choices = sorted(positions.items(), key=lambda p: (normalize_search(p[1]), p[1]))
     return field_choices, position_choices, count
+
+
+# The roster's querysets, kept per everything their SQL depends on (unit, day, who is listed, the
+# language of the field names, the filters): built through the ORM they cost about as much as the
+# database takes to run them, and the same few lists are asked for all day. Never evaluated here.
+_ROSTER_QUERIES = OrderedDict()
+_ROSTER_QUERIES_SIZE = 256
+_ROSTER_LOCK = threading.Lock()
+
+
+def roster_queries(unit, day, mode, params):
+    """``(people, filterset, rows, choices)``: the roster's base queryset, its RosterFilterSet
+    (filters validated), the page rows as a named ``values_list`` queryset and the kept
+    ``(sql, params)`` of its filter options (``roster_choices_queryset``)."""
+    name_column = Field.name_column()
+    key = (unit.pk, day, mode, name_column, tuple(sorted((k, tuple(v)) for k, v in params.lists() if k != "page")))
+    with _ROSTER_LOCK:
+        hit = _ROSTER_QUERIES.get(key)
+        if hit is not None:
+            _ROSTER_QUERIES.move_to_end(key)
+    if hit is not None:
+        people, rows, choices = hit
+        # Only the form is needed: the filters gave these querysets when they were kept.
+        return people, RosterFilterSet(params, queryset=people), rows, choices
+    people = roster_people(unit, day, mode, name_column=name_column).order_by("sort_key", "staff_code")
+    filterset = RosterFilterSet(params, queryset=people)
+    matching = filterset.qs
+    rows = matching.annotate(position_name=F("placed__position__name")).values_list(*ROSTER_VALUES, named=True)
+    if not filterset.is_valid():
+        return people, filterset, rows, None
+    choices = query_key(roster_choices_queryset(people, matching))
+    with _ROSTER_LOCK:
+        _ROSTER_QUERIES[key] = (people, rows, choices)
+        while len(_ROSTER_QUERIES) > _ROSTER_QUERIES_SIZE:
+            _ROSTER_QUERIES.popitem(last=False)
+    return people, filterset, rows, choices
 
 
 def quota_table(unit, as_of):
@@ -162,16 +206,20 @@ def roster_context(*, unit, user, params):
         if params.get("ordering", "").lstrip("-") in PERSONAL_FIELDS:
             params.pop("ordering")
     mode = Roster.clean(params.get("mode"))
-    people = roster_people(unit, today, mode, name_column=Field.name_column()).order_by("sort_key", "staff_code")
-    filterset = RosterFilterSet(params, queryset=people)
+    people, filterset, rows, choices_sql = roster_queries(unit, today, mode, params)
     if not personal:
         del filterset.form.fields["qualification"]
     bootstrap(filterset.form)
-    field_choices, position_choices, count = roster_choices(people, params, filterset.qs)
+    if choices_sql is None:
+        held = roster_choices_queryset(people, filterset.qs)
+    else:
+        with read_connection().cursor() as cursor:
+            cursor.execute(*choices_sql)
+            held = cursor.fetchall()
+    field_choices, position_choices, count = roster_choices(params, held)
     for key, choices in (("field", field_choices), ("position", position_choices)):
         form_field = filterset.form.fields[key]
         form_field.widget.choices = [("", form_field.empty_label), *choices]
-    rows = filterset.qs.annotate(position_name=F("placed__position__name")).values_list(*ROSTER_VALUES, named=True)
     paginator = Paginator(rows, ROSTER_PAGE_SIZE)
     paginator.count = count
     page = paginator.get_page(params.get("page"))

@@ -106,7 +106,12 @@ class ProvinceDashboardView(ReportPage):
 
     def get_report(self, data):
         return province_dashboard(
-            self.province, as_of=data["as_of"], view=data["view"], filters=self.form.filters(), fields=self.fields
+            self.province,
+            as_of=data["as_of"],
+            view=data["view"],
+            filters=self.form.filters(),
+            fields=self.fields,
+            detail=False,  # the page shows no commune's fields
         )
 
     def get_context_data(self, **kwargs):
