@@ -178,6 +178,12 @@ class SummaryRows(list):
     rebuilt_at = None
 
 
+class SummarySums(tuple):
+    """``(per unit, per field)`` sums read from today's summary; ``rebuilt_at`` as for ``SummaryRows``."""
+
+    rebuilt_at = None
+
+
 class SummaryTotals(dict):
     """Totals read from today's summary; ``rebuilt_at`` as for ``SummaryRows``."""
 
@@ -267,13 +273,16 @@ def summary_sums(units, as_of, *, view: str = View.COVERAGE, field_id=None):
     with read_connection().cursor() as cursor:
         cursor.execute(sql, [*params, *mparams])
         rows = cursor.fetchall()
-    if not any(r[0] is None for r in rows):
+    marker = next((r for r in rows if r[0] is None), None)
+    if marker is None:
         return None
     by_unit, by_field = {}, {}
     for part, key, *numbers in rows:
         if part is not None:
             (by_field if part else by_unit)[key] = tuple(int(n) for n in numbers)
-    return by_unit, by_field
+    out = SummarySums((by_unit, by_field))
+    out.rebuilt_at = datetime.fromtimestamp(int(marker[1]), tz=UTC)
+    return out
 
 
 def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category: bool = False, field_id=None):

@@ -270,6 +270,7 @@ def province_dashboard(
     unit_list = list(units.order_by("name").values_list("id", "code", "name", "kind", "is_disadvantaged", "is_border"))
     sums = None if detail else summary_sums(units, as_of, view=view, field_id=filters.field_id)
     field_sums = {}
+    stored = sums
     if sums is not None:
         by_unit, by_field_sums = sums
         # Each unit's quota, parts (in the order of PARTS) and gross shortage and surplus.
