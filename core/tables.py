@@ -9,9 +9,10 @@ three (``page``, ``api``, ``excel``) and may carry the printed form's own label 
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from urllib.parse import urlencode
+from types import SimpleNamespace
+from urllib.parse import quote, quote_plus, urlencode
 
 from django.urls import reverse
 from django.utils.formats import get_format
@@ -222,56 +223,29 @@ class Table:
 
     def body_html(self, rows, ctx=None):
         ctx = ctx or {}
-        sep = get_format("THOUSAND_SEPARATOR")
-        day = short_date_formatter()
         columns = self.page_columns(ctx)
-        links = {c.key: _LinkMaker(c.link, ctx) for c in columns if c.link}
-        heads = [c for c in columns if c.header]
+        rows = list(rows)
+        env = {"sep": get_format("THOUSAND_SEPARATOR"), "day": short_date_formatter(), "ctx": ctx, "links": {}}
+        env["dict_rows"] = (type(rows[0]) is dict) if rows else None
+        cells = [_cell_renderer(c, env) for c in columns]
+        heads = [cell for c, cell in zip(columns, cells, strict=True) if c.header]
+        no_data = ""
+        if self.no_data:
+            no_data = (
+                f'<td colspan="{len(columns) - len(heads)}" class="text-body-secondary" data-no-data>'
+                f"{html.escape(str(self.no_data_text))}</td>"
+            )
+        escape, row_attrs = html.escape, self.row_attrs
         out = []
         for r in rows:
-            attrs = ""
-            if self.row_attrs:
-                attrs = "".join(f' {k}="{html.escape(str(v))}"' for k, v in self.row_attrs(r).items())
-            if self.no_data and self.no_data(r):
-                cells = [self._cell(c, r, links, sep, day, ctx) for c in heads]
-                cells.append(
-                    f'<td colspan="{len(columns) - len(heads)}" class="text-body-secondary" data-no-data>'
-                    f"{html.escape(str(self.no_data_text))}</td>"
-                )
+            attrs = "".join(f' {k}="{escape(str(v))}"' for k, v in row_attrs(r).items()) if row_attrs else ""
+            if no_data and self.no_data(r):
+                out.append(f"<tr{attrs}>" + "".join(cell(r) for cell in heads) + no_data + "</tr>")
             else:
-                cells = [self._cell(c, r, links, sep, day, ctx) for c in columns]
-            out.append(f"<tr{attrs}>" + "".join(cells) + "</tr>")
+                out.append(f"<tr{attrs}>" + "".join(cell(r) for cell in cells) + "</tr>")
         if not out:
             out.append(f'<tr><td colspan="{len(columns)}">{html.escape(str(self.empty))}</td></tr>')
         return "\n".join(out)
-
-    @staticmethod
-    def _cell(c, r, links, sep, day, ctx):
-        v = c.text or c.value(r)
-        css = [c.css] if c.css else []
-        if c.render:
-            text = c.render(r, ctx)
-        elif c.format in NUMBERS:
-            text = "" if v is None else f"{v:,}".replace(",", sep)
-            css.insert(0, "num")
-            if c.format == SIGNED and v:
-                css.append("gap-neg" if v < 0 else "gap-pos")
-        elif c.format == DAY:
-            text = day(v) if isinstance(v, date) else ""
-        else:
-            text = html.escape("" if v is None else str(v))
-        if c.render is None and c.key in links and v not in (None, ""):
-            href = links[c.key].href(r)
-            if href:
-                link_css = f' class="{c.link.css}"' if c.link.css else ""
-                text = f'<a href="{html.escape(href)}"{link_css}>{text}</a>'
-        for b in c.badges:
-            if lookup(r, b.key):
-                text += f' <span class="badge {b.css}" title="{html.escape(str(b.title))}">{html.escape(b.text)}</span>'
-        tag = "th" if c.header else "td"
-        scope = ' scope="row"' if c.header else ""
-        cls = f' class="{" ".join(css)}"' if css else ""
-        return f'<{tag}{scope}{cls} data-col="{c.name}">{text}</{tag}>'
 
     def foot_html(self, rows, label, totals=None, ctx=None):
         """The totals row: ``label`` over the columns before the first total, then the sums of
@@ -293,6 +267,82 @@ class Table:
         return '<tr class="fw-semibold">' + "".join(cells) + "</tr>"
 
 
+def _getter(key, dict_rows=None):
+    """A function reading ``key`` from a row: a dict or an object (either, when ``dict_rows`` is None)."""
+    if "." in key:
+        return lambda row: lookup(row, key)
+    if dict_rows is True:
+        return lambda row: row.get(key)
+    if dict_rows is False:
+        return lambda row: getattr(row, key, None)
+    return lambda row: row.get(key) if type(row) is dict else getattr(row, key, None)
+
+
+def _shower(c, env):
+    """A function writing a cell's value as escaped text."""
+    sep, day, ctx, render = env["sep"], env["day"], env["ctx"], c.render
+    if render is not None:
+        return lambda row, v: render(row, ctx)
+    if c.format in NUMBERS:
+        return lambda row, v: "" if v is None else f"{v:,}".replace(",", sep)
+    if c.format == DAY:
+        return lambda row, v: day(v) if isinstance(v, date) else ""
+    return lambda row, v: html.escape("" if v is None else str(v))
+
+
+def _cell_renderer(c, env):
+    """A function writing column ``c``'s cell of a row: everything that is the same on every row
+    (tag, classes, the link's reversed URL) is worked out once per table."""
+    get, show, text, escape = _getter(c.key, env["dict_rows"]), _shower(c, env), c.text, html.escape
+    sep = env["sep"]
+    tag, end = ('<th scope="row"', "</th>") if c.header else ("<td", "</td>")
+    classes = " ".join(x for x in ("num" if c.format in NUMBERS else "", c.css) if x)
+    start = f'{tag}{f' class="{classes}"' if classes else ""} data-col="{c.name}">'
+    gaps = {
+        -1: f'{tag} class="{classes} gap-neg" data-col="{c.name}">',
+        1: f'{tag} class="{classes} gap-pos" data-col="{c.name}">',
+    }
+    signed = c.format == SIGNED
+    link = None
+    if c.link and c.render is None:
+        where = replace(c.link, css="")  # columns linking to one place share the row's href
+        link = env["links"].get(where) or env["links"].setdefault(where, _LinkMaker(where, env))
+    link_open = f'<a href="{{}}"{f' class="{c.link.css}"' if c.link and c.link.css else ""}>'
+    badges = [(_getter(b.key), f' <span class="badge {b.css}" title="{escape(str(b.title))}">{escape(b.text)}</span>')
+              for b in c.badges]  # fmt: skip
+
+    if c.format == INT and not (text or badges or c.render):
+        # The most common cell, a count (linked or not), written without the general steps.
+        def count(row):
+            v = get(row)
+            if v is None:
+                return start + end
+            out = f"{v:,}".replace(",", sep) if v >= 1000 or v <= -1000 else str(v)
+            if link is not None:
+                href = link.href(row)
+                if href:
+                    return f"{start}{link_open.format(href)}{out}</a>{end}"
+            return start + out + end
+
+        return count
+
+    def cell(row):
+        v = text or get(row)
+        out = show(row, v)
+        if link is not None and v not in (None, ""):
+            href = link.href(row)
+            if href:
+                out = link_open.format(href) + out + "</a>"
+        for has, badge in badges:
+            if has(row):
+                out += badge
+        if signed and v:
+            return gaps[-1 if v < 0 else 1] + out + end
+        return start + out + end
+
+    return cell
+
+
 def _field(c):
     kinds = {INT: serializers.IntegerField, SIGNED: serializers.IntegerField, ID: serializers.IntegerField}
     kinds |= {DAY: serializers.DateField, BOOL: serializers.BooleanField}
@@ -305,40 +355,75 @@ def json_key(key):
     return key.replace(".", "_")
 
 
+def _value_getter(key, env):
+    """A row's value, or (``ctx.<name>``) one the whole table shares."""
+    if key.startswith("ctx."):
+        value = lookup(env["ctx"], key[4:])
+        return lambda row: value
+    return _getter(key, env["dict_rows"])
+
+
+def _quoted(text, quote_with):
+    return text if text.isascii() and text.isalnum() else quote_with(text)
+
+
 class _LinkMaker:
-    """Reverses a URL name once per table: every row's link differs only by its arguments."""
+    """Reverses a URL name once per table: every row's link differs only by its arguments. ``href``
+    is ready for an HTML attribute: values are URL-quoted and "&" escaped."""
 
     MARK = 987654320
 
-    def __init__(self, link: Link, ctx):
-        self.link, self.ctx = link, ctx
-        marks = [self.MARK + i for i in range(len(link.args))]
-        self.pattern = reverse(link.url_name, args=marks)
-        self.marks = [str(m) for m in marks]
-        self.tail = [urlencode(link.fixed)] if link.fixed else []
+    def __init__(self, link: Link, env):
+        self.link, ctx = link, env["ctx"]
+        marks = [str(self.MARK + i) for i in range(len(link.args))]
+        pattern = reverse(link.url_name, args=marks)
+        self.args = []
+        for mark, key in zip(marks, link.args, strict=True):
+            before, pattern = pattern.split(mark, 1)
+            fixed = key.startswith("ctx.")
+            getter = None if fixed else _getter(key, env["dict_rows"])
+            self.args.append((before, lookup(ctx, key[4:]) if fixed else None, getter))
+        self.rest = pattern
+        self.query = [(param, _value_getter(key, env)) for param, key in link.query]
+        tail = [urlencode(link.fixed)] if link.fixed else []
         if link.extra:
-            self.tail.append(str(lookup(ctx, link.extra) or ""))
+            tail.append(str(lookup(ctx, link.extra) or ""))
+        self.tail = [html.escape(t) for t in tail if t]
+        self.anchor = f"#{link.anchor}" if link.anchor else ""
+        self._row, self._href = None, ""
+        # Most links read one value of the row (its code): their href is a template filled by replace.
+        keys = {k for k in (*link.args, *(k for _p, k in link.query)) if not k.startswith("ctx.")}
+        self.single = None
+        if len(keys) == 1 and "." not in (key := keys.pop()):
+            sample = {key: self.SLOT} if env["dict_rows"] else SimpleNamespace(**{key: self.SLOT})
+            self.template, self.single = self._href_of(sample), _getter(key, env["dict_rows"])
 
-    def value(self, row, key):
-        if key.startswith("ctx."):
-            return lookup(self.ctx, key[4:])
-        return lookup(row, key)
+    SLOT = "zzSLOTzz"
 
     def href(self, row):
-        url = self.pattern
-        for mark, key in zip(self.marks, self.link.args, strict=True):
-            v = self.value(row, key)
+        if row is self._row:  # columns of one row with the same link
+            return self._href
+        value = self.single(row) if self.single is not None else None
+        if value is not None and (text := str(value)).isascii() and text.isalnum():
+            self._row, self._href = row, self.template.replace(self.SLOT, text)
+        else:
+            self._row, self._href = row, self._href_of(row)
+        return self._href
+
+    def _href_of(self, row):
+        parts = []
+        for before, fixed, get in self.args:
+            v = fixed if get is None else get(row)
             if v in (None, ""):
                 return ""
-            url = url.replace(mark, str(v), 1)
-        query = [(p, self.value(row, k)) for p, k in self.link.query]
-        parts = [urlencode([(p, v) for p, v in query if v not in (None, "")])] + self.tail
-        parts = [p for p in parts if p]
-        if parts or self.link.extra:
-            url += "?" + "&".join(parts)
-        if self.link.anchor:
-            url += "#" + self.link.anchor
-        return url
+            parts += (before, _quoted(str(v), quote))
+        parts.append(self.rest)
+        query = [f"{p}={_quoted(str(v), quote_plus)}" for p, get in self.query if (v := get(row)) not in (None, "")]
+        query += self.tail
+        if query or self.link.extra:
+            parts += ("?", "&amp;".join(query))
+        parts.append(self.anchor)
+        return "".join(parts)
 
 
 class TableExporter(Exporter):

@@ -167,7 +167,7 @@ DEPARTMENT_FIELDS = Table(
         Col("seconded_in", _("Seconded in"), INT, total=True, width=11),
         Col("absent", _("Absent"), INT, total=True, width=10),
         Col("effective", _("Effective"), INT, total=True, width=10),
-        Col("headcount", ByView(_("On roll"), _("Effective")), INT, page=False, excel=False, help=HEADCOUNT_HELP),
+        Col("headcount", HEADCOUNT, INT, page=False, excel=False, help=HEADCOUNT_HELP),
         Col("gap", _("Against quota"), SIGNED, total=True, width=12),
         Col("mismatches", _("Mismatches"), INT, total=True, width=11),
     ),
