@@ -33,7 +33,7 @@ from headcount.rules import (
     View,
     combine_sql,
 )
-from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS, Secondment
+from secondments.models import Secondment
 from staffing.models import Absence, Assignment, Quota, Staff, placement_on
 
 _SQL_CACHE = OrderedDict()
@@ -280,14 +280,9 @@ def _parts_by_day(units, days):
     def not_away(day):
         return ~Exists(Secondment.objects.in_effect_on(day).filter(person=OuterRef("person")))
 
-    def in_period(p=""):
+    def in_period(prefix=""):
         """Movements in effect on some day of the period (each day's own test is applied per column)."""
-        return Q(
-            **{f"{p}kind__in": TEMPORARY_KINDS, f"{p}status__in": EFFECTIVE_STATUSES, f"{p}start_date__lte": last}
-        ) & (
-            Q(**{f"{p}actual_end_date__gte": first})
-            | Q(**{f"{p}actual_end_date__isnull": True, f"{p}planned_end_date__gte": first})
-        )
+        return Secondment.objects.in_effect_between_q(first, last, prefix=prefix)
 
     def placed():
         path = "person__assignments"
