@@ -33,7 +33,7 @@ from headcount.rules import (
     View,
     combine_sql,
 )
-from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS, Secondment
+from secondments.models import Secondment
 from staffing.models import Absence, Assignment, Quota, Staff, placement_on
 
 _SQL_CACHE = OrderedDict()
@@ -122,14 +122,18 @@ def _parts(units, as_of, by_category=False):
     # Absent people count where they work: their home unit unless away, else the receiving unit.
     # Two targeted halves (each reads only the units' people or movements by index) instead of one
     # filter on COALESCE(receiving unit, home unit), which reads every absence in force.
-    absences = Absence.objects.in_force_on(as_of).alias(placed=placement_on(as_of), away=away)
+    absences = Absence.objects.in_force_on(as_of).alias(placed=placement_on(as_of))
+    # Not away: NOT EXISTS rather than the filtered join IS NULL (three times slower over every
+    # commune on PostgreSQL).
     absent_home = (
-        absences.filter(placed__unit__in=units, away__isnull=True)
+        absences.filter(placed__unit__in=units)
+        .exclude(Exists(Secondment.objects.in_effect_on(as_of).filter(person=OuterRef("person"))))
         .values(**keys("placed__unit_id", "placed__field_id", "placed__category"))
         .annotate(**_columns(**{ABSENT: Count("pk")}))
     )
     absent_away = (
-        absences.filter(placed__isnull=False, away__to_unit__in=units)
+        absences.alias(away=away)
+        .filter(placed__isnull=False, away__to_unit__in=units)
         .values(**keys("away__to_unit_id", "away__field_id", "placed__category"))
         .annotate(**_columns(**{ABSENT: Count("pk")}))
     )
@@ -323,14 +327,9 @@ def _parts_by_day(units, days):
     def not_away(day):
         return ~Exists(Secondment.objects.in_effect_on(day).filter(person=OuterRef("person")))
 
-    def in_period(p=""):
+    def in_period(prefix=""):
         """Movements in effect on some day of the period (each day's own test is applied per column)."""
-        return Q(
-            **{f"{p}kind__in": TEMPORARY_KINDS, f"{p}status__in": EFFECTIVE_STATUSES, f"{p}start_date__lte": last}
-        ) & (
-            Q(**{f"{p}actual_end_date__gte": first})
-            | Q(**{f"{p}actual_end_date__isnull": True, f"{p}planned_end_date__gte": first})
-        )
+        return Secondment.objects.in_effect_between_q(first, last, prefix=prefix)
 
     def placed():
         path = "person__assignments"

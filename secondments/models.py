@@ -332,6 +332,16 @@ class SecondmentQuerySet(models.QuerySet):
     def in_effect_on(self, day):
         return self.filter(self.in_effect_q(day))
 
+    def in_effect_between_q(self, first, last, prefix=""):
+        """Q for temporary movements in effect on at least one day of [first, last]."""
+        p = prefix
+        return Q(
+            **{f"{p}kind__in": TEMPORARY_KINDS, f"{p}status__in": EFFECTIVE_STATUSES, f"{p}start_date__lte": last}
+        ) & (
+            Q(**{f"{p}actual_end_date__gte": first})
+            | Q(**{f"{p}actual_end_date__isnull": True, f"{p}planned_end_date__gte": first})
+        )
+
     def overlapping(self, *, person_id, start, end, exclude_pk=None):
         """Non-cancelled temporary movements of the person whose dates meet [start, end]."""
         qs = (
