@@ -812,10 +812,14 @@ def _check_pools(quotas):
         key = (provinces[q.unit_id], q.category)
         starts[key] = min(starts.get(key, q.effective_from), q.effective_from)
     for (province_id, category), start in sorted(starts.items()):
+        if not ProvinceQuota.objects.filter(province_id=province_id, category=category).exists():
+            continue  # no pool: no limit
         for day in allocation_days(province_id=province_id, category=category, start=start):
             pool = ProvinceQuota.objects.in_force_on(day).filter(province_id=province_id, category=category).first()
+            if pool is None:
+                continue
             allocated = allocated_elsewhere(province_id=province_id, category=category, day=day)
-            if pool is not None and allocated > pool.count:
+            if allocated > pool.count:
                 raise ValidationError(
                     _(
                         "The file's quotas would allocate %(allocated)s %(category)s posts on %(day)s, past the "
