@@ -319,13 +319,26 @@ def national_summary_export(user, params):
 # --- Staff list: the filtered roster --------------------------------------------------------------
 
 
+_PLACED = {}
+
+
+def placed_people(day):
+    """People placed on ``day``, with that placement: built once per day, then cloned (building
+    the filtered relation and its annotations costs more than the clone)."""
+    people = _PLACED.get(day)
+    if people is None:
+        # Filters go through the annotations (``placed_unit``…): each filter() through ``placed__``
+        # would join the assignments again.
+        _PLACED.clear()
+        people = _PLACED[day] = Staff.objects.with_placement(day).filter(placed_unit__isnull=False)
+    return people.all()
+
+
 def staff_list(user, params, day=None):
     """People on the roll on ``day`` (today) of the units the user sees, with that placement,
     filtered by StaffFilterSet (403 never: out of scope rows vanish)."""
     day = day or timezone.localdate()
-    # Filters go through the annotations (``placed_unit``…): each filter() through ``placed__``
-    # would join the assignments again.
-    people = Staff.objects.with_placement(day).filter(placed_unit__isnull=False)
+    people = placed_people(day)
     units = for_user(Unit.objects.all(), user)
     # The filterset reads the units in scope with those its filters name, in one query, and
     # filters by them as constants.

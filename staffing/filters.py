@@ -140,6 +140,18 @@ class ShallowCopyFilterSet(django_filters.FilterSet):
                 f.method = f.method  # rebinds the FilterMethod proxy to this copy
             self.filters[name] = f
 
+    _form_classes = {}
+
+    def get_form_class(self):
+        # The form's fields depend on the declared filters only: the class is built once per
+        # FilterSet class (django-filter builds it, and every field, per instance); each form
+        # still deep-copies its fields, so a page may change its own.
+        cls = type(self)
+        form_class = ShallowCopyFilterSet._form_classes.get(cls)
+        if form_class is None:
+            form_class = ShallowCopyFilterSet._form_classes[cls] = super().get_form_class()
+        return form_class
+
 
 class StaffFilterSet(ShallowCopyFilterSet):
     """People with their placement on a day (``Staff.objects.with_placement``): unit, field, category
