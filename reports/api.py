@@ -42,7 +42,7 @@ from reports.selectors import (
 from reports.views import job_status
 from secondments.selectors import alert_groups, alert_rows
 from staffing.history import timeline_rows
-from staffing.models import PERSONAL_FIELDS
+from staffing.models import PERSONAL_FIELDS, placed, reads_stored
 
 
 class XlsxRenderer(BaseRenderer):
@@ -360,15 +360,25 @@ STAFF_COLUMNS = (
     "start_date",
 )
 STAFF_DATES = ("birth_date", "start_date")  # read as ISO text, as the body writes them
+# Columns read through the placement (``placed``) or the person.
 STAFF_RELATED = {
-    "category": F("placed__category"),
-    "is_leader": F("placed__is_leader"),
-    "unit_id": F("placed__unit_id"),
-    "unit_code": F("placed__unit__code"),
-    "field_code": F("placed__field__code"),
-    "major_field_code": F("major_field__code"),
-    "position_code": F("placed__position__code"),
+    "category": "placed category",
+    "is_leader": "placed is_leader",
+    "unit_id": "placed unit_id",
+    "unit_code": "placed unit__code",
+    "field_code": "placed field__code",
+    "major_field_code": "major_field__code",
+    "position_code": "placed position__code",
 }
+
+
+def staff_related(queryset):
+    """STAFF_RELATED as expressions of ``queryset`` (a ``staff_list``)."""
+    stored = reads_stored(queryset)
+    return [
+        placed(path.removeprefix("placed "), stored=stored) if path.startswith("placed ") else F(path)
+        for path in STAFF_RELATED.values()
+    ]
 
 
 class StaffListAPI(ReportAPIView):
@@ -419,7 +429,7 @@ class StaffListAPI(ReportAPIView):
             columns = [c for c in columns if c not in PERSONAL_FIELDS]
         # Tuples, named by the paginator: dates read as text cannot keep their field's name in values().
         selected = [IsoDate(c) if c in STAFF_DATES else c for c in columns]
-        qs = qs.values_list(*selected, *STAFF_RELATED.values())
+        qs = qs.values_list(*selected, *staff_related(qs))
         paginator = self.pagination_class([*columns, *STAFF_RELATED])
         page = paginator.paginate_queryset(qs, request, view=self)
         audit_record(request, "staff.list", params=request.query_params, rows=len(page))
