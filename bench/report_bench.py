@@ -528,10 +528,10 @@ def export_child(mode, out):
         import xlsxwriter
         from django.http import QueryDict
 
-        from reports.exports import STAFF_EXPORT_VALUES, staff_list
+        from reports.exports import staff_export_values, staff_list
 
         qs = staff_list(user, QueryDict(""))
-        sql, params = qs.values_list(*STAFF_EXPORT_VALUES).query.sql_with_params()
+        sql, params = qs.values_list(*staff_export_values(qs)).query.sql_with_params()
         t = time.perf_counter()
         with psycopg.connect(dsn()) as conn, conn.cursor(name="bare_export") as cur:
             cur.itersize = 2000

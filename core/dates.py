@@ -1,7 +1,9 @@
-"""Calendar arithmetic the rules need (no third-party date library)."""
+"""Calendar arithmetic the rules need (no third-party date library), and dates read as ISO text."""
 
 import calendar
 from datetime import date, timedelta
+
+from django.db.models import CharField, Func
 
 
 def add_months(day: date, months: int) -> date:
@@ -20,3 +22,14 @@ def last_day_within_months(start: date, months: int) -> date:
 def fmt(day: date | None) -> str:
     """dd/mm/yyyy, the way every message writes a date."""
     return day.strftime("%d/%m/%Y") if day else ""
+
+
+class IsoDate(Func):
+    """A date column read as its ISO text ("2025-07-01"; NULL stays NULL), as a JSON body writes it:
+    the renderer then copies the text instead of calling its encoder's fallback for each date."""
+
+    output_field = CharField()
+    template = "%(expressions)s"  # SQLite stores dates as this text
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM-DD')", **extra)

@@ -8,6 +8,10 @@
   send no signals (the workbook import) call ``refresh_units`` themselves.
 - Readers (``headcount.selectors``) use the summary only when it holds today's date.
 
+Each person's placement of today is kept beside them the same way (``Staff.today_*``, written by
+``store_placements``): by the rebuild, and by every write of a placement or a person, in the same
+transaction. The staff list reads it while the summary holds today (``placements_stored``).
+
 Rows come from ``summed_sql`` and ``mismatch_queryset``: the summary is the live query stored.
 """
 
@@ -61,6 +65,45 @@ def _rollup_sql(where=""):
     """
 
 
+def placements_stored(day):
+    """Whether the people's stored placement (``Staff.today_*``) is the one in force on ``day``."""
+    return day == timezone.localdate() and summary_day() == day
+
+
+def store_placements(day, person_ids=None):
+    """Write the placement in force on ``day`` into ``Staff.today_*`` for these people (None: all);
+    only rows that change are written."""
+    from staffing.models import TODAY_COLUMNS, Assignment, Staff
+
+    if person_ids is not None:
+        person_ids = sorted({p for p in person_ids if p is not None})
+        if not person_ids:
+            return
+    qn = connection.ops.quote_name
+    staff, assignment = qn(Staff._meta.db_table), qn(Assignment._meta.db_table)
+    pairs = [
+        (qn(Staff._meta.get_field(name).column), qn(Assignment._meta.get_field(column).column))
+        for name, column in TODAY_COLUMNS
+    ]
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    chunks = [None] if person_ids is None else [person_ids[i : i + 5000] for i in range(0, len(person_ids), 5000)]
+    with connection.cursor() as cursor:
+        for chunk in chunks:
+            where = f"WHERE s.id IN ({', '.join(['%s'] * len(chunk))})" if chunk else ""
+            sql = f"""
+                UPDATE {staff} SET {", ".join(f"{mine} = x.{theirs}" for mine, theirs in pairs)}
+                FROM (
+                    SELECT s.id AS person, {", ".join(f"a.{theirs}" for _mine, theirs in pairs)}
+                    FROM {staff} s LEFT JOIN {assignment} a ON a.person_id = s.id AND a.valid_from <= %s
+                         AND (a.valid_to IS NULL OR a.valid_to >= %s)
+                    {where}
+                ) x
+                WHERE {staff}.id = x.person
+                  AND ({" OR ".join(f"{staff}.{mine} {differs} x.{theirs}" for mine, theirs in pairs)})
+            """
+            cursor.execute(sql, [day, day, *(chunk or [])])
+
+
 def rebuild(day=None):
     """Recompute every row for ``day`` (default today). Returns the number of rows."""
     from communes.models import Unit
@@ -75,6 +118,7 @@ def rebuild(day=None):
         cursor.execute(*_insert_sql(Unit.objects.all(), day))
         rows = cursor.rowcount
         cursor.execute(_rollup_sql())
+        store_placements(day)
         SummaryState.objects.update_or_create(pk=1, defaults={"day": day, "rebuilt_at": timezone.now()})
     return rows
 
@@ -130,11 +174,13 @@ def footprint(person_id, day):
     return {u for (u,) in placed.union(away).order_by()}
 
 
-def touch(unit_ids=(), person_id=None):
-    """Refresh the given units and, for a person, the units they count in today."""
+def touch(unit_ids=(), person_id=None, placed=()):
+    """Refresh the given units and, for a person, the units they count in today; store today's
+    placement of the people in ``placed``."""
     day = timezone.localdate()
     if summary_day() != day:
         return
+    store_placements(day, placed)
     units = set(unit_ids)
     if person_id is not None:
         units |= footprint(person_id, day)
@@ -150,8 +196,9 @@ def touch_many(unit_ids=(), person_ids=()):
     day = timezone.localdate()
     if summary_day() != day:
         return
-    units = set(unit_ids)
     ids = list(person_ids)
+    store_placements(day, ids)
+    units = set(unit_ids)
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
         units |= set(Assignment.objects.in_force_on(day).filter(person_id__in=chunk).values_list("unit_id", flat=True))
@@ -183,6 +230,7 @@ def _person(instance):
 
 def _before_save(sender, instance, raw=False, **kwargs):
     instance._summary_before = set()
+    instance._placed_before = None
     if raw or instance.pk is None or summary_day() != timezone.localdate():
         return
     columns = [c for c in ("unit_id", "from_unit_id", "to_unit_id", "person_id") if hasattr(instance, c)]
@@ -191,12 +239,28 @@ def _before_save(sender, instance, raw=False, **kwargs):
         instance._summary_before = {v for k, v in old.items() if k != "person_id"}
         if old.get("person_id") not in (None, instance.person_id):
             instance._summary_before |= footprint(old["person_id"], timezone.localdate())
+            instance._placed_before = old["person_id"]
+
+
+def _placed_people(instance):
+    """People whose placement of today a write of ``instance`` can change."""
+    from staffing.models import Assignment, Staff
+
+    if isinstance(instance, Staff):
+        return [instance.pk]
+    if isinstance(instance, Assignment):
+        return [instance.person_id, getattr(instance, "_placed_before", None)]
+    return []
 
 
 def _after_write(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    touch(_row_units(instance) | getattr(instance, "_summary_before", set()), _person(instance))
+    touch(
+        _row_units(instance) | getattr(instance, "_summary_before", set()),
+        _person(instance),
+        placed=_placed_people(instance),
+    )
 
 
 def connect():

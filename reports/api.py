@@ -9,6 +9,7 @@ import binascii
 from base64 import b64decode, b64encode
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +25,7 @@ from rest_framework.views import APIView
 
 from accounts.policy import may
 from audit.services import audit_record
+from core.dates import IsoDate
 from core.excel import XLSX_CONTENT_TYPE
 from reports import access, serializers, tables
 from reports.exports import export_response, scoped_unit, staff_list
@@ -40,7 +42,7 @@ from reports.selectors import (
 from reports.views import job_status
 from secondments.selectors import alert_groups, alert_rows
 from staffing.history import timeline_rows
-from staffing.models import PERSONAL_FIELDS
+from staffing.models import PERSONAL_FIELDS, placed, reads_stored
 
 
 class XlsxRenderer(BaseRenderer):
@@ -311,6 +313,9 @@ class StaffKeysetPagination(BasePagination):
     max_page_size = 1000
     invalid_cursor_message = _("Invalid cursor")
 
+    def __init__(self, names=None):
+        self.names = names  # rows come as tuples of these columns, and leave as dicts
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         try:
@@ -326,6 +331,8 @@ class StaffKeysetPagination(BasePagination):
                 raise NotFound(self.invalid_cursor_message) from exc
             queryset = queryset.filter(placed_unit__gte=unit_id).filter(Q(placed_unit__gt=unit_id) | Q(id__gt=pk))
         rows = list(queryset.order_by("placed_unit", "id")[: self.page_size + 1])
+        if self.names:
+            rows = [dict(zip(self.names, row, strict=True)) for row in rows]
         self.next_row = rows[self.page_size - 1] if len(rows) > self.page_size else None
         return rows[: self.page_size]
 
@@ -357,20 +364,37 @@ STAFF_COLUMNS = (
     "status",
     "start_date",
 )
+STAFF_DATES = ("birth_date", "start_date")  # read as ISO text, as the body writes them
+# Columns read through the placement (``placed``) or the person.
 STAFF_RELATED = {
-    "category": F("placed__category"),
-    "is_leader": F("placed__is_leader"),
-    "unit_id": F("placed__unit_id"),
-    "unit_code": F("placed__unit__code"),
-    "field_code": F("placed__field__code"),
-    "major_field_code": F("major_field__code"),
-    "position_code": F("placed__position__code"),
+    "category": "placed category",
+    "is_leader": "placed is_leader",
+    "unit_id": "placed unit_id",
+    "unit_code": "placed unit__code",
+    "field_code": "placed field__code",
+    "major_field_code": "major_field__code",
+    "position_code": "placed position__code",
 }
+
+
+def staff_related(queryset):
+    """STAFF_RELATED as expressions of ``queryset`` (a ``staff_list``)."""
+    stored = reads_stored(queryset)
+    return [
+        placed(path.removeprefix("placed "), stored=stored) if path.startswith("placed ") else F(path)
+        for path in STAFF_RELATED.values()
+    ]
 
 
 class StaffListAPI(ReportAPIView):
     export_name = "staff"
     pagination_class = StaffKeysetPagination
+
+    def dispatch(self, request, *args, **kwargs):
+        # The token's use and the list's audit entry are written in one transaction: one flush of
+        # the write-ahead log per request instead of one per entry (no savepoint inside another).
+        with transaction.atomic(savepoint=False):
+            return super().dispatch(request, *args, **kwargs)
 
     @extend_schema(
         summary="Staff list (the filtered roster), cursor-paginated; ?format=xlsx exports it",
@@ -408,8 +432,10 @@ class StaffListAPI(ReportAPIView):
         columns = STAFF_COLUMNS
         if not may(request.user, "staff.view_personal"):
             columns = [c for c in columns if c not in PERSONAL_FIELDS]
-        qs = qs.values(*columns, **STAFF_RELATED)
-        paginator = self.pagination_class()
+        # Tuples, named by the paginator: dates read as text cannot keep their field's name in values().
+        selected = [IsoDate(c) if c in STAFF_DATES else c for c in columns]
+        qs = qs.values_list(*selected, *staff_related(qs))
+        paginator = self.pagination_class([*columns, *STAFF_RELATED])
         page = paginator.paginate_queryset(qs, request, view=self)
         audit_record(request, "staff.list", params=request.query_params, rows=len(page))
         return paginator.get_paginated_response(page)

@@ -22,6 +22,7 @@ from accounts.scoping import for_user
 from audit.services import audit_record
 from communes.models import Unit, province_issuer
 from core.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
+from headcount.summary import placements_stored
 from reports import access, tables
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.selectors import (
@@ -35,25 +36,32 @@ from reports.selectors import (
 from secondments.selectors import alert_groups, alert_rows
 from staffing.filters import StaffFilterSet
 from staffing.history import timeline_rows
-from staffing.models import PERSONAL_FIELDS, Staff
+from staffing.models import PERSONAL_FIELDS, Staff, placed_path, reads_stored
 
 BACKGROUND_ROWS = 50_000
 
-# The columns a staff export reads, in order (the benchmark replays the same query).
+# The columns a staff export reads, in order (the benchmark replays the same query); ``placed``:
+# what the placement points at.
 STAFF_EXPORT_VALUES = (
     "staff_code",
     "full_name",
     "gender",
     "birth_date",
     "placed_category",
-    "placed__unit__name",
-    "placed__position__name",
-    "placed__field__name_vi",
+    ("placed", "unit__name"),
+    ("placed", "position__name"),
+    ("placed", "field__name_vi"),
     "major_field__name_vi",
     "qualification",
     "status",
     "start_date",
 )
+
+
+def staff_export_values(queryset):
+    """STAFF_EXPORT_VALUES as paths of ``queryset`` (a ``staff_list``)."""
+    stored = reads_stored(queryset)
+    return [placed_path(v[1], stored=stored) if isinstance(v, tuple) else v for v in STAFF_EXPORT_VALUES]
 
 
 @dataclass
@@ -281,13 +289,32 @@ def national_summary_export(user, params):
 # --- Staff list: the filtered roster --------------------------------------------------------------
 
 
+_PLACED = {}
+
+
+def placed_people(day, *, stored=False):
+    """People placed on ``day``, with that placement (``stored``: today's, as stored beside each
+    person): built once per day, then cloned (building the annotations costs more than the clone)."""
+    people = _PLACED.get((day, stored))
+    if people is None:
+        # Filters go through the annotations (``placed_unit``…): each filter() through ``placed__``
+        # would join the assignments again.
+        if day not in {d for d, _s in _PLACED}:
+            _PLACED.clear()
+        people = Staff.objects.with_placement(day, stored=stored).filter(placed_unit__isnull=False)
+        _PLACED[(day, stored)] = people
+    return people.all()
+
+
 def staff_list(user, params, day=None):
     """People on the roll on ``day`` (today) of the units the user sees, with that placement,
-    filtered by StaffFilterSet (403 never: out of scope rows vanish)."""
+    filtered by StaffFilterSet (403 never: out of scope rows vanish).
+
+    Today's placement is read from the people's stored columns while today's summary holds
+    (one query to know it), else from the dated assignments; reach what it points at through
+    ``staffing.models.placed`` with ``reads_stored(queryset)``."""
     day = day or timezone.localdate()
-    # Filters go through the annotations (``placed_unit``…): each filter() through ``placed__``
-    # would join the assignments again.
-    people = Staff.objects.with_placement(day).filter(placed_unit__isnull=False)
+    people = placed_people(day, stored=placements_stored(day))
     units = for_user(Unit.objects.all(), user)
     # The filterset reads the units in scope with those its filters name, in one query, and
     # filters by them as constants.
@@ -358,7 +385,7 @@ class StaffListExporter(Exporter):
 
     def _rows(self):
         labels = {k: {key: str(v) for key, v in d.items()} for k, d in self.labels.items()}
-        for s in self.queryset.values_list(*STAFF_EXPORT_VALUES).iterator(chunk_size=2000):
+        for s in self.queryset.values_list(*staff_export_values(self.queryset)).iterator(chunk_size=2000):
             yield (
                 s[0],
                 s[1],

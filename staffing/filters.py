@@ -20,7 +20,17 @@ from drf_spectacular.utils import extend_schema_field
 
 from communes.models import Unit
 from core.text import search_words
-from staffing.models import Category, Field, Position, Qualification, Quota, Staff, StaffStatus
+from staffing.models import (
+    Category,
+    Field,
+    Position,
+    Qualification,
+    Quota,
+    Staff,
+    StaffStatus,
+    placed_path,
+    reads_stored,
+)
 
 
 class PlainSelect(forms.Select):
@@ -119,6 +129,22 @@ class PlacedUnitFilter(django_filters.NumberFilter):
         return qs
 
 
+class PlacedOrderingFilter(django_filters.OrderingFilter):
+    """Sorts by what the placement points at (``placed__…``) through the joined assignment, or
+    through the stored placement of today when the queryset reads it."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES or not reads_stored(qs):
+            return super().filter(qs, value)
+        ordering = [self.get_ordering_value(param) for param in value if param not in EMPTY_VALUES]
+        return qs.order_by(*(stored_path(o) for o in ordering))
+
+
+def stored_path(ordering):
+    sign, name = ("-", ordering[1:]) if ordering.startswith("-") else ("", ordering)
+    return sign + (placed_path(name.removeprefix("placed__"), stored=True) if name.startswith("placed__") else name)
+
+
 class ShallowCopyFilterSet(django_filters.FilterSet):
     """A FilterSet that copies its declared filters one level deep on each request.
 
@@ -139,6 +165,18 @@ class ShallowCopyFilterSet(django_filters.FilterSet):
             if f.method is not None:
                 f.method = f.method  # rebinds the FilterMethod proxy to this copy
             self.filters[name] = f
+
+    _form_classes = {}
+
+    def get_form_class(self):
+        # The form's fields depend on the declared filters only: the class is built once per
+        # FilterSet class (django-filter builds it, and every field, per instance); each form
+        # still deep-copies its fields, so a page may change its own.
+        cls = type(self)
+        form_class = ShallowCopyFilterSet._form_classes.get(cls)
+        if form_class is None:
+            form_class = ShallowCopyFilterSet._form_classes[cls] = super().get_form_class()
+        return form_class
 
 
 class StaffFilterSet(ShallowCopyFilterSet):
@@ -181,7 +219,7 @@ class StaffFilterSet(ShallowCopyFilterSet):
     province_code = PlacedInFilter(
         label=_("Province code"), annotation="placed_unit", model=Unit, lookup="province__code"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = PlacedOrderingFilter(
         label=_("Sort by"),
         fields=(
             ("sort_key", "full_name"),

@@ -302,11 +302,31 @@ class StaffStatus(models.TextChoices):
     DECEASED = "deceased", _("Deceased")
 
 
+# Staff columns holding today's placement: (column, the assignment's column).
+TODAY_COLUMNS = (
+    ("today_unit", "unit"),
+    ("today_field", "field"),
+    ("today_position", "position"),
+    ("today_category", "category"),
+    ("today_is_leader", "is_leader"),
+    ("today_from", "valid_from"),
+)
+TODAY_FIELDS = [name for name, _column in TODAY_COLUMNS]
+
+
 class StaffQuerySet(models.QuerySet):
-    def with_placement(self, day):
+    def with_placement(self, day, *, stored=False):
         """People annotated with their placement in force on ``day`` (None when not on the roll):
         ``placed_unit``, ``placed_field``, ``placed_position``, ``placed_category``,
-        ``placed_is_leader``, ``placed_from`` — one join, through ``placed``."""
+        ``placed_is_leader``, ``placed_from`` — one join, through ``placed``.
+
+        ``stored``: read today's placement from the person's own columns instead (no join; the
+        caller checks that they hold ``day``, see headcount.summary). Reach what the placement
+        points at with ``placed(path, stored=...)``."""
+        if stored:
+            return self.annotate(
+                **{f"placed_{column.removeprefix('valid_')}": models.F(name) for name, column in TODAY_COLUMNS}
+            )
         condition = Assignment.objects.in_force_q(day, prefix="assignments__")
         return self.alias(placed=models.FilteredRelation("assignments", condition=condition)).annotate(
             placed_unit=models.F("placed__unit_id"),
@@ -316,6 +336,21 @@ class StaffQuerySet(models.QuerySet):
             placed_is_leader=models.F("placed__is_leader"),
             placed_from=models.F("placed__valid_from"),
         )
+
+
+def placed(path, *, stored=False):
+    """``F()`` of the placement's ``path`` ("unit__code", "category") in a ``with_placement``
+    queryset: through the joined assignment, or the stored columns of today."""
+    return models.F(placed_path(path, stored=stored))
+
+
+def placed_path(path, *, stored=False):
+    return f"today_{path}" if stored else f"placed__{path}"
+
+
+def reads_stored(queryset):
+    """Whether a ``with_placement`` queryset reads the stored placement (no ``placed`` relation)."""
+    return "placed" not in queryset.query._filtered_relations
 
 
 class Staff(models.Model):
@@ -357,7 +392,17 @@ class Staff(models.Model):
         ),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords()
+    # Today's placement, stored beside the person for the staff list (see ``with_placement``):
+    # written only by headcount.summary, with today's summary, and valid only while it holds today.
+    today_unit = models.ForeignKey(
+        "communes.Unit", on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+    today_field = models.ForeignKey(Field, on_delete=models.SET_NULL, null=True, editable=False, related_name="+")
+    today_position = models.ForeignKey(Position, on_delete=models.SET_NULL, null=True, editable=False, related_name="+")
+    today_category = models.CharField(max_length=16, null=True, editable=False)  # noqa: DJ001 — None: not placed
+    today_is_leader = models.BooleanField(null=True, editable=False)
+    today_from = models.DateField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=TODAY_FIELDS)
 
     objects = StaffQuerySet.as_manager()
 
@@ -372,6 +417,8 @@ class Staff(models.Model):
         indexes = [
             models.Index(fields=["search_text"], name="staff_search_idx"),
             models.Index(fields=["sort_key", "staff_code"], name="staff_sort_idx"),
+            # A unit's people today, in the staff list's keyset order.
+            models.Index(fields=["today_unit", "id"], name="staff_today_unit_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -410,6 +457,12 @@ class Staff(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"full_name", "staff_code"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, *self.DERIVED_FIELDS}
+        if update_fields is None and not self._state.adding and not kwargs.get("force_insert"):
+            # Today's placement is written by the summary alone: an instance read before a
+            # placement change must not write the old one back.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in TODAY_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

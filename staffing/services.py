@@ -761,7 +761,7 @@ def import_apply(*, plan: ImportPlan, by) -> dict:
         signals.bulk_written.send(
             sender=None,
             unit_ids=quota_units | {a.unit_id for a in assignments},
-            person_ids=[p.pk for p, _names in plan.staff_changed],
+            person_ids=[p.pk for p, _names in plan.staff_changed] + [p.pk for p in people],
         )
         versions = dict(Staff.objects.filter(pk__in=[p.pk for p in touched]).values_list("pk", "version"))
         placed = 0
@@ -848,6 +848,8 @@ def _insert_with_history(model, objs, *, by, now):
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    kept = {f.column for f in model.history.model._meta.concrete_fields}  # history leaves some out
+    history_columns = ", ".join(connection.ops.quote_name(f.column) for f in fields if f.column in kept)
     table = connection.ops.quote_name(model._meta.db_table)
     history_table = connection.ops.quote_name(model.history.model._meta.db_table)
     staging = connection.ops.quote_name(f"import_{model._meta.db_table}")
@@ -861,9 +863,9 @@ def _insert_with_history(model, objs, *, by, now):
                 copy.write_row([n, *[getattr(obj, f.attname) for f in fields]])
         cursor.execute(
             f"WITH new AS (INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} ORDER BY n "
-            f"RETURNING id, {columns}) "
-            f"INSERT INTO {history_table} (id, {columns}, history_date, history_change_reason, history_type, "
-            f"history_user_id) SELECT id, {columns}, %s, NULL, '+', %s FROM new RETURNING id",
+            f"RETURNING id, {history_columns}) "
+            f"INSERT INTO {history_table} (id, {history_columns}, history_date, history_change_reason, "
+            f"history_type, history_user_id) SELECT id, {history_columns}, %s, NULL, '+', %s FROM new RETURNING id",
             [now, by.pk if by is not None else None],
         )
         ids = sorted(row[0] for row in cursor.fetchall())

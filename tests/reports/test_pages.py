@@ -224,9 +224,9 @@ def test_staff_api_walks_every_row_once_with_a_cursor(world, django_assert_num_q
     url = reverse("api-report-staff") + "?page_size=7"
     seen = []
     while url:
-        # token + user 1, token use audited 1, the units in scope 1, one page of rows 1, the listing
-        # audited 1
-        with django_assert_num_queries(5):
+        # token + user 1, token use audited 1, whether the stored placements hold today 1, the units
+        # in scope 1, one page of rows 1, the listing audited 1
+        with django_assert_num_queries(6):
             data = client.get(url).json()
         seen += [(r["unit_id"], r["id"]) for r in data["results"]]
         url = data["next"]
@@ -247,6 +247,48 @@ def test_staff_api_rows_and_filters(world):
         "birth_date": "1985-05-20",
     }
     assert client.get(reverse("api-report-staff"), {"unit_code": "01001"}).json()["results"] == []  # out of scope
+
+
+def test_staff_api_row_is_every_column_as_written(world):
+    person = f.staff(
+        world["cu"],
+        world["finance"],
+        name="Lê Văn Ngày",
+        staff_code="NGAY01",
+        birth_date=date(1979, 2, 3),
+        start_date=date(2001, 10, 9),
+        major_field=world["land"],
+        is_leader=True,
+    )
+    client = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    rows = client.get(reverse("api-report-staff"), {"q": "le van ngay"}).json()["results"]
+    assert rows == [
+        {
+            "id": person.pk,
+            "staff_code": "NGAY01",
+            "full_name": "Lê Văn Ngày",
+            "gender": "male",
+            "birth_date": "1979-02-03",
+            "qualification": "bachelor",
+            "status": "active",
+            "start_date": "2001-10-09",
+            "category": "civil_servant",
+            "is_leader": True,
+            "unit_id": world["cu"].pk,
+            "unit_code": "66003",
+            "field_code": "finance",
+            "major_field_code": "land",
+            "position_code": None,
+        }
+    ]
+    # Without a joining date, and for a reader without personal data: no personal columns.
+    rows = client.get(reverse("api-report-staff"), {"q": "tran thi lech"}).json()["results"]
+    assert rows[0]["start_date"] is None and rows[0]["birth_date"] == "1985-05-20"
+    rows = api_as(Role.NATIONAL_VIEWER).get(reverse("api-report-staff"), {"q": "le van ngay"}).json()["results"]
+    assert set(rows[0]) == {
+        "id", "staff_code", "full_name", "status", "start_date", "category", "is_leader", "unit_id", "unit_code",
+        "field_code", "major_field_code", "position_code",
+    }  # fmt: skip
 
 
 def test_staff_api_scope_by_role(world):
@@ -275,9 +317,10 @@ def test_staff_api_page_size_is_capped_and_forgiving(world):
 def test_staff_api_query_count_is_constant(world, django_assert_num_queries):
     client = api_as(Role.NATIONAL_VIEWER)
     url = reverse("api-report-staff") + f"?field={world['land'].pk}&page_size=5"
-    # token + user 1, token use audited 1, field choice 1, rows 1, the listing audited 1
-    with django_assert_num_queries(5):
+    # token + user 1, token use audited 1, stored placements hold today 1, field choice 1, rows 1,
+    # the listing audited 1
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
     double(world)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200

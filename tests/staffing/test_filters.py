@@ -108,3 +108,14 @@ def test_unit_id_filter_narrows_the_scope(roster):
     assert unit_names({"unit": roster.commune.pk}, [roster.commune.pk])[0] == ["Nguyễn Văn A", "Đặng Thị Đắk"]
     assert unit_names({"unit": roster.commune.pk}, [roster.neighbour.pk])[0] == []
     assert unit_names({"province": roster.other_province.pk}, None)[0] == ["Nguyễn Văn An"]
+
+
+def test_a_form_changed_by_one_page_leaves_the_next_alone(roster):
+    # The form class is built once; each filterset's form has fields of its own.
+    first = StaffFilterSet({}, queryset=Staff.objects.with_placement(DAY))
+    first.form.fields["field"].widget.choices = [("", "—"), ("x", "only this page")]
+    del first.form.fields["qualification"]
+    second = StaffFilterSet({"qualification": "master"}, queryset=Staff.objects.with_placement(DAY))
+    assert "qualification" in second.form.fields
+    assert ("x", "only this page") not in list(second.form.fields["field"].widget.choices)
+    assert [s.full_name for s in second.qs] == ["Đặng Thị Đắk"]
