@@ -208,16 +208,9 @@ def summary_rows(units, as_of, *, field_id=None):
     return [r for r in rows if r[0] is not None]
 
 
-def summary_sums(units, as_of, *, view: str = View.COVERAGE, field_id=None):
-    """Today's summary rows added up by the database, per unit and per field: ``(units, fields)``,
-    each ``{id: (quota, on roll, out, in, absent, headcount, gross shortage, gross surplus,
-    mismatches)}`` in ``view`` (shortage and surplus add each unit × field's gap), or None when the
-    summary does not hold ``as_of``. One query: a province's 2,000 unit × field rows stay in the
-    database."""
-    if not summary_holds(as_of):
-        return None
+def _summary_sums_sql(units, as_of, view, field_id):
     source, params = _summary_source(units, field_id)
-    hc = combine_sql(TERMS[View.clean(view)], {name: f"s.{name}" for name in PARTS})
+    hc = combine_sql(TERMS[view], {name: f"s.{name}" for name in PARTS})
     sums = ", ".join(
         [
             "SUM(s.quota)",
@@ -234,15 +227,33 @@ def summary_sums(units, as_of, *, view: str = View.COVERAGE, field_id=None):
         f"UNION ALL SELECT 0, s.hc_unit, {sums} FROM s GROUP BY s.hc_unit "
         f"UNION ALL SELECT 1, s.hc_field, {sums} FROM s GROUP BY s.hc_field"
     )
+    return sql, [*params, *mparams]
+
+
+def summary_sums(units, as_of, *, view: str = View.COVERAGE, field_id=None, key=None):
+    """Today's summary rows added up by the database, per unit and per field: ``(units, fields)``,
+    each ``{id: (quota, on roll, out, in, absent, headcount, gross shortage, gross surplus,
+    mismatches)}`` in ``view`` (shortage and surplus add each unit × field's gap), or None when the
+    summary does not hold ``as_of``. One query: a province's 2,000 unit × field rows stay in the
+    database. ``units`` is a Unit queryset, or a function returning one; with ``key`` (what the
+    units depend on) the SQL is kept (``cached_sql``) and the queryset not even built."""
+    if not summary_holds(as_of):
+        return None
+    view = View.clean(view)
+
+    def build():
+        return _summary_sums_sql(units() if callable(units) else units, as_of, view, field_id)
+
+    sql, params = cached_sql(("summary sums", key, as_of, view, field_id), build) if key else build()
     with read_connection().cursor() as cursor:
-        cursor.execute(sql, [*params, *mparams])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not any(r[0] is None for r in rows):
         return None
     by_unit, by_field = {}, {}
-    for part, key, *numbers in rows:
+    for part, unit_or_field, *numbers in rows:
         if part is not None:
-            (by_field if part else by_unit)[key] = tuple(int(n) for n in numbers)
+            (by_field if part else by_unit)[unit_or_field] = tuple(int(n) for n in numbers)
     return by_unit, by_field
 
 

@@ -226,8 +226,20 @@ def province_dashboard(
     view = View.clean(view)
     fields = report_fields() if fields is None else fields
     units = commune_units([province.pk], filters)
-    unit_list = list(units.order_by("name").values_list("id", "code", "name", "kind", "is_disadvantaged", "is_border"))
-    sums = None if detail else summary_sums(units, as_of, view=view, field_id=filters.field_id)
+    columns = ("id", "code", "name", "kind", "is_disadvantaged", "is_border")
+    if detail:
+        unit_list = list(units.order_by("name").values_list(*columns))
+        sums = None
+    else:
+        # What the units depend on: their SQL (the list and the sums) is kept per this key.
+        key = ("province dashboard", province.pk, filters.kind, filters.disadvantaged, filters.border)
+        unit_list = [
+            (pk, code, name, kind, bool(poor), bool(border))
+            for pk, code, name, kind, poor, border in fetch_cached(
+                key, lambda: query_key(units.order_by("name").values_list(*columns))
+            )
+        ]
+        sums = summary_sums(units, as_of, view=view, field_id=filters.field_id, key=key)
     field_sums = {}
     if sums is not None:
         by_unit, by_field_sums = sums
