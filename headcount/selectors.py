@@ -77,6 +77,23 @@ def fetch_cached(key, build):
         return cursor.fetchall()
 
 
+def fetch_together(statements):
+    """The rows of each ``(sql, params)`` in ``statements``, in order. On PostgreSQL they travel in
+    one round trip (statements joined, results read one after the other); elsewhere one by one."""
+    with read_connection().cursor() as cursor:
+        if cursor.db.vendor != "postgresql":
+            results = []
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall())
+            return results
+        cursor.execute(";\n".join(sql for sql, _params in statements), [p for _sql, ps in statements for p in ps])
+        results = [cursor.fetchall()]
+        while cursor.cursor.nextset():
+            results.append(cursor.fetchall())
+    return results
+
+
 def _columns(**values):
     zero = Value(0, output_field=IntegerField())
     return {name: values.get(name, zero) for name in ("quota", *PARTS)}
@@ -230,31 +247,36 @@ def _summary_sums_sql(units, as_of, view, field_id):
     return sql, [*params, *mparams]
 
 
-def summary_sums(units, as_of, *, view: str = View.COVERAGE, field_id=None, key=None):
+def summary_sums(units, as_of, *, view: str = View.COVERAGE, field_id=None, key=None, before=None):
     """Today's summary rows added up by the database, per unit and per field: ``(units, fields)``,
     each ``{id: (quota, on roll, out, in, absent, headcount, gross shortage, gross surplus,
     mismatches)}`` in ``view`` (shortage and surplus add each unit × field's gap), or None when the
     summary does not hold ``as_of``. One query: a province's 2,000 unit × field rows stay in the
-    database. ``units`` is a Unit queryset, or a function returning one; with ``key`` (what the
-    units depend on) the SQL is kept (``cached_sql``) and the queryset not even built."""
+    database. With ``key`` (what the units depend on) the SQL is kept (``cached_sql``).
+
+    ``before``: ``(sql, params)`` of another query sent in the same round trip (``fetch_together``);
+    then the result is ``(its rows, sums)``.
+    """
     if not summary_holds(as_of):
-        return None
+        return None if before is None else (None, None)
     view = View.clean(view)
 
     def build():
-        return _summary_sums_sql(units() if callable(units) else units, as_of, view, field_id)
+        return _summary_sums_sql(units, as_of, view, field_id)
 
-    sql, params = cached_sql(("summary sums", key, as_of, view, field_id), build) if key else build()
-    with read_connection().cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not any(r[0] is None for r in rows):
-        return None
-    by_unit, by_field = {}, {}
-    for part, unit_or_field, *numbers in rows:
-        if part is not None:
-            (by_field if part else by_unit)[unit_or_field] = tuple(int(n) for n in numbers)
-    return by_unit, by_field
+    statement = cached_sql(("summary sums", key, as_of, view, field_id), build) if key else build()
+    if before is None:
+        rows, first = fetch_together([statement])[0], None
+    else:
+        first, rows = fetch_together([before, statement])
+    sums = None
+    if any(r[0] is None for r in rows):
+        by_unit, by_field = {}, {}
+        for part, unit_or_field, *numbers in rows:
+            if part is not None:
+                (by_field if part else by_unit)[unit_or_field] = tuple(int(n) for n in numbers)
+        sums = by_unit, by_field
+    return sums if before is None else (first, sums)
 
 
 def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category: bool = False, field_id=None):

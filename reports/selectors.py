@@ -14,6 +14,7 @@ from accounts.scoping import for_user
 from communes.models import COMMUNE_LEVEL_KINDS, Province, Unit
 from headcount.rules import EFFECTIVE_TERMS, PARTS, TERMS, Headline, UnitBalance, View, combine, headline, summarize
 from headcount.selectors import (
+    cached_sql,
     fetch_cached,
     headcount_rows,
     headcount_totals,
@@ -231,15 +232,14 @@ def province_dashboard(
         unit_list = list(units.order_by("name").values_list(*columns))
         sums = None
     else:
-        # What the units depend on: their SQL (the list and the sums) is kept per this key.
+        # What the units depend on: their SQL (the list and the sums) is kept per this key, and
+        # both travel in one round trip.
         key = ("province dashboard", province.pk, filters.kind, filters.disadvantaged, filters.border)
-        unit_list = [
-            (pk, code, name, kind, bool(poor), bool(border))
-            for pk, code, name, kind, poor, border in fetch_cached(
-                key, lambda: query_key(units.order_by("name").values_list(*columns))
-            )
-        ]
-        sums = summary_sums(units, as_of, view=view, field_id=filters.field_id, key=key)
+        listed = cached_sql(key, lambda: query_key(units.order_by("name").values_list(*columns)))
+        rows, sums = summary_sums(units, as_of, view=view, field_id=filters.field_id, key=key, before=listed)
+        if rows is None:
+            rows = fetch_cached(key, lambda: listed)
+        unit_list = [(pk, code, name, kind, bool(poor), bool(border)) for pk, code, name, kind, poor, border in rows]
     field_sums = {}
     if sums is not None:
         by_unit, by_field_sums = sums
