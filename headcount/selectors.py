@@ -76,6 +76,23 @@ def fetch_cached(key, build):
         return cursor.fetchall()
 
 
+def fetch_together(statements):
+    """The rows of each ``(sql, params)`` in ``statements``, in order. On PostgreSQL they travel in
+    one round trip (statements joined, results read one after the other); elsewhere one by one."""
+    with read_connection().cursor() as cursor:
+        if cursor.db.vendor != "postgresql":
+            results = []
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall())
+            return results
+        cursor.execute(";\n".join(sql for sql, _params in statements), [p for _sql, ps in statements for p in ps])
+        results = [cursor.fetchall()]
+        while cursor.cursor.nextset():
+            results.append(cursor.fetchall())
+    return results
+
+
 def _columns(**values):
     zero = Value(0, output_field=IntegerField())
     return {name: values.get(name, zero) for name in ("quota", *PARTS)}
@@ -248,16 +265,9 @@ def summary_rows(units, as_of, *, field_id=None):
         return _split_marker(cursor.fetchall())
 
 
-def summary_sums(units, as_of, *, view: str = View.COVERAGE, field_id=None):
-    """Today's summary rows added up by the database, per unit and per field: ``(units, fields)``,
-    each ``{id: (quota, on roll, out, in, absent, headcount, gross shortage, gross surplus,
-    mismatches)}`` in ``view`` (shortage and surplus add each unit × field's gap), or None when the
-    summary does not hold ``as_of``. One query: a province's 2,000 unit × field rows stay in the
-    database."""
-    if not summary_holds(as_of):
-        return None
+def _summary_sums_sql(units, as_of, view, field_id):
     source, params = _summary_source(units, field_id)
-    hc = combine_sql(TERMS[View.clean(view)], {name: f"s.{name}" for name in PARTS})
+    hc = combine_sql(TERMS[view], {name: f"s.{name}" for name in PARTS})
     sums = ", ".join(
         [
             "SUM(s.quota)",
@@ -274,19 +284,41 @@ def summary_sums(units, as_of, *, view: str = View.COVERAGE, field_id=None):
         f"UNION ALL SELECT 0, s.hc_unit, {sums} FROM s GROUP BY s.hc_unit "
         f"UNION ALL SELECT 1, s.hc_field, {sums} FROM s GROUP BY s.hc_field"
     )
-    with read_connection().cursor() as cursor:
-        cursor.execute(sql, [*params, *mparams])
-        rows = cursor.fetchall()
+    return sql, [*params, *mparams]
+
+
+def summary_sums(units, as_of, *, view: str = View.COVERAGE, field_id=None, key=None, before=None):
+    """Today's summary rows added up by the database, per unit and per field: ``(units, fields)``,
+    each ``{id: (quota, on roll, out, in, absent, headcount, gross shortage, gross surplus,
+    mismatches)}`` in ``view`` (shortage and surplus add each unit × field's gap), or None when the
+    summary does not hold ``as_of``. One query: a province's 2,000 unit × field rows stay in the
+    database. With ``key`` (what the units depend on) the SQL is kept (``cached_sql``).
+
+    ``before``: ``(sql, params)`` of another query sent in the same round trip (``fetch_together``);
+    then the result is ``(its rows, sums)``.
+    """
+    if not summary_holds(as_of):
+        return None if before is None else (None, None)
+    view = View.clean(view)
+
+    def build():
+        return _summary_sums_sql(units, as_of, view, field_id)
+
+    statement = cached_sql(("summary sums", key, as_of, view, field_id), build) if key else build()
+    if before is None:
+        rows, first = fetch_together([statement])[0], None
+    else:
+        first, rows = fetch_together([before, statement])
+    sums = None
     marker = next((r for r in rows if r[0] is None), None)
-    if marker is None:
-        return None
-    by_unit, by_field = {}, {}
-    for part, key, *numbers in rows:
-        if part is not None:
-            (by_field if part else by_unit)[key] = tuple(int(n) for n in numbers)
-    out = SummarySums((by_unit, by_field))
-    out.rebuilt_at = datetime.fromtimestamp(int(marker[1]), tz=UTC)
-    return out
+    if marker is not None:
+        by_unit, by_field = {}, {}
+        for part, unit_or_field, *numbers in rows:
+            if part is not None:
+                (by_field if part else by_unit)[unit_or_field] = tuple(int(n) for n in numbers)
+        sums = SummarySums((by_unit, by_field))
+        sums.rebuilt_at = datetime.fromtimestamp(int(marker[1]), tz=UTC)
+    return sums if before is None else (first, sums)
 
 
 def headcount_rows(*, units, as_of: date, view: str = View.COVERAGE, by_category: bool = False, field_id=None):

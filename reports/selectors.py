@@ -15,6 +15,7 @@ from accounts.scoping import for_user
 from communes.models import COMMUNE_LEVEL_KINDS, Province, Unit
 from headcount.rules import EFFECTIVE_TERMS, PARTS, TERMS, Headline, UnitBalance, View, combine, headline, summarize
 from headcount.selectors import (
+    cached_sql,
     fetch_cached,
     headcount_rows,
     headcount_totals,
@@ -267,8 +268,19 @@ def province_dashboard(
     view = View.clean(view)
     fields = report_fields() if fields is None else fields
     units = commune_units([province.pk], filters)
-    unit_list = list(units.order_by("name").values_list("id", "code", "name", "kind", "is_disadvantaged", "is_border"))
-    sums = None if detail else summary_sums(units, as_of, view=view, field_id=filters.field_id)
+    columns = ("id", "code", "name", "kind", "is_disadvantaged", "is_border")
+    if detail:
+        unit_list = list(units.order_by("name").values_list(*columns))
+        sums = None
+    else:
+        # What the units depend on: their SQL (the list and the sums) is kept per this key, and
+        # both travel in one round trip.
+        key = ("province dashboard", province.pk, filters.kind, filters.disadvantaged, filters.border)
+        listed = cached_sql(key, lambda: query_key(units.order_by("name").values_list(*columns)))
+        rows, sums = summary_sums(units, as_of, view=view, field_id=filters.field_id, key=key, before=listed)
+        if rows is None:
+            rows = fetch_cached(key, lambda: listed)
+        unit_list = [(pk, code, name, kind, bool(poor), bool(border)) for pk, code, name, kind, poor, border in rows]
     field_sums = {}
     stored = sums
     if sums is not None:
