@@ -54,6 +54,7 @@ from staffing.models import (
 MAX_SEED = 2**31 - 1
 REFORM_DATE = date(2025, 7, 1)  # two-tier local government in force; quotas take effect
 EARLIEST_MOVEMENT = date(2025, 7, 15)
+APPLIED_TRANSFER = (Status.APPROVED, Status.COMPLETED)  # approval applies a transfer from its start
 BATCH = 2000
 CORRECTION_REASON = "Sửa lĩnh vực ghi sai khi sắp xếp đơn vị"
 
@@ -1116,8 +1117,9 @@ class _ProvinceBuilder:
         self.stats.absences = len(absences)
 
     def _link_transfers(self, movements):
-        """Each applied transfer points at the placement it opened."""
-        applied = [m for m in movements if m.kind == Kind.TRANSFER and m.status == Status.COMPLETED]
+        """Each applied transfer (approved ones are applied ahead, from their start) points at the
+        placement it opened."""
+        applied = [m for m in movements if m.kind == Kind.TRANSFER and m.status in APPLIED_TRANSFER]
         if not applied:
             return
         opened = {
@@ -1343,8 +1345,9 @@ class _ProvinceBuilder:
             decision_date = min(today, start - timedelta(days=rng.randint(3, 15)))
             decision_date = max(decision_date, date(2025, 7, 10))
         from_unit = person.home_unit
-        if kind == Kind.TRANSFER and status == Status.COMPLETED:
-            # The transfer is applied: from its start the person belongs to the receiving unit, in its field.
+        if kind == Kind.TRANSFER and status in APPLIED_TRANSFER:
+            # The transfer is applied (an approved one ahead, as approval does): from its start the
+            # person belongs to the receiving unit, in its field.
             person.move(
                 start,
                 PlacementChange.TRANSFER,
