@@ -14,7 +14,7 @@ import uuid
 from collections import Counter
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -298,11 +298,12 @@ def import_job_apply(job, *, by, queued=False):
         raise ImportRefused(
             _("Someone added the same records while you were reviewing the import; check it again.")
         ) from exc
-    except ValidationError as exc:
-        # A rule checked when writing (the province's pool, a movement open over a home-unit change).
+    except (ValidationError, PermissionDenied) as exc:
+        # A rule checked when writing (the province's pool, a movement open over a home-unit change,
+        # a back-dated leave that undoes a transfer, which only a province official may record).
         job.status = ImportStatus.CHECKED
         job.save(update_fields=["status"])
-        raise ImportRefused(" ".join(exc.messages)) from exc
+        raise ImportRefused(" ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)) from exc
     job.summary = {**job.summary, "applied": stats}
     job.status = ImportStatus.APPLIED
     job.finished_at = timezone.now()

@@ -307,3 +307,42 @@ def test_a_home_unit_change_over_an_open_movement_is_refused_when_applied(client
         "the home unit."
     ]
     assert f.placement(person).unit == world.commune
+
+
+def test_a_back_dated_leave_that_undoes_a_transfer_is_refused_when_a_commune_officer_applies_it(client, world):
+    # Trần Văn C moved from the commune to the neighbour by a transfer that started five days ago.
+    # The neighbour's officer imports a file saying he resigned ten days ago, before the transfer:
+    # undoing it is a correction of the past, for province officials only. Nothing is written.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Role
+    from secondments import services as movements
+    from secondments.models import Kind, Status
+
+    today = timezone.localdate()
+    person = f.staff(world.commune, world.land, name="Trần Văn C", staff_code="NV003", gender="male",
+                     birth_date=date(1990, 1, 15))  # fmt: skip
+    transfer = f.movement(person, world.neighbour, kind=Kind.TRANSFER, start=today - timedelta(days=5),
+                          status=Status.PROPOSED)  # fmt: skip
+    movements.secondment_approve(
+        secondment=transfer, by=officer(world, Role.PROVINCE_OFFICIAL), decision_number="7/QĐ-UBND",
+        decision_date=today - timedelta(days=6),
+    )  # fmt: skip
+    assert f.placement(person).unit == world.neighbour
+    client.force_login(f.user(Role.COMMUNE_OFFICER, unit=world.neighbour))
+    left = (today - timedelta(days=10)).strftime("%d/%m/%Y")
+    content = hf.roster_workbook([hf.staff_row("24002", "NV003", "Trần Văn C", status="resigned", end=left)])
+    response = client.post(reverse("unit-import", args=["24002"]), {"file": upload(content)})
+    job = ImportJob.objects.get()
+    before = counts()
+    response = client.post(reverse("unit-import-preview", args=["24002", job.token]), follow=True)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED and counts() == before
+    assert [str(m) for m in response.context["messages"]] == [
+        "Only a province official can record a back-dated correction."
+    ]
+    transfer.refresh_from_db()
+    assert transfer.status == Status.COMPLETED
+    assert f.placement(person).unit == world.neighbour
