@@ -237,7 +237,7 @@ def _before_save(sender, instance, raw=False, **kwargs):
     old = sender._base_manager.filter(pk=instance.pk).values(*columns).first()
     if old:
         instance._summary_before = {v for k, v in old.items() if k != "person_id"}
-        if old.get("person_id") not in (None, instance.person_id):
+        if old.get("person_id") not in (None, getattr(instance, "person_id", None)):  # (a quota has no person)
             instance._summary_before |= footprint(old["person_id"], timezone.localdate())
             instance._placed_before = old["person_id"]
 

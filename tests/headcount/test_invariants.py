@@ -3,10 +3,10 @@
 A small world (a department and three communes, two fields, three people to start with) lives
 through hires, placement changes from a date, corrections, transfers, temporary movements
 (nominated, approved, ended early, extended, cancelled), leaving, absences added and ended, quota
-decisions (by the province, or on a unit's request accepted or rejected), the province's pool,
-workbook imports of a commune's staff, the planner's moves accepted and approved, the hourly run,
-and the days passing with the nightly rebuild of today's summary. After each step, on a spread of
-days:
+decisions (by the province, corrected, or on a unit's request accepted or rejected), the
+province's pool, workbook imports of a commune's staff, the planner's moves accepted and approved,
+the hourly run, and the days passing with the nightly rebuild of today's summary. After each step,
+on a spread of days:
 
 - the database's parts per unit × field equal a plain Python count of the same rows (one
   placement per person, one temporary movement at a time, absences counted where the person works),
@@ -361,6 +361,18 @@ class HeadcountMachine(RuleBasedStateMachine):
             self.decide_quota(unit, field, category, count, day)
 
         self.attempt(day, act)
+
+    @rule(i=pick, count=posts)
+    def quota_correct(self, i, count):
+        """A decision's number of posts corrected (the form's and the API's edit), from its own date."""
+        rows = list(Quota.objects.order_by("pk"))
+        q = rows[i % len(rows)]
+
+        def act():
+            staffing.quota_update(quota=q, by=self.official, version=q.version, count=count)
+            self.decisions[(q.unit_id, q.field_id, q.category, q.effective_from)] = count
+
+        self.attempt(q.effective_from, act)
 
     @rule(
         unit=unit_ix, field=field_ix, category=category_ix, count=posts, offset=st.integers(0, 30),

@@ -224,3 +224,20 @@ def test_national_page_today_equals_live(world):
     assert live["from_summary"] is False
     assert [r.kpis for r in from_summary["rows"]] == [r.kpis for r in live["rows"]]
     assert from_summary["total"] == live["total"]
+
+
+def test_correcting_a_quota_decision_keeps_it_live(world):
+    # Cư holds 2 posts in finance (decided 01/07/2025). Correcting that decision to 3 (the edit
+    # form and the API), then to 1 through a decision of the same date, rewrites its row: the
+    # summary follows (3, then 1) instead of the write failing while the summary holds today.
+    by, cu, finance = world["official"], world["cu"], world["finance"]
+    quota = cu.quotas.get(field=finance)
+    services.quota_update(quota=quota, by=by, version=quota.version, count=3)
+    assert_summary_is_live()
+    assert UnitFieldSummary.objects.get(unit=cu, field=finance).quota == 3
+    services.quota_set(
+        by=by, unit=cu, field=finance, category=Category.CIVIL_SERVANT, count=1,
+        decision_number=quota.decision_number, decision_date=quota.decision_date, effective_from=quota.effective_from,
+    )  # fmt: skip
+    assert_summary_is_live()
+    assert UnitFieldSummary.objects.get(unit=cu, field=finance).quota == 1
