@@ -173,10 +173,15 @@ def test_a_future_change_shows_on_its_day_after_the_rebuild(world, monkeypatch):
     listed = staff_list(world["official"], {}, day)
     assert not reads_stored(listed)
     assert listed.get(pk=person.pk).placed_unit == binh.pk
+    client = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    rows = client.get(reverse("api-report-staff"), {"page_size": 100}).json()["results"]
+    assert {r["id"]: r["unit_id"] for r in rows}[person.pk] == binh.pk
     # After it, the stored placement is that day's.
     summary.rebuild(day)
     assert assert_stored_is_live(day)[person.pk][0] == binh.pk
     assert reads_stored(staff_list(world["official"], {}, day))
+    rows = client.get(reverse("api-report-staff"), {"page_size": 100}).json()["results"]
+    assert {r["id"]: r["unit_id"] for r in rows}[person.pk] == binh.pk
 
 
 def test_staff_api_gives_the_same_rows_stored_or_live(world):
