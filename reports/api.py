@@ -11,6 +11,7 @@ from base64 import b64decode, b64encode
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -27,8 +28,9 @@ from accounts.policy import may
 from audit.services import audit_record
 from core.dates import IsoDate
 from core.excel import XLSX_CONTENT_TYPE
+from headcount.summary import placements_stored
 from reports import access, serializers, tables
-from reports.exports import export_response, scoped_unit, staff_list
+from reports.exports import GUARDED, export_response, scoped_unit, staff_list
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.models import ExportJob
 from reports.selectors import (
@@ -425,20 +427,28 @@ class StaffListAPI(ReportAPIView):
     def get(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "xlsx":
             return self.xlsx()
-        try:
-            qs = staff_list(request.user, request.query_params)
-        except DjangoValidationError as exc:
-            raise ValidationError({"detail": exc.messages}) from exc
         columns = STAFF_COLUMNS
         if not may(request.user, "staff.view_personal"):
             columns = [c for c in columns if c not in PERSONAL_FIELDS]
+        day = timezone.localdate()
+        # Today's stored placements, on the condition (in the same query) that they hold today;
+        # an empty page may mean they do not: then the dated assignments are read.
+        paginator, page = self.page(columns, day, GUARDED)
+        if not page and not placements_stored(day):
+            paginator, page = self.page(columns, day, False)
+        audit_record(request, "staff.list", params=request.query_params, rows=len(page))
+        return paginator.get_paginated_response(page)
+
+    def page(self, columns, day, stored):
+        try:
+            qs = staff_list(self.request.user, self.request.query_params, day, stored=stored)
+        except DjangoValidationError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
         # Tuples, named by the paginator: dates read as text cannot keep their field's name in values().
         selected = [IsoDate(c) if c in STAFF_DATES else c for c in columns]
         qs = qs.values_list(*selected, *staff_related(qs))
         paginator = self.pagination_class([*columns, *STAFF_RELATED])
-        page = paginator.paginate_queryset(qs, request, view=self)
-        audit_record(request, "staff.list", params=request.query_params, rows=len(page))
-        return paginator.get_paginated_response(page)
+        return paginator, paginator.paginate_queryset(qs, self.request, view=self)
 
 
 class ExportJobAPI(APIView):

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Exists
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -22,6 +23,7 @@ from accounts.scoping import for_user
 from audit.services import audit_record
 from communes.models import Unit, province_issuer
 from core.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
+from headcount.models import SummaryState
 from headcount.summary import placements_stored
 from reports import access, tables
 from reports.forms import ProvinceReportForm, ReportForm
@@ -290,6 +292,7 @@ def national_summary_export(user, params):
 
 
 _PLACED = {}
+GUARDED = object()  # staff_list(stored=GUARDED)
 
 
 def placed_people(day, *, stored=False):
@@ -306,15 +309,25 @@ def placed_people(day, *, stored=False):
     return people.all()
 
 
-def staff_list(user, params, day=None):
+def staff_list(user, params, day=None, *, stored=None):
     """People on the roll on ``day`` (today) of the units the user sees, with that placement,
     filtered by StaffFilterSet (403 never: out of scope rows vanish).
 
     Today's placement is read from the people's stored columns while today's summary holds
-    (one query to know it), else from the dated assignments; reach what it points at through
-    ``staffing.models.placed`` with ``reads_stored(queryset)``."""
+    (``stored`` None: one query to know it), else from the dated assignments; reach what it
+    points at through ``staffing.models.placed`` with ``reads_stored(queryset)``. With
+    ``stored=GUARDED`` the stored columns are read on the condition, in the same query, that the
+    summary holds today: no row at all then means "ask again with ``stored=False``" when
+    ``placements_stored(day)`` is false."""
     day = day or timezone.localdate()
-    people = placed_people(day, stored=placements_stored(day))
+    guarded = stored is GUARDED
+    if guarded:
+        stored = day == timezone.localdate()
+    elif stored is None:
+        stored = placements_stored(day)
+    people = placed_people(day, stored=stored)
+    if guarded and stored:
+        people = people.filter(Exists(SummaryState.objects.filter(day=day)))
     units = for_user(Unit.objects.all(), user)
     # The filterset reads the units in scope with those its filters name, in one query, and
     # filters by them as constants.

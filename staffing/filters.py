@@ -8,7 +8,7 @@ import copy
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -19,6 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from communes.models import Unit
+from core.lookups import AnyOf
 from core.text import search_words
 from staffing.models import (
     Category,
@@ -253,7 +254,7 @@ class StaffFilterSet(ShallowCopyFilterSet):
         if self.units is not None:
             # As constants: PostgreSQL then reads just their assignments by index instead of
             # scanning every assignment against a subquery.
-            queryset = queryset.filter(placed_unit__in=list(self.units.values_list("pk", flat=True)))
+            queryset = queryset.filter(AnyOf(F("placed_unit"), list(self.units.values_list("pk", flat=True))))
         return queryset
 
     def filter_q(self, queryset, name, value):

@@ -395,8 +395,8 @@ class Staff(models.Model):
     # Today's placement, stored beside the person for the staff list (see ``with_placement``):
     # written only by headcount.summary, with today's summary, and valid only while it holds today.
     today_unit = models.ForeignKey(
-        "communes.Unit", on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
-    )
+        "communes.Unit", on_delete=models.SET_NULL, null=True, editable=False, related_name="+", db_index=False
+    )  # indexed with the id below
     today_field = models.ForeignKey(Field, on_delete=models.SET_NULL, null=True, editable=False, related_name="+")
     today_position = models.ForeignKey(Position, on_delete=models.SET_NULL, null=True, editable=False, related_name="+")
     today_category = models.CharField(max_length=16, null=True, editable=False)  # noqa: DJ001 — None: not placed
