@@ -10,8 +10,10 @@ Figures and floors:
 - province dashboard (today, coverage view, no filter) against an independent HTML floor
   (bench/dashboard_floor.py: reads the session and user as the page does, computes the figures
   with its own SQL over today's summary table and writes the same tables with string formatting):
-  per request in-process (min and median of 50, both called as WSGI apps in this process) and p95
-  and throughput with 20 concurrent clients under gunicorn; plus the query count of two provinces;
+  per request in-process (min and median of 50, both called as WSGI apps in this process, in
+  turns) and p95 and throughput with 20 concurrent clients under gunicorn (page and floor loaded in
+  alternated rounds, so that the load of a shared machine falls on both); plus the query count of
+  two provinces;
 - national page, the same way;
 - staff API page of 50 with filters: p95 with 20 concurrent clients, gunicorn with 2 workers on
   127.0.0.1, against a bare WSGI app that runs the same SQL and returns the same 50 rows as JSON
@@ -207,7 +209,33 @@ def load(port, path, headers, requests_total, concurrency=20, time_limit=60):
     if not latencies:
         raise RuntimeError(f"no successful request to :{port}{path}: {errors[:3]}")
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
-    return {"p95": p95, "rps": len(latencies) / wall, "n": len(latencies), "errors": len(errors)}
+    return {
+        "p95": p95,
+        "rps": len(latencies) / wall,
+        "n": len(latencies),
+        "errors": len(errors),
+        "latencies": latencies,
+        "wall": wall,
+    }
+
+
+def alternated(page_port, page_path, floor_port, headers, requests_total, rounds=4):
+    """The page and its floor loaded in turns (``rounds`` each, the requests split between them),
+    so that a change of load on a shared machine falls on both: p95 and throughput over all rounds."""
+    results = {"page": [], "floor": []}
+    for _ in range(rounds):
+        results["page"].append(load(page_port, page_path, headers, requests_total // rounds))
+        results["floor"].append(load(floor_port, "/", headers, requests_total // rounds))
+    merged = {}
+    for name, runs in results.items():
+        latencies = sorted(x for r in runs for x in r["latencies"])
+        merged[name] = {
+            "p95": latencies[int(0.95 * (len(latencies) - 1))],
+            "rps": len(latencies) / sum(r["wall"] for r in runs),
+            "n": len(latencies),
+            "errors": sum(r["errors"] for r in runs),
+        }
+    return merged["page"], merged["floor"]
 
 
 def gunicorn(app, port, env, workers=2):
@@ -353,7 +381,8 @@ def inprocess_figures(targets, session_cookie, runs=50):
 
 
 def served_figures(targets, session_cookie, requests_total):
-    """Each page and its floor under gunicorn (2 workers), 20 concurrent clients: p95 and throughput."""
+    """Each page and its floor under gunicorn (2 workers), 20 concurrent clients, in alternated
+    rounds: p95 and throughput."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "CONN_MAX_AGE": "600"}
     headers = {"Cookie": f"sessionid={session_cookie}"}
     last_floor = None
@@ -368,8 +397,7 @@ def served_figures(targets, session_cookie, requests_total):
         try:
             load(8831, path, headers, 100)  # warm both
             load(8832, "/", headers, 100)
-            page = load(8831, path, headers, requests_total)
-            floor = load(8832, "/", headers, requests_total)
+            page, floor = alternated(8831, path, 8832, headers, requests_total)
         finally:
             for p in (app, bare):
                 p.terminate()

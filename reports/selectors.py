@@ -262,7 +262,8 @@ def province_dashboard(
     Field, kind and flag filters narrow every block; ``only`` short / surplus narrows the commune
     table. Queries: fields 1, units 1, headcount 1, mismatches 1, movements 1 — five in all.
     ``detail``: each commune row carries its fields (``by_field``, which the Excel export reads);
-    without it, today's figures are added up per commune and per field by the database.
+    without it, today's figures are added up per commune and per field by the database, in the
+    same round trip as the list of communes on PostgreSQL (fields, units and sums, movements).
     """
     filters = filters or Filters()
     view = View.clean(view)
