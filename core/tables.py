@@ -121,7 +121,20 @@ class Table:
     row_attrs: Callable | None = None  # row -> {attribute: value} of the page's <tr>
     no_data: Callable | None = None  # row -> True: the page shows "no data" after the row header
     no_data_text: str = _("No data")
+    required: bool = False  # the API serves every column on every row, never null (the schema says so)
+    groups: tuple = ()  # the workbook's labels above the headers: (label, columns spanned) pairs
     _serializer: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def spread(self, group, parts):
+        """This table followed by ``group``'s columns once per part, under the part's label:
+        ``parts`` are (key, label) pairs and a row holds each part's values under its key
+        (``{key: {column key: value}}``)."""
+        columns = list(self.columns)
+        groups = [(label_text(self.columns[0].label), len(columns))]
+        for key, label in parts:
+            columns += [replace(c, key=f"{key}.{c.key}") for c in group]
+            groups.append((label, len(group)))
+        return replace(self, columns=tuple(columns), groups=tuple(groups), _serializer={})
 
     def page_columns(self, ctx=None):
         ctx = ctx or {}
@@ -159,9 +172,9 @@ class Table:
             for c in self.api_columns():
                 path = c.key.split(".") if self.nested else [json_key(c.key)]
                 if len(path) > 1:
-                    groups.setdefault(path[0], {})[path[1]] = _field(c)
+                    groups.setdefault(path[0], {})[path[1]] = _field(c, self.required)
                 else:
-                    attrs[path[0]] = _field(c)
+                    attrs[path[0]] = _field(c, self.required)
             for group, fields in groups.items():
                 cls = type(f"{base}{group.title()}Serializer", (serializers.Serializer,), fields)
                 attrs[group] = cls()
@@ -343,11 +356,11 @@ def _cell_renderer(c, env):
     return cell
 
 
-def _field(c):
+def _field(c, required=False):
     kinds = {INT: serializers.IntegerField, SIGNED: serializers.IntegerField, ID: serializers.IntegerField}
     kinds |= {DAY: serializers.DateField, BOOL: serializers.BooleanField}
     return kinds.get(c.format, serializers.CharField)(
-        help_text=str(c.help or label_text(c.excel_label or c.label)), allow_null=True, required=False
+        help_text=str(c.help or label_text(c.excel_label or c.label)), allow_null=not required, required=required
     )
 
 
@@ -438,6 +451,9 @@ class TableExporter(Exporter):
 
     def columns(self):
         return self.table.excel_columns(self.view)
+
+    def header_groups(self):
+        return list(self.table.groups) or None
 
     def rows(self):
         for r in self.data:

@@ -168,9 +168,9 @@ class ProvinceReportAPIView(ReportAPIView):
         if "kpis" in self.blocks:
             out["kpis"] = d.kpis.as_dict()
         if "by_field" in self.blocks:
-            out["by_field"] = [r.as_dict() for r in d.by_field]
+            out["by_field"] = tables.FIELDS.json_rows(d.by_field)
         if "top_shortage" in self.blocks:
-            out["top_shortage"] = tables.COMMUNES.json_rows(d.top_shortage)
+            out["top_shortage"] = tables.TOP_SHORTAGE.json_rows(d.top_shortage)
         if "communes" in self.blocks:
             out["communes"] = tables.COMMUNES.json_rows(d.communes)
         return out

@@ -22,7 +22,7 @@ from accounts.policy import may
 from accounts.scoping import for_user
 from audit.services import audit_record
 from communes.models import Unit, province_issuer
-from core.excel import INTEGER, Column, Exporter, Issuer, export_filename, xlsx_response
+from core.excel import Column, Exporter, Issuer, export_filename, xlsx_response
 from headcount.models import SummaryState
 from headcount.summary import placements_stored
 from reports import access, tables
@@ -192,7 +192,6 @@ class ProvinceSummaryExporter(tables.TableExporter):
         )
         # The headline, then where the figures come from (a second line of the same cell).
         self.note = f"{headline_text(dashboard.kpis)}\n{dashboard.source.text()}"
-        self.headcount_label = tables.HEADCOUNT.for_view(dashboard.view)
 
     def most_short(self, commune):
         short = [
@@ -206,44 +205,28 @@ class ProvinceSummaryExporter(tables.TableExporter):
 
     def sheets(self):
         chunks = [self.fields[i : i + FIELDS_PER_SHEET] for i in range(0, len(self.fields), FIELDS_PER_SHEET)]
-        return [self] + [ProvinceFieldsExporter(self, chunk, n) for n, chunk in enumerate(chunks, start=1)]
+        return [self] + [province_fields_sheet(self, chunk, n) for n, chunk in enumerate(chunks, start=1)]
 
 
-class ProvinceFieldsExporter(Exporter):
-    """An appendix of the province summary: per commune, quota, headcount and gap in a few fields."""
-
-    with_totals = True
-    appendix = True
-
-    def __init__(self, summary: ProvinceSummaryExporter, fields, number):
-        self.summary, self.fields = summary, fields
-        self.sheet_title = f"Phu luc {number}"
-        self.title = _("Appendix %(n)s: staff against assigned quota by field — %(province)s") % {
-            "n": number,
-            "province": summary.d.province.name,
-        }
-        self.subtitle = _("Fields: %(fields)s") % {"fields": ", ".join(f.name for f in fields)}
-
-    def columns(self):
-        cols = [Column(str(_("Commune")), 30), Column(str(_("Code")), 9)]
-        for _f in self.fields:
-            cols += [
-                Column(str(_("Quota")), 9, INTEGER, total=True),
-                Column(str(self.summary.headcount_label), 9, INTEGER, total=True),
-                Column(str(_("Gap")), 9, INTEGER, total=True),
-            ]
-        return cols
-
-    def header_groups(self):
-        return [(str(_("Commune")), 2)] + [(f.name, 3) for f in self.fields]
-
-    def rows(self):
-        for c in self.summary.d.communes:
-            row = [c.name, c.code]
-            for f in self.fields:
-                quota, headcount = c.by_field.get(f.pk, (0, 0))
-                row += [quota, headcount, headcount - quota]
-            yield row
+def province_fields_sheet(summary: ProvinceSummaryExporter, fields, number):
+    """An appendix of the province summary: per commune, quota, headcount and gap in a few fields
+    (``tables.FIELD_DETAIL``)."""
+    table = tables.FIELD_DETAIL.spread(tables.FIELD_FIGURES, [(str(f.pk), f.name) for f in fields])
+    rows = []
+    for c in summary.d.communes:
+        row = {"name": c.name, "code": c.code}
+        for f in fields:
+            quota, headcount = c.by_field.get(f.pk, (0, 0))
+            row[str(f.pk)] = {"quota": quota, "headcount": headcount, "gap": headcount - quota}
+        rows.append(row)
+    title = _("Appendix %(n)s: staff against assigned quota by field — %(province)s") % {
+        "n": number,
+        "province": summary.d.province.name,
+    }
+    sheet = tables.appendix(table, rows, title=title, sheet_title=f"Phu luc {number}")
+    sheet.subtitle = _("Fields: %(fields)s") % {"fields": ", ".join(f.name for f in fields)}
+    sheet.view = summary.view
+    return sheet
 
 
 @register("province-summary")

@@ -117,9 +117,6 @@ class FieldRow:
     def net(self):
         return self.headcount - self.quota
 
-    def as_dict(self):
-        return {**self.__dict__, "net": self.net}
-
 
 @dataclass
 class CommuneRow:

@@ -41,16 +41,8 @@ class KpiSerializer(serializers.Serializer):
     mismatches = serializers.IntegerField()
 
 
-class FieldRowSerializer(serializers.Serializer):
-    field_id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    quota = serializers.IntegerField()
-    headcount = serializers.IntegerField()
-    shortage = serializers.IntegerField()
-    surplus = serializers.IntegerField()
-    net = serializers.IntegerField()
-
+# A row by field, declared with its page table in reports/tables.py.
+FieldRowSerializer = tables.FIELDS.serializer()
 
 # The commune table's row, declared with its page and export columns in reports/tables.py.
 CommuneRowSerializer = tables.COMMUNES.serializer()

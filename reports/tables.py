@@ -3,6 +3,8 @@
 to the apps that show them (``secondments.tables``, ``staffing.tables``) and are named here too.
 """
 
+from dataclasses import replace
+
 from django.utils.translation import gettext_lazy as _
 
 from core.tables import (  # noqa: F401  (the exporter and helpers, for the reports' modules)
@@ -87,6 +89,52 @@ COMMUNES = Table(
     empty=_("No commune matches these filters."),
     sortable=True,
     row_attrs=lambda r: {"data-unit": r.code},
+)
+
+
+# The dashboard's table under the "largest shortage" chart: the commune and its shortage, unlinked.
+# The API serves the same rows as the commune table's (``top_shortage``), under the same schema.
+def _top_column(c):
+    if c.key in ("name", "shortage"):
+        return replace(c, link=None, badges=(), excel=False)
+    return replace(c, page=False, excel=False)
+
+
+TOP_SHORTAGE = Table(
+    COMMUNES.name,
+    tuple(_top_column(c) for c in COMMUNES.columns),
+    empty=_("No commune is short."),
+    _serializer=COMMUNES._serializer,
+)
+
+# The dashboard's table under the "by field" chart and the API's rows by field (the workbook gives
+# the field detail per commune instead: ``FIELD_DETAIL``). Named "field" for the schema's FieldRow.
+FIELDS = Table(
+    "field",
+    (
+        Col("field_id", "id", INT, page=False, excel=False),
+        Col("code", _("Code"), page=False, excel=False),
+        Col("name", _("Field"), header=True, width=28, excel=False),
+        Col("quota", _("Quota"), INT, excel=False),
+        Col("headcount", _("Headcount"), INT, help=HEADCOUNT_HELP, excel=False),
+        Col("shortage", _("Shortage"), INT, css="gap-neg", excel=False),
+        Col("surplus", _("Surplus"), INT, css="gap-pos", excel=False),
+        Col("net", _("Net"), INT, excel=False),
+    ),
+    empty=_("No quota or staff recorded."),
+    required=True,
+)
+
+# The province summary workbook's appendices: per commune, then each field's quota, headcount and
+# gap under the field's name (``FIELD_DETAIL.spread(FIELD_FIGURES, fields)``), a few fields a sheet.
+FIELD_DETAIL = Table(
+    "field_detail",
+    (Col("name", _("Commune"), header=True, width=30), Col("code", _("Code"), width=9)),
+)
+FIELD_FIGURES = (
+    Col("quota", _("Quota"), INT, total=True, width=9),
+    Col("headcount", HEADCOUNT, INT, total=True, width=9),
+    Col("gap", _("Gap"), SIGNED, total=True, width=9),
 )
 
 

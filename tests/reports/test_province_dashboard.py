@@ -131,10 +131,11 @@ def test_page_renders_kpis_charts_and_table(client, login_as, world):
     assert 'value="15/10/2025"' in html
     # The chart tables carry the same numbers as the charts (worked out in builders.py).
     assert (
-        '<tr><th scope="row">Land</th><td class="num">9</td><td class="num">8</td>'
-        '<td class="num gap-neg">2</td><td class="num gap-pos">1</td><td class="num">-1</td></tr>'
+        '<tr><th scope="row" data-col="name">Land</th><td class="num" data-col="quota">9</td>'
+        '<td class="num" data-col="headcount">8</td><td class="num gap-neg" data-col="shortage">2</td>'
+        '<td class="num gap-pos" data-col="surplus">1</td><td class="num" data-col="net">-1</td></tr>'
     ) in html
-    assert '<tr><th scope="row">Xã An</th><td class="num gap-neg">2</td></tr>' in html
+    assert '<tr><th scope="row" data-col="name">Xã An</th><td class="num gap-neg" data-col="shortage">2</td></tr>' in html
 
 
 def test_page_in_establishment_view_and_iso_date(client, login_as, world):

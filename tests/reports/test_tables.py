@@ -62,6 +62,9 @@ ALL_TABLES = (
     tables.MISMATCHES,
     tables.ALERTS,
     tables.PERSON_HISTORY,
+    tables.FIELDS,
+    tables.TOP_SHORTAGE,
+    tables.FIELD_DETAIL,
 )
 
 
@@ -391,3 +394,82 @@ def test_commune_table_page_columns_are_the_sort_keys_and_the_workbook_keeps_its
         "STT", "Commune", "Code", "Quota", "On roll", "Headcount against quota", "Short (sum of fields)",
         "Surplus (sum of fields)", "Fields most short",
     ]  # fmt: skip
+
+
+def table_html(html, table_id):
+    match = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S)
+    assert match, table_id
+    return match.group(0)
+
+
+@pytest.mark.parametrize(
+    "table, table_id, api_name, key, count",
+    [
+        (tables.FIELDS, "table-fields", "api-report-province-fields", "by_field", 3),  # land, finance, culture
+        (tables.TOP_SHORTAGE, "table-top-communes", "api-report-province-top", "top_shortage", 2),  # An, Bình
+    ],
+)
+def test_a_column_added_to_a_dashboard_chart_table_shows_on_the_page_and_in_the_api(
+    client, login_as, world, monkeypatch, table, table_id, api_name, key, count
+):
+    """The chart tables have no sheet of their own: the province workbook is left as it was."""
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    page_url = reverse("reports:province", args=["66"]) + "?as_of=15/10/2025"
+    api_url = reverse(api_name, args=["66"]) + "?as_of=2025-10-15"
+    before_book = [header_row(book(client.get(page_url + "&format=xlsx", **EN)))]
+    rows_before = api.get(api_url).json()[key]
+    assert len(rows_before) == count
+    assert "probe" not in rows_before[0]
+
+    monkeypatch.setitem(table.__dict__, "columns", (*table.columns, PROBE))
+    html = table_html(client.get(page_url, **EN).content.decode(), table_id)
+    assert html.count('<th scope="col" class="num">Probe column</th>') == 1
+    assert html.count('data-col="probe"') == count  # one cell a row
+    rows = api.get(api_url).json()[key]
+    assert [r.pop("probe") for r in rows] == [None] * count and rows == rows_before
+    assert [header_row(book(client.get(page_url + "&format=xlsx", **EN)))] == before_book
+
+
+def test_chart_tables_show_the_declared_labels_and_values(client, login_as, world):
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    html = client.get(reverse("reports:province", args=["66"]) + "?as_of=15/10/2025", **EN).content.decode()
+    fields = table_html(html, "table-fields")
+    heads = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', fields)
+    assert heads == ["Field", "Quota", "Headcount", "Shortage", "Surplus", "Net"]
+    # Finance in coverage: quota 5, headcount 5, short 1 in Bình, over 1 in Cư (builders.py).
+    assert (
+        '<th scope="row" data-col="name">Finance</th><td class="num" data-col="quota">5</td>'
+        '<td class="num" data-col="headcount">5</td><td class="num gap-neg" data-col="shortage">1</td>'
+        '<td class="num gap-pos" data-col="surplus">1</td><td class="num" data-col="net">0</td>'
+    ) in fields
+    top = table_html(html, "table-top-communes")
+    assert re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', top) == ["Commune", "Shortage"]
+    assert "<a " not in top and "badge" not in top  # the commune table's links and badges stay there
+    # The API's top communes keep the commune table's row and schema.
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    row = api.get(reverse("api-report-province-top", args=["66"]) + "?as_of=2025-10-15").json()["top_shortage"][0]
+    assert set(row) == {tables.json_key(c.key) for c in tables.COMMUNES.api_columns()}
+    assert (row["name"], row["shortage"], row["quota"]) == ("Xã An", 2, 7)  # land 5 + culture 2
+    assert tables.TOP_SHORTAGE.serializer() is tables.COMMUNES.serializer()
+
+
+def test_a_field_detail_column_added_to_the_declaration_shows_on_every_appendix_field(
+    client, login_as, world, monkeypatch
+):
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    url = reverse("reports:province", args=["66"]) + "?as_of=15/10/2025&format=xlsx"
+    monkeypatch.setattr(tables, "FIELD_FIGURES", (*tables.FIELD_FIGURES, PROBE))
+    detail = book(client.get(url, **EN))["Phu luc 1"]
+    # Groups of four under each field's name; the commune's own columns unchanged.
+    assert [c.value for c in detail[5]] == ["STT", "Commune", None] + [
+        name for name in ("Land", "Finance", "Culture") for name in (name, None, None, None)
+    ]
+    assert [c.value for c in detail[6]] == [None, "Commune", "Code"] + ["Quota", "Effective", "Gap", "Probe column"] * 3
+    assert {"B5:C5", "D5:G5", "H5:K5", "L5:O5"} <= {str(r) for r in detail.merged_cells.ranges}
+    assert [c.value for c in detail[7]][:8] == [1, "Xã An", "66001", 5, 3, -2, None, 0]
+
+    monkeypatch.setitem(tables.FIELD_DETAIL.__dict__, "columns", (*tables.FIELD_DETAIL.columns, PROBE))
+    detail = book(client.get(url, **EN))["Phu luc 1"]
+    assert [c.value for c in detail[5]][:5] == ["STT", "Commune", None, None, "Land"]
+    assert [c.value for c in detail[6]][:5] == [None, "Commune", "Code", "Probe column", "Quota"]
