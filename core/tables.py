@@ -68,7 +68,7 @@ class Badge:
 
     key: str
     text: str
-    title: str
+    title: str  # a tooltip, or ""
     css: str
 
 
@@ -86,6 +86,7 @@ class Col:
     excel: bool = True  # written to the workbook
     excel_label: object = None  # the printed form's label, where it differs from the page's
     css: str = ""  # the page cell's own class (e.g. gap-neg)
+    css_if_value: bool = False  # ``css`` only on cells whose value is set and not 0
     badges: tuple = ()
     help: str = ""  # the API schema's description, where the label is not enough
     when: Callable | None = None  # ctx -> bool: the page shows the column only then
@@ -303,6 +304,10 @@ def _shower(c, env):
     return lambda row, v: html.escape("" if v is None else str(v))
 
 
+def _title(text):
+    return f' title="{html.escape(str(text))}"' if text else ""
+
+
 def _cell_renderer(c, env):
     """A function writing column ``c``'s cell of a row: everything that is the same on every row
     (tag, classes, the link's reversed URL) is worked out once per table."""
@@ -311,6 +316,9 @@ def _cell_renderer(c, env):
     tag, end = ('<th scope="row"', "</th>") if c.header else ("<td", "</td>")
     classes = " ".join(x for x in ("num" if c.format in NUMBERS else "", c.css) if x)
     start = f'{tag}{f' class="{classes}"' if classes else ""} data-col="{c.name}">'
+    if c.css_if_value:  # the column's own class on the cells with a value other than 0 only
+        plain = "num" if c.format in NUMBERS else ""
+        start, marked = f'{tag}{f' class="{plain}"' if plain else ""} data-col="{c.name}">', start
     gaps = {
         -1: f'{tag} class="{classes} gap-neg" data-col="{c.name}">',
         1: f'{tag} class="{classes} gap-pos" data-col="{c.name}">',
@@ -321,7 +329,7 @@ def _cell_renderer(c, env):
         where = replace(c.link, css="")  # columns linking to one place share the row's href
         link = env["links"].get(where) or env["links"].setdefault(where, _LinkMaker(where, env))
     link_open = f'<a href="{{}}"{f' class="{c.link.css}"' if c.link and c.link.css else ""}>'
-    badges = [(_getter(b.key), f' <span class="badge {b.css}" title="{escape(str(b.title))}">{escape(b.text)}</span>')
+    badges = [(_getter(b.key), f' <span class="badge {b.css}"{_title(b.title)}>{escape(str(b.text))}</span>')
               for b in c.badges]  # fmt: skip
 
     if c.format == INT and not (text or badges or c.render):
@@ -331,11 +339,12 @@ def _cell_renderer(c, env):
             if v is None:
                 return start + end
             out = f"{v:,}".replace(",", sep) if v >= 1000 or v <= -1000 else str(v)
+            begin = marked if c.css_if_value and v else start
             if link is not None:
                 href = link.href(row)
                 if href:
-                    return f"{start}{link_open.format(href)}{out}</a>{end}"
-            return start + out + end
+                    return f"{begin}{link_open.format(href)}{out}</a>{end}"
+            return begin + out + end
 
         return count
 
@@ -351,6 +360,8 @@ def _cell_renderer(c, env):
                 out += badge
         if signed and v:
             return gaps[-1 if v < 0 else 1] + out + end
+        if c.css_if_value and v:
+            return marked + out + end
         return start + out + end
 
     return cell

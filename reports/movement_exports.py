@@ -14,6 +14,7 @@ from accounts.scoping import for_user
 from communes.models import province_issuer
 from core.excel import INTEGER, Column, Exporter, export_filename
 from core.text import normalize_search
+from reports import tables
 from reports.exports import ExportSpec, dated, register, short_name, user_issuer, user_place
 from reports.plans import PlanProgress, plan_progress
 from secondments.filters import MovementFilterSet
@@ -75,37 +76,17 @@ class PlanDepartmentsExporter(Exporter):
             ]
 
 
-class PlanCommunesExporter(Exporter):
+def plan_communes_exporter(progress: PlanProgress):
     """Per receiving commune and field: people received against the commune's shortage."""
-
-    sheet_title = "Xa nhan"
-    with_totals = True
-
-    def __init__(self, progress: PlanProgress):
-        self.progress = progress
-        self.title = dated(plan_title(progress.plan, _("receiving communes")), progress.as_of)
-        self.filename = export_filename(
+    return tables.TableExporter(
+        tables.PLAN_COMMUNES,
+        progress.commune_rows(),
+        title=dated(plan_title(progress.plan, _("receiving communes")), progress.as_of),
+        filename=export_filename(
             f"tien do ke hoach {progress.plan.pk} xa nhan", progress.plan.province.short_name, day=progress.as_of
-        )
-
-    def columns(self):
-        n = {"width": 11, "number_format": INTEGER, "total": True}
-        return [
-            Column(str(_("Commune")), 30),
-            Column(str(_("Field")), 24),
-            Column(str(_("Priority")), 9),
-            Column(str(_("Shortage")), **n),
-            Column(str(_("Requested")), **n),
-            Column(str(_("Proposed")), **n),
-            Column(str(_("Received")), **n),
-            Column(str(pgettext("movement status", "Active")), **n),
-        ]
-
-    def rows(self):
-        yes = str(_("Yes"))
-        for r in self.progress.communes:
-            yield [r.unit.name, str(r.field), yes if r.is_priority else "", r.shortage, r.requested, r.proposed,
-                   r.received, r.active]  # fmt: skip
+        ),
+        sheet_title="Xa nhan",
+    )
 
 
 def movement_export_values():
@@ -190,7 +171,7 @@ def plan_progress_export(user, params):
     today = timezone.localdate()
     progress = plan_progress(plan=plan, as_of=today)
     if params.get("part") == "communes":
-        exporter, rows = PlanCommunesExporter(progress), len(progress.communes)
+        exporter, rows = plan_communes_exporter(progress), len(progress.communes)
     else:
         exporter, rows = PlanDepartmentsExporter(progress), len(progress.departments)
     return ExportSpec(exporter, province_issuer(plan.province), today, rows)

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scoping import for_user
+from reports import tables
 from reports.plans import plan_progress
 from secondments.api import E404
 from secondments.models import Plan
@@ -42,21 +43,7 @@ class PlanProgressAPI(APIView):
                     }
                     for r in p.departments
                 ],
-                "communes": [
-                    {
-                        "unit": r.unit.pk,
-                        "unit_code": r.unit.code,
-                        "unit_name": r.unit.name,
-                        "field": r.field.code,
-                        "is_priority": r.is_priority,
-                        "shortage": r.shortage,
-                        "requested": r.requested,
-                        "proposed": r.proposed,
-                        "received": r.received,
-                        "active": r.active,
-                    }
-                    for r in p.communes
-                ],
+                "communes": tables.PLAN_COMMUNES.json_rows(p.commune_rows()),
                 "totals": [
                     {"kind": t.kind, "target": t.target, "proposed": t.proposed, "sent": t.sent} for t in p.totals
                 ],

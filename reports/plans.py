@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from communes.models import Unit
 from headcount.rules import View
@@ -118,6 +119,28 @@ class PlanProgress:
     @property
     def proposed_total(self):
         return sum(t.proposed for t in self.totals)
+
+    def commune_rows(self):
+        """The receiving communes as the page, the API and the workbook read them
+        (``reports.tables.PLAN_COMMUNES``)."""
+        yes = str(_("Yes"))
+        return [
+            {
+                "unit": r.unit.pk,
+                "unit_code": r.unit.code,
+                "unit_name": r.unit.name,
+                "field": r.field.code,
+                "field_name": str(r.field),
+                "is_priority": r.is_priority,
+                "priority": yes if r.is_priority else "",
+                "shortage": r.shortage,
+                "requested": r.requested,
+                "proposed": r.proposed,
+                "received": r.received,
+                "active": r.active,
+            }
+            for r in self.communes
+        ]
 
 
 def plan_progress(*, plan: Plan, as_of: date) -> PlanProgress:

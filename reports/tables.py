@@ -6,6 +6,7 @@ to the apps that show them (``secondments.tables``, ``staffing.tables``) and are
 from dataclasses import replace
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.tables import (  # noqa: F401  (the exporter and helpers, for the reports' modules)
     BOOL,
@@ -291,4 +292,39 @@ MISMATCHES = Table(
         Col("field", _("Field of position"), width=22),
         Col("major_field", _("Trained field"), width=22),
     ),
+)
+
+# A plan's receiving communes (its page, ``GET /api/v1/plans/<id>/progress/`` and the "communes"
+# part of its workbook), from ``PlanProgress.commune_rows``.
+PLAN_COMMUNES = Table(
+    "plan_communes",
+    (
+        Col("unit", "id", ID, page=False, excel=False),
+        Col("unit_code", _("Code"), page=False, excel=False),
+        Col(
+            "unit_name",
+            _("Commune"),
+            width=30,
+            badges=(Badge("is_priority", _("priority"), "", "text-bg-warning"),),
+        ),
+        Col("field", _("Field"), page=False, excel=False, help="the field's code"),
+        Col("field_name", _("Field"), width=24, api=False),
+        Col("is_priority", _("Priority"), BOOL, page=False, excel=False),
+        Col("priority", _("Priority"), width=9, page=False, api=False),
+        Col(
+            "shortage",
+            _("Shortage today"),
+            INT,
+            css="gap-neg",
+            css_if_value=True,
+            total=True,
+            width=11,
+            excel_label=_("Shortage"),
+        ),
+        Col("requested", _("Requested"), INT, total=True, width=11),
+        Col("proposed", _("Proposed"), INT, total=True, width=11),
+        Col("received", _("Received"), INT, total=True, width=11),
+        Col("active", pgettext_lazy("movement status", "Active"), INT, total=True, width=11),
+    ),
+    empty=_("No commune has received or requested staff under this plan yet."),
 )

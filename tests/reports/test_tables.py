@@ -473,3 +473,66 @@ def test_a_field_detail_column_added_to_the_declaration_shows_on_every_appendix_
     detail = book(client.get(url, **EN))["Phu luc 1"]
     assert [c.value for c in detail[5]][:5] == ["STT", "Commune", None, None, "Land"]
     assert [c.value for c in detail[6]][:5] == [None, "Commune", "Code", "Probe column", "Quota"]
+
+
+def plan_world():
+    from secondments.models import Status
+    from tests.secondments import builders as sb
+
+    w = sb.World()
+    w.plan.priority_communes.add(w.commune)
+    # Into Hòa Phú (quota 2 in finance): approved, so 1 short today; into Ea Tu: no quota, not short.
+    f.movement(w.people[0], w.commune, status=Status.APPROVED, plan=w.plan, end=date(2026, 12, 31))
+    f.movement(w.people[1], w.other_commune, status=Status.PROPOSED, plan=w.plan, end=date(2026, 12, 31))
+    return w
+
+
+def test_plan_communes_page_api_and_workbook_read_one_declaration(client, login_as):
+    w = plan_world()
+    login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    html = table_html(client.get(reverse("plan-detail", args=[w.plan.pk]), **EN).content.decode(), "plan-communes")
+    heads = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', html)
+    assert heads == ["Commune", "Field", "Shortage today", "Requested", "Proposed", "Received", "Active"]
+    # The priority commune first, with its badge; the shortage marked only where there is one.
+    assert (
+        '<tr><td data-col="unit_name">Xã Hòa Phú <span class="badge text-bg-warning">priority</span></td>'
+        '<td data-col="field_name">Finance</td><td class="num gap-neg" data-col="shortage">1</td>'
+    ) in html
+    assert '<tr><td data-col="unit_name">Xã Ea Tu</td><td data-col="field_name">Finance</td>' in html
+    assert '<td class="num" data-col="shortage">0</td>' in html
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    rows = api.get(reverse("api-plan-progress", args=[w.plan.pk])).json()["communes"]
+    got = [(r["unit_name"], r["field"], r["is_priority"], r["shortage"], r["proposed"], r["received"]) for r in rows]
+    assert got == [
+        ("Xã Hòa Phú", "finance", True, 1, 0, 1),
+        ("Xã Ea Tu", "finance", False, 0, 1, 0),
+    ]
+    assert list(rows[0]) == [
+        "unit", "unit_code", "unit_name", "field", "is_priority", "shortage", "requested", "proposed", "received",
+        "active",
+    ]  # fmt: skip
+    ws = book(client.get(reverse("plan-export", args=[w.plan.pk]) + "?part=communes", **EN)).active
+    assert header_row(ws.parent) == [
+        "STT", "Commune", "Field", "Priority", "Shortage", "Requested", "Proposed", "Received", "Active",
+    ]  # fmt: skip
+    r = find_row(ws, "Xã Hòa Phú")
+    assert row_values(ws, r) == [1, "Xã Hòa Phú", "Finance", "Yes", 1, 0, 0, 1, 0]
+    assert row_values(ws, r + 1) == [2, "Xã Ea Tu", "Finance", None, 0, 0, 1, 0, 0]
+    assert row_values(ws, r + 2) == [None, "Total", None, None, 1, 0, 1, 1, 0]
+
+
+def test_a_column_added_to_the_plan_communes_shows_on_the_page_in_the_api_and_in_the_workbook(
+    client, login_as, monkeypatch
+):
+    w = plan_world()
+    login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    page_url = reverse("plan-detail", args=[w.plan.pk])
+    api_url = reverse("api-plan-progress", args=[w.plan.pk])
+    xlsx_url = reverse("plan-export", args=[w.plan.pk]) + "?part=communes"
+    before_header = header_row(book(client.get(xlsx_url, **EN)))
+    monkeypatch.setitem(tables.PLAN_COMMUNES.__dict__, "columns", (*tables.PLAN_COMMUNES.columns, PROBE))
+    html = table_html(client.get(page_url, **EN).content.decode(), "plan-communes")
+    assert html.count('<th scope="col" class="num">Probe column</th>') == 1 and html.count('data-col="probe"') == 2
+    assert [r["probe"] for r in api.get(api_url).json()["communes"]] == [None, None]
+    assert header_row(book(client.get(xlsx_url, **EN))) == [*before_header, "Probe column"]
