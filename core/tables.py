@@ -92,6 +92,7 @@ class Col:
     when: Callable | None = None  # ctx -> bool: the page shows the column only then
     text: str = ""  # the page cell's fixed text (e.g. an action's link), instead of the value
     hidden_label: bool = False  # the header is read by screen readers only
+    head_css: str = ""  # the page header's own class (e.g. no-print)
     total_name: str = ""  # the totals cell's data-total, where it differs from the column's
     render: Callable | None = None  # (row, ctx) -> escaped HTML: a page cell richer than value and link
 
@@ -123,6 +124,7 @@ class Table:
     no_data: Callable | None = None  # row -> True: the page shows "no data" after the row header
     no_data_text: str = _("No data")
     required: bool = False  # the API serves every column on every row, never null (the schema says so)
+    excel_order: tuple = ()  # the printed form's column order (keys), where it differs from the page's
     groups: tuple = ()  # the workbook's labels above the headers: (label, columns spanned) pairs
     _serializer: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -145,7 +147,11 @@ class Table:
         return [c for c in self.columns if c.api]
 
     def printed_columns(self):
-        return [c for c in self.columns if c.excel]
+        printed = [c for c in self.columns if c.excel]
+        if self.excel_order:
+            order = {key: i for i, key in enumerate(self.excel_order)}
+            printed.sort(key=lambda c: order.get(c.key, len(order)))
+        return printed
 
     # --- API -------------------------------------------------------------------------------------
 
@@ -210,7 +216,7 @@ class Table:
         descending first and texts ascending, the next click flips."""
         cells = []
         for c in self.page_columns(ctx):
-            css = "num" if c.format in NUMBERS else ""
+            css = " ".join(x for x in ("num" if c.format in NUMBERS else "", c.head_css) if x)
             label = html.escape(label_text(c.label, view))
             if c.hidden_label:
                 label = f'<span class="visually-hidden">{label}</span>'

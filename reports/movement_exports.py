@@ -7,12 +7,12 @@ as a background ExportJob exactly like the reports' own; ReportsConfig.ready imp
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user
 from communes.models import province_issuer
-from core.excel import INTEGER, Column, Exporter, export_filename
+from core.excel import Column, Exporter, export_filename
 from core.text import normalize_search
 from reports import tables
 from reports.exports import ExportSpec, dated, register, short_name, user_issuer, user_place
@@ -32,48 +32,17 @@ def plan_title(plan, part):
     return _("Progress of plan %(name)s: %(part)s") % {"name": plan.name, "part": part}
 
 
-class PlanDepartmentsExporter(Exporter):
+def plan_departments_exporter(progress: PlanProgress):
     """Per sending unit: the required range under the plan and the people proposed and sent."""
-
-    sheet_title = "Don vi cu"
-    with_totals = True
-
-    def __init__(self, progress: PlanProgress):
-        self.progress = progress
-        self.title = dated(plan_title(progress.plan, _("sending units")), progress.as_of)
-        self.filename = export_filename(
+    return tables.TableExporter(
+        tables.PLAN_DEPARTMENTS,
+        progress.department_rows(),
+        title=dated(plan_title(progress.plan, _("sending units")), progress.as_of),
+        filename=export_filename(
             f"tien do ke hoach {progress.plan.pk} don vi cu", progress.plan.province.short_name, day=progress.as_of
-        )
-
-    def columns(self):
-        n = {"width": 11, "number_format": INTEGER, "total": True}
-        return [
-            Column(str(_("Sending unit")), 36),
-            Column(str(_("Active staff")), **n),
-            Column(str(_("Rule")), 12),
-            Column(str(_("Required (min)")), **n),
-            Column(str(_("Required (max)")), **n),
-            Column(str(_("Proposed")), **n),
-            Column(str(_("Approved")), **n),
-            Column(str(pgettext("movement status", "Active")), **n),
-            Column(str(_("Completed")), **n),
-            Column(str(_("Sent")), **n),
-        ]
-
-    def rows(self):
-        for r in self.progress.departments:
-            yield [
-                r.unit.name,
-                r.active_staff,
-                r.quota.describe() if r.quota else "",
-                r.required_min,
-                r.required_max,
-                r.proposed,
-                r.approved,
-                r.active,
-                r.completed,
-                r.sent,
-            ]
+        ),
+        sheet_title="Don vi cu",
+    )
 
 
 def plan_communes_exporter(progress: PlanProgress):
@@ -173,5 +142,5 @@ def plan_progress_export(user, params):
     if params.get("part") == "communes":
         exporter, rows = plan_communes_exporter(progress), len(progress.communes)
     else:
-        exporter, rows = PlanDepartmentsExporter(progress), len(progress.departments)
+        exporter, rows = plan_departments_exporter(progress), len(progress.departments)
     return ExportSpec(exporter, province_issuer(plan.province), today, rows)

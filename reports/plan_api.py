@@ -25,24 +25,7 @@ class PlanProgressAPI(APIView):
                 "plan": p.plan.pk,
                 "as_of": p.as_of,
                 "rounding_rule": p.rounding_rule,
-                "departments": [
-                    {
-                        "unit": r.unit.pk,
-                        "unit_code": r.unit.code,
-                        "unit_name": r.unit.name,
-                        "active_staff": r.active_staff,
-                        "rule": r.quota.describe() if r.quota else None,
-                        "required_min": r.required_min,
-                        "required_max": r.required_max,
-                        "draft": r.draft,
-                        "proposed": r.proposed,
-                        "approved": r.approved,
-                        "active": r.active,
-                        "completed": r.completed,
-                        "sent": r.sent,
-                    }
-                    for r in p.departments
-                ],
+                "departments": tables.PLAN_DEPARTMENTS.json_rows(p.department_rows()),
                 "communes": tables.PLAN_COMMUNES.json_rows(p.commune_rows()),
                 "totals": [
                     {"kind": t.kind, "target": t.target, "proposed": t.proposed, "sent": t.sent} for t in p.totals

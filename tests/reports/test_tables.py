@@ -65,6 +65,8 @@ ALL_TABLES = (
     tables.FIELDS,
     tables.TOP_SHORTAGE,
     tables.FIELD_DETAIL,
+    tables.PLAN_DEPARTMENTS,
+    tables.PLAN_COMMUNES,
 )
 
 
@@ -535,4 +537,61 @@ def test_a_column_added_to_the_plan_communes_shows_on_the_page_in_the_api_and_in
     html = table_html(client.get(page_url, **EN).content.decode(), "plan-communes")
     assert html.count('<th scope="col" class="num">Probe column</th>') == 1 and html.count('data-col="probe"') == 2
     assert [r["probe"] for r in api.get(api_url).json()["communes"]] == [None, None]
+    assert header_row(book(client.get(xlsx_url, **EN))) == [*before_header, "Probe column"]
+
+
+def test_plan_sending_units_page_api_and_workbook_read_one_declaration(client, login_as):
+    from tests.secondments import builders as sb
+
+    w = plan_world()
+    f.staff_many(w.dept, w.finance, 137)  # 140 active staff with the 3 of the world
+    quota = sb.percent_quota(w.plan, w.dept, 5, 7)  # 5% × 140 = 7, 7% × 140 = 9.8 → 10
+    login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    page = client.get(reverse("plan-detail", args=[w.plan.pk]), **EN).content.decode()
+    html = table_html(page, "plan-departments")
+    heads = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', html)
+    assert heads == [
+        "Sending unit", "Rule", "Active staff", "Required (min–max)", "Proposed", "Approved", "Active", "Completed",
+        '<span class="visually-hidden">Actions</span>',
+    ]  # fmt: skip
+    edit = reverse("secondments:quota-update", args=[w.plan.pk, quota.pk])
+    assert (
+        f'<tr data-unit="{w.dept.code}"><td data-col="unit_name">Sở Tài chính</td><td data-col="rule">5–7%</td>'
+        '<td class="num" data-col="active_staff">140</td><td class="num" data-col="required">7–10</td>'
+        '<td class="num" data-col="proposed">1</td><td class="num" data-col="approved">1</td>'
+        f'<td class="num" data-col="active">0</td><td class="num" data-col="completed">0</td>'
+        f'<td class="no-print" data-col="actions"><a href="{edit}">Edit</a> · '
+    ) in html
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    row = api.get(reverse("api-plan-progress", args=[w.plan.pk])).json()["departments"][0]
+    assert row == {
+        "unit": w.dept.pk, "unit_code": w.dept.code, "unit_name": "Sở Tài chính", "active_staff": 140,
+        "rule": "5–7%", "required_min": 7, "required_max": 10, "draft": 0, "proposed": 1, "approved": 1,
+        "active": 0, "completed": 0, "sent": 1,
+    }  # fmt: skip
+    ws = book(client.get(reverse("plan-export", args=[w.plan.pk]), **EN)).active
+    # The printed form keeps its own order: active staff before the rule, the range in two columns.
+    assert header_row(ws.parent) == [
+        "STT", "Sending unit", "Active staff", "Rule", "Required (min)", "Required (max)", "Proposed", "Approved",
+        "Active", "Completed", "Sent",
+    ]  # fmt: skip
+    r = find_row(ws, "Sở Tài chính")
+    assert row_values(ws, r) == [1, "Sở Tài chính", 140, "5–7%", 7, 10, 1, 1, 0, 0, 1]
+
+
+def test_a_column_added_to_the_plan_sending_units_shows_on_the_page_in_the_api_and_in_the_workbook(
+    client, login_as, monkeypatch
+):
+    w = plan_world()
+    login_as(Role.DEPARTMENT_OFFICER, unit=w.dept)  # reads the plan, does not manage it: no actions column
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    xlsx_url = reverse("plan-export", args=[w.plan.pk])
+    before_header = header_row(book(client.get(xlsx_url, **EN)))
+    monkeypatch.setitem(tables.PLAN_DEPARTMENTS.__dict__, "columns", (*tables.PLAN_DEPARTMENTS.columns, PROBE))
+    html = table_html(client.get(reverse("plan-detail", args=[w.plan.pk]), **EN).content.decode(), "plan-departments")
+    assert "Actions" not in html
+    assert html.count('<th scope="col" class="num">Probe column</th>') == 1 and html.count('data-col="probe"') == 1
+    assert [r["probe"] for r in api.get(reverse("api-plan-progress", args=[w.plan.pk])).json()["departments"]] == [
+        None
+    ]
     assert header_row(book(client.get(xlsx_url, **EN))) == [*before_header, "Probe column"]
