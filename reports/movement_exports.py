@@ -32,29 +32,23 @@ def plan_title(plan, part):
     return _("Progress of plan %(name)s: %(part)s") % {"name": plan.name, "part": part}
 
 
-def plan_departments_exporter(progress: PlanProgress):
-    """Per sending unit: the required range under the plan and the people proposed and sent."""
-    return tables.TableExporter(
-        tables.PLAN_DEPARTMENTS,
-        progress.department_rows(),
-        title=dated(plan_title(progress.plan, _("sending units")), progress.as_of),
-        filename=export_filename(
-            f"tien do ke hoach {progress.plan.pk} don vi cu", progress.plan.province.short_name, day=progress.as_of
-        ),
-        sheet_title="Don vi cu",
-    )
+# A plan's workbook, by part: the sending units (the default) or the receiving communes.
+PLAN_PARTS = {
+    "departments": (tables.PLAN_DEPARTMENTS, "department_rows", _("sending units"), "don vi cu", "Don vi cu"),
+    "communes": (tables.PLAN_COMMUNES, "commune_rows", _("receiving communes"), "xa nhan", "Xa nhan"),
+}
 
 
-def plan_communes_exporter(progress: PlanProgress):
-    """Per receiving commune and field: people received against the commune's shortage."""
+def plan_exporter(progress: PlanProgress, part):
+    table, rows, label, file_words, sheet_title = PLAN_PARTS[part]
     return tables.TableExporter(
-        tables.PLAN_COMMUNES,
-        progress.commune_rows(),
-        title=dated(plan_title(progress.plan, _("receiving communes")), progress.as_of),
+        table,
+        getattr(progress, rows)(),
+        title=dated(plan_title(progress.plan, label), progress.as_of),
         filename=export_filename(
-            f"tien do ke hoach {progress.plan.pk} xa nhan", progress.plan.province.short_name, day=progress.as_of
+            f"tien do ke hoach {progress.plan.pk} {file_words}", progress.plan.province.short_name, day=progress.as_of
         ),
-        sheet_title="Xa nhan",
+        sheet_title=sheet_title,
     )
 
 
@@ -139,8 +133,5 @@ def plan_progress_export(user, params):
         raise Http404 from None
     today = timezone.localdate()
     progress = plan_progress(plan=plan, as_of=today)
-    if params.get("part") == "communes":
-        exporter, rows = plan_communes_exporter(progress), len(progress.communes)
-    else:
-        exporter, rows = plan_departments_exporter(progress), len(progress.departments)
-    return ExportSpec(exporter, province_issuer(plan.province), today, rows)
+    exporter = plan_exporter(progress, "communes" if params.get("part") == "communes" else "departments")
+    return ExportSpec(exporter, province_issuer(plan.province), today, len(exporter.data))
