@@ -9,13 +9,17 @@ from rest_framework.views import APIView
 from accounts.scoping import for_user
 from reports import tables
 from reports.plans import plan_progress
+from reports.serializers import PlanProgressSerializer
 from secondments.api import E404
 from secondments.models import Plan
 
 
 class PlanProgressAPI(APIView):
     @extend_schema(
-        responses={200: OpenApiResponse(description="Plan progress (same selector as the page)."), 404: E404}
+        responses={
+            200: OpenApiResponse(PlanProgressSerializer, description="Plan progress (same selector as the page)."),
+            404: E404,
+        }
     )
     def get(self, request, pk):
         plan = get_object_or_404(for_user(Plan.objects.all(), request.user), pk=pk)

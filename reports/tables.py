@@ -394,4 +394,5 @@ PLAN_COMMUNES = Table(
         Col("active", ACTIVE, INT, total=True, width=11),
     ),
     empty=_("No commune has received or requested staff under this plan yet."),
+    required=True,
 )

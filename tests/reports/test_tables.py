@@ -595,3 +595,24 @@ def test_a_column_added_to_the_plan_sending_units_shows_on_the_page_in_the_api_a
         None
     ]
     assert header_row(book(client.get(xlsx_url, **EN))) == [*before_header, "Probe column"]
+
+
+def test_schema_documents_the_plan_progress_rows_by_their_declarations():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    op = schema["paths"]["/api/v1/plans/{id}/progress/"]["get"]
+    ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    components = schema["components"]["schemas"]
+    props = components[ref]["properties"]
+    assert set(props) == {"plan", "as_of", "rounding_rule", "departments", "communes", "totals"}
+    rows = {name: components[props[name]["items"]["$ref"].rsplit("/", 1)[-1]] for name in ("departments", "communes")}
+    assert set(rows["departments"]["properties"]) == {
+        "unit", "unit_code", "unit_name", "rule", "active_staff", "required_min", "required_max", "draft",
+        "proposed", "approved", "active", "completed", "sent",
+    }  # fmt: skip
+    assert rows["departments"]["properties"]["required_min"]["nullable"] is True  # no sending quota: null
+    assert set(rows["communes"]["required"]) == set(rows["communes"]["properties"]) == {
+        "unit", "unit_code", "unit_name", "field", "is_priority", "shortage", "requested", "proposed", "received",
+        "active",
+    }  # fmt: skip
