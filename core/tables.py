@@ -4,7 +4,8 @@ A ``Table`` is read by the page (``table_tags.table_head`` / ``table_body`` / ``
 the API (``Table.json_rows`` and ``Table.serializer`` for the OpenAPI schema) and by the Excel
 export (``TableExporter``), so a column is named, formatted and linked in one place. Links
 are URL names reversed by Django, never written-out paths. A column may be left out of one of the
-three (``page``, ``api``, ``excel``) and may carry the printed form's own label (``excel_label``).
+three (``page``, ``api``, ``excel``) and may carry the printed form's own label (``excel_label``); a
+table may keep the printed form's column order (``excel_order``).
 """
 
 import html
