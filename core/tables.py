@@ -4,7 +4,8 @@ A ``Table`` is read by the page (``table_tags.table_head`` / ``table_body`` / ``
 the API (``Table.json_rows`` and ``Table.serializer`` for the OpenAPI schema) and by the Excel
 export (``TableExporter``), so a column is named, formatted and linked in one place. Links
 are URL names reversed by Django, never written-out paths. A column may be left out of one of the
-three (``page``, ``api``, ``excel``) and may carry the printed form's own label (``excel_label``).
+three (``page``, ``api``, ``excel``) and may carry the printed form's own label (``excel_label``); a
+table may keep the printed form's column order (``excel_order``).
 """
 
 import html
@@ -68,7 +69,7 @@ class Badge:
 
     key: str
     text: str
-    title: str
+    title: str  # a tooltip, or ""
     css: str
 
 
@@ -86,11 +87,13 @@ class Col:
     excel: bool = True  # written to the workbook
     excel_label: object = None  # the printed form's label, where it differs from the page's
     css: str = ""  # the page cell's own class (e.g. gap-neg)
+    css_if_value: bool = False  # ``css`` only on cells whose value is set and not 0
     badges: tuple = ()
     help: str = ""  # the API schema's description, where the label is not enough
     when: Callable | None = None  # ctx -> bool: the page shows the column only then
     text: str = ""  # the page cell's fixed text (e.g. an action's link), instead of the value
     hidden_label: bool = False  # the header is read by screen readers only
+    head_css: str = ""  # the page header's own class (e.g. no-print)
     total_name: str = ""  # the totals cell's data-total, where it differs from the column's
     render: Callable | None = None  # (row, ctx) -> escaped HTML: a page cell richer than value and link
 
@@ -122,6 +125,7 @@ class Table:
     no_data: Callable | None = None  # row -> True: the page shows "no data" after the row header
     no_data_text: str = _("No data")
     required: bool = False  # the API serves every column on every row, never null (the schema says so)
+    excel_order: tuple = ()  # the printed form's column order (keys), where it differs from the page's
     groups: tuple = ()  # the workbook's labels above the headers: (label, columns spanned) pairs
     _serializer: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -144,7 +148,11 @@ class Table:
         return [c for c in self.columns if c.api]
 
     def printed_columns(self):
-        return [c for c in self.columns if c.excel]
+        printed = [c for c in self.columns if c.excel]
+        if self.excel_order:
+            order = {key: i for i, key in enumerate(self.excel_order)}
+            printed.sort(key=lambda c: order.get(c.key, len(order)))
+        return printed
 
     # --- API -------------------------------------------------------------------------------------
 
@@ -209,7 +217,7 @@ class Table:
         descending first and texts ascending, the next click flips."""
         cells = []
         for c in self.page_columns(ctx):
-            css = "num" if c.format in NUMBERS else ""
+            css = " ".join(x for x in ("num" if c.format in NUMBERS else "", c.head_css) if x)
             label = html.escape(label_text(c.label, view))
             if c.hidden_label:
                 label = f'<span class="visually-hidden">{label}</span>'
@@ -303,6 +311,10 @@ def _shower(c, env):
     return lambda row, v: html.escape("" if v is None else str(v))
 
 
+def _title(text):
+    return f' title="{html.escape(str(text))}"' if text else ""
+
+
 def _cell_renderer(c, env):
     """A function writing column ``c``'s cell of a row: everything that is the same on every row
     (tag, classes, the link's reversed URL) is worked out once per table."""
@@ -311,6 +323,9 @@ def _cell_renderer(c, env):
     tag, end = ('<th scope="row"', "</th>") if c.header else ("<td", "</td>")
     classes = " ".join(x for x in ("num" if c.format in NUMBERS else "", c.css) if x)
     start = f'{tag}{f' class="{classes}"' if classes else ""} data-col="{c.name}">'
+    if c.css_if_value:  # the column's own class on the cells with a value other than 0 only
+        plain = "num" if c.format in NUMBERS else ""
+        start, marked = f'{tag}{f' class="{plain}"' if plain else ""} data-col="{c.name}">', start
     gaps = {
         -1: f'{tag} class="{classes} gap-neg" data-col="{c.name}">',
         1: f'{tag} class="{classes} gap-pos" data-col="{c.name}">',
@@ -321,7 +336,7 @@ def _cell_renderer(c, env):
         where = replace(c.link, css="")  # columns linking to one place share the row's href
         link = env["links"].get(where) or env["links"].setdefault(where, _LinkMaker(where, env))
     link_open = f'<a href="{{}}"{f' class="{c.link.css}"' if c.link and c.link.css else ""}>'
-    badges = [(_getter(b.key), f' <span class="badge {b.css}" title="{escape(str(b.title))}">{escape(b.text)}</span>')
+    badges = [(_getter(b.key), f' <span class="badge {b.css}"{_title(b.title)}>{escape(str(b.text))}</span>')
               for b in c.badges]  # fmt: skip
 
     if c.format == INT and not (text or badges or c.render):
@@ -331,11 +346,12 @@ def _cell_renderer(c, env):
             if v is None:
                 return start + end
             out = f"{v:,}".replace(",", sep) if v >= 1000 or v <= -1000 else str(v)
+            begin = marked if c.css_if_value and v else start
             if link is not None:
                 href = link.href(row)
                 if href:
-                    return f"{start}{link_open.format(href)}{out}</a>{end}"
-            return start + out + end
+                    return f"{begin}{link_open.format(href)}{out}</a>{end}"
+            return begin + out + end
 
         return count
 
@@ -351,6 +367,8 @@ def _cell_renderer(c, env):
                 out += badge
         if signed and v:
             return gaps[-1 if v < 0 else 1] + out + end
+        if c.css_if_value and v:
+            return marked + out + end
         return start + out + end
 
     return cell

@@ -7,13 +7,14 @@ as a background ExportJob exactly like the reports' own; ReportsConfig.ready imp
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user
 from communes.models import province_issuer
-from core.excel import INTEGER, Column, Exporter, export_filename
+from core.excel import Column, Exporter, export_filename
 from core.text import normalize_search
+from reports import tables
 from reports.exports import ExportSpec, dated, register, short_name, user_issuer, user_place
 from reports.plans import PlanProgress, plan_progress
 from secondments.filters import MovementFilterSet
@@ -31,81 +32,24 @@ def plan_title(plan, part):
     return _("Progress of plan %(name)s: %(part)s") % {"name": plan.name, "part": part}
 
 
-class PlanDepartmentsExporter(Exporter):
-    """Per sending unit: the required range under the plan and the people proposed and sent."""
-
-    sheet_title = "Don vi cu"
-    with_totals = True
-
-    def __init__(self, progress: PlanProgress):
-        self.progress = progress
-        self.title = dated(plan_title(progress.plan, _("sending units")), progress.as_of)
-        self.filename = export_filename(
-            f"tien do ke hoach {progress.plan.pk} don vi cu", progress.plan.province.short_name, day=progress.as_of
-        )
-
-    def columns(self):
-        n = {"width": 11, "number_format": INTEGER, "total": True}
-        return [
-            Column(str(_("Sending unit")), 36),
-            Column(str(_("Active staff")), **n),
-            Column(str(_("Rule")), 12),
-            Column(str(_("Required (min)")), **n),
-            Column(str(_("Required (max)")), **n),
-            Column(str(_("Proposed")), **n),
-            Column(str(_("Approved")), **n),
-            Column(str(pgettext("movement status", "Active")), **n),
-            Column(str(_("Completed")), **n),
-            Column(str(_("Sent")), **n),
-        ]
-
-    def rows(self):
-        for r in self.progress.departments:
-            yield [
-                r.unit.name,
-                r.active_staff,
-                r.quota.describe() if r.quota else "",
-                r.required_min,
-                r.required_max,
-                r.proposed,
-                r.approved,
-                r.active,
-                r.completed,
-                r.sent,
-            ]
+# A plan's workbook, by part: the sending units (the default) or the receiving communes.
+PLAN_PARTS = {
+    "departments": (tables.PLAN_DEPARTMENTS, "department_rows", _("sending units"), "don vi cu", "Don vi cu"),
+    "communes": (tables.PLAN_COMMUNES, "commune_rows", _("receiving communes"), "xa nhan", "Xa nhan"),
+}
 
 
-class PlanCommunesExporter(Exporter):
-    """Per receiving commune and field: people received against the commune's shortage."""
-
-    sheet_title = "Xa nhan"
-    with_totals = True
-
-    def __init__(self, progress: PlanProgress):
-        self.progress = progress
-        self.title = dated(plan_title(progress.plan, _("receiving communes")), progress.as_of)
-        self.filename = export_filename(
-            f"tien do ke hoach {progress.plan.pk} xa nhan", progress.plan.province.short_name, day=progress.as_of
-        )
-
-    def columns(self):
-        n = {"width": 11, "number_format": INTEGER, "total": True}
-        return [
-            Column(str(_("Commune")), 30),
-            Column(str(_("Field")), 24),
-            Column(str(_("Priority")), 9),
-            Column(str(_("Shortage")), **n),
-            Column(str(_("Requested")), **n),
-            Column(str(_("Proposed")), **n),
-            Column(str(_("Received")), **n),
-            Column(str(pgettext("movement status", "Active")), **n),
-        ]
-
-    def rows(self):
-        yes = str(_("Yes"))
-        for r in self.progress.communes:
-            yield [r.unit.name, str(r.field), yes if r.is_priority else "", r.shortage, r.requested, r.proposed,
-                   r.received, r.active]  # fmt: skip
+def plan_exporter(progress: PlanProgress, part):
+    table, rows, label, file_words, sheet_title = PLAN_PARTS[part]
+    return tables.TableExporter(
+        table,
+        getattr(progress, rows)(),
+        title=dated(plan_title(progress.plan, label), progress.as_of),
+        filename=export_filename(
+            f"tien do ke hoach {progress.plan.pk} {file_words}", progress.plan.province.short_name, day=progress.as_of
+        ),
+        sheet_title=sheet_title,
+    )
 
 
 def movement_export_values():
@@ -189,8 +133,5 @@ def plan_progress_export(user, params):
         raise Http404 from None
     today = timezone.localdate()
     progress = plan_progress(plan=plan, as_of=today)
-    if params.get("part") == "communes":
-        exporter, rows = PlanCommunesExporter(progress), len(progress.communes)
-    else:
-        exporter, rows = PlanDepartmentsExporter(progress), len(progress.departments)
-    return ExportSpec(exporter, province_issuer(plan.province), today, rows)
+    exporter = plan_exporter(progress, "communes" if params.get("part") == "communes" else "departments")
+    return ExportSpec(exporter, province_issuer(plan.province), today, len(exporter.data))

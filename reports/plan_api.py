@@ -7,14 +7,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scoping import for_user
+from reports import tables
 from reports.plans import plan_progress
+from reports.serializers import PlanProgressSerializer
 from secondments.api import E404
 from secondments.models import Plan
 
 
 class PlanProgressAPI(APIView):
     @extend_schema(
-        responses={200: OpenApiResponse(description="Plan progress (same selector as the page)."), 404: E404}
+        responses={
+            200: OpenApiResponse(PlanProgressSerializer, description="Plan progress (same selector as the page)."),
+            404: E404,
+        }
     )
     def get(self, request, pk):
         plan = get_object_or_404(for_user(Plan.objects.all(), request.user), pk=pk)
@@ -24,39 +29,8 @@ class PlanProgressAPI(APIView):
                 "plan": p.plan.pk,
                 "as_of": p.as_of,
                 "rounding_rule": p.rounding_rule,
-                "departments": [
-                    {
-                        "unit": r.unit.pk,
-                        "unit_code": r.unit.code,
-                        "unit_name": r.unit.name,
-                        "active_staff": r.active_staff,
-                        "rule": r.quota.describe() if r.quota else None,
-                        "required_min": r.required_min,
-                        "required_max": r.required_max,
-                        "draft": r.draft,
-                        "proposed": r.proposed,
-                        "approved": r.approved,
-                        "active": r.active,
-                        "completed": r.completed,
-                        "sent": r.sent,
-                    }
-                    for r in p.departments
-                ],
-                "communes": [
-                    {
-                        "unit": r.unit.pk,
-                        "unit_code": r.unit.code,
-                        "unit_name": r.unit.name,
-                        "field": r.field.code,
-                        "is_priority": r.is_priority,
-                        "shortage": r.shortage,
-                        "requested": r.requested,
-                        "proposed": r.proposed,
-                        "received": r.received,
-                        "active": r.active,
-                    }
-                    for r in p.communes
-                ],
+                "departments": tables.PLAN_DEPARTMENTS.json_rows(p.department_rows()),
+                "communes": tables.PLAN_COMMUNES.json_rows(p.commune_rows()),
                 "totals": [
                     {"kind": t.kind, "target": t.target, "proposed": t.proposed, "sent": t.sent} for t in p.totals
                 ],

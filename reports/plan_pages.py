@@ -10,6 +10,7 @@ from django.views.generic import DetailView
 
 from accounts.policy import may
 from accounts.views import ScopedMixin
+from reports import tables
 from reports.exports import export_or_redirect
 from reports.plans import plan_progress
 from secondments.models import Plan
@@ -28,6 +29,7 @@ class PlanDetailView(ScopedMixin, DetailView):
             progress=plan_progress(plan=self.object, as_of=today),
             priority_fields=list(self.object.priority_fields.all()),
             can_manage=may(self.request.user, "plan.manage", self.object),
+            tables=tables,
             **kwargs,
         )
 

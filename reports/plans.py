@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q, Sum
+from django.utils.formats import localize
+from django.utils.translation import gettext_lazy as _
 
 from communes.models import Unit
 from headcount.rules import View
@@ -94,6 +96,13 @@ class KindTotal:
         return None if not self.target else round(100 * self.sent / self.target)
 
 
+def _required_text(low, high):
+    """The required range as the page says it: "7–10", "7", or "–" without a sending quota."""
+    if low is None:
+        return "–"
+    return localize(low) if high == low else f"{localize(low)}–{localize(high)}"
+
+
 @dataclass
 class PlanProgress:
     plan: Plan
@@ -118,6 +127,52 @@ class PlanProgress:
     @property
     def proposed_total(self):
         return sum(t.proposed for t in self.totals)
+
+    def department_rows(self):
+        """The sending units as the page, the API and the workbook read them
+        (``reports.tables.PLAN_DEPARTMENTS``)."""
+        return [
+            {
+                "unit": r.unit.pk,
+                "unit_code": r.unit.code,
+                "unit_name": r.unit.name,
+                "active_staff": r.active_staff,
+                "rule": r.quota.describe() if r.quota else None,
+                "required_min": r.required_min,
+                "required_max": r.required_max,
+                "required": _required_text(r.required_min, r.required_max),
+                "draft": r.draft,
+                "proposed": r.proposed,
+                "approved": r.approved,
+                "active": r.active,
+                "completed": r.completed,
+                "sent": r.sent,
+                "quota_id": r.quota.pk if r.quota else None,
+            }
+            for r in self.departments
+        ]
+
+    def commune_rows(self):
+        """The receiving communes as the page, the API and the workbook read them
+        (``reports.tables.PLAN_COMMUNES``)."""
+        yes = str(_("Yes"))
+        return [
+            {
+                "unit": r.unit.pk,
+                "unit_code": r.unit.code,
+                "unit_name": r.unit.name,
+                "field": r.field.code,
+                "field_name": str(r.field),
+                "is_priority": r.is_priority,
+                "priority": yes if r.is_priority else "",
+                "shortage": r.shortage,
+                "requested": r.requested,
+                "proposed": r.proposed,
+                "received": r.received,
+                "active": r.active,
+            }
+            for r in self.communes
+        ]
 
 
 def plan_progress(*, plan: Plan, as_of: date) -> PlanProgress:

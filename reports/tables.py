@@ -3,8 +3,11 @@
 to the apps that show them (``secondments.tables``, ``staffing.tables``) and are named here too.
 """
 
+import html
 from dataclasses import replace
 
+from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.tables import (  # noqa: F401  (the exporter and helpers, for the reports' modules)
@@ -291,4 +294,105 @@ MISMATCHES = Table(
         Col("field", _("Field of position"), width=22),
         Col("major_field", _("Trained field"), width=22),
     ),
+)
+
+
+def _rule_cell(row, ctx):
+    return html.escape(row["rule"] or "–")
+
+
+def _quota_actions(row, ctx):
+    """Edit or delete the unit's sending quota (page only, for those who manage the plan)."""
+    if not row["quota_id"]:
+        return ""
+    args = (ctx["plan"], row["quota_id"])
+    edit, delete = reverse("secondments:quota-update", args=args), reverse("secondments:quota-delete", args=args)
+    return (
+        f'<a href="{edit}">{html.escape(gettext("Edit"))}</a> · <a href="{delete}">{html.escape(gettext("Delete"))}</a>'
+    )
+
+
+ACTIVE = pgettext_lazy("movement status", "Active")
+
+# A plan's sending units (its page, ``GET /api/v1/plans/<id>/progress/`` and its workbook's default
+# part), from ``PlanProgress.department_rows``; the workbook keeps the printed form's order.
+PLAN_DEPARTMENTS = Table(
+    "plan_departments",
+    (
+        Col("unit", "id", ID, page=False, excel=False),
+        Col("unit_code", _("Code"), page=False, excel=False),
+        Col("unit_name", _("Sending unit"), width=36),
+        Col("rule", _("Rule"), width=12, render=_rule_cell, help="the sending quota's rule, null without one"),
+        Col("active_staff", _("Active staff"), INT, total=True, width=11),
+        Col("required", _("Required (min–max)"), css="num", head_css="num", api=False, excel=False),
+        Col("required_min", _("Required (min)"), INT, total=True, width=11, page=False),
+        Col("required_max", _("Required (max)"), INT, total=True, width=11, page=False),
+        Col("draft", _("Draft"), INT, page=False, excel=False),
+        Col("proposed", _("Proposed"), INT, total=True, width=11),
+        Col("approved", _("Approved"), INT, total=True, width=11),
+        Col("active", ACTIVE, INT, total=True, width=11),
+        Col("completed", _("Completed"), INT, total=True, width=11),
+        Col("sent", _("Sent"), INT, total=True, width=11, page=False),
+        Col(
+            "actions",
+            _("Actions"),
+            css="no-print",
+            head_css="no-print",
+            hidden_label=True,
+            render=_quota_actions,
+            when=lambda ctx: bool(ctx.get("can_manage")),
+            api=False,
+            excel=False,
+        ),
+    ),
+    empty=_("No sending quotas or nominations yet."),
+    row_attrs=lambda r: {"data-unit": r["unit_code"]},
+    excel_order=(
+        "unit_name",
+        "active_staff",
+        "rule",
+        "required_min",
+        "required_max",
+        "proposed",
+        "approved",
+        "active",
+        "completed",
+        "sent",
+    ),  # fmt: skip
+)
+
+# A plan's receiving communes (its page, ``GET /api/v1/plans/<id>/progress/`` and the "communes"
+# part of its workbook), from ``PlanProgress.commune_rows``.
+PLAN_COMMUNES = Table(
+    "plan_communes",
+    (
+        Col("unit", "id", ID, page=False, excel=False),
+        Col("unit_code", _("Code"), page=False, excel=False),
+        Col(
+            "unit_name",
+            _("Commune"),
+            width=30,
+            badges=(Badge("is_priority", _("priority"), "", "text-bg-warning"),),
+        ),
+        Col("field", _("Field"), page=False, excel=False, help="the field's code"),
+        Col("field_name", _("Field"), width=24, api=False),
+        Col("is_priority", _("Priority"), BOOL, page=False, excel=False),
+        Col("priority", _("Priority"), width=9, page=False, api=False),
+        Col(
+            "shortage",
+            _("Shortage today"),
+            INT,
+            css="gap-neg",
+            css_if_value=True,
+            total=True,
+            width=11,
+            excel_label=_("Shortage"),
+        ),
+        Col("requested", _("Requested"), INT, total=True, width=11),
+        Col("proposed", _("Proposed"), INT, total=True, width=11),
+        Col("received", _("Received"), INT, total=True, width=11),
+        Col("active", ACTIVE, INT, total=True, width=11),
+    ),
+    empty=_("No commune has received or requested staff under this plan yet."),
+    required=True,
 )

@@ -65,6 +65,8 @@ ALL_TABLES = (
     tables.FIELDS,
     tables.TOP_SHORTAGE,
     tables.FIELD_DETAIL,
+    tables.PLAN_DEPARTMENTS,
+    tables.PLAN_COMMUNES,
 )
 
 
@@ -473,3 +475,144 @@ def test_a_field_detail_column_added_to_the_declaration_shows_on_every_appendix_
     detail = book(client.get(url, **EN))["Phu luc 1"]
     assert [c.value for c in detail[5]][:5] == ["STT", "Commune", None, None, "Land"]
     assert [c.value for c in detail[6]][:5] == [None, "Commune", "Code", "Probe column", "Quota"]
+
+
+def plan_world():
+    from secondments.models import Status
+    from tests.secondments import builders as sb
+
+    w = sb.World()
+    w.plan.priority_communes.add(w.commune)
+    # Into Hòa Phú (quota 2 in finance): approved, so 1 short today; into Ea Tu: no quota, not short.
+    f.movement(w.people[0], w.commune, status=Status.APPROVED, plan=w.plan, end=date(2026, 12, 31))
+    f.movement(w.people[1], w.other_commune, status=Status.PROPOSED, plan=w.plan, end=date(2026, 12, 31))
+    return w
+
+
+def test_plan_communes_page_api_and_workbook_read_one_declaration(client, login_as):
+    w = plan_world()
+    login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    html = table_html(client.get(reverse("plan-detail", args=[w.plan.pk]), **EN).content.decode(), "plan-communes")
+    heads = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', html)
+    assert heads == ["Commune", "Field", "Shortage today", "Requested", "Proposed", "Received", "Active"]
+    # The priority commune first, with its badge; the shortage marked only where there is one.
+    assert (
+        '<tr><td data-col="unit_name">Xã Hòa Phú <span class="badge text-bg-warning">priority</span></td>'
+        '<td data-col="field_name">Finance</td><td class="num gap-neg" data-col="shortage">1</td>'
+    ) in html
+    assert '<tr><td data-col="unit_name">Xã Ea Tu</td><td data-col="field_name">Finance</td>' in html
+    assert '<td class="num" data-col="shortage">0</td>' in html
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    rows = api.get(reverse("api-plan-progress", args=[w.plan.pk])).json()["communes"]
+    got = [(r["unit_name"], r["field"], r["is_priority"], r["shortage"], r["proposed"], r["received"]) for r in rows]
+    assert got == [
+        ("Xã Hòa Phú", "finance", True, 1, 0, 1),
+        ("Xã Ea Tu", "finance", False, 0, 1, 0),
+    ]
+    assert list(rows[0]) == [
+        "unit", "unit_code", "unit_name", "field", "is_priority", "shortage", "requested", "proposed", "received",
+        "active",
+    ]  # fmt: skip
+    ws = book(client.get(reverse("plan-export", args=[w.plan.pk]) + "?part=communes", **EN)).active
+    assert header_row(ws.parent) == [
+        "STT", "Commune", "Field", "Priority", "Shortage", "Requested", "Proposed", "Received", "Active",
+    ]  # fmt: skip
+    r = find_row(ws, "Xã Hòa Phú")
+    assert row_values(ws, r) == [1, "Xã Hòa Phú", "Finance", "Yes", 1, 0, 0, 1, 0]
+    assert row_values(ws, r + 1) == [2, "Xã Ea Tu", "Finance", None, 0, 0, 1, 0, 0]
+    assert row_values(ws, r + 2) == [None, "Total", None, None, 1, 0, 1, 1, 0]
+
+
+def test_a_column_added_to_the_plan_communes_shows_on_the_page_in_the_api_and_in_the_workbook(
+    client, login_as, monkeypatch
+):
+    w = plan_world()
+    login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    page_url = reverse("plan-detail", args=[w.plan.pk])
+    api_url = reverse("api-plan-progress", args=[w.plan.pk])
+    xlsx_url = reverse("plan-export", args=[w.plan.pk]) + "?part=communes"
+    before_header = header_row(book(client.get(xlsx_url, **EN)))
+    monkeypatch.setitem(tables.PLAN_COMMUNES.__dict__, "columns", (*tables.PLAN_COMMUNES.columns, PROBE))
+    html = table_html(client.get(page_url, **EN).content.decode(), "plan-communes")
+    assert html.count('<th scope="col" class="num">Probe column</th>') == 1 and html.count('data-col="probe"') == 2
+    assert [r["probe"] for r in api.get(api_url).json()["communes"]] == [None, None]
+    assert header_row(book(client.get(xlsx_url, **EN))) == [*before_header, "Probe column"]
+
+
+def test_plan_sending_units_page_api_and_workbook_read_one_declaration(client, login_as):
+    from tests.secondments import builders as sb
+
+    w = plan_world()
+    f.staff_many(w.dept, w.finance, 137)  # 140 active staff with the 3 of the world
+    quota = sb.percent_quota(w.plan, w.dept, 5, 7)  # 5% × 140 = 7, 7% × 140 = 9.8 → 10
+    login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    page = client.get(reverse("plan-detail", args=[w.plan.pk]), **EN).content.decode()
+    html = table_html(page, "plan-departments")
+    heads = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', html)
+    assert heads == [
+        "Sending unit", "Rule", "Active staff", "Required (min–max)", "Proposed", "Approved", "Active", "Completed",
+        '<span class="visually-hidden">Actions</span>',
+    ]  # fmt: skip
+    edit = reverse("secondments:quota-update", args=[w.plan.pk, quota.pk])
+    assert (
+        f'<tr data-unit="{w.dept.code}"><td data-col="unit_name">Sở Tài chính</td><td data-col="rule">5–7%</td>'
+        '<td class="num" data-col="active_staff">140</td><td class="num" data-col="required">7–10</td>'
+        '<td class="num" data-col="proposed">1</td><td class="num" data-col="approved">1</td>'
+        f'<td class="num" data-col="active">0</td><td class="num" data-col="completed">0</td>'
+        f'<td class="no-print" data-col="actions"><a href="{edit}">Edit</a> · '
+    ) in html
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    row = api.get(reverse("api-plan-progress", args=[w.plan.pk])).json()["departments"][0]
+    assert row == {
+        "unit": w.dept.pk, "unit_code": w.dept.code, "unit_name": "Sở Tài chính", "active_staff": 140,
+        "rule": "5–7%", "required_min": 7, "required_max": 10, "draft": 0, "proposed": 1, "approved": 1,
+        "active": 0, "completed": 0, "sent": 1,
+    }  # fmt: skip
+    ws = book(client.get(reverse("plan-export", args=[w.plan.pk]), **EN)).active
+    # The printed form keeps its own order: active staff before the rule, the range in two columns.
+    assert header_row(ws.parent) == [
+        "STT", "Sending unit", "Active staff", "Rule", "Required (min)", "Required (max)", "Proposed", "Approved",
+        "Active", "Completed", "Sent",
+    ]  # fmt: skip
+    r = find_row(ws, "Sở Tài chính")
+    assert row_values(ws, r) == [1, "Sở Tài chính", 140, "5–7%", 7, 10, 1, 1, 0, 0, 1]
+
+
+def test_a_column_added_to_the_plan_sending_units_shows_on_the_page_in_the_api_and_in_the_workbook(
+    client, login_as, monkeypatch
+):
+    w = plan_world()
+    login_as(Role.DEPARTMENT_OFFICER, unit=w.dept)  # reads the plan, does not manage it: no actions column
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    xlsx_url = reverse("plan-export", args=[w.plan.pk])
+    before_header = header_row(book(client.get(xlsx_url, **EN)))
+    monkeypatch.setitem(tables.PLAN_DEPARTMENTS.__dict__, "columns", (*tables.PLAN_DEPARTMENTS.columns, PROBE))
+    html = table_html(client.get(reverse("plan-detail", args=[w.plan.pk]), **EN).content.decode(), "plan-departments")
+    assert "Actions" not in html
+    assert html.count('<th scope="col" class="num">Probe column</th>') == 1 and html.count('data-col="probe"') == 1
+    assert [r["probe"] for r in api.get(reverse("api-plan-progress", args=[w.plan.pk])).json()["departments"]] == [
+        None
+    ]
+    assert header_row(book(client.get(xlsx_url, **EN))) == [*before_header, "Probe column"]
+
+
+def test_schema_documents_the_plan_progress_rows_by_their_declarations():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    op = schema["paths"]["/api/v1/plans/{id}/progress/"]["get"]
+    ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    components = schema["components"]["schemas"]
+    props = components[ref]["properties"]
+    assert set(props) == {"plan", "as_of", "rounding_rule", "departments", "communes", "totals"}
+    rows = {name: components[props[name]["items"]["$ref"].rsplit("/", 1)[-1]] for name in ("departments", "communes")}
+    assert set(rows["departments"]["properties"]) == {
+        "unit", "unit_code", "unit_name", "rule", "active_staff", "required_min", "required_max", "draft",
+        "proposed", "approved", "active", "completed", "sent",
+    }  # fmt: skip
+    assert rows["departments"]["properties"]["required_min"]["nullable"] is True  # no sending quota: null
+    assert set(rows["communes"]["required"]) == set(rows["communes"]["properties"]) == {
+        "unit", "unit_code", "unit_name", "field", "is_priority", "shortage", "requested", "proposed", "received",
+        "active",
+    }  # fmt: skip
