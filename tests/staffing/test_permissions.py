@@ -282,6 +282,18 @@ CASES = {
         None,
         [302, 403, 404, 404, 404, 403],
     ),
+    "page someone else's import restart": (
+        "post",
+        lambda w, o: reverse("unit-import-restart", args=["24001", o["import"].token]),
+        None,
+        OTHERS_IMPORT,
+    ),
+    "page someone else's province import restart": (
+        "post",
+        lambda w, o: reverse("province-import-restart", args=[o["province_import"].token]),
+        None,
+        [302, 403, 404, 403, 403, 403],
+    ),
     "page someone else's import columns": (
         "get",
         lambda w, o: reverse("unit-import-mapping", args=["24001", o["import"].token]),
