@@ -78,6 +78,8 @@ class ImportScopeMixin(LoginRequiredMixin):
             return redirect(self.url("-preview", job))
         if job.status == ImportStatus.APPLIED:
             return redirect(self.done_url())
+        if job.can_restart:
+            return redirect(self.url("-job", job))  # the reason, and a way to start again
         messages.error(self.request, job.error)
         return redirect(self.url(""))
 

@@ -125,6 +125,8 @@ def test_a_job_killed_while_applying_shows_the_reason_and_starts_again(client, w
     assert "Check the rows again" in text
     assert reverse("unit-import-restart", args=["24001", job.token]) in text
     assert "hx-trigger" not in text  # no more polling
+    # The other steps' pages send a stopped job to its page.
+    assert client.get(reverse("unit-import-preview", args=["24001", job.token]))["Location"] == url
     partial = client.get(url, headers={"HX-Request": "true"})
     assert partial.status_code == 286 and b"import-restart" in partial.content
     restarted = client.post(reverse("unit-import-restart", args=["24001", job.token]))
@@ -214,3 +216,24 @@ def test_restart_permission_matrix(client, world, signed_in, role):
         assert job.status == ImportStatus.FAILED
         if role == "anonymous":
             assert "/login" in response["Location"] or "next=" in response["Location"]
+
+
+def test_a_worker_outliving_its_recovery_leaves_the_job_failed(client, world, signed_in, monkeypatch):
+    job = checked_job(client)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKING)
+    real = imports.validate_parsed
+
+    def slow(*args, **kwargs):
+        result = real(*args, **kwargs)
+        # The worker was silent too long: the scheduled work marked the job failed meanwhile.
+        ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=11))
+        assert imports.import_jobs_recover() == 1
+        return result
+
+    monkeypatch.setattr(imports, "validate_parsed", slow)
+    job.refresh_from_db()
+    imports._enqueue(job, "check")  # the test worker runs it at once
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.error.startswith("The worker stopped while checking the rows")
+    assert job.parsed  # kept: it can start again
