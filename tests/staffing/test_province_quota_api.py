@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from accounts.models import Role
+from audit.models import AuditEntry
 from staffing.models import ProvinceQuota
 from tests import factories as f
 from tests.staffing import support
@@ -102,7 +103,8 @@ def test_list_query_count_stays_fixed_as_provinces_grow(client, world, pools, dj
 
 
 def test_an_official_records_a_pool_decision(client, world, pools):
-    client.force_login(officer(world, Role.PROVINCE_OFFICIAL))
+    official = officer(world, Role.PROVINCE_OFFICIAL)
+    client.force_login(official)
     data = {
         "province": world.province.pk,
         "category": "civil_servant",
@@ -119,6 +121,9 @@ def test_an_official_records_a_pool_decision(client, world, pools):
     assert body["on"] == "2025-11-01"
     saved = ProvinceQuota.objects.get(pk=body["id"])
     assert (saved.count, saved.decision_number, saved.effective_from) == (18, "7/QĐ-BNV", date(2025, 11, 1))
+    # Pool decisions are not personal data: no audit entry; the history records who wrote it.
+    assert saved.history.get().history_user == official
+    assert not AuditEntry.objects.exists()
     # The same date again corrects that decision rather than adding one.
     response = send(client, {**data, "count": 19})
     assert response.status_code == 201
