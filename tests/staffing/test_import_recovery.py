@@ -237,3 +237,17 @@ def test_a_worker_outliving_its_recovery_leaves_the_job_failed(client, world, si
     assert job.status == ImportStatus.FAILED
     assert job.error.startswith("The worker stopped while checking the rows")
     assert job.parsed  # kept: it can start again
+
+
+def test_a_province_workbook_starts_again_for_its_official(client, world):
+    official = officer(world, "province_official")
+    client.force_login(official)
+    content = hf.roster_workbook([hf.staff_row("24001", "NV1", "Lê Văn A"), hf.staff_row("24002", "NV2", "Lê Văn B")])
+    client.post(reverse("province-import"), {"file": upload(content)})
+    job = killed(ImportJob.objects.get(), ImportStatus.CHECKING)
+    page = client.get(reverse("province-import-job", args=[job.token])).content.decode()
+    assert "The worker stopped while checking the rows" in page
+    restarted = client.post(reverse("province-import-restart", args=[job.token]))
+    assert restarted["Location"] == reverse("province-import-preview", args=[job.token])
+    client.post(reverse("province-import-preview", args=[job.token]))
+    assert sorted(Staff.objects.values_list("staff_code", flat=True)) == ["NV1", "NV2"]
