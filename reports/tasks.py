@@ -19,6 +19,7 @@ from django.tasks import task
 from django.utils import timezone, translation
 
 from config.routers import reading_reports
+from core import jobs
 from core.excel import render
 from reports.exports import build
 from reports.models import ExportJob, ExportStatus
@@ -45,6 +46,10 @@ def _with_reconnect(operation):
         return operation()
 
 
+def _running(job_id, attempt):
+    return ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING, **_attempt(attempt))
+
+
 def _update(job_id, attempt, in_status, **fields):
     """Update the job if it is still this attempt's and in ``in_status`` (a job recovered as failed or
     retried meanwhile is left alone); return whether it was."""
@@ -64,10 +69,9 @@ def run_export(job_id: int, language: str = "vi", attempt: int | None = None):
     limit = timedelta(seconds=job.time_limit)
 
     def progress(n):
-        beat = timezone.now()
-        if beat - now > limit:
+        if timezone.now() - now > limit:
             raise JobTimedOut(TIMED_OUT % {"seconds": job.time_limit})
-        _update(job_id, attempt, ExportStatus.RUNNING, progress=n, heartbeat_at=beat)
+        _with_reconnect(lambda: jobs.beat(_running(job_id, attempt), progress=n))
 
     fields = {}
     try:
@@ -125,20 +129,25 @@ def export_jobs_recover(now=None):
     Returns the number of jobs marked failed.
     """
     now = now or timezone.now()
-    silent_since = now - timedelta(seconds=settings.EXPORT_JOB_STALE_SECONDS)
     failed = 0
     running = ExportJob.objects.filter(status=ExportStatus.RUNNING).values_list(
         "pk", "attempts", "heartbeat_at", "started_at", "timeout"
     )
     for pk, attempts, heartbeat_at, started_at, timeout in running:
-        last_sign = heartbeat_at or started_at
         limit = timeout or settings.EXPORT_JOB_TIMEOUT_SECONDS
-        if last_sign is None or last_sign < silent_since:
-            error = WORKER_STOPPED % {"seconds": settings.EXPORT_JOB_STALE_SECONDS}
-        elif started_at is not None and now - started_at > timedelta(seconds=limit):
-            error = TIMED_OUT % {"seconds": limit}
-        else:
+        reason = jobs.stale_reason(
+            now=now,
+            last_sign=heartbeat_at or started_at,
+            stale_seconds=settings.EXPORT_JOB_STALE_SECONDS,
+            started_at=started_at,
+            time_limit=limit,
+        )
+        if reason is None:
             continue
+        if reason == jobs.SILENT:
+            error = WORKER_STOPPED % {"seconds": settings.EXPORT_JOB_STALE_SECONDS}
+        else:
+            error = TIMED_OUT % {"seconds": limit}
         failed += ExportJob.objects.filter(pk=pk, status=ExportStatus.RUNNING, attempts=attempts).update(
             status=ExportStatus.FAILED, error=error, finished_at=now
         )

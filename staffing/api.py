@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -21,13 +22,16 @@ from accounts.policy import require
 from accounts.scoping import can_edit, for_user
 from audit.services import audit_record
 from staffing import services
-from staffing.filters import QuotaFilterSet, StaffFilterSet
-from staffing.models import Absence, Field, Position, Quota, QuotaRequest, Staff
+from staffing.filters import ProvinceQuotaFilterSet, QuotaFilterSet, StaffFilterSet
+from staffing.models import Absence, Field, Position, ProvinceQuota, Quota, QuotaRequest, Staff
+from staffing.selectors import quota_pools
 from staffing.serializers import (
     AbsenceSerializer,
     AssignmentSerializer,
     FieldSerializer,
+    PoolDaySerializer,
     PositionSerializer,
+    ProvinceQuotaSerializer,
     QuotaAcceptSerializer,
     QuotaRejectSerializer,
     QuotaRequestSerializer,
@@ -333,3 +337,72 @@ class QuotaRequestViewSet(
             QuotaRejectSerializer,
             lambda r, d: services.quota_request_reject(request=r, by=request.user, reply=d["reply"]),
         )
+
+
+ON_PARAMETER = OpenApiParameter(
+    "on",
+    OpenApiTypes.DATE,
+    description="The day the pool, allocated and unallocated figures are computed on (default today); "
+    "the list holds the decisions in force that day.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ON_PARAMETER]),
+    retrieve=extend_schema(parameters=[ON_PARAMETER]),
+    create=extend_schema(
+        responses={
+            201: ProvinceQuotaSerializer,
+            400: OpenApiResponse(description="Invalid data, or a pool below what the units already hold"),
+            403: OpenApiResponse(description="Only a province official of that province records its pool"),
+        }
+    ),
+)
+class ProvinceQuotaViewSet(
+    mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    """The province's allocation from the central level per category (its pool). Each row carries
+    the pool in force, the posts its units' quotas hold and what is left unallocated on ``on``. A
+    province official records a pool decision for their province; a decision on the same date as an
+    earlier one corrects it."""
+
+    serializer_class = ProvinceQuotaSerializer
+    filterset_class = ProvinceQuotaFilterSet
+
+    def get_queryset(self):
+        qs = ProvinceQuota.objects.select_related("province")
+        if self.action == "list":
+            qs = qs.in_force_on(self.day())
+        return for_user(qs, self.request.user).order_by("province__code", "category", "-effective_from", "pk")
+
+    def day(self):
+        if not hasattr(self, "_day"):
+            form = PoolDaySerializer(data=self.request.query_params)
+            form.is_valid(raise_exception=True)
+            self._day = form.validated_data.get("on") or timezone.localdate()
+        return self._day
+
+    def figures(self, rows, day):
+        return {"on": day, "pools": quota_pools({row.province_id for row in rows}, day)}
+
+    def list(self, request, *args, **kwargs):
+        day = self.day()
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {**self.get_serializer_context(), **self.figures(page, day)}
+        return self.get_paginated_response(ProvinceQuotaSerializer(page, many=True, context=context).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        context = {**self.get_serializer_context(), **self.figures([obj], self.day())}
+        return Response(ProvinceQuotaSerializer(obj, context=context).data)
+
+    def create(self, request, *args, **kwargs):
+        require(request.user, "quota.pool")  # the province itself is checked by the service
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            obj = services.province_quota_set(by=request.user, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        context = {**self.get_serializer_context(), **self.figures([obj], obj.effective_from)}
+        return Response(ProvinceQuotaSerializer(obj, context=context).data, status=status.HTTP_201_CREATED)

@@ -25,6 +25,7 @@ from staffing.models import (
     Category,
     Field,
     Position,
+    ProvinceQuota,
     Qualification,
     Quota,
     Staff,
@@ -302,4 +303,14 @@ class QuotaFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Quota
+        fields = []
+
+
+class ProvinceQuotaFilterSet(django_filters.FilterSet):
+    province = django_filters.NumberFilter(label=_("Province (id)"), field_name="province_id")
+    province_code = django_filters.CharFilter(label=_("Province code"), field_name="province__code")
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+
+    class Meta:
+        model = ProvinceQuota
         fields = []

@@ -78,6 +78,8 @@ class ImportScopeMixin(LoginRequiredMixin):
             return redirect(self.url("-preview", job))
         if job.status == ImportStatus.APPLIED:
             return redirect(self.done_url())
+        if job.can_restart:
+            return redirect(self.url("-job", job))  # the reason, and a way to start again
         messages.error(self.request, job.error)
         return redirect(self.url(""))
 
@@ -122,6 +124,13 @@ class ImportJobView(ImportScopeMixin, View):
 
     def get(self, request, token, **kwargs):
         job = self.get_job(token)
+        if job.can_restart:
+            # Stopped in the background (its worker fell silent): the reason, and a way to start again.
+            ctx = self.context(job=job, job_url=self.url("-job", job), restart_url=self.url("-restart", job))
+            if request.headers.get("HX-Request"):
+                # 286 stops htmx polling.
+                return render(request, "staffing/includes/import_progress.html", ctx, status=286)
+            return render(request, "staffing/import_job.html", ctx)
         if not job.running:
             target = self.next_step(job)
             if request.headers.get("HX-Request"):
@@ -132,6 +141,20 @@ class ImportJobView(ImportScopeMixin, View):
         template = "staffing/includes/import_progress.html" if request.headers.get("HX-Request") else None
         ctx = self.context(job=job, job_url=self.url("-job", job))
         return render(request, template or "staffing/import_job.html", ctx)
+
+
+class ImportRestartView(ImportScopeMixin, View):
+    """A failed job starts again from what it kept (its cells are checked again, or its file read)."""
+
+    def post(self, request, token, **kwargs):
+        job = self.get_job(token, [ImportStatus.FAILED])
+        try:
+            imports.import_job_restart(job)
+        except ImportRefused as exc:
+            messages.error(request, exc.message)
+            return redirect(self.url(""))
+        job.refresh_from_db()  # the worker may have taken it further already
+        return self.next_step(job)
 
 
 class ImportMappingView(ImportScopeMixin, View):

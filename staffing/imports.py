@@ -17,10 +17,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.policy import may
+from core import jobs
 from core.text import normalize_search
 from staffing import intake
 from staffing.importer import (
@@ -31,7 +33,7 @@ from staffing.importer import (
     read_parsed,
     validate_parsed,
 )
-from staffing.models import ImportJob, ImportMapping, ImportStatus, ValueAlias
+from staffing.models import RUNNING_IMPORT, ImportJob, ImportMapping, ImportStatus, ValueAlias
 from staffing.services import StaleVersion, import_apply
 
 SKIPPED_SHOWN = 300
@@ -81,9 +83,31 @@ def import_job_create(*, user, unit, province, upload, effective_from=None, reas
 
 
 def _enqueue(job, step):
+    """Hand ``step`` to the worker as a new attempt; the time it was queued counts as a sign of life."""
     from staffing.tasks import run_import
 
-    run_import.enqueue(job.pk, step)
+    job.attempts += 1
+    job.started_at = None
+    job.heartbeat_at = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(attempts=job.attempts, started_at=None, heartbeat_at=job.heartbeat_at)
+    run_import.enqueue(job.pk, step, job.attempts)
+
+
+def import_job_claim(job_id, step, attempt):
+    """The job the worker is to run for ``step``, marked started; None if it was recovered as failed
+    or started again meanwhile (this task is then an old attempt's)."""
+    status = {"read": ImportStatus.READING, "check": ImportStatus.CHECKING, "apply": ImportStatus.APPLYING}[step]
+    qs = ImportJob.objects.filter(pk=job_id, status=status)
+    if attempt is not None:
+        qs = qs.filter(attempts=attempt)
+    if not jobs.beat(qs, started_at=timezone.now()):
+        return None
+    return ImportJob.objects.select_related("owner", "unit", "province").get(pk=job_id)
+
+
+def _stopped(job) -> bool:
+    """Whether the job was marked failed (its worker deemed dead) or started again since it began."""
+    return not ImportJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts).exists()
 
 
 def import_job_read(job):
@@ -95,7 +119,10 @@ def import_job_read(job):
             raw = parse_workbook(fh)
     except ImportRefused as exc:
         return _fail(job, exc.message)
+    if _stopped(job):
+        return job
     job.total = sum(len(s.rows) for s in raw)
+    job.heartbeat_at = timezone.now()
     _save(job.parsed, f"{job.token}.cells", raw)
     job.upload.delete(save=False)
     remembered = remembered_mapping(job.unit, job.province)
@@ -206,7 +233,7 @@ def import_job_check(job):
     job.save(update_fields=["status"])
 
     def progress(rows):
-        ImportJob.objects.filter(pk=job.pk).update(progress=rows)
+        jobs.beat(ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKING), progress=rows)
 
     try:
         result = validate_parsed(
@@ -220,6 +247,10 @@ def import_job_check(job):
         )
     except ImportRefused as exc:
         return _fail(job, exc.message)
+    if _stopped(job):
+        return job
+    if job.plan:
+        job.plan.delete(save=False)
     result.sheet_summaries = [_sheet_summary(s) for s in result.sheets]
     result.per_unit = _per_unit(result)
     result.sheets = []  # the cells stay in ``parsed``; the plan need not carry them twice
@@ -282,10 +313,22 @@ def import_job_apply(job, *, by, queued=False):
     result = job_result(job)
     if not result.ok:
         raise ImportRefused(_("The file has errors: nothing has been saved."))
+    expected = job.status
     job.status = ImportStatus.APPLYING
-    job.save(update_fields=["status"])
+    job.heartbeat_at = timezone.now()
+    mine = ImportJob.objects.filter(pk=job.pk, status=expected, attempts=job.attempts)
+    if not mine.update(status=job.status, heartbeat_at=job.heartbeat_at):
+        raise ImportRefused(_("This import was stopped; start it again from its page."))
     try:
-        stats = import_apply(plan=result.plan, by=by)
+        with transaction.atomic():
+            # The job row stays locked until the plan is written, so the scheduled recovery cannot
+            # mark it failed halfway; a job already marked failed is not applied.
+            held = ImportJob.objects.select_for_update().filter(
+                pk=job.pk, status=ImportStatus.APPLYING, attempts=job.attempts
+            )
+            if not held.exists():
+                raise ImportRefused(_("This import was stopped; start it again from its page."))
+            stats = import_apply(plan=result.plan, by=by)
     except StaleVersion as exc:
         job.status = ImportStatus.CHECKED
         job.save(update_fields=["status"])
@@ -312,6 +355,62 @@ def import_job_apply(job, *, by, queued=False):
             field.delete(save=False)
     job.save()
     return stats
+
+
+WORKER_STOPPED = {
+    ImportStatus.READING: gettext_lazy(
+        "The worker stopped while reading the file (no sign of life for %(minutes)s minutes). Nothing was saved."
+    ),
+    ImportStatus.CHECKING: gettext_lazy(
+        "The worker stopped while checking the rows (no sign of life for %(minutes)s minutes). Nothing was saved."
+    ),
+    ImportStatus.APPLYING: gettext_lazy(
+        "The worker stopped while applying the import (no sign of life for %(minutes)s minutes). "
+        "Applying is one transaction, so nothing was saved."
+    ),
+}
+
+
+def import_jobs_recover(now=None) -> int:
+    """Mark failed the background imports whose worker fell silent for ``IMPORT_JOB_STALE_SECONDS``
+    (it was killed, or the machine stopped), keeping what they read so they can start again.
+    Returns how many were marked."""
+    now = now or timezone.now()
+    limit = settings.IMPORT_JOB_STALE_SECONDS
+    running = ImportJob.objects.filter(status__in=RUNNING_IMPORT).values_list(
+        "pk", "status", "attempts", "heartbeat_at", "started_at", "created_at"
+    )
+    failed = 0
+    for pk, status, attempts, heartbeat_at, started_at, created_at in running:
+        last_sign = heartbeat_at or started_at or created_at
+        if jobs.stale_reason(now=now, last_sign=last_sign, stale_seconds=limit) is None:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            error = str(WORKER_STOPPED[status] % {"minutes": max(1, round(limit / 60))})
+        failed += ImportJob.objects.filter(pk=pk, status=status, attempts=attempts, heartbeat_at=heartbeat_at).update(
+            status=ImportStatus.FAILED, error=error, finished_at=now
+        )
+    return failed
+
+
+def import_job_restart(job):
+    """Start a failed job again: its kept cells are checked again (with its column mapping), or
+    its kept file is read again. Raises ``ImportRefused`` when it kept neither (upload again)."""
+    if not job.can_restart:
+        raise ImportRefused(_("This import kept nothing to start again from; upload the file again."))
+    job.error = ""
+    job.progress = 0
+    job.finished_at = None
+    if job.parsed:
+        job.status = ImportStatus.MAPPING
+        job.save()
+        return import_job_start_check(job)
+    job.status = ImportStatus.READING
+    job.save()
+    if job.upload.size > background_bytes():
+        _enqueue(job, "read")
+        return job
+    return import_job_read(job)
 
 
 def _fail(job, message):

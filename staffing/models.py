@@ -831,6 +831,11 @@ class ImportJob(models.Model):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"), null=True, blank=True, help_text=_("Written by the worker while it runs the job.")
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     scope_paths = {"province": "province", "unit": ["unit"]}
@@ -839,6 +844,7 @@ class ImportJob(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="import_status_heartbeat_idx")]
 
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
@@ -851,7 +857,15 @@ class ImportJob(models.Model):
 
     @property
     def running(self):
-        return self.status in (ImportStatus.READING, ImportStatus.CHECKING, ImportStatus.APPLYING)
+        return self.status in RUNNING_IMPORT
+
+    @property
+    def can_restart(self):
+        """A failed job can start again from what it kept: its cells (checked again) or its file."""
+        return self.status == ImportStatus.FAILED and bool(self.parsed or self.upload)
+
+
+RUNNING_IMPORT = (ImportStatus.READING, ImportStatus.CHECKING, ImportStatus.APPLYING)
 
 
 class ImportMapping(models.Model):

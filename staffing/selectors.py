@@ -24,22 +24,38 @@ class PoolRow:
 def quota_pool(province_id, day: date) -> list[PoolRow]:
     """Per category: the pool in force on ``day``, the posts its units' quotas in force hold, and the
     difference. Two queries."""
-    pools = dict(
-        ProvinceQuota.objects.in_force_on(day).filter(province_id=province_id).values_list("category", "count")
-    )
-    allocated = dict(
-        Quota.objects.in_force_on(day)
-        .filter(unit__province_id=province_id)
+    rows = quota_pools([province_id], day)
+    return [rows[key] for key in sorted(rows, key=lambda key: CATEGORY_ORDER[key[1]])]
+
+
+CATEGORY_ORDER = {value: i for i, value in enumerate(Category.values)}
+
+
+def quota_pools(province_ids, day: date) -> dict[tuple[int, str], PoolRow]:
+    """``quota_pool`` for several provinces at once, keyed by (province id, category). Two queries."""
+    province_ids = list(province_ids)
+    pools = {
+        (p, c): n
+        for p, c, n in ProvinceQuota.objects.in_force_on(day)
+        .filter(province_id__in=province_ids)
         .order_by()
-        .values("category")
+        .values_list("province_id", "category", "count")
+    }
+    allocated = {
+        (p, c): n
+        for p, c, n in Quota.objects.in_force_on(day)
+        .filter(unit__province_id__in=province_ids)
+        .order_by()
+        .values("unit__province_id", "category")
         .annotate(n=Sum("count"))
-        .values_list("category", "n")
-    )
-    return [
-        PoolRow(value, str(label), pools.get(value), allocated.get(value) or 0)
-        for value, label in Category.choices
-        if value in pools or value in allocated
-    ]
+        .values_list("unit__province_id", "category", "n")
+    }
+    labels = dict(Category.choices)
+    return {
+        key: PoolRow(key[1], str(labels.get(key[1], key[1])), pools.get(key), allocated.get(key) or 0)
+        for key in pools.keys() | allocated.keys()
+        if key[1] in labels
+    }
 
 
 def allocated_elsewhere(*, province_id, category, day, unit=None, field=None, exclude_pk=None) -> int:

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from accounts.api import CleanModelSerializer
 from accounts.policy import may
 from accounts.scoping import for_user
-from communes.models import Unit
+from communes.models import Province, Unit
 from staffing.models import (
     PERSONAL_FIELDS,
     QUOTA_MAX,
@@ -19,6 +19,7 @@ from staffing.models import (
     Category,
     Field,
     Position,
+    ProvinceQuota,
     Quota,
     QuotaRequest,
     Staff,
@@ -263,6 +264,67 @@ class QuotaSerializer(VersionedSerializer):
             "effective_from",
             "version",
         ]
+
+
+class ProvinceQuotaSerializer(CleanModelSerializer):
+    """A pool decision of the province (its allocation from the central level in one category), with
+    the pool in force, the posts its units' quotas hold and what is left, on the day ``on``."""
+
+    province = serializers.PrimaryKeyRelatedField(queryset=Province.objects.all())
+    province_code = serializers.CharField(source="province.code", read_only=True)
+    on = serializers.SerializerMethodField()
+    pool = serializers.SerializerMethodField()
+    allocated = serializers.SerializerMethodField()
+    unallocated = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProvinceQuota
+        fields = [
+            "id",
+            "province",
+            "province_code",
+            "category",
+            "count",
+            "decision_number",
+            "decision_date",
+            "effective_from",
+            "version",
+            "on",
+            "pool",
+            "allocated",
+            "unallocated",
+        ]
+        read_only_fields = ["version"]
+        validators = []  # see get_clean_exclude
+
+    def get_clean_exclude(self):
+        # A second decision on the same date corrects the first (the service does it), so the
+        # unique constraint is not checked here.
+        return ["province"]
+
+    def _row(self, obj):
+        return self.context.get("pools", {}).get((obj.province_id, obj.category))
+
+    def get_on(self, obj) -> date | None:
+        return self.context.get("on")
+
+    def get_pool(self, obj) -> int | None:
+        row = self._row(obj)
+        return None if row is None else row.pool
+
+    def get_allocated(self, obj) -> int:
+        row = self._row(obj)
+        return 0 if row is None else row.allocated
+
+    def get_unallocated(self, obj) -> int | None:
+        row = self._row(obj)
+        return None if row is None else row.unallocated
+
+
+class PoolDaySerializer(serializers.Serializer):
+    """The query parameter ``on``: the day the figures are computed on (default today)."""
+
+    on = serializers.DateField(required=False)
 
 
 # "QuotaRequest" is the request body component of QuotaSerializer in the schema.

@@ -30,6 +30,11 @@ urlpatterns = [
     path("units/<str:code>/import/<str:token>/", import_views.ImportPreviewView.as_view(), name="unit-import-preview"),
     path("units/<str:code>/import/<str:token>/job/", import_views.ImportJobView.as_view(), name="unit-import-job"),
     path(
+        "units/<str:code>/import/<str:token>/job/restart/",
+        import_views.ImportRestartView.as_view(),
+        name="unit-import-restart",
+    ),
+    path(
         "units/<str:code>/import/<str:token>/columns/",
         import_views.ImportMappingView.as_view(),
         name="unit-import-mapping",
@@ -52,6 +57,11 @@ urlpatterns = [
         "imports/province/<str:token>/job/",
         import_views.ImportJobView.as_view(province_level=True),
         name="province-import-job",
+    ),
+    path(
+        "imports/province/<str:token>/job/restart/",
+        import_views.ImportRestartView.as_view(province_level=True),
+        name="province-import-restart",
     ),
     path(
         "imports/province/<str:token>/columns/",

@@ -208,6 +208,9 @@ UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 # checked and applied by it, with progress on the page.
 IMPORT_BACKGROUND_BYTES = 512 * 1024
 IMPORT_BACKGROUND_ROWS = 5000
+# A background import (reading, checking, applying) silent for longer than this is marked failed by
+# the scheduled work; its owner can start it again.
+IMPORT_JOB_STALE_SECONDS = int(os.environ.get("IMPORT_JOB_STALE_SECONDS", str(10 * 60)))
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -13,6 +13,10 @@ def test_schema_generates_without_warnings(tmp_path):
     assert "/api/v1/staff/" in text
     assert "/api/v1/movements/" in text
     assert "/api/v1/reports/" in text
+    pools = text[text.index("  /api/v1/province-quotas/:") :]
+    pools = pools[: pools.index("\n  /api/", 1)]
+    assert "name: 'on'" in pools and "name: province_code" in pools
+    assert "unallocated:" in text[text.index("    ProvinceQuota:") :]
 
 
 @pytest.mark.django_db

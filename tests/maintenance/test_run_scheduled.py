@@ -15,6 +15,7 @@ from headcount.models import UnitFieldSummary
 from maintenance.retention import uploads_purge
 from reports.models import ExportJob, ExportStatus
 from secondments.models import Status
+from staffing.models import ImportJob, ImportStatus
 from tests import factories as f
 from tests.secondments import builders as b
 
@@ -54,6 +55,14 @@ def test_one_run_does_every_step(settings, clean_storage):
     old.file.save("old.xlsx", ContentFile(b"old"), save=True)
     ExportJob.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=8), finished_at=now - timedelta(days=8))
     recent = ExportJob.objects.create(owner=owner, name="staff", status=ExportStatus.DONE, finished_at=now)
+    silent_import = ImportJob.objects.create(
+        token="s" * 32,
+        owner=owner,
+        province=w.province,
+        filename="big.xlsx",
+        status=ImportStatus.CHECKING,
+        heartbeat_at=now - timedelta(minutes=30),
+    )
     AuditEntry.objects.create(action="staff.view", at=now - timedelta(days=366))
     AuditEntry.objects.create(action="staff.view", at=now - timedelta(days=364))
     default_storage.save("imports/abandoned.xlsx", ContentFile(b"x"))
@@ -65,6 +74,7 @@ def test_one_run_does_every_step(settings, clean_storage):
         f"{today.isoformat()}: 1 started, 0 completed, 0 transfers that cannot be applied",
         f"summary rebuilt for {today:%d/%m/%Y}: {UnitFieldSummary.objects.count()} rows",
         "export jobs marked failed: 1",
+        "import jobs marked failed: 1",
         "planner runs marked failed: 0",
         "export jobs deleted: 1",
         "uploads deleted: 0",  # written a moment ago: kept for a day
@@ -74,6 +84,7 @@ def test_one_run_does_every_step(settings, clean_storage):
     movement.refresh_from_db()
     assert movement.status == Status.ACTIVE
     assert ExportJob.objects.get(pk=stale.pk).status == ExportStatus.FAILED
+    assert ImportJob.objects.get(pk=silent_import.pk).status == ImportStatus.FAILED
     assert set(ExportJob.objects.values_list("pk", flat=True)) == {stale.pk, recent.pk}
     assert not default_storage.exists(old_file)
     assert AuditEntry.objects.count() == 1
@@ -81,6 +92,7 @@ def test_one_run_does_every_step(settings, clean_storage):
     assert run()[1:] == [
         f"summary holds {today:%d/%m/%Y} already",
         "export jobs marked failed: 0",
+        "import jobs marked failed: 0",
         "planner runs marked failed: 0",
         "export jobs deleted: 0",
         "uploads deleted: 0",
@@ -97,7 +109,11 @@ def test_abandoned_uploads_go_after_a_day(clean_storage):
 
 
 def test_one_step_can_run_alone():
-    assert run("--only", "jobs") == ["export jobs marked failed: 0", "planner runs marked failed: 0"]
+    assert run("--only", "jobs") == [
+        "export jobs marked failed: 0",
+        "import jobs marked failed: 0",
+        "planner runs marked failed: 0",
+    ]
 
 
 def test_a_failing_step_does_not_stop_the_others(monkeypatch):

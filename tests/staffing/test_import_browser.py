@@ -1,12 +1,19 @@
-"""End to end in headless Chromium: a commune officer imports the commune's own staff list."""
+"""End to end in headless Chromium: a commune officer imports the commune's own staff list; a stopped
+background import is started again from its page."""
 
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from staffing.models import Assignment, Staff, ValueAlias
+from staffing import imports
+from staffing.models import Assignment, ImportJob, ImportStatus, Staff, ValueAlias
 from tests import factories as f
+from tests.staffing import hostile_files as hf
 from tests.staffing import layouts, support
 
 english = support.english
@@ -66,3 +73,36 @@ def test_officer_imports_own_layout_confirms_columns_maps_a_value_and_applies(pa
     assert Assignment.objects.get(person=chair).is_leader
     assert Assignment.objects.get(person__full_name="Phạm Thị Dung").field.code == "finance"
     assert ValueAlias.objects.get(value="Tài chính - Kế toán").unit == world.commune
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_stopped_import_says_why_in_vietnamese_and_starts_again(browser, live_server, world, settings):
+    settings.IMPORT_BACKGROUND_BYTES = settings.IMPORT_BACKGROUND_ROWS = 0
+    settings.LANGUAGE_CODE = "vi"
+    owner = f.user("commune_officer", unit=world.commune)
+    client = Client()
+    client.force_login(owner)
+    content = hf.roster_workbook([hf.staff_row("", "NV1", "Lê Văn A")])
+    client.post(reverse("unit-import", args=["24001"]), {"file": support.upload(content)})
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.APPLYING, heartbeat_at=timezone.now() - timedelta(minutes=11)
+    )
+    assert imports.import_jobs_recover() == 1
+
+    context = browser.new_context(locale="vi-VN")
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    context.add_cookies([{"name": "django_language", "value": "vi", "url": live_server.url}])
+    page = context.new_page()
+    page.goto(live_server.url + reverse("unit-import-job", args=["24001", job.token]))
+    expect(page.locator("#import-error")).to_contain_text("nên chưa có dữ liệu nào được lưu")
+    axe = (Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+    page.evaluate(axe)
+    violations = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id)")
+    assert violations == []
+    page.get_by_role("button", name="Kiểm tra lại các dòng").click()
+    expect(page).to_have_url(live_server.url + reverse("unit-import-preview", args=["24001", job.token]))
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED
+    context.close()

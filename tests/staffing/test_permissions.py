@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from reports.models import ExportJob
-from staffing.models import Absence, ImportJob, QuotaRequest
+from staffing.models import Absence, ImportJob, ProvinceQuota, QuotaRequest
 from tests import factories as f
 from tests.staffing import hostile_files as hf
 from tests.staffing import support
@@ -56,6 +56,28 @@ def _quota_api(w, o):
 
 def _staff_api(w, o):
     return {**_staff_post(w, o), "birth_date": "1990-01-15", "home_unit": w.commune.pk}
+
+
+def _pool_api(province):
+    return lambda w, o: {
+        "province": getattr(w, province).pk,
+        "category": "cadre",
+        "count": 9,
+        "decision_number": "3/QĐ-BNV",
+        "decision_date": "2025-08-01",
+        "effective_from": "2025-08-01",
+    }
+
+
+def _pool(province):
+    return ProvinceQuota.objects.create(
+        province=province,
+        category="civil_servant",
+        count=40,
+        decision_number="1/QĐ-BNV",
+        decision_date=date(2025, 7, 1),
+        effective_from=date(2025, 7, 1),
+    )
 
 
 def _quota_post(w, o):
@@ -259,6 +281,18 @@ CASES = {
         lambda w, o: reverse("unit-import-preview", args=["24001", "0" * 32]),
         None,
         [302, 403, 404, 404, 404, 403],
+    ),
+    "page someone else's import restart": (
+        "post",
+        lambda w, o: reverse("unit-import-restart", args=["24001", o["import"].token]),
+        None,
+        OTHERS_IMPORT,
+    ),
+    "page someone else's province import restart": (
+        "post",
+        lambda w, o: reverse("province-import-restart", args=[o["province_import"].token]),
+        None,
+        [302, 403, 404, 403, 403, 403],
     ),
     "page someone else's import columns": (
         "get",
@@ -505,6 +539,31 @@ CASES = {
         lambda w, o: {"decision_number": "5/QĐ", "decision_date": "2025-07-01", "effective_from": "2025-07-01"},
         [401, 403, 200, 404, 403, 403],
     ),
+    "api province pool list": ("get", lambda w, o: "/api/v1/province-quotas/", None, [401, 200, 200, 200, 200, 200]),
+    "api province pool retrieve": (
+        "get",
+        lambda w, o: f"/api/v1/province-quotas/{o['pool'].pk}/",
+        None,
+        [401, 200, 200, 200, 200, 200],
+    ),
+    "api other province pool retrieve": (
+        "get",
+        lambda w, o: f"/api/v1/province-quotas/{o['far_pool'].pk}/",
+        None,
+        [401, 200, 404, 404, 404, 404],
+    ),
+    "api province pool create": (
+        "post",
+        lambda w, o: "/api/v1/province-quotas/",
+        _pool_api("province"),
+        [401, 403, 201, 403, 403, 403],
+    ),
+    "api other province pool create": (
+        "post",
+        lambda w, o: "/api/v1/province-quotas/",
+        _pool_api("other_province"),
+        [401, 403, 403, 403, 403, 403],
+    ),
     "api quota request reject": (
         "post",
         lambda w, o: f"/api/v1/quota-requests/{o['quota_request'].pk}/reject/",
@@ -544,6 +603,8 @@ def test_permission_matrix(client, world, case, role):
         "province_import": ImportJob.objects.create(
             token="b" * 32, owner=f.user("province_official", prov=world.province), province=world.province
         ),
+        "pool": _pool(world.province),
+        "far_pool": _pool(world.other_province),
         "quota_request": QuotaRequest.objects.create(
             unit=world.commune,
             field=world.land,

@@ -2,8 +2,8 @@
 
 1. Movements: start the approved ones whose day has come, complete the ended ones
    (``advance_movements``).
-2. Export jobs and planner runs: mark failed the ones whose worker died or that overran their
-   time limit.
+2. Export jobs, background imports and planner runs: mark failed the ones whose worker died or
+   that overran their time limit.
 3. Retention: delete old export files, abandoned uploads and audit entries past their periods.
 4. Summary: on a new day, rebuild today's headcount summary (``refresh_summary --if-stale``);
    until then the national page and the dashboards compute today's figures live.
@@ -20,6 +20,7 @@ from django.utils import timezone
 from maintenance.retention import retention_run
 from planner.services import planner_runs_recover
 from reports.tasks import export_jobs_recover
+from staffing.imports import import_jobs_recover
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ STEPS = ("movements", "summary", "jobs", "retention")
 
 
 class Command(BaseCommand):
-    help = "Run the scheduled work: movement transitions, stale export jobs, retention."
+    help = "Run the scheduled work: movement transitions, stale export and import jobs, retention."
 
     def add_arguments(self, parser):
         parser.add_argument("--only", choices=STEPS, action="append", help="Run only this step (repeatable).")
@@ -51,6 +52,7 @@ class Command(BaseCommand):
 
     def step_jobs(self):
         self.stdout.write(f"export jobs marked failed: {export_jobs_recover()}")
+        self.stdout.write(f"import jobs marked failed: {import_jobs_recover()}")
         self.stdout.write(f"planner runs marked failed: {planner_runs_recover()}")
 
     def step_retention(self):
