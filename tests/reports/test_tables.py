@@ -67,6 +67,7 @@ ALL_TABLES = (
     tables.FIELD_DETAIL,
     tables.PLAN_DEPARTMENTS,
     tables.PLAN_COMMUNES,
+    tables.PLAN_TOTALS,
 )
 
 
@@ -616,3 +617,34 @@ def test_schema_documents_the_plan_progress_rows_by_their_declarations():
         "unit", "unit_code", "unit_name", "field", "is_priority", "shortage", "requested", "proposed", "received",
         "active",
     }  # fmt: skip
+
+
+def test_plan_totals_page_and_api_read_one_declaration(client, login_as, monkeypatch):
+    w = plan_world()
+    w.plan.target_secondment = 10
+    w.plan.save()
+    login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    page_url = reverse("plan-detail", args=[w.plan.pk])
+    html = table_html(client.get(page_url, **EN).content.decode(), "plan-totals")
+    # One approved and one proposed secondment against a target of 10: 1 sent, 10%; no other targets.
+    assert (
+        '<tr data-kind="secondment"><th scope="row" data-col="label">Secondment</th>'
+        '<td class="num" data-col="target">10</td><td class="num" data-col="proposed">1</td>'
+        '<td class="num" data-col="sent">1</td><td class="num" data-col="percent">10</td></tr>'
+    ) in html
+    assert '<td class="num" data-col="target">–</td>' in html  # a kind without a target
+    assert (
+        '<tfoot><tr><th scope="row">Total</th><td class="num" data-total="target">10</td>'
+        '<td class="num" data-total="proposed">1</td><td class="num" data-total="sent">1</td><td></td></tr></tfoot>'
+    ) in html
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    api_url = reverse("api-plan-progress", args=[w.plan.pk])
+    totals = api.get(api_url).json()["totals"]
+    assert totals[0] == {"kind": "secondment", "target": 10, "proposed": 1, "sent": 1}
+    assert all(t["target"] is None for t in totals[1:])
+
+    monkeypatch.setitem(tables.PLAN_TOTALS.__dict__, "columns", (*tables.PLAN_TOTALS.columns, PROBE))
+    html = table_html(client.get(page_url, **EN).content.decode(), "plan-totals")
+    assert html.count('<th scope="col" class="num">Probe column</th>') == 1
+    assert html.count('data-col="probe"') == len(totals)
+    assert [t["probe"] for t in api.get(api_url).json()["totals"]] == [None] * len(totals)
