@@ -107,6 +107,8 @@ class Col:
 
 
 def lookup(row, key):
+    if type(row) is dict and key in row:  # a flat row: its dotted keys as they are (e.g. an export's)
+        return row[key]
     for part in key.split("."):
         if row is None:
             return None
