@@ -594,9 +594,8 @@ def test_a_column_added_to_the_plan_sending_units_shows_on_the_page_in_the_api_a
     html = table_html(client.get(reverse("plan-detail", args=[w.plan.pk]), **EN).content.decode(), "plan-departments")
     assert "Actions" not in html
     assert html.count('<th scope="col" class="num">Probe column</th>') == 1 and html.count('data-col="probe"') == 1
-    assert [r["probe"] for r in api.get(reverse("api-plan-progress", args=[w.plan.pk])).json()["departments"]] == [
-        None
-    ]
+    departments = api.get(reverse("api-plan-progress", args=[w.plan.pk])).json()["departments"]
+    assert [r["probe"] for r in departments] == [None]
     assert header_row(book(client.get(xlsx_url, **EN))) == [*before_header, "Probe column"]
 
 
