@@ -326,6 +326,7 @@ def _cell_renderer(c, env):
     tag, end = ('<th scope="row"', "</th>") if c.header else ("<td", "</td>")
     classes = " ".join(x for x in ("num" if c.format in NUMBERS else "", c.css) if x)
     start = f'{tag}{f' class="{classes}"' if classes else ""} data-col="{c.name}">'
+    marked = start
     if c.css_if_value:  # the column's own class on the cells with a value other than 0 only
         plain = "num" if c.format in NUMBERS else ""
         start, marked = f'{tag}{f' class="{plain}"' if plain else ""} data-col="{c.name}">', start
