@@ -53,27 +53,7 @@ def plan_exporter(progress: PlanProgress, part):
     )
 
 
-def movement_export_values():
-    """The columns a movement export reads, in the order it writes them (the field named as Field.__str__ does)."""
-    field_name = f"field__{Field.name_column()}"
-    return (
-        "person__full_name",
-        "person__staff_code",
-        "kind",
-        "from_unit__name",
-        "to_unit__name",
-        field_name,
-        "start_date",
-        "planned_end_date",
-        "actual_end_date",
-        "status",
-        "decision_number",
-        "decision_date",
-        "plan__name",
-    )
-
-
-# The keys of ``secondments.tables.MOVEMENTS`` that ``movement_export_values`` reads, in its order.
+# The keys of ``secondments.tables.MOVEMENTS`` a movement export reads, in the order it reads them.
 MOVEMENT_EXPORT_KEYS = (
     "person.full_name",
     "person.staff_code",
@@ -89,6 +69,12 @@ MOVEMENT_EXPORT_KEYS = (
     "decision_date",
     "plan.name",
 )
+
+
+def movement_export_values():
+    """MOVEMENT_EXPORT_KEYS as the query's paths (the field named as Field.__str__ does)."""
+    field_name = f"field__{Field.name_column()}"
+    return tuple(field_name if key == "field" else key.replace(".", "__") for key in MOVEMENT_EXPORT_KEYS)
 
 
 class MovementListExporter(tables.TableExporter):
