@@ -107,6 +107,8 @@ class Col:
 
 
 def lookup(row, key):
+    if type(row) is dict and key in row:  # a flat row: its dotted keys as they are (e.g. an export's)
+        return row[key]
     for part in key.split("."):
         if row is None:
             return None
@@ -125,6 +127,7 @@ class Table:
     no_data: Callable | None = None  # row -> True: the page shows "no data" after the row header
     no_data_text: str = _("No data")
     required: bool = False  # the API serves every column on every row, never null (the schema says so)
+    foot_css: str = "fw-semibold"  # the totals row's class on the page
     excel_order: tuple = ()  # the printed form's column order (keys), where it differs from the page's
     groups: tuple = ()  # the workbook's labels above the headers: (label, columns spanned) pairs
     _serializer: dict = field(default_factory=dict, compare=False, repr=False)
@@ -280,12 +283,12 @@ class Table:
         colspan = f' colspan="{span}"' if span > 1 else ""
         cells = [f'<th scope="row"{colspan}>{html.escape(str(label))}</th>']
         for c in columns[span:]:
-            if c.total:
-                number = f"{sums[c.key]:,}".replace(",", sep)
+            if c.total:  # None: a total the report cannot give (e.g. no targets set)
+                number = "–" if sums[c.key] is None else f"{sums[c.key]:,}".replace(",", sep)
                 cells.append(f'<td class="num" data-total="{c.total_name or c.name}">{number}</td>')
             else:
                 cells.append("<td></td>")
-        return '<tr class="fw-semibold">' + "".join(cells) + "</tr>"
+        return f"<tr{f' class="{self.foot_css}"' if self.foot_css else ''}>" + "".join(cells) + "</tr>"
 
 
 def _getter(key, dict_rows=None):
@@ -323,6 +326,7 @@ def _cell_renderer(c, env):
     tag, end = ('<th scope="row"', "</th>") if c.header else ("<td", "</td>")
     classes = " ".join(x for x in ("num" if c.format in NUMBERS else "", c.css) if x)
     start = f'{tag}{f' class="{classes}"' if classes else ""} data-col="{c.name}">'
+    marked = start
     if c.css_if_value:  # the column's own class on the cells with a value other than 0 only
         plain = "num" if c.format in NUMBERS else ""
         start, marked = f'{tag}{f' class="{plain}"' if plain else ""} data-col="{c.name}">', start

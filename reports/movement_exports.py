@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user
 from communes.models import province_issuer
-from core.excel import Column, Exporter, export_filename
+from core.excel import export_filename
 from core.text import normalize_search
 from reports import tables
 from reports.exports import ExportSpec, dated, register, short_name, user_issuer, user_place
 from reports.plans import PlanProgress, plan_progress
 from secondments.filters import MovementFilterSet
 from secondments.models import Kind, Plan, Secondment, Status
+from secondments.tables import MOVEMENTS
 from staffing.models import Field
 
 # A plan's name usually starts with what it is ("Kế hoạch …", "Đề án …"): the title then does not
@@ -52,60 +53,52 @@ def plan_exporter(progress: PlanProgress, part):
     )
 
 
+# The keys of ``secondments.tables.MOVEMENTS`` a movement export reads, in the order it reads them.
+MOVEMENT_EXPORT_KEYS = (
+    "person.full_name",
+    "person.staff_code",
+    "kind",
+    "from_unit.name",
+    "to_unit.name",
+    "field",
+    "start_date",
+    "planned_end_date",
+    "actual_end_date",
+    "status",
+    "decision_number",
+    "decision_date",
+    "plan.name",
+)
+
+
 def movement_export_values():
-    """The columns a movement export reads, in the order it writes them (the field named as Field.__str__ does)."""
+    """MOVEMENT_EXPORT_KEYS as the query's paths (the field named as Field.__str__ does)."""
     field_name = f"field__{Field.name_column()}"
-    return (
-        "person__full_name",
-        "person__staff_code",
-        "kind",
-        "from_unit__name",
-        "to_unit__name",
-        field_name,
-        "start_date",
-        "planned_end_date",
-        "actual_end_date",
-        "status",
-        "decision_number",
-        "decision_date",
-        "plan__name",
-    )
+    return tuple(field_name if key == "field" else key.replace(".", "__") for key in MOVEMENT_EXPORT_KEYS)
 
 
-class MovementListExporter(Exporter):
-    """The movement list as filtered on the page (same FilterSet, same scope)."""
-
-    sheet_title = "Dieu dong"
+class MovementListExporter(tables.TableExporter):
+    """The movement list as filtered on the page (same FilterSet, same scope), streamed as flat rows."""
 
     def __init__(self, queryset, *, place=None, day=None):
-        self.queryset = queryset
-        self.title = dated(
-            _("Movements of staff — %(place)s") % {"place": place or _("nationwide")}, day or timezone.localdate()
+        day = day or timezone.localdate()
+        super().__init__(
+            MOVEMENTS,
+            (),
+            title=dated(_("Movements of staff — %(place)s") % {"place": place or _("nationwide")}, day),
+            filename=export_filename("danh sach dieu dong", short_name(place), day=day),
+            sheet_title="Dieu dong",
         )
-        self.filename = export_filename("danh sach dieu dong", short_name(place), day=day or timezone.localdate())
-
-    def columns(self):
-        return [
-            Column(str(_("Full name")), 26),
-            Column(str(_("Staff code")), 12),
-            Column(str(_("Kind")), 14),
-            Column(str(_("From unit")), 28),
-            Column(str(_("To unit")), 28),
-            Column(str(_("Field")), 20),
-            Column(str(_("Start date")), 12),
-            Column(str(_("Planned end date")), 12),
-            Column(str(_("Actual end date")), 12),
-            Column(str(_("Status")), 12),
-            Column(str(_("Decision number")), 16),
-            Column(str(_("Decision date")), 12),
-            Column(str(_("Plan")), 30),
-        ]
+        self.queryset = queryset
 
     def rows(self):
         kinds = {k: str(v) for k, v in Kind.choices}
         statuses = {k: str(v) for k, v in Status.choices}
-        for r in self.queryset.values_list(*movement_export_values()).iterator(chunk_size=2000):
-            yield (r[0], r[1], kinds[r[2]], *r[3:9], statuses[r[9]], r[10], r[11], r[12] or "")
+        row = self.table.excel_row
+        for values in self.queryset.values_list(*movement_export_values()).iterator(chunk_size=2000):
+            r = dict(zip(MOVEMENT_EXPORT_KEYS, values, strict=True))
+            r["kind_label"], r["status_label"] = kinds[r["kind"]], statuses[r["status"]]
+            yield row(r)
 
 
 def movement_list(user, params):

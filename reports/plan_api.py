@@ -31,8 +31,6 @@ class PlanProgressAPI(APIView):
                 "rounding_rule": p.rounding_rule,
                 "departments": tables.PLAN_DEPARTMENTS.json_rows(p.department_rows()),
                 "communes": tables.PLAN_COMMUNES.json_rows(p.commune_rows()),
-                "totals": [
-                    {"kind": t.kind, "target": t.target, "proposed": t.proposed, "sent": t.sent} for t in p.totals
-                ],
+                "totals": tables.PLAN_TOTALS.json_rows(p.totals),
             }
         )

@@ -128,6 +128,11 @@ class PlanProgress:
     def proposed_total(self):
         return sum(t.proposed for t in self.totals)
 
+    @property
+    def totals_row(self):
+        """The totals under the kinds (``reports.tables.PLAN_TOTALS``): no target total without targets."""
+        return {"target": self.target_total, "proposed": self.proposed_total, "sent": self.sent_total}
+
     def department_rows(self):
         """The sending units as the page, the API and the workbook read them
         (``reports.tables.PLAN_DEPARTMENTS``)."""

@@ -114,20 +114,13 @@ class DepartmentSerializer(ReportHeadSerializer):
     plans = tables.DEPARTMENT_PLANS.serializer()(many=True)
 
 
-class PlanTotalSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="the movement kind (secondment, reinforcement, rotation, transfer)")
-    target = serializers.IntegerField(allow_null=True, help_text="the plan's target for the kind, null without one")
-    proposed = serializers.IntegerField()
-    sent = serializers.IntegerField(help_text="approved, active or completed")
-
-
 class PlanProgressSerializer(serializers.Serializer):
     plan = serializers.IntegerField()
     as_of = serializers.DateField()
     rounding_rule = serializers.CharField(help_text="how a percentage of a unit's staff is rounded, in words")
     departments = tables.PLAN_DEPARTMENTS.serializer()(many=True)
     communes = tables.PLAN_COMMUNES.serializer()(many=True)
-    totals = PlanTotalSerializer(many=True)
+    totals = tables.PLAN_TOTALS.serializer()(many=True)
 
 
 class StaffRowSerializer(serializers.Serializer):

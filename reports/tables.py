@@ -7,6 +7,7 @@ import html
 from dataclasses import replace
 
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -311,6 +312,40 @@ def _quota_actions(row, ctx):
         f'<a href="{edit}">{html.escape(gettext("Edit"))}</a> · <a href="{delete}">{html.escape(gettext("Delete"))}</a>'
     )
 
+
+def _target_cell(row, ctx):
+    return "–" if row.target is None else localize(row.target)
+
+
+# A plan's totals by movement kind against its targets (its page and the progress API; the plan's
+# workbook holds its two parts only).
+PLAN_TOTALS = Table(
+    "plan_totals",
+    (
+        Col(
+            "kind",
+            _("Kind"),
+            page=False,
+            excel=False,
+            help="the movement kind (secondment, reinforcement, rotation, transfer)",
+        ),
+        Col("label", _("Kind"), header=True, api=False, excel=False),
+        Col(
+            "target",
+            _("Target"),
+            INT,
+            total=True,
+            render=_target_cell,
+            excel=False,
+            help="the plan's target, null without one",
+        ),
+        Col("proposed", _("Proposed"), INT, total=True, excel=False),
+        Col("sent", _("Approved or later"), INT, total=True, excel=False, help="approved, active or completed"),
+        Col("percent", "%", INT, api=False, excel=False),
+    ),
+    row_attrs=lambda t: {"data-kind": t.kind},
+    foot_css="",
+)
 
 ACTIVE = pgettext_lazy("movement status", "Active")
 

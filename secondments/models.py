@@ -484,6 +484,14 @@ class Secondment(models.Model):
     def end_date(self):
         return self.actual_end_date or self.planned_end_date
 
+    @property
+    def kind_label(self):
+        return self.get_kind_display()
+
+    @property
+    def status_label(self):
+        return self.get_status_display()
+
     def get_absolute_url(self):
         return reverse("secondments:movement-detail", args=[self.pk])
 

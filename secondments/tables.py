@@ -1,5 +1,5 @@
 """The movement alerts table, declared once (``core.tables``): the alerts page, the report API and
-the Excel export read it."""
+the Excel export read it; and the movement list, read by its page and its export."""
 
 import html
 
@@ -35,4 +35,36 @@ ALERTS = Table(
         Col("problem", _("Problem"), width=30, page=False),
     ),
     row_attrs=lambda r: {"data-movement": r["pk"]},
+)
+
+
+def _movement_status(m, ctx):
+    return f'<span class="badge text-bg-{m.status_css}" data-status="{m.status}">{html.escape(m.status_label)}</span>'
+
+
+MOVEMENT = Link("secondments:movement-detail", args=("pk",))
+
+# The movement list (its page reads the movements, its export the same columns as flat rows: see
+# reports.movement_exports); the API serves movements as resources instead.
+MOVEMENTS = Table(
+    "movements",
+    (
+        Col("pk", "#", ID, link=MOVEMENT, excel=False),
+        Col("person.full_name", _("Person"), link=MOVEMENT, width=26, excel_label=_("Full name")),
+        Col("person.staff_code", _("Staff code"), width=12, page=False),
+        Col("kind_label", _("Kind"), width=14),
+        Col("from_unit.name", _("From unit"), width=28),
+        Col("to_unit.name", _("To unit"), width=28),
+        Col("field", _("Field"), width=20),
+        Col("start_date", _("Start"), DAY, width=12, excel_label=_("Start date")),
+        Col("end_date", _("End"), DAY, excel=False),
+        Col("planned_end_date", _("Planned end date"), DAY, width=12, page=False),
+        Col("actual_end_date", _("Actual end date"), DAY, width=12, page=False),
+        Col("status_label", _("Status"), width=12, render=_movement_status),
+        Col("decision_number", _("Decision"), width=16, excel_label=_("Decision number")),
+        Col("decision_date", _("Decision date"), DAY, width=12, page=False),
+        Col("plan.name", _("Plan"), width=30, page=False),
+    ),
+    empty=_("No movements match."),
+    row_attrs=lambda m: {"data-movement": m.pk},
 )

@@ -18,7 +18,7 @@ from django.views.generic.edit import CreateView, DeleteView, UpdateView
 from accounts.policy import may, require
 from accounts.scoping import for_user
 from accounts.views import ScopedMixin
-from secondments import services
+from secondments import services, tables
 from secondments.filters import MovementFilterSet
 from secondments.forms import (
     ACTION_FORMS,
@@ -53,8 +53,6 @@ class RefusalMixin:
             return render(request, "secondments/refused.html", {"message": message}, status=403)
         except TransitionError as exc:
             return render(request, "secondments/refused.html", {"message": exc.message}, status=409)
-
-
 
 
 # Plans
@@ -203,6 +201,7 @@ class MovementListView(LoginRequiredMixin, ListView):
             filterset=self.filterset,
             query=query.urlencode(),
             can_nominate=may(self.request.user, "movement.nominate"),
+            tables=tables,
             **kwargs,
         )
 

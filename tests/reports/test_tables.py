@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from core.excel import XLSX_CONTENT_TYPE
 from reports import tables
+from secondments import tables as secondments_tables
 from secondments.selectors import alert_groups, alert_rows
 from tests import factories as f
 from tests.reports.builders import province_fixture
@@ -67,6 +68,8 @@ ALL_TABLES = (
     tables.FIELD_DETAIL,
     tables.PLAN_DEPARTMENTS,
     tables.PLAN_COMMUNES,
+    tables.PLAN_TOTALS,
+    secondments_tables.MOVEMENTS,
 )
 
 
@@ -591,9 +594,8 @@ def test_a_column_added_to_the_plan_sending_units_shows_on_the_page_in_the_api_a
     html = table_html(client.get(reverse("plan-detail", args=[w.plan.pk]), **EN).content.decode(), "plan-departments")
     assert "Actions" not in html
     assert html.count('<th scope="col" class="num">Probe column</th>') == 1 and html.count('data-col="probe"') == 1
-    assert [r["probe"] for r in api.get(reverse("api-plan-progress", args=[w.plan.pk])).json()["departments"]] == [
-        None
-    ]
+    departments = api.get(reverse("api-plan-progress", args=[w.plan.pk])).json()["departments"]
+    assert [r["probe"] for r in departments] == [None]
     assert header_row(book(client.get(xlsx_url, **EN))) == [*before_header, "Probe column"]
 
 
@@ -616,3 +618,91 @@ def test_schema_documents_the_plan_progress_rows_by_their_declarations():
         "unit", "unit_code", "unit_name", "field", "is_priority", "shortage", "requested", "proposed", "received",
         "active",
     }  # fmt: skip
+
+
+def test_plan_totals_page_and_api_read_one_declaration(client, login_as, monkeypatch):
+    w = plan_world()
+    w.plan.target_secondment = 10
+    w.plan.save()
+    login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    page_url = reverse("plan-detail", args=[w.plan.pk])
+    html = table_html(client.get(page_url, **EN).content.decode(), "plan-totals")
+    # One approved and one proposed secondment against a target of 10: 1 sent, 10%; no other targets.
+    assert (
+        '<tr data-kind="secondment"><th scope="row" data-col="label">Secondment</th>'
+        '<td class="num" data-col="target">10</td><td class="num" data-col="proposed">1</td>'
+        '<td class="num" data-col="sent">1</td><td class="num" data-col="percent">10</td></tr>'
+    ) in html
+    assert '<td class="num" data-col="target">–</td>' in html  # a kind without a target
+    assert (
+        '<tfoot><tr><th scope="row">Total</th><td class="num" data-total="target">10</td>'
+        '<td class="num" data-total="proposed">1</td><td class="num" data-total="sent">1</td><td></td></tr></tfoot>'
+    ) in html
+    api = api_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    api_url = reverse("api-plan-progress", args=[w.plan.pk])
+    totals = api.get(api_url).json()["totals"]
+    assert totals[0] == {"kind": "secondment", "target": 10, "proposed": 1, "sent": 1}
+    assert all(t["target"] is None for t in totals[1:])
+
+    monkeypatch.setitem(tables.PLAN_TOTALS.__dict__, "columns", (*tables.PLAN_TOTALS.columns, PROBE))
+    html = table_html(client.get(page_url, **EN).content.decode(), "plan-totals")
+    assert html.count('<th scope="col" class="num">Probe column</th>') == 1
+    assert html.count('data-col="probe"') == len(totals)
+    assert [t["probe"] for t in api.get(api_url).json()["totals"]] == [None] * len(totals)
+
+
+def movement_world():
+    from secondments.models import Status
+    from tests.secondments import builders as sb
+
+    w = sb.World()
+    decided = f.movement(w.people[0], w.commune, status=Status.APPROVED, plan=w.plan, end=date(2026, 12, 31))
+    decided.decision_number, decided.decision_date = "12/QĐ-UBND", date(2025, 7, 1)
+    decided.save()
+    proposed = f.movement(w.people[1], w.other_commune, status=Status.PROPOSED, end=date(2026, 12, 31))
+    return w, decided, proposed
+
+
+def test_movement_list_page_and_workbook_read_one_declaration(client, login_as):
+    w, decided, proposed = movement_world()
+    login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    html = table_html(client.get(reverse("secondments:movement-list"), **EN).content.decode(), "movements")
+    heads = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', html)
+    assert heads == ["#", "Person", "Kind", "From unit", "To unit", "Field", "Start", "End", "Status", "Decision"]
+    link = reverse("secondments:movement-detail", args=[decided.pk])
+    assert (
+        f'<tr data-movement="{decided.pk}"><td data-col="pk"><a href="{link}">{decided.pk}</a></td>'
+        f'<td data-col="full_name"><a href="{link}">{decided.person.full_name}</a></td>'
+        '<td data-col="kind_label">Secondment</td><td data-col="name">Sở Tài chính</td>'
+        '<td data-col="name">Xã Hòa Phú</td><td data-col="field">Finance</td>'
+        '<td data-col="start_date">01/08/2025</td><td data-col="end_date">31/12/2026</td>'
+        '<td data-col="status_label"><span class="badge text-bg-primary" data-status="approved">Approved</span></td>'
+        '<td data-col="decision_number">12/QĐ-UBND</td></tr>'
+    ) in html
+    ws = book(client.get(reverse("movement-export"), **EN)).active
+    assert header_row(ws.parent) == [
+        "STT", "Full name", "Staff code", "Kind", "From unit", "To unit", "Field", "Start date", "Planned end date",
+        "Actual end date", "Status", "Decision number", "Decision date", "Plan",
+    ]  # fmt: skip
+    r = find_row(ws, decided.person.full_name)
+    assert row_values(ws, r)[1:] == [
+        decided.person.full_name, decided.person.staff_code, "Secondment", "Sở Tài chính", "Xã Hòa Phú", "Finance",
+        datetime(2025, 8, 1), datetime(2026, 12, 31), None, "Approved", "12/QĐ-UBND", datetime(2025, 7, 1),
+        w.plan.name,
+    ]  # fmt: skip
+    r = find_row(ws, proposed.person.full_name)
+    assert row_values(ws, r)[10:] == ["Proposed", None, None, None]  # no decision, no plan
+
+
+def test_a_column_added_to_the_movement_list_shows_on_the_page_and_in_the_workbook(client, login_as, monkeypatch):
+    w, _decided, _proposed = movement_world()
+    login_as(Role.PROVINCE_OFFICIAL, prov=w.province)
+    before_header = header_row(book(client.get(reverse("movement-export"), **EN)))
+    probe = tables.Col("to_unit.code", "Probe column", width=9)  # the receiving unit's code, not shown before
+    monkeypatch.setitem(
+        secondments_tables.MOVEMENTS.__dict__, "columns", (*secondments_tables.MOVEMENTS.columns, probe)
+    )
+    html = table_html(client.get(reverse("secondments:movement-list"), **EN).content.decode(), "movements")
+    assert html.count('<th scope="col">Probe column</th>') == 1
+    assert html.count('<td data-col="code">') == 2  # one cell a movement
+    assert header_row(book(client.get(reverse("movement-export"), **EN))) == [*before_header, "Probe column"]
