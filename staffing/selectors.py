@@ -6,6 +6,8 @@ from datetime import date
 
 from django.db.models import Sum
 
+from communes.models import Unit
+from config.routers import read_connection
 from staffing.models import Category, ProvinceQuota, Quota
 
 
@@ -21,25 +23,49 @@ class PoolRow:
         return None if self.pool is None else self.pool - self.allocated
 
 
+def quota_pool_sql(province_id, day: date) -> tuple[str, list]:
+    """``(sql, params)`` of the rows ``pool_rows`` reads: per category, the pool decision in force on
+    ``day`` and the posts its units' quotas in force hold. The decision in force is the latest
+    that has taken effect (one per date, by the unique constraints), found by a window function."""
+    pools, quotas, units = ProvinceQuota._meta.db_table, Quota._meta.db_table, Unit._meta.db_table
+    sql = f"""
+        SELECT category, SUM(CASE WHEN kind = 0 THEN n END), SUM(CASE WHEN kind = 1 THEN n END)
+        FROM (
+            SELECT 0 AS kind, p.category, p.count AS n,
+                   ROW_NUMBER() OVER (PARTITION BY p.category ORDER BY p.effective_from DESC) AS nth
+            FROM {pools} p WHERE p.province_id = %s AND p.effective_from <= %s
+            UNION ALL
+            SELECT 1, q.category, q.count,
+                   ROW_NUMBER() OVER (PARTITION BY q.unit_id, q.field_id, q.category ORDER BY q.effective_from DESC)
+            FROM {quotas} q JOIN {units} u ON u.id = q.unit_id
+            WHERE u.province_id = %s AND q.effective_from <= %s
+        ) decisions
+        WHERE nth = 1
+        GROUP BY category"""
+    return sql, [province_id, day, province_id, day]
+
+
+def pool_rows(rows) -> list[PoolRow]:
+    """The ``PoolRow`` list, in the order of the categories, from the rows of ``quota_pool_sql``."""
+    by_category = {category: (pool, allocated) for category, pool, allocated in rows}
+    return [
+        PoolRow(value, str(label), _int(by_category[value][0]), _int(by_category[value][1]) or 0)
+        for value, label in Category.choices
+        if value in by_category
+    ]
+
+
+def _int(n):
+    return None if n is None else int(n)
+
+
 def quota_pool(province_id, day: date) -> list[PoolRow]:
     """Per category: the pool in force on ``day``, the posts its units' quotas in force hold, and the
-    difference. Two queries."""
-    pools = dict(
-        ProvinceQuota.objects.in_force_on(day).filter(province_id=province_id).values_list("category", "count")
-    )
-    allocated = dict(
-        Quota.objects.in_force_on(day)
-        .filter(unit__province_id=province_id)
-        .order_by()
-        .values("category")
-        .annotate(n=Sum("count"))
-        .values_list("category", "n")
-    )
-    return [
-        PoolRow(value, str(label), pools.get(value), allocated.get(value) or 0)
-        for value, label in Category.choices
-        if value in pools or value in allocated
-    ]
+    difference. One query."""
+    sql, params = quota_pool_sql(province_id, day)
+    with read_connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        return pool_rows(cursor.fetchall())
 
 
 def allocated_elsewhere(*, province_id, category, day, unit=None, field=None, exclude_pk=None) -> int:
