@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from accounts.scoping import for_user
 from communes.models import COMMUNE_LEVEL_KINDS, Province, Unit
+from config.routers import read_alias
 from headcount.rules import EFFECTIVE_TERMS, PARTS, TERMS, Headline, UnitBalance, View, combine, headline, summarize
 from headcount.selectors import (
     cached_sql,
@@ -200,9 +201,23 @@ class ProvinceDashboard:
     quota_pool: list | None = None  # with ``pool``: the province's pool per category (``PoolRow``)
 
 
+REPORT_FIELD_COLUMNS = ("id", "code", "name_vi", "name_en", "sort_order")
+
+
 def report_fields():
     """The professional fields in display order (one query)."""
-    return list(Field.objects.only("id", "code", "name_vi", "name_en", "sort_order"))
+    return list(Field.objects.only(*REPORT_FIELD_COLUMNS))
+
+
+def with_report_fields(objects):
+    """The first row of the ``objects`` queryset (None if none) and ``report_fields()``, read in one
+    round trip on PostgreSQL. The fields' SQL never changes, so it is kept (``cached_sql``)."""
+    fields_sql = cached_sql(("report fields",), lambda: query_key(Field.objects.values_list(*REPORT_FIELD_COLUMNS)))
+    names = [f.attname for f in objects.model._meta.concrete_fields]
+    first, rows = fetch_together([query_key(objects.values_list(*names)[:1]), fields_sql])
+    alias = read_alias()
+    obj = objects.model.from_db(alias, names, first[0]) if first else None
+    return obj, [Field.from_db(alias, REPORT_FIELD_COLUMNS, row) for row in rows]
 
 
 def commune_units(province_ids, filters: Filters):

@@ -92,8 +92,7 @@ class ProvinceDashboardView(ReportPage):
     export_name = "province-summary"
 
     def check_access(self):
-        self.province = access.province_for(self.request.user, self.kwargs["code"])
-        self.fields = report_fields()
+        self.province, self.fields = access.province_and_fields(self.request.user, self.kwargs["code"])
 
     def get_form(self):
         return ProvinceReportForm(self.request.GET, fields=self.fields)

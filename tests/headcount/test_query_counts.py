@@ -143,8 +143,8 @@ def pages(w):
 
 # Queries per page, session and user included.
 # On PostgreSQL the dashboard's list of communes and today's sums travel in one round trip, and so
-# do the movements and the quota pool.
-DASHBOARD = 8 if connection.vendor == "postgresql" else 10
+# do the province and the fields, and the movements and the quota pool.
+DASHBOARD = 7 if connection.vendor == "postgresql" else 10
 EXPECTED = {
     "home": 5,
     "province dashboard": DASHBOARD,  # one to ask whether the summary holds today
