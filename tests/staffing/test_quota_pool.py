@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import Role
 from staffing import services
 from staffing.models import ProvinceQuota, Quota
-from staffing.selectors import quota_pool
+from staffing.selectors import quota_pool, quota_pool_rows
 from tests import factories as f
 from tests.staffing import support
 from tests.staffing.support import counts, officer
@@ -276,7 +276,9 @@ def test_the_pool_on_each_date_takes_the_latest_decisions_in_force_in_one_query(
 
     def figures(day):
         with django_assert_num_queries(1):
-            return [(r.category, r.pool, r.allocated, r.unallocated) for r in quota_pool(world.province.pk, day)]
+            rows = quota_pool_rows(world.province.pk, day)
+        assert rows == quota_pool(world.province.pk, day)
+        return [(r.category, r.pool, r.allocated, r.unallocated) for r in rows]
 
     assert figures(date(2025, 6, 30)) == []
     assert figures(JULY) == [("cadre", None, 2, None), ("civil_servant", 30, 9, 21)]
