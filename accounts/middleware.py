@@ -1,13 +1,14 @@
 """Checks on every signed-in web request: idle timeout, second factor, forced password change."""
 
 import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -55,16 +56,20 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+@lru_cache(maxsize=32)
+def _paths(names, urlconf, prefix, static_url):
+    return tuple(reverse(name, urlconf=urlconf) for name in names) + ("/" + static_url.lstrip("/"),)
+
+
+def _reversed(*names):
+    """The paths of the URL ``names`` and of the static files, worked out once per URL
+    configuration and script prefix (every signed-in request checks them)."""
+    return _paths(names, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), settings.STATIC_URL)
+
+
 # Pages a signed-in person may open before finishing the second factor or the password change.
 def _exempt_paths():
-    return (
-        reverse("logout"),
-        reverse("two-factor-verify"),
-        reverse("two-factor-setup"),
-        reverse("set_language"),
-        reverse("javascript-catalog"),
-        "/" + settings.STATIC_URL.lstrip("/"),
-    )
+    return _reversed("logout", "two-factor-verify", "two-factor-setup", "set_language", "javascript-catalog")
 
 
 def _block(request, url, api_message):
@@ -101,7 +106,7 @@ class PasswordChangeRequiredMiddleware:
         if (
             _signed_in(request)
             and request.user.must_change_password
-            and not request.path.startswith((reverse("password-change"), *_exempt_paths()))
+            and not request.path.startswith((*_reversed("password-change"), *_exempt_paths()))
         ):
             return _block(request, reverse("password-change"), _("Choose a new password before going on."))
         return self.get_response(request)
@@ -115,10 +120,6 @@ class ApiClientWebMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            _signed_in(request)
-            and not _is_api(request)
-            and not request.path.startswith((reverse("logout"), "/" + settings.STATIC_URL.lstrip("/")))
-        ):
+        if _signed_in(request) and not _is_api(request) and not request.path.startswith(_reversed("logout")):
             policy.require(request.user, "web.use")
         return self.get_response(request)

@@ -6,6 +6,7 @@ from django.http import Http404
 from accounts.policy import may
 from accounts.scoping import for_user
 from communes.models import PROVINCIAL_KINDS, Province, Unit
+from reports.selectors import with_report_fields
 
 
 def _require_role(user, action):
@@ -28,6 +29,15 @@ def province_for(user, code) -> Province:
     if province is None:
         raise Http404
     return province
+
+
+def province_and_fields(user, code):
+    """``province_for`` and the report fields (``report_fields``), in one round trip."""
+    _require_role(user, "report.province")
+    province, fields = with_report_fields(for_user(Province.objects.filter(code=code), user))
+    if province is None:
+        raise Http404
+    return province, fields
 
 
 def require_national(user):

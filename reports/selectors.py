@@ -13,10 +13,12 @@ from django.utils.translation import gettext
 
 from accounts.scoping import for_user
 from communes.models import COMMUNE_LEVEL_KINDS, Province, Unit
+from config.routers import read_alias
 from headcount.rules import EFFECTIVE_TERMS, PARTS, TERMS, Headline, UnitBalance, View, combine, headline, summarize
 from headcount.selectors import (
     cached_sql,
     fetch_cached,
+    fetch_together,
     headcount_rows,
     headcount_totals,
     mismatch_counts,
@@ -30,6 +32,7 @@ from headcount.selectors import (
 from secondments.models import EFFECTIVE_STATUSES, Secondment, SendingQuota, Status
 from secondments.selectors import active_staff_count
 from staffing.models import Field
+from staffing.selectors import pool_rows, quota_pool_sql
 
 ENDING_WITHIN_DAYS = 30
 TOP_SHORTAGE = 15
@@ -195,11 +198,26 @@ class ProvinceDashboard:
     top_shortage: list
     communes: list
     source: FigureSource
+    quota_pool: list | None = None  # with ``pool``: the province's pool per category (``PoolRow``)
+
+
+REPORT_FIELD_COLUMNS = ("id", "code", "name_vi", "name_en", "sort_order")
 
 
 def report_fields():
     """The professional fields in display order (one query)."""
-    return list(Field.objects.only("id", "code", "name_vi", "name_en", "sort_order"))
+    return list(Field.objects.only(*REPORT_FIELD_COLUMNS))
+
+
+def with_report_fields(objects):
+    """The first row of the ``objects`` queryset (None if none) and ``report_fields()``, read in one
+    round trip on PostgreSQL. The fields' SQL never changes, so it is kept (``cached_sql``)."""
+    fields_sql = cached_sql(("report fields",), lambda: query_key(Field.objects.values_list(*REPORT_FIELD_COLUMNS)))
+    names = [f.attname for f in objects.model._meta.concrete_fields]
+    first, rows = fetch_together([query_key(objects.values_list(*names)[:1]), fields_sql])
+    alias = read_alias()
+    obj = objects.model.from_db(alias, names, first[0]) if first else None
+    return obj, [Field.from_db(alias, REPORT_FIELD_COLUMNS, row) for row in rows]
 
 
 def commune_units(province_ids, filters: Filters):
@@ -214,10 +232,15 @@ def commune_units(province_ids, filters: Filters):
     return units
 
 
-def _movement_counts(unit_ids, as_of, field_id=None):
-    """Temporary movements in effect on ``as_of`` to or from the units, and those ending soon."""
+def _movement_counts(unit_ids, as_of, field_id=None, also=()):
+    """Temporary movements in effect on ``as_of`` to or from the units, and those ending soon.
+
+    ``also``: more ``(sql, params)`` sent in the same round trip; then the result is ``(counts,
+    their rows)``.
+    """
     if not unit_ids:
-        return {"active": 0, "ending": 0}
+        counts = {"active": 0, "ending": 0}
+        return (counts, fetch_together(also)) if also else counts
 
     def build():
         soon = as_of + timedelta(days=ENDING_WITHIN_DAYS)
@@ -235,8 +258,12 @@ def _movement_counts(unit_ids, as_of, field_id=None):
         )
         return query_key(qs)
 
-    [(active, ending)] = fetch_cached(("movement counts", tuple(unit_ids), as_of, field_id), build)
-    return {"active": active, "ending": ending}
+    key = ("movement counts", tuple(unit_ids), as_of, field_id)
+    if not also:
+        [(active, ending)] = fetch_cached(key, build)
+        return {"active": active, "ending": ending}
+    [(active, ending)], *rows = fetch_together([cached_sql(key, build), *also])
+    return {"active": active, "ending": ending}, rows
 
 
 def _sort_communes(rows, sort):
@@ -252,7 +279,14 @@ def _sort_communes(rows, sort):
 
 
 def province_dashboard(
-    province, *, as_of: date, view: str = View.COVERAGE, filters: Filters | None = None, fields=None, detail=True
+    province,
+    *,
+    as_of: date,
+    view: str = View.COVERAGE,
+    filters: Filters | None = None,
+    fields=None,
+    detail=True,
+    pool=False,
 ):
     """Everything the province dashboard shows, for its commune-level units on ``as_of``.
 
@@ -261,6 +295,8 @@ def province_dashboard(
     ``detail``: each commune row carries its fields (``by_field``, which the Excel export reads);
     without it, today's figures are added up per commune and per field by the database, in the
     same round trip as the list of communes on PostgreSQL (fields, units and sums, movements).
+    ``pool``: the province's quota pool on ``as_of`` too (``quota_pool``), read in the same round
+    trip as the movements.
     """
     filters = filters or Filters()
     view = View.clean(view)
@@ -304,7 +340,15 @@ def province_dashboard(
             mismatch_by_unit[unit_id] = mismatch_by_unit.get(unit_id, 0) + n
     # The province's commune ids as constants: an OR of two subqueries makes PostgreSQL scan every
     # movement in effect, two IN lists use the (to_unit, status) and (from_unit, status) indexes.
-    movements = _movement_counts([u[0] for u in unit_list], as_of, filters.field_id)
+    unit_ids = [u[0] for u in unit_list]
+    quota_pool = None
+    if pool:
+        movements, [pool_result] = _movement_counts(
+            unit_ids, as_of, filters.field_id, [quota_pool_sql(province.pk, as_of)]
+        )
+        quota_pool = pool_rows(pool_result)
+    else:
+        movements = _movement_counts(unit_ids, as_of, filters.field_id)
 
     kpis = Kpis(
         communes=len(unit_list),
@@ -345,7 +389,7 @@ def province_dashboard(
     communes = [c for c in communes if commune_matches(c, filters.only)]
     communes = _sort_communes(communes, filters.sort)
     source = figure_source(as_of, stored)
-    return ProvinceDashboard(province, as_of, view, filters, fields, kpis, by_field, top, communes, source)
+    return ProvinceDashboard(province, as_of, view, filters, fields, kpis, by_field, top, communes, source, quota_pool)
 
 
 def commune_matches(c, only) -> bool:

@@ -22,7 +22,6 @@ from reports.selectors import (
 )
 from reports.tasks import export_job_retry
 from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS
-from staffing.selectors import quota_pool
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -93,8 +92,7 @@ class ProvinceDashboardView(ReportPage):
     export_name = "province-summary"
 
     def check_access(self):
-        self.province = access.province_for(self.request.user, self.kwargs["code"])
-        self.fields = report_fields()
+        self.province, self.fields = access.province_and_fields(self.request.user, self.kwargs["code"])
 
     def get_form(self):
         return ProvinceReportForm(self.request.GET, fields=self.fields)
@@ -112,6 +110,7 @@ class ProvinceDashboardView(ReportPage):
             filters=self.form.filters(),
             fields=self.fields,
             detail=False,  # the page shows no commune's fields
+            pool=True,
         )
 
     def get_context_data(self, **kwargs):
@@ -119,8 +118,8 @@ class ProvinceDashboardView(ReportPage):
         ctx["province"] = self.province
         report = ctx.get("report")
         if report is not None:
-            # The province's own allocation against what its units hold (2 queries).
-            ctx["quota_pool"] = quota_pool(self.province.pk, report.as_of)
+            # The province's own allocation against what its units hold.
+            ctx["quota_pool"] = report.quota_pool
             ctx["can_set_pool"] = may(self.request.user, "quota.pool", self.province)
             ctx["field_chart"] = {
                 "labels": [r.name for r in report.by_field],

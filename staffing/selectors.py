@@ -6,6 +6,8 @@ from datetime import date
 
 from django.db.models import Sum
 
+from communes.models import Unit
+from config.routers import read_connection
 from staffing.models import Category, ProvinceQuota, Quota
 
 
@@ -81,3 +83,48 @@ def allocation_days(*, province_id, category, start: date, end: date | None = No
         pools.order_by().values_list("effective_from").union(quotas.order_by().values_list("effective_from")).order_by()
     )
     return [start, *sorted(day for (day,) in later)]
+
+
+def quota_pool_sql(province_id, day: date) -> tuple[str, list]:
+    """``quota_pool`` as one statement, to send with other queries (the province dashboard):
+    ``(sql, params)`` of the rows ``pool_rows`` reads: per category, the pool decision in force on
+    ``day`` and the posts its units' quotas in force hold. The decision in force is the latest
+    that has taken effect (one per date, by the unique constraints), found by a window function."""
+    pools, quotas, units = ProvinceQuota._meta.db_table, Quota._meta.db_table, Unit._meta.db_table
+    sql = f"""
+        SELECT category, SUM(CASE WHEN kind = 0 THEN n END), SUM(CASE WHEN kind = 1 THEN n END)
+        FROM (
+            SELECT 0 AS kind, p.category, p.count AS n,
+                   ROW_NUMBER() OVER (PARTITION BY p.category ORDER BY p.effective_from DESC) AS nth
+            FROM {pools} p WHERE p.province_id = %s AND p.effective_from <= %s
+            UNION ALL
+            SELECT 1, q.category, q.count,
+                   ROW_NUMBER() OVER (PARTITION BY q.unit_id, q.field_id, q.category ORDER BY q.effective_from DESC)
+            FROM {quotas} q JOIN {units} u ON u.id = q.unit_id
+            WHERE u.province_id = %s AND q.effective_from <= %s
+        ) decisions
+        WHERE nth = 1
+        GROUP BY category"""
+    return sql, [province_id, day, province_id, day]
+
+
+def pool_rows(rows) -> list[PoolRow]:
+    """The ``PoolRow`` list, in the order of the categories, from the rows of ``quota_pool_sql``."""
+    by_category = {category: (pool, allocated) for category, pool, allocated in rows}
+    return [
+        PoolRow(value, str(label), _int(by_category[value][0]), _int(by_category[value][1]) or 0)
+        for value, label in Category.choices
+        if value in by_category
+    ]
+
+
+def _int(n):
+    return None if n is None else int(n)
+
+
+def quota_pool_rows(province_id, day: date) -> list[PoolRow]:
+    """``quota_pool`` read through ``quota_pool_sql``: one query."""
+    sql, params = quota_pool_sql(province_id, day)
+    with read_connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        return pool_rows(cursor.fetchall())

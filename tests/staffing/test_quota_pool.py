@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import Role
 from staffing import services
 from staffing.models import ProvinceQuota, Quota
-from staffing.selectors import quota_pool
+from staffing.selectors import quota_pool, quota_pool_rows
 from tests import factories as f
 from tests.staffing import support
 from tests.staffing.support import counts, officer
@@ -253,3 +253,36 @@ def test_a_pool_is_refused_if_later_decisions_exceed_it_while_it_holds(world):
     services.province_quota_set(count=5, decision_date=SEPTEMBER, effective_from=SEPTEMBER, **kwargs)
     assert [(r.pool, r.allocated) for r in quota_pool(world.province.pk, SEPTEMBER)] == [(5, 3)]
     assert [(r.pool, r.allocated) for r in quota_pool(world.province.pk, OCTOBER)] == [(12, 9)]
+
+
+def test_the_pool_on_each_date_takes_the_latest_decisions_in_force_in_one_query(world, django_assert_num_queries):
+    # Civil servants: pool 30 from July, 25 from October; cadres: pool 7 from September.
+    # Quotas: commune land 6 (July) then 4 (October), commune land cadre 2 (July), neighbour finance
+    # 5 (September), department finance 3 (July) then 8 (November); the far commune's 40 is another
+    # province's. 30 June: nothing in force. 1 July: 6 + 3 = 9 civil servants, 2 cadres, no cadre
+    # pool. 1 September: 6 + 5 + 3 = 14; cadre pool 7. 1 October: 4 + 5 + 3 = 12 of 25.
+    # 1 November: 4 + 5 + 8 = 17 of 25.
+    november = date(2025, 11, 1)
+    pool(world, 30)
+    pool(world, 25, day=OCTOBER)
+    pool(world, 7, category="cadre", day=SEPTEMBER)
+    f.quota(world.commune, world.land, 6)
+    f.quota(world.commune, world.land, 4, effective_from=OCTOBER)
+    f.quota(world.commune, world.land, 2, category="cadre")
+    f.quota(world.neighbour, world.finance, 5, effective_from=SEPTEMBER)
+    f.quota(world.department, world.finance, 3)
+    f.quota(world.department, world.finance, 8, effective_from=november)
+    f.quota(world.far_commune, world.land, 40)
+
+    def figures(day):
+        with django_assert_num_queries(1):
+            rows = quota_pool_rows(world.province.pk, day)
+        assert rows == quota_pool(world.province.pk, day)
+        return [(r.category, r.pool, r.allocated, r.unallocated) for r in rows]
+
+    assert figures(date(2025, 6, 30)) == []
+    assert figures(JULY) == [("cadre", None, 2, None), ("civil_servant", 30, 9, 21)]
+    assert figures(SEPTEMBER) == [("cadre", 7, 2, 5), ("civil_servant", 30, 14, 16)]
+    assert figures(OCTOBER) == [("cadre", 7, 2, 5), ("civil_servant", 25, 12, 13)]
+    assert figures(november) == [("cadre", 7, 2, 5), ("civil_servant", 25, 17, 8)]
+    assert figures(date(2025, 9, 30)) == figures(SEPTEMBER)
