@@ -24,17 +24,17 @@ class PoolRow:
 
 
 def quota_pool(province_id, day: date) -> list[PoolRow]:
-    """Per category: the pool in force on ``day``, the posts its units' quotas in force hold, and the
-    difference. Two queries."""
-    rows = quota_pools([province_id], day)
-    return [rows[key] for key in sorted(rows, key=lambda key: CATEGORY_ORDER[key[1]])]
-
-
-CATEGORY_ORDER = {value: i for i, value in enumerate(Category.values)}
+    """Per category, in the order of the categories: the pool in force on ``day``, the posts its
+    units' quotas in force hold, and the difference. One query (``quota_pool_sql``)."""
+    sql, params = quota_pool_sql(province_id, day)
+    with read_connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        return pool_rows(cursor.fetchall())
 
 
 def quota_pools(province_ids, day: date) -> dict[tuple[int, str], PoolRow]:
-    """``quota_pool`` for several provinces at once, keyed by (province id, category). Two queries."""
+    """``quota_pool`` for several provinces at once (the API's list), keyed by (province id,
+    category), through the models' own in-force tests. Two queries."""
     province_ids = list(province_ids)
     pools = {
         (p, c): n
@@ -120,11 +120,3 @@ def pool_rows(rows) -> list[PoolRow]:
 
 def _int(n):
     return None if n is None else int(n)
-
-
-def quota_pool_rows(province_id, day: date) -> list[PoolRow]:
-    """``quota_pool`` read through ``quota_pool_sql``: one query."""
-    sql, params = quota_pool_sql(province_id, day)
-    with read_connection().cursor() as cursor:
-        cursor.execute(sql, params)
-        return pool_rows(cursor.fetchall())

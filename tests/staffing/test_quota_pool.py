@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import Role
 from staffing import services
 from staffing.models import ProvinceQuota, Quota
-from staffing.selectors import quota_pool, quota_pool_rows
+from staffing.selectors import quota_pool, quota_pools
 from tests import factories as f
 from tests.staffing import support
 from tests.staffing.support import counts, officer
@@ -276,8 +276,10 @@ def test_the_pool_on_each_date_takes_the_latest_decisions_in_force_in_one_query(
 
     def figures(day):
         with django_assert_num_queries(1):
-            rows = quota_pool_rows(world.province.pk, day)
-        assert rows == quota_pool(world.province.pk, day)
+            rows = quota_pool(world.province.pk, day)
+        several = quota_pools([world.province.pk], day)  # the API's reader, through the models
+        assert sorted(several) == sorted((world.province.pk, r.category) for r in rows)
+        assert [several[(world.province.pk, r.category)] for r in rows] == rows
         return [(r.category, r.pool, r.allocated, r.unallocated) for r in rows]
 
     assert figures(date(2025, 6, 30)) == []
