@@ -148,7 +148,7 @@ EXPECTED = {
     "home": 5,
     "province dashboard": DASHBOARD,  # two for the quota pool card, one to ask whether the summary holds today
     "province dashboard, establishment": DASHBOARD,
-    "national": 9,
+    "national": 8,
     "unit page": 8,
     "department page": 9,
     "roster": 6,
