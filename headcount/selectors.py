@@ -165,12 +165,36 @@ def _parts(units, as_of, by_category=False, mismatches=False):
     return [qs.order_by() for qs in (quotas, home, came)]
 
 
+def _latest_quotas_sql(units, as_of, by_category, names):
+    """PostgreSQL: the quotas part of ``_parts`` reading each (unit, field, category)'s decision in
+    force — ``Quota.in_force_q``: the latest from on or before the day, one row by the unique
+    (unit, field, category, date) — once, by DISTINCT ON, instead of an anti-join of the table on
+    itself (about half the time over every commune)."""
+    unit_sql, unit_params = units.order_by().values("pk").query.sql_with_params()
+    cat = ", q.category AS hc_cat" if by_category else ""
+    zeros = "".join(f", 0 AS {name}" for name in names if name != "quota")
+    sql = (
+        f"SELECT q.unit_id AS hc_unit, q.field_id AS hc_field{cat}, SUM(q.count) AS quota{zeros} "
+        f"FROM (SELECT DISTINCT ON (unit_id, field_id, category) unit_id, field_id, category, count "
+        f"FROM {Quota._meta.db_table} WHERE effective_from <= %s AND unit_id IN ({unit_sql}) "
+        f"ORDER BY unit_id, field_id, category, effective_from DESC) q "
+        f"GROUP BY q.unit_id, q.field_id{', q.category' if by_category else ''}"
+    )
+    return sql, [as_of, *unit_params]
+
+
 def _build_summed_sql(units, as_of, *, by_category, field_id, mismatches=False):
     parts = _parts(units, as_of, by_category, mismatches)
-    union_sql, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
-    keys = "p.hc_unit, p.hc_field, p.hc_cat" if by_category else "p.hc_unit, p.hc_field"
     names = ("quota", *PARTS, *(["mismatches"] if mismatches else []))
-    sums = ", ".join(f"CAST(SUM(p.{name}) AS INTEGER) AS {name}" for name in names)
+    if read_connection().vendor == "postgresql":
+        quota_sql, quota_params = _latest_quotas_sql(units, as_of, by_category, names)
+        rest_sql, rest_params = parts[1].union(*parts[2:], all=True).order_by().query.sql_with_params()
+        union_sql, params = f"({quota_sql}) UNION ALL {rest_sql}", [*quota_params, *rest_params]
+    else:
+        union_sql, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
+    keys = "p.hc_unit, p.hc_field, p.hc_cat" if by_category else "p.hc_unit, p.hc_field"
+    # Integer sums: SUM over the parts' bigint counts would add up in numeric, several times slower.
+    sums = ", ".join(f"CAST(SUM(CAST(p.{name} AS INTEGER)) AS INTEGER) AS {name}" for name in names)
     where = "WHERE p.hc_field = %s" if field_id else ""
     sql = f"SELECT {keys}, {sums} FROM ({union_sql}) p {where} GROUP BY {keys}"
     return sql, [*params, *([field_id] if field_id else [])]
