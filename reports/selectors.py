@@ -418,7 +418,7 @@ def national_summary(user, *, as_of: date, view: str = View.COVERAGE, filters: F
 
     Totals per province are computed by the database (``headcount_totals``), so the page does not
     pull 60,000 unit × field rows into Python. Queries: provinces 1, communes per province 1,
-    headcount 1, mismatches 1, movements 1 — five in all (``fields`` is accepted for symmetry
+    headcount with mismatches 1, movements 1 — four in all (``fields`` is accepted for symmetry
     with the dashboard; the rows do not depend on it).
     """
     filters = filters or Filters()
@@ -433,18 +433,17 @@ def national_summary(user, *, as_of: date, view: str = View.COVERAGE, filters: F
     if from_summary:
         mismatches = {p: t["mismatches"] for p, t in totals.items()}
     else:
+        # Mismatches in the same pass over the assignments as the headcount.
         totals = headcount_totals(
-            units=units, as_of=as_of, view=view, group_by="province_id", field_id=filters.field_id, summary=False
+            units=units,
+            as_of=as_of,
+            view=view,
+            group_by="province_id",
+            field_id=filters.field_id,
+            summary=False,
+            mismatches=True,
         )
-        mismatch_qs = mismatch_queryset(units, as_of)
-        if filters.field_id:
-            mismatch_qs = mismatch_qs.filter(field_id=filters.field_id)
-        mismatches = dict(
-            mismatch_qs.values("unit__province_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-            .values_list("unit__province_id", "n")
-        )
+        mismatches = {p: t["mismatches"] for p, t in totals.items()}
 
     soon = as_of + timedelta(days=ENDING_WITHIN_DAYS)
     moves = Secondment.objects.in_effect_on(as_of).filter(Q(to_unit__in=units) | Q(from_unit__in=units))
