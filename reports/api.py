@@ -25,7 +25,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from accounts.policy import may
-from audit.services import audit_record, commit_without_waiting
+from audit.services import audit_record
 from core.dates import IsoDate
 from core.excel import XLSX_CONTENT_TYPE
 from headcount.summary import placements_stored
@@ -403,10 +403,9 @@ class StaffListAPI(ReportAPIView):
     pagination_class = StaffKeysetPagination
 
     def dispatch(self, request, *args, **kwargs):
-        # The token's use and the list's audit entry are written in one transaction (no savepoint
-        # inside another), whose commit does not wait for the disk: the list itself is a read.
+        # The token's use and the list's audit entry are written in one transaction: one commit per
+        # request (no savepoint inside another), which need not wait for the disk (see audit_record).
         with transaction.atomic(savepoint=False):
-            commit_without_waiting()
             return super().dispatch(request, *args, **kwargs)
 
     @extend_schema(
@@ -447,7 +446,7 @@ class StaffListAPI(ReportAPIView):
         paginator, page = self.page(columns, day, GUARDED)
         if not page and not placements_stored(day):
             paginator, page = self.page(columns, day, False)
-        audit_record(request, "staff.list", params=request.query_params, rows=len(page))
+        audit_record(request, "staff.list", params=request.query_params, rows=len(page), wait_for_disk=False)
         return paginator.get_paginated_response(page)
 
     def page(self, columns, day, stored):
