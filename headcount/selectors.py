@@ -13,7 +13,20 @@ from collections import OrderedDict
 from datetime import UTC, date, datetime
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +47,7 @@ from headcount.rules import (
     combine_sql,
 )
 from secondments.models import Secondment
-from staffing.models import Absence, Assignment, Quota, Staff, placement_on
+from staffing.models import Absence, Assignment, Field, Position, Quota, Staff, placement_on
 
 _SQL_CACHE = OrderedDict()
 _SQL_CACHE_SIZE = 256
@@ -654,12 +667,15 @@ class Roster:
         return value if value in (cls.ON_ROLL, cls.WORKING, cls.ABSENT) else cls.ON_ROLL
 
 
-def roster_people(unit, day: date, mode: str = Roster.ON_ROLL, *, name_column: str = "name_vi"):
+def roster_people(unit, day: date, mode: str = Roster.ON_ROLL, *, name_column: str = "name_vi", stored=False):
     """People of ``unit``'s roster on ``day`` as a Staff queryset, with their placement
     (``placed_*``, see ``Staff.objects.with_placement``) and what they do that day:
     ``work_field`` (the movement's field for people seconded in) with its ``work_field_name`` (from
     ``name_column``), ``work_field_order`` and ``work_field_code``, ``seconded_to`` /
-    ``seconded_from`` (unit names), ``absence_kind``.
+    ``seconded_from`` (unit names), ``absence_kind``, ``position_name``.
+
+    ``stored``: read the placement of today stored beside each person (the caller checks that it
+    holds ``day``: ``headcount.summary.placements_stored`` or ``stored_or_live_sql``).
 
     Counted with ``headcount_rows`` for the same unit and day, the ON_ROLL list has ``on_roll``
     people, WORKING has ``effective`` and ABSENT has ``absent``.
@@ -667,7 +683,7 @@ def roster_people(unit, day: date, mode: str = Roster.ON_ROLL, *, name_column: s
     mode = Roster.clean(mode)
     here, came = Q(placed_unit=unit.pk), Q(away__to_unit=unit)
     qs = (
-        Staff.objects.with_placement(day)
+        Staff.objects.with_placement(day, stored=stored)
         .alias(
             away=FilteredRelation("movements", condition=Secondment.objects.in_effect_q(day, prefix="movements__")),
             off=FilteredRelation("absences", condition=Absence.objects.in_force_q(day, prefix="absences__")),
@@ -682,15 +698,18 @@ def roster_people(unit, day: date, mode: str = Roster.ON_ROLL, *, name_column: s
     else:
         qs = qs.filter(works_here, off__isnull=False)
 
-    def work(column):
-        return Case(When(came, then=F(f"away__field__{column}")), default=F(f"placed__field__{column}"))
+    # Names from the small catalogues by key, in subqueries: each join more multiplies the
+    # planner's work on this short list more than it costs to run.
+    def name(model, key, column="name"):
+        return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(column))
 
-    return qs.annotate(
-        work_field=Case(When(came, then=F("away__field_id")), default=F("placed__field_id")),
-        work_field_name=work(name_column),
-        work_field_order=work("sort_order"),
-        work_field_code=work("code"),
-        seconded_to=Case(When(~came & Q(away__isnull=False), then=F("away__to_unit__name"))),
-        seconded_from=Case(When(came, then=F("placed__unit__name"))),
+    return qs.alias(away_to=F("away__to_unit_id")).annotate(
+        work_field=Case(When(came, then=F("away__field_id")), default=F("placed_field")),
+        work_field_name=name(Field, "work_field", name_column),
+        work_field_order=name(Field, "work_field", "sort_order"),
+        work_field_code=name(Field, "work_field", "code"),
+        seconded_to=Case(When(~came & Q(away__isnull=False), then=name(Unit, "away_to"))),
+        seconded_from=Case(When(came, then=name(Unit, "placed_unit"))),
         absence_kind=F("off__kind"),
+        position_name=name(Position, "placed_position"),
     )

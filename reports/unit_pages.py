@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
@@ -21,6 +21,7 @@ from config.routers import read_connection
 from core.forms import bootstrap
 from core.text import normalize_search
 from headcount.selectors import Roster, query_key, roster_people
+from headcount.summary import stored_or_live_sql
 from reports.selectors import unit_quota_rows, unit_sections
 from staffing.filters import RosterFilterSet
 from staffing.models import PERSONAL_FIELDS, Field, Position, Quota
@@ -98,7 +99,7 @@ def roster_choices_queryset(people, matching):
             "work_field_order",
             "work_field_code",
             "placed_position",
-            "placed__position__name",
+            "position_name",
         )
         .annotate(matching=Count("pk", filter=Q(pk__in=matching.order_by().values("pk"))))
     )
@@ -139,9 +140,12 @@ _ROSTER_LOCK = threading.Lock()
 
 
 def roster_queries(unit, day, mode, params):
-    """``(people, filterset, rows, choices)``: the roster's base queryset, its RosterFilterSet
-    (filters validated), the page rows as a named ``values_list`` queryset and the kept
-    ``(sql, params)`` of its filter options (``roster_choices_queryset``)."""
+    """``(filterset, kept, choices)``: the roster's RosterFilterSet (filters validated); ``kept``,
+    for the placement read from the dated assignments (False) and the one of today stored beside
+    each person (True), the base queryset, the page rows as a named ``values_list`` queryset and
+    the filtered queryset; ``choices``: the kept ``(sql, params)`` of the filter options
+    (``roster_choices_queryset``) read through the stored placement while it holds ``day``, else
+    through the assignments, with a last column saying which (None when the filters are invalid)."""
     name_column = Field.name_column()
     key = (unit.pk, day, mode, name_column, tuple(sorted((k, tuple(v)) for k, v in params.lists() if k != "page")))
     with _ROSTER_LOCK:
@@ -149,21 +153,25 @@ def roster_queries(unit, day, mode, params):
         if hit is not None:
             _ROSTER_QUERIES.move_to_end(key)
     if hit is not None:
-        people, rows, choices = hit
+        kept, choices = hit
         # Only the form is needed: the filters gave these querysets when they were kept.
-        return people, RosterFilterSet(params, queryset=people), rows, choices
-    people = roster_people(unit, day, mode, name_column=name_column).order_by("sort_key", "staff_code")
-    filterset = RosterFilterSet(params, queryset=people)
-    matching = filterset.qs
-    rows = matching.annotate(position_name=F("placed__position__name")).values_list(*ROSTER_VALUES, named=True)
+        return RosterFilterSet(params, queryset=kept[False][0]), kept, choices
+    kept = {}
+    for stored in (True, False):
+        people = roster_people(unit, day, mode, name_column=name_column, stored=stored)
+        people = people.order_by("sort_key", "staff_code")
+        filterset = RosterFilterSet(params, queryset=people)
+        matching = filterset.qs
+        kept[stored] = (people, matching.values_list(*ROSTER_VALUES, named=True), matching)
     if not filterset.is_valid():
-        return people, filterset, rows, None
-    choices = query_key(roster_choices_queryset(people, matching))
+        return filterset, kept, None
+    stored, live = (query_key(roster_choices_queryset(kept[s][0], kept[s][2])) for s in (True, False))
+    choices = stored_or_live_sql(stored, live, day)
     with _ROSTER_LOCK:
-        _ROSTER_QUERIES[key] = (people, rows, choices)
+        _ROSTER_QUERIES[key] = (kept, choices)
         while len(_ROSTER_QUERIES) > _ROSTER_QUERIES_SIZE:
             _ROSTER_QUERIES.popitem(last=False)
-    return people, filterset, rows, choices
+    return filterset, kept, choices
 
 
 def quota_table(unit, as_of):
@@ -206,16 +214,20 @@ def roster_context(*, unit, user, params):
         if params.get("ordering", "").lstrip("-") in PERSONAL_FIELDS:
             params.pop("ordering")
     mode = Roster.clean(params.get("mode"))
-    people, filterset, rows, choices_sql = roster_queries(unit, today, mode, params)
-    if not personal:
-        del filterset.form.fields["qualification"]
-    bootstrap(filterset.form)
+    filterset, kept, choices_sql = roster_queries(unit, today, mode, params)
     if choices_sql is None:
-        held = roster_choices_queryset(people, filterset.qs)
+        people, rows, matching = kept[False]
+        held = list(roster_choices_queryset(people, matching))
     else:
+        # The options tell whether today's stored placements hold: the rows are read the same way.
         with read_connection().cursor() as cursor:
             cursor.execute(*choices_sql)
             held = cursor.fetchall()
+        rows = kept[bool(held and held[0][-1])][1]
+        held = [row[:-1] for row in held]
+    if not personal:
+        del filterset.form.fields["qualification"]
+    bootstrap(filterset.form)
     field_choices, position_choices, count = roster_choices(params, held)
     for key, choices in (("field", field_choices), ("position", position_choices)):
         form_field = filterset.form.fields[key]
@@ -270,7 +282,12 @@ class UnitRosterView(UnitMixin, DetailView):
         ctx.update(roster_context(unit=self.object, user=self.request.user, params=self.request.GET))
         rows = ctx["page_obj"].paginator.count
         audit_record(
-            self.request, "staff.list", params=self.request.GET, rows=rows, province_id=self.object.province_id
+            self.request,
+            "staff.list",
+            params=self.request.GET,
+            rows=rows,
+            province_id=self.object.province_id,
+            wait_for_disk=False,  # the page itself writes nothing
         )
         return ctx
 

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from communes.models import Unit
 from headcount import summary
 from headcount.models import SummaryState
+from headcount.selectors import Roster, roster_people
 from reports.exports import staff_list
 from secondments import services as moves
 from secondments.models import Kind, Status
@@ -36,10 +38,36 @@ def placements(day, *, stored):
     return {pk: tuple(values) for pk, *values in rows}
 
 
+ROSTER = (
+    "pk",
+    *PLACEMENT,
+    "work_field",
+    "work_field_name",
+    "work_field_order",
+    "work_field_code",
+    "seconded_to",
+    "seconded_from",
+    "absence_kind",
+    "position_name",
+)
+
+
+def rosters(day, *, stored):
+    """Every unit's roster in each mode, in the roster's order, with all its annotations."""
+    return {
+        (unit.code, mode): list(
+            roster_people(unit, day, mode, stored=stored).order_by("sort_key", "staff_code").values_list(*ROSTER)
+        )
+        for unit in Unit.objects.order_by("code")
+        for mode in (Roster.ON_ROLL, Roster.WORKING, Roster.ABSENT)
+    }
+
+
 def assert_stored_is_live(day=TODAY):
     assert summary.placements_stored(day)
     live = placements(day, stored=False)
     assert placements(day, stored=True) == live
+    assert rosters(day, stored=True) == rosters(day, stored=False)
     return live
 
 
@@ -131,6 +159,23 @@ def test_every_write_path_keeps_it_live(world, client):
     assert t.status == Status.COMPLETED
     assert assert_stored_is_live()[mover.pk][0] == cu.pk
 
+    # A secondment running today, to another field: listed at both units, the receiving one
+    # under the field of the work there.
+    seconded = an.assignments.filter(field=land).exclude(person=old).first().person
+    s = moves.secondment_create(
+        by=by, person=seconded, to_unit=cu, field=culture, kind=Kind.SECONDMENT, start_date=TODAY,
+        planned_end_date=TODAY + timedelta(days=90), propose=True,
+    )  # fmt: skip
+    moves.secondment_approve(secondment=s, by=by, decision_number="3/QĐ-UBND", decision_date=TODAY)
+    assert assert_stored_is_live()[seconded.pk][0] == an.pk
+    roster = rosters(TODAY, stored=True)
+    at_cu = {row[0]: row for row in roster[(cu.code, Roster.WORKING)]}
+    assert at_cu[seconded.pk][ROSTER.index("work_field")] == culture.pk
+    assert at_cu[seconded.pk][ROSTER.index("seconded_from")] == an.name
+    away = {row[0]: row for row in roster[(an.code, Roster.ON_ROLL)]}[seconded.pk]
+    assert away[ROSTER.index("seconded_to")] == cu.name
+    assert seconded.pk not in {row[0] for row in roster[(an.code, Roster.WORKING)]}
+
     # Leaving the roll yesterday: no placement today.
     leaver = an.assignments.filter(field=culture).first().person
     services.staff_leave(staff=leaver, by=by, version=leaver.version, status="retired", end_date=TODAY - timedelta(1))
@@ -140,6 +185,8 @@ def test_every_write_path_keeps_it_live(world, client):
     absent = cu.assignments.first().person
     services.absence_create(by=by, person=absent, kind="sick_leave", start_date=TODAY - timedelta(days=1))
     assert assert_stored_is_live()[absent.pk][0] == cu.pk
+    absent_here = rosters(TODAY, stored=True)[(cu.code, Roster.ABSENT)]
+    assert [(row[0], row[ROSTER.index("absence_kind")]) for row in absent_here] == [(absent.pk, "sick_leave")]
 
 
 def test_import_keeps_it_live(world):
@@ -216,3 +263,40 @@ def test_staff_export_gives_the_same_rows_stored_or_live(world):
     assert not reads_stored(staff_list(world["official"], QueryDict("")))
     assert rows() == stored
     assert stored[0] == 26 and {r[5] for r in stored[1]} == {"Xã An", "Phường Bình", "Xã Cư", "Sở Tài chính"}
+
+
+def test_roster_page_gives_the_same_rows_stored_or_live(world, client):
+    by, an, cu = world["official"], world["an"], world["cu"]
+    person = an.assignments.first().person
+    s = moves.secondment_create(
+        by=by, person=person, to_unit=cu, field=world["culture"], kind=Kind.SECONDMENT, start_date=TODAY,
+        planned_end_date=TODAY + timedelta(days=30), propose=True,
+    )  # fmt: skip
+    moves.secondment_approve(secondment=s, by=by, decision_number="4/QĐ-UBND", decision_date=TODAY)
+    client.force_login(by)
+    urls = [
+        reverse("unit-roster", args=[unit.code]) + query
+        for unit in (an, cu)
+        for query in ("", "?mode=working", "?mode=absent", "?ordering=-field", "?category=civil_servant")
+    ]
+
+    def pages():
+        out = []
+        for url in urls:
+            ctx = client.get(url).context
+            choices = [list(ctx["filterset"].form.fields[k].widget.choices) for k in ("field", "position")]
+            out.append((ctx["page_obj"].paginator.count, list(ctx["page_obj"].object_list), choices))
+        return out
+
+    with CaptureQueriesContext(connection) as queries:
+        stored = pages()
+    rows = [q["sql"] for q in queries.captured_queries if "LIMIT" in q["sql"] and "staffing_staff" in q["sql"]]
+    assert len(rows) == len(urls) - 2  # nobody is absent: no page of rows to read
+    assert not any("staffing_assignment" in sql for sql in rows)
+    SummaryState.objects.all().delete()
+    assert pages() == stored
+    # Xã An: 8 on the roll, one of them seconded to Xã Cư; Xã Cư: 3 and the one seconded in.
+    assert [count for count, _rows, _choices in stored] == [8, 7, 0, 8, 8, 3, 4, 0, 3, 3]
+    seconded_in = {row.pk: row for row in stored[6][1]}[person.pk]
+    culture = world["culture"]
+    assert seconded_in.seconded_from == an.name and seconded_in.work_field_name in {culture.name_vi, culture.name_en}
