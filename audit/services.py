@@ -1,7 +1,5 @@
 """The one entry point other apps use: ``audit_record(request, action, ...)``, one line per hook."""
 
-from django.db import connection
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from audit.models import Action, AuditEntry
@@ -28,40 +26,18 @@ def _filters(params):
     return out
 
 
-def _at(now, wait_for_disk):
-    """The entry's time; without ``wait_for_disk`` (PostgreSQL), the statement also lets its
-    transaction commit without waiting for the write-ahead log to reach the disk, in the same
-    round trip. For transactions that only record reads: a crash of the database server can lose
-    the last fraction of a second of entries, never half of one."""
-    if wait_for_disk or connection.vendor != "postgresql":
-        return now
-    return RawSQL("(SELECT %s::timestamptz FROM set_config('synchronous_commit', 'off', true))", [now])
-
-
 def _staff_province_id(staff):
     # Where the person is placed (today, else last) decides whose officials see the entry.
     placement = staff.current_placement()
     return placement.unit.province_id if placement is not None else None
 
 
-def audit_record(
-    request,
-    action,
-    *,
-    user=None,
-    staff=None,
-    params=None,
-    rows=None,
-    token=None,
-    province_id=None,
-    wait_for_disk=True,
-):
+def audit_record(request, action, *, user=None, staff=None, params=None, rows=None, token=None, province_id=None):
     """Append one entry: ``request``'s user (or ``user``) did ``action``.
 
     ``staff``: the person whose record was read; ``params``: the filters of a list or export;
     ``rows``: how many rows it gave; ``token``: the API token used. The entry belongs to the
-    person's province, else ``province_id``, else the user's province. ``wait_for_disk=False``:
-    see ``_at`` (only where the transaction writes nothing but the record of a read).
+    person's province, else ``province_id``, else the user's province.
     """
     from accounts.lockout import client_ip
 
@@ -72,7 +48,7 @@ def audit_record(
     if province_id is None:
         province_id = _staff_province_id(staff) if staff is not None else getattr(user, "province_id", None)
     return AuditEntry.objects.create(
-        at=_at(timezone.now(), wait_for_disk),
+        at=timezone.now(),
         action=action,
         user=user,
         username=user.get_username() if user is not None else "",

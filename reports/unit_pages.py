@@ -282,12 +282,7 @@ class UnitRosterView(UnitMixin, DetailView):
         ctx.update(roster_context(unit=self.object, user=self.request.user, params=self.request.GET))
         rows = ctx["page_obj"].paginator.count
         audit_record(
-            self.request,
-            "staff.list",
-            params=self.request.GET,
-            rows=rows,
-            province_id=self.object.province_id,
-            wait_for_disk=False,  # the page itself writes nothing
+            self.request, "staff.list", params=self.request.GET, rows=rows, province_id=self.object.province_id
         )
         return ctx
 

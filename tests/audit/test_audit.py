@@ -293,24 +293,3 @@ def test_excel_export_of_the_filtered_log(client, log):
         ("commune_a", "Viewed a staff record", "Nguyễn Văn An", None, None),
     ]
     assert data[0][1] == "02/10/2025 10:00:00"
-
-
-@pytest.mark.parametrize("wait", [True, False])
-def test_an_entry_of_a_read_may_commit_without_waiting_for_the_disk(wait):
-    from django.db import connection, transaction
-
-    from audit.services import audit_record
-
-    user = f.user(Role.NATIONAL_VIEWER)
-    request = RequestFactory().get("/api/v1/reports/staff/", {"province_code": "66"})
-    request.user = user
-    before = timezone.now()
-    with transaction.atomic():
-        entry = audit_record(request, "staff.list", params=request.GET, rows=3, wait_for_disk=wait)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SHOW synchronous_commit")
-                assert cursor.fetchone()[0] == ("on" if wait else "off")
-    entry.refresh_from_db()
-    assert (entry.rows, entry.params, entry.username) == (3, {"province_code": ["66"]}, user.username)
-    assert before <= entry.at <= timezone.now()
