@@ -34,30 +34,15 @@ def quota_pool(province_id, day: date) -> list[PoolRow]:
 
 def quota_pools(province_ids, day: date) -> dict[tuple[int, str], PoolRow]:
     """``quota_pool`` for several provinces at once (the API's list), keyed by (province id,
-    category), through the models' own in-force tests. Two queries."""
+    category). One query."""
     province_ids = list(province_ids)
-    pools = {
-        (p, c): n
-        for p, c, n in ProvinceQuota.objects.in_force_on(day)
-        .filter(province_id__in=province_ids)
-        .order_by()
-        .values_list("province_id", "category", "count")
-    }
-    allocated = {
-        (p, c): n
-        for p, c, n in Quota.objects.in_force_on(day)
-        .filter(unit__province_id__in=province_ids)
-        .order_by()
-        .values("unit__province_id", "category")
-        .annotate(n=Sum("count"))
-        .values_list("unit__province_id", "category", "n")
-    }
-    labels = dict(Category.choices)
-    return {
-        key: PoolRow(key[1], str(labels.get(key[1], key[1])), pools.get(key), allocated.get(key) or 0)
-        for key in pools.keys() | allocated.keys()
-        if key[1] in labels
-    }
+    if not province_ids:
+        return {}
+    sql, params = _pools_sql(province_ids, day)
+    with read_connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {(province_id, row.category): row for province_id, *rest in rows for row in pool_rows([rest])}
 
 
 def allocated_elsewhere(*, province_id, category, day, unit=None, field=None, exclude_pk=None) -> int:
@@ -88,24 +73,33 @@ def allocation_days(*, province_id, category, start: date, end: date | None = No
 def quota_pool_sql(province_id, day: date) -> tuple[str, list]:
     """``quota_pool`` as one statement, to send with other queries (the province dashboard):
     ``(sql, params)`` of the rows ``pool_rows`` reads: per category, the pool decision in force on
-    ``day`` and the posts its units' quotas in force hold. The decision in force is the latest
-    that has taken effect (one per date, by the unique constraints), found by a window function."""
+    ``day`` and the posts its units' quotas in force hold."""
+    sql, params = _pools_sql([province_id], day)
+    return f"SELECT category, pool, allocated FROM ({sql}) pools", params
+
+
+def _pools_sql(province_ids, day: date) -> tuple[str, list]:
+    """Per province and category: the pool decision in force on ``day`` and the posts its units'
+    quotas in force hold. The decision in force is the latest that has taken effect (one per date,
+    by the unique constraints), found by a window function."""
     pools, quotas, units = ProvinceQuota._meta.db_table, Quota._meta.db_table, Unit._meta.db_table
+    marks = ", ".join(["%s"] * len(province_ids))
     sql = f"""
-        SELECT category, SUM(CASE WHEN kind = 0 THEN n END), SUM(CASE WHEN kind = 1 THEN n END)
+        SELECT province_id, category, SUM(CASE WHEN kind = 0 THEN n END) AS pool,
+               SUM(CASE WHEN kind = 1 THEN n END) AS allocated
         FROM (
-            SELECT 0 AS kind, p.category, p.count AS n,
-                   ROW_NUMBER() OVER (PARTITION BY p.category ORDER BY p.effective_from DESC) AS nth
-            FROM {pools} p WHERE p.province_id = %s AND p.effective_from <= %s
+            SELECT 0 AS kind, p.province_id, p.category, p.count AS n,
+                   ROW_NUMBER() OVER (PARTITION BY p.province_id, p.category ORDER BY p.effective_from DESC) AS nth
+            FROM {pools} p WHERE p.province_id IN ({marks}) AND p.effective_from <= %s
             UNION ALL
-            SELECT 1, q.category, q.count,
+            SELECT 1, u.province_id, q.category, q.count,
                    ROW_NUMBER() OVER (PARTITION BY q.unit_id, q.field_id, q.category ORDER BY q.effective_from DESC)
             FROM {quotas} q JOIN {units} u ON u.id = q.unit_id
-            WHERE u.province_id = %s AND q.effective_from <= %s
+            WHERE u.province_id IN ({marks}) AND q.effective_from <= %s
         ) decisions
         WHERE nth = 1
-        GROUP BY category"""
-    return sql, [province_id, day, province_id, day]
+        GROUP BY province_id, category"""
+    return sql, [*province_ids, day, *province_ids, day]
 
 
 def pool_rows(rows) -> list[PoolRow]:

@@ -277,7 +277,7 @@ def test_the_pool_on_each_date_takes_the_latest_decisions_in_force_in_one_query(
     def figures(day):
         with django_assert_num_queries(1):
             rows = quota_pool(world.province.pk, day)
-        several = quota_pools([world.province.pk], day)  # the API's reader, through the models
+        several = quota_pools([world.province.pk], day)  # the API's reader, several provinces at once
         assert sorted(several) == sorted((world.province.pk, r.category) for r in rows)
         assert [several[(world.province.pk, r.category)] for r in rows] == rows
         return [(r.category, r.pool, r.allocated, r.unallocated) for r in rows]
