@@ -45,10 +45,7 @@ TARGET_GAP = 0.01
 
 def roll_sizes(day):
     return dict(
-        Assignment.objects.in_force_on(day)
-        .values_list("unit__province__code")
-        .annotate(n=Count("pk"))
-        .order_by()
+        Assignment.objects.in_force_on(day).values_list("unit__province__code").annotate(n=Count("pk")).order_by()
     )
 
 

@@ -16,14 +16,17 @@ Figures and floors:
   two provinces;
 - national page, the same way;
 - staff API page of 50 with filters: p95 with 20 concurrent clients, gunicorn with 2 workers on
-  127.0.0.1, against a bare WSGI app that runs the same SQL and returns the same 50 rows as JSON
-  under the same gunicorn settings (bench/bare_wsgi.py);
-- roster page of 50 (a commune's civil servants): the same two ways against an HTML floor
-  (bench/bare_html.py) that reads the session and user as the page does, runs the page's other
-  queries and writes the same table with string formatting;
+  127.0.0.1, against an independent JSON floor under the same gunicorn settings
+  (bench/staff_api_floor.py: checks the token, reads the same 50 rows with its own SQL, records
+  the read in the audit log in the same transaction, returns them as JSON);
+- roster page of 50 (a commune's civil servants): the same two ways as the dashboard against an
+  independent HTML floor (bench/roster_floor.py: reads the session and user as the page does, the
+  unit, the filter options and the first 50 people with its own SQL, records the read in the
+  audit log and writes the options and the table with string formatting);
 - for reference (no target), the signed-in login form under the same load: what a Django page
   that reads the session and the user and renders the page shell costs here;
-- JSON list per row at 1,000 rows: the staff API in-process against psycopg + json.dumps per row;
+- JSON list per row at 1,000 rows: the staff API in-process against the JSON floor's own query
+  and json.dumps per row;
 - staff export of every row: the background task's rows per second and peak memory (in a child
   process) against a bare xlsxwriter constant-memory loop over the same query (another child
   process), the writer the export uses; bench/export_bench.py measures the writer alone.
@@ -291,24 +294,13 @@ def roster_path(province):
     return f"/units/{unit_code}/staff/?category=civil_servant"
 
 
-def html_targets(province, session_cookie):
-    """``(figure, path, floor module, floor environment)`` of the two HTML pages. The roster's floor
-    gets the page's queries (other than session and user) in a temporary file: delete it after."""
+def html_targets(province):
+    """``(figure, path, floor module, floor environment)`` of the two HTML pages."""
     from django.conf import settings
-    from django.db import connection
-    from django.test import Client
 
-    client = Client()
-    client.cookies["sessionid"] = session_cookie
     roster = roster_path(province)
-    sqls = captured(client, roster)
-    # The rows query is the one that reads staff with a LIMIT: the bare page runs exactly that.
-    rows_sql = [s for s in sqls if "staffing_staff" in s and "LIMIT" in s and "COUNT(" not in s.upper()][-1]
-    connection.close()
-    sql_file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
-    json.dump([{"sql": s, "kind": query_kind(s, rows_sql)} for s in sqls], sql_file)
-    sql_file.close()
     common = {"BARE_DSN": dsn(), "BARE_SECRET_KEY": settings.SECRET_KEY, "BARE_TIME_ZONE": settings.TIME_ZONE}
+    unit_code = roster.split("/")[2]
     return [
         (
             "province dashboard",
@@ -316,7 +308,12 @@ def html_targets(province, session_cookie):
             "bench.dashboard_floor",
             {**common, "BARE_PROVINCE": province.code},
         ),
-        ("roster page of 50 (unit, category)", roster, "bench.bare_html", {**common, "BARE_SQL_FILE": sql_file.name}),
+        (
+            "roster page of 50 (unit, category)",
+            roster,
+            "bench.roster_floor",
+            {**common, "BARE_UNIT": unit_code, "BARE_CATEGORY": "civil_servant"},
+        ),
     ]
 
 
@@ -414,7 +411,8 @@ def served_figures(targets, session_cookie, requests_total):
 
 
 def api_figure(province, token, requests_total):
-    """The staff API page of 50 with filters against a bare WSGI app returning the same rows as JSON."""
+    """The staff API page of 50 with filters against its independent JSON floor (bench/staff_api_floor.py)."""
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
@@ -430,58 +428,36 @@ def api_figure(province, token, requests_total):
     path = f"/api/v1/reports/staff/?province_code={province.code}&category=civil_servant&field={field}&page_size=50"
     headers = {"Authorization": f"Token {token}"}
     sqls = captured(Client(), path, HTTP_AUTHORIZATION=headers["Authorization"])
-    rows_sql = [s for s in sqls if "staffing_staff" in s and "LIMIT" in s and "COUNT(" not in s.upper()]
-    if not rows_sql:
-        print(f"  {figure}: skipped (no row query found)", flush=True)
-        return
     connection.close()
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as sql_file:
-        sql_file.write(rows_sql[-1])
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "BARE_DSN": dsn(),
         "CONN_MAX_AGE": "600",
-        "BARE_SQL_FILE": sql_file.name,
+        "BARE_TIME_ZONE": settings.TIME_ZONE,
     }
     app = gunicorn("config.wsgi:application", 8831, env)
     try:
-        bare = gunicorn("bench.bare_wsgi:application", 8832, env)
+        bare = gunicorn("bench.staff_api_floor:application", 8832, env)
     except RuntimeError:
         app.terminate()
         app.wait(10)
         raise
     try:
         load(8831, path, headers, 100)
-        load(8832, "/", headers, 100)
+        load(8832, path, headers, 100)
         page = load(8831, path, headers, requests_total)
-        floor = load(8832, "/", headers, requests_total)
+        floor = load(8832, path, headers, requests_total)
     finally:
         for p in (app, bare):
             p.terminate()
             p.wait(10)
-        os.unlink(sql_file.name)
     print(
         f"  {figure}: {len(sqls)} queries; {page['rps']:.0f} req/s vs bare {floor['rps']:.0f} req/s; "
         f"{page['n']} + {floor['n']} requests, errors {page['errors']} + {floor['errors']}",
         flush=True,
     )
     record(f"{figure}, p95 at 20 clients (JSON floor)", page["p95"] * 1000, floor["p95"] * 1000, "ms", 3.0)
-
-
-def query_kind(sql, rows_sql):
-    """What a query of the roster page does, for the HTML floor (bench/bare_html.py)."""
-    if sql == rows_sql:
-        return "rows"
-    if '"django_session"' in sql and sql.startswith("SELECT"):
-        return "session"
-    if sql.startswith('SELECT "accounts_user"'):
-        return "user"
-    if sql.startswith('SELECT "communes_unit"'):
-        return "unit"
-    if "staffing_staff" in sql and "COUNT(" in sql:
-        return "choices"
-    return "other"
 
 
 def reference_page(session_cookie, env, requests_total, floor=None):
@@ -507,22 +483,24 @@ def reference_page(session_cookie, env, requests_total, floor=None):
 
 
 def json_per_row(province, token, conn, runs):
+    """The staff API's 1,000 rows in-process against the floor's own query (bench/staff_api_floor.py)
+    and json.dumps per row."""
     from django.db import connection
     from django.test import Client
+    from django.utils import timezone
+
+    from bench.staff_api_floor import staff_page
 
     client = Client()
     path = f"/api/v1/reports/staff/?province_code={province.code}&page_size=1000"
     headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
-    sqls = captured(client, path, **headers)
-    rows_sql = [s for s in sqls if "staffing_staff" in s and "LIMIT" in s][-1]
     connection.close()
+    day = timezone.localdate()
 
     def floor():
         with conn.cursor() as cur:
-            cur.execute(rows_sql)
-            names = [d.name for d in cur.description]
-            body = [json.dumps(dict(zip(names, r, strict=True)), default=str) for r in cur.fetchall()]
-            return "[" + ",".join(body) + "]"
+            rows, _cursor = staff_page(cur, province.code, day, 1000)
+            return "[" + ",".join(json.dumps(r) for r in rows) + "]"
 
     n = len(client.get(path, **headers).json()["results"])
     server, base = paired_times(lambda: client.get(path, **headers), floor, runs)
@@ -670,16 +648,11 @@ def main():
         client = Client()
         client.force_login(official)
         cookie = client.cookies["sessionid"].value
-        targets = html_targets(province, cookie)
-        try:
-            if "html" not in skip:
-                inprocess_figures(targets, cookie)
-            if "http" not in skip:
-                served_figures(targets, cookie, args.requests)
-        finally:
-            for _figure, _path, _module, env in targets:
-                if "BARE_SQL_FILE" in env:
-                    os.unlink(env["BARE_SQL_FILE"])
+        targets = html_targets(province)
+        if "html" not in skip:
+            inprocess_figures(targets, cookie)
+        if "http" not in skip:
+            served_figures(targets, cookie, args.requests)
     if "api" not in skip:
         api_figure(province, official_token, args.requests)
     if "export" not in skip:

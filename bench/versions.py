@@ -66,6 +66,7 @@ def main():
     national.force_login(viewer)
     past = timezone.localdate() - timedelta(days=90)
     todo = [("floor: signed-in login form", "/login/")] + pages(province.code, commune.code, past)
+
     def ask(path):
         return (national if path.startswith("/reports/national/") else client).get(path)
 
