@@ -21,7 +21,7 @@ from config.routers import read_connection
 from core.forms import bootstrap
 from core.text import normalize_search
 from headcount.selectors import Roster, query_key, roster_people
-from headcount.summary import stored_or_live_sql
+from headcount.summary import read_stored_or_live
 from reports.selectors import unit_quota_rows, unit_sections
 from staffing.filters import RosterFilterSet
 from staffing.models import PERSONAL_FIELDS, Field, Position, Quota
@@ -144,8 +144,8 @@ def roster_queries(unit, day, mode, params):
     for the placement read from the dated assignments (False) and the one of today stored beside
     each person (True), the base queryset, the page rows as a named ``values_list`` queryset and
     the filtered queryset; ``choices``: the kept ``(sql, params)`` of the filter options
-    (``roster_choices_queryset``) read through the stored placement while it holds ``day``, else
-    through the assignments, with a last column saying which (None when the filters are invalid)."""
+    (``roster_choices_queryset``) read through the stored placement and through the assignments
+    (None when the filters are invalid)."""
     name_column = Field.name_column()
     key = (unit.pk, day, mode, name_column, tuple(sorted((k, tuple(v)) for k, v in params.lists() if k != "page")))
     with _ROSTER_LOCK:
@@ -165,8 +165,7 @@ def roster_queries(unit, day, mode, params):
         kept[stored] = (people, matching.values_list(*ROSTER_VALUES, named=True), matching)
     if not filterset.is_valid():
         return filterset, kept, None
-    stored, live = (query_key(roster_choices_queryset(kept[s][0], kept[s][2])) for s in (True, False))
-    choices = stored_or_live_sql(stored, live, day)
+    choices = tuple(query_key(roster_choices_queryset(kept[s][0], kept[s][2])) for s in (True, False))
     with _ROSTER_LOCK:
         _ROSTER_QUERIES[key] = (kept, choices)
         while len(_ROSTER_QUERIES) > _ROSTER_QUERIES_SIZE:
@@ -221,10 +220,8 @@ def roster_context(*, unit, user, params):
     else:
         # The options tell whether today's stored placements hold: the rows are read the same way.
         with read_connection().cursor() as cursor:
-            cursor.execute(*choices_sql)
-            held = cursor.fetchall()
-        rows = kept[bool(held and held[0][-1])][1]
-        held = [row[:-1] for row in held]
+            held, stored = read_stored_or_live(cursor, *choices_sql, today)
+        rows = kept[stored][1]
     if not personal:
         del filterset.form.fields["qualification"]
     bootstrap(filterset.form)
