@@ -8,7 +8,8 @@ three (``page``, ``api``, ``excel``) and may carry the printed form's own label 
 table may keep the printed form's column order (``excel_order``).
 
 A column may hold a person's personal data (``personal``): the page, the API and the workbook
-leave it out for a reader not granted it (``personal=False`` to the ``*_columns`` methods). A
+leave it out for a reader not granted it (``personal=False`` to the ``*_columns`` and
+``excel_row`` methods; a page's context ``{"personal": False}``). A
 column of codes (``choices``) shows their labels on the page and in the workbook, while the API
 serves the codes. Where one of the three reads the value under another name than the column's key
 (a list whose queries each read what they need), ``page_key``, ``excel_key`` and ``api_key`` say
@@ -162,8 +163,12 @@ class Table:
             groups.append((label, len(group)))
         return replace(self, columns=tuple(columns), groups=tuple(groups), _serializer={})
 
-    def page_columns(self, ctx=None, personal=True):
+    def page_columns(self, ctx=None, personal=None):
+        """The page's columns: without the personal ones when ``personal`` (else the context's
+        ``personal``) is false."""
         ctx = ctx or {}
+        if personal is None:
+            personal = ctx.get("personal", True)
         return [c for c in self.columns if c.page and (personal or not c.personal) and (c.when is None or c.when(ctx))]
 
     def api_columns(self, personal=True):

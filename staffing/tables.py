@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import BOOL, DAY, ID, INT, Col, Link, Table
+from core.tables import BOOL, DAY, ID, INT, TEXT, Col, Link, Table
 from staffing.models import AbsenceKind, Category, Gender, Qualification, StaffStatus
 
 
@@ -127,10 +127,16 @@ def _status_cell(row, ctx):
 
 STAFF_RECORD = Link("staff-detail", args=("pk",))
 
+
+def _code(key, fmt, path, about, null=False):
+    """A column the API alone serves: a code or key read through ``path``."""
+    return Col(key, key, fmt, page=False, excel=False, api_key=path, help=about, null=null)
+
+
 STAFF_LIST = Table(
     "staff",
     (
-        Col("id", "id", ID, page=False, excel=False),
+        Col("id", "id", ID, page=False, excel=False, help="the person's record (/api/v1/staff/{id}/)"),
         Col("staff_code", _("Staff code"), width=12),
         Col("full_name", _("Full name"), link=STAFF_RECORD, width=28),
         Col("gender", _("Gender"), page=False, personal=True, choices=Gender, width=8),
@@ -176,12 +182,12 @@ STAFF_LIST = Table(
         ),
         Col("start_date", _("Joined on"), DAY, null=True, width=12),
         # The API's codes and keys, read through today's placement or the person.
-        Col("is_leader", "leader", BOOL, page=False, excel=False, api_key="placed is_leader"),
-        Col("unit_id", "unit id", INT, page=False, excel=False, api_key="placed unit_id"),
-        Col("unit_code", "unit code", page=False, excel=False, api_key="placed unit__code"),
-        Col("field_code", "field code", page=False, excel=False, api_key="placed field__code"),
-        Col("major_field_code", "trained field code", page=False, excel=False, null=True, api_key="major_field__code"),
-        Col("position_code", "position code", page=False, excel=False, null=True, api_key="placed position__code"),
+        _code("is_leader", BOOL, "placed is_leader", "holds a leading post in the unit"),
+        _code("unit_id", INT, "placed unit_id", "the unit the person is placed in today"),
+        _code("unit_code", TEXT, "placed unit__code", "the code of that unit"),
+        _code("field_code", TEXT, "placed field__code", "the field of the post held today"),
+        _code("major_field_code", TEXT, "major_field__code", "the field the person was trained in", null=True),
+        _code("position_code", TEXT, "placed position__code", "the post held, in the position catalogue", null=True),
     ),
     empty=_("Nobody matches these filters."),
     sortable=True,

@@ -19,28 +19,39 @@ _MARK = 987654320  # stands for a row's value in a link reversed once per page
 def _cell(c, date, ctx):
     """A function writing column ``c``'s <td> of a row: what is the same on every row (labels,
     the link's reversed URL) is worked out once per page."""
-    esc = html.escape
-    get = attrgetter(c.page_key or c.key)
+    esc, get = html.escape, attrgetter(c.page_key or c.key)
     if c.render is not None:
         render = c.render
         return lambda s: f"<td>{render(s, ctx)}</td>"
+    start, end = "<td>", "</td>"
+    if c.link is not None:
+        # One reversal for the page: every row's URL differs only by its key (a record's id).
+        (arg,) = c.link.args
+        before, after = reverse(c.link.url_name, args=[_MARK]).split(str(_MARK))
+        key = attrgetter(arg)
+        start, end = f'<td><a href="{before}', "</a></td>"
+        if c.format == DAY or c.choices is not None or c.blank:
+            raise NotImplementedError("a linked roster cell shows its text as it is")
+        return lambda s: f'{start}{key(s)}{after}">{esc(get(s) or "")}{end}'
     if c.format == DAY:
-        show = lambda s: date(get(s))  # noqa: E731
-    elif c.choices is not None:
+        return lambda s: f"{start}{date(get(s))}{end}"
+    if c.choices is not None:
         labels = {k: esc(v) for k, v in c.labels().items()}
-        show = lambda s: labels.get(v := get(s)) or esc(v or "")  # noqa: E731
-    elif c.blank:
+
+        def labelled(s):
+            v = get(s)
+            return f"{start}{labels.get(v) or esc(v or '')}{end}"
+
+        return labelled
+    if c.blank:
         blank = esc(c.blank)
-        show = lambda s: esc(v) if (v := get(s)) else blank  # noqa: E731
-    else:
-        show = lambda s: esc(get(s) or "")  # noqa: E731
-    if c.link is None:
-        return lambda s: f"<td>{show(s)}</td>"
-    # One reversal for the page: every row's URL differs only by its key (a record's id).
-    (arg,) = c.link.args
-    before, after = reverse(c.link.url_name, args=[_MARK]).split(str(_MARK))
-    key = attrgetter(arg)
-    return lambda s: f'<td><a href="{before}{key(s)}{after}">{show(s)}</a></td>'
+
+        def or_blank(s):
+            v = get(s)
+            return f"{start}{esc(v) if v else blank}{end}"
+
+        return or_blank
+    return lambda s: f"{start}{esc(get(s) or '')}{end}"
 
 
 @register.simple_tag
@@ -50,9 +61,11 @@ def roster_rows(staff_list, personal=True):
 
     ``staff_list`` holds the named rows of ``reports.unit_pages.ROSTER_VALUES``; the status cell also
     says who is seconded in or out and who is absent that day. Without ``personal`` the personal
-    columns' cells are left out (their headers too).
+    columns' cells are left out (their headers too). No row: the table's ``empty`` text.
     """
-    date, ctx = short_date_formatter(), {}
+    date, ctx = short_date_formatter(), {}  # ctx: what the columns' ``render`` keeps for the page
     cells = [_cell(c, date, ctx) for c in STAFF_LIST.page_columns(personal=personal)]
     out = ["<tr>" + "".join([cell(s) for cell in cells]) + "</tr>" for s in staff_list]
+    if not out:
+        out.append(f'<tr><td colspan="{len(cells)}">{html.escape(str(STAFF_LIST.empty))}</td></tr>')
     return mark_safe("\n".join(out))  # noqa: S308 — every value above is escaped
