@@ -8,12 +8,11 @@ three (``page``, ``api``, ``excel``) and may carry the printed form's own label 
 table may keep the printed form's column order (``excel_order``).
 
 A column may hold a person's personal data (``personal``): the page, the API and the workbook
-leave it out for a reader not granted it (``personal=False`` to the ``*_columns`` and
-``excel_row`` methods; a page's context ``{"personal": False}``). A
-column of codes (``choices``) shows their labels on the page and in the workbook, while the API
-serves the codes. Where one of the three reads the value under another name than the column's key
-(a list whose queries each read what they need), ``page_key``, ``excel_key`` and ``api_key`` say
-which.
+leave it out for a reader not granted it (``personal=False`` to the ``*_columns``, ``json_rows``
+and ``excel_row`` methods; ``{"personal": False}`` in a page's context). A column of codes
+(``choices``) shows their labels on the page and in the workbook, while the API serves the codes.
+Where one of the three reads the value under another name than the column's key (a list whose
+queries each read what they need), ``page_key``, ``excel_key`` and ``api_key`` say which.
 """
 
 import html
@@ -183,8 +182,9 @@ class Table:
 
     # --- API -------------------------------------------------------------------------------------
 
-    def json_rows(self, rows):
-        cols = [(c, c.key.split(".") if self.nested else None, json_key(c.key)) for c in self.api_columns()]
+    def json_rows(self, rows, personal=True):
+        columns = self.api_columns(personal)
+        cols = [(c, c.key.split(".") if self.nested else None, json_key(c.key)) for c in columns]
         out = []
         for r in rows:
             item = {}

@@ -375,9 +375,9 @@ STAFF_COLUMNS, STAFF_DATES, STAFF_RELATED = STAFF_API
 
 
 def staff_related(queryset, related=STAFF_RELATED):
-    """``related`` (STAFF_RELATED) as expressions of ``queryset`` (a ``staff_list``). A code is read by key in a
-    subquery where the person holds the key: joined, the unit table was walked from its start
-    to the first unit of the page."""
+    """``related`` (STAFF_RELATED) as expressions of ``queryset`` (a ``staff_list``). A code is read
+    by key in a subquery where the person holds the key: joined, the unit table was walked from its
+    start to the first unit of the page."""
     stored = reads_stored(queryset)
 
     def expression(path):

@@ -344,20 +344,17 @@ class StaffListExporter(Exporter):
         return STAFF_LIST.excel_columns(personal=self.personal)
 
     def rows(self):
-        """The workbook's rows: the query's values, codes written as their labels and missing
-        texts as blanks, without the personal columns unless ``personal``."""
+        """The workbook's rows: the query's values, codes written as their labels, without the
+        personal columns unless ``personal`` (a missing text is a blank cell as "" would be)."""
         printed = STAFF_LIST.printed_columns()
         shown = [i for i, c in enumerate(printed) if self.personal or not c.personal]
         labels = [(n, c.labels()) for n, c in enumerate(printed[i] for i in shown) if c.choices is not None]
-        blanks = [n for n, c in enumerate(printed[i] for i in shown) if c.null and c.format == tables.TEXT]
-        pick = itemgetter(*shown)
+        pick = itemgetter(*shown) if len(shown) < len(printed) else None
         for s in self.queryset.values_list(*staff_export_values(self.queryset)).iterator(chunk_size=2000):
-            row = list(pick(s))
+            row = list(pick(s) if pick else s)
             for n, names in labels:
-                row[n] = names.get(row[n], row[n])
-            for n in blanks:
-                if row[n] is None:
-                    row[n] = ""
+                v = row[n]
+                row[n] = names.get(v, v)
             yield row
 
 

@@ -23,16 +23,14 @@ def _cell(c, date, ctx):
     if c.render is not None:
         render = c.render
         return lambda s: f"<td>{render(s, ctx)}</td>"
-    start, end = "<td>", "</td>"
     if c.link is not None:
-        # One reversal for the page: every row's URL differs only by its key (a record's id).
+        # A linked cell shows its text as it is (the name). One reversal for the page: every row's
+        # URL differs only by the link's one key (a record's id).
         (arg,) = c.link.args
         before, after = reverse(c.link.url_name, args=[_MARK]).split(str(_MARK))
         key = attrgetter(arg)
-        start, end = f'<td><a href="{before}', "</a></td>"
-        if c.format == DAY or c.choices is not None or c.blank:
-            raise NotImplementedError("a linked roster cell shows its text as it is")
-        return lambda s: f'{start}{key(s)}{after}">{esc(get(s) or "")}{end}'
+        return lambda s: f'<td><a href="{before}{key(s)}{after}">{esc(get(s) or "")}</a></td>'
+    start, end = "<td>", "</td>"
     if c.format == DAY:
         return lambda s: f"{start}{date(get(s))}{end}"
     if c.choices is not None:

@@ -291,6 +291,7 @@ def test_any_declared_table_hides_personal_columns_and_labels_codes():
     assert ">Gender<" not in table.head_html(ctx={"personal": False}) and ">Gender<" in table.head_html()
     assert table.excel_row(row) == ["<An>", "Female", ""] and table.excel_row(row, personal=False) == ["<An>", ""]
     assert table.json_rows([row]) == [{"name": "<An>", "gender": "female", "post": None}]
+    assert table.json_rows([row], personal=False) == [{"name": "<An>", "post": None}]
     fields = table.serializer()().fields
     assert [(k, v.required, v.allow_null) for k, v in fields.items()] == [
         ("name", True, False),
