@@ -6,6 +6,13 @@ export (``TableExporter``), so a column is named, formatted and linked in one pl
 are URL names reversed by Django, never written-out paths. A column may be left out of one of the
 three (``page``, ``api``, ``excel``) and may carry the printed form's own label (``excel_label``); a
 table may keep the printed form's column order (``excel_order``).
+
+A column may hold a person's personal data (``personal``): the page, the API and the workbook
+leave it out for a reader not granted it (``personal=False`` to the ``*_columns``, ``json_rows``
+and ``excel_row`` methods; ``{"personal": False}`` in a page's context). A column of codes
+(``choices``) shows their labels on the page and in the workbook, while the API serves the codes.
+Where one of the three reads the value under another name than the column's key (a list whose
+queries each read what they need), ``page_key``, ``excel_key`` and ``api_key`` say which.
 """
 
 import html
@@ -96,9 +103,21 @@ class Col:
     head_css: str = ""  # the page header's own class (e.g. no-print)
     total_name: str = ""  # the totals cell's data-total, where it differs from the column's
     render: Callable | None = None  # (row, ctx) -> escaped HTML: a page cell richer than value and link
+    reads: tuple = ()  # further values of the page's row that ``render`` reads
+    personal: bool = False  # a person's personal data: shown only to readers granted it
+    choices: object = None  # the codes' TextChoices: the page and the workbook show the labels
+    null: bool = False  # the value may be missing (a ``required`` table's schema says so)
+    blank: str = ""  # the page cell's text when there is no value
+    page_key: str = ""  # what the page's row holds the value under, where not ``key``
+    excel_key: str = ""  # what the workbook's query reads, where not ``key``
+    api_key: str = ""  # what the API's query reads, where not ``key``
 
     def value(self, row):
         return lookup(row, self.key)
+
+    def labels(self):
+        """The labels of the column's codes, in the active language ({} without ``choices``)."""
+        return {k: str(v) for k, v in self.choices.choices} if self.choices is not None else {}
 
     @property
     def name(self):
@@ -143,15 +162,19 @@ class Table:
             groups.append((label, len(group)))
         return replace(self, columns=tuple(columns), groups=tuple(groups), _serializer={})
 
-    def page_columns(self, ctx=None):
+    def page_columns(self, ctx=None, personal=None):
+        """The page's columns: without the personal ones when ``personal`` (else the context's
+        ``personal``) is false."""
         ctx = ctx or {}
-        return [c for c in self.columns if c.page and (c.when is None or c.when(ctx))]
+        if personal is None:
+            personal = ctx.get("personal", True)
+        return [c for c in self.columns if c.page and (personal or not c.personal) and (c.when is None or c.when(ctx))]
 
-    def api_columns(self):
-        return [c for c in self.columns if c.api]
+    def api_columns(self, personal=True):
+        return [c for c in self.columns if c.api and (personal or not c.personal)]
 
-    def printed_columns(self):
-        printed = [c for c in self.columns if c.excel]
+    def printed_columns(self, personal=True):
+        printed = [c for c in self.columns if c.excel and (personal or not c.personal)]
         if self.excel_order:
             order = {key: i for i, key in enumerate(self.excel_order)}
             printed.sort(key=lambda c: order.get(c.key, len(order)))
@@ -159,8 +182,9 @@ class Table:
 
     # --- API -------------------------------------------------------------------------------------
 
-    def json_rows(self, rows):
-        cols = [(c, c.key.split(".") if self.nested else None, json_key(c.key)) for c in self.api_columns()]
+    def json_rows(self, rows, personal=True):
+        columns = self.api_columns(personal)
+        cols = [(c, c.key.split(".") if self.nested else None, json_key(c.key)) for c in columns]
         out = []
         for r in rows:
             item = {}
@@ -194,17 +218,19 @@ class Table:
 
     # --- Excel ------------------------------------------------------------------------------------
 
-    def excel_columns(self, view=None):
+    def excel_columns(self, view=None, personal=True):
         formats = {INT: INTEGER, SIGNED: INTEGER, ID: INTEGER, DAY: DATE}
         return [
             Column(label_text(c.excel_label or c.label, view), c.width, formats.get(c.format), total=c.total)
-            for c in self.printed_columns()
+            for c in self.printed_columns(personal)
         ]
 
-    def excel_row(self, row):
+    def excel_row(self, row, personal=True):
         out = []
-        for c in self.printed_columns():
+        for c in self.printed_columns(personal):
             v = c.value(row)
+            if c.choices is not None:
+                v = c.labels().get(v, v)
             if c.format == TEXT:
                 v = "" if v is None else str(v)
             out.append(v)
@@ -311,6 +337,9 @@ def _shower(c, env):
         return lambda row, v: "" if v is None else f"{v:,}".replace(",", sep)
     if c.format == DAY:
         return lambda row, v: day(v) if isinstance(v, date) else ""
+    if c.choices is not None:
+        labels = {k: html.escape(v) for k, v in c.labels().items()}
+        return lambda row, v: labels.get(v) or html.escape("" if v is None else str(v))
     return lambda row, v: html.escape("" if v is None else str(v))
 
 
@@ -321,7 +350,8 @@ def _title(text):
 def _cell_renderer(c, env):
     """A function writing column ``c``'s cell of a row: everything that is the same on every row
     (tag, classes, the link's reversed URL) is worked out once per table."""
-    get, show, text, escape = _getter(c.key, env["dict_rows"]), _shower(c, env), c.text, html.escape
+    get, show, text, escape = _getter(c.page_key or c.key, env["dict_rows"]), _shower(c, env), c.text, html.escape
+    blank = html.escape(c.blank)
     sep = env["sep"]
     tag, end = ('<th scope="row"', "</th>") if c.header else ("<td", "</td>")
     classes = " ".join(x for x in ("num" if c.format in NUMBERS else "", c.css) if x)
@@ -361,7 +391,7 @@ def _cell_renderer(c, env):
 
     def cell(row):
         v = text or get(row)
-        out = show(row, v)
+        out = show(row, v) or blank
         if link is not None and v not in (None, ""):
             href = link.href(row)
             if href:
@@ -379,10 +409,14 @@ def _cell_renderer(c, env):
 
 
 def _field(c, required=False):
+    """A column's schema field: in a ``required`` table, never null unless the column says so, and
+    present on every row unless it is personal (left out for readers not granted it)."""
     kinds = {INT: serializers.IntegerField, SIGNED: serializers.IntegerField, ID: serializers.IntegerField}
     kinds |= {DAY: serializers.DateField, BOOL: serializers.BooleanField}
     return kinds.get(c.format, serializers.CharField)(
-        help_text=str(c.help or label_text(c.excel_label or c.label)), allow_null=not required, required=required
+        help_text=str(c.help or label_text(c.excel_label or c.label)),
+        allow_null=not required or c.null,
+        required=required and not c.personal,
     )
 
 

@@ -28,6 +28,7 @@ from accounts.policy import may
 from audit.services import audit_record
 from core.dates import IsoDate
 from core.excel import XLSX_CONTENT_TYPE
+from core.tables import DAY
 from headcount.summary import placements_stored
 from reports import access, serializers, tables
 from reports.exports import GUARDED, export_response, scoped_unit, staff_list
@@ -44,7 +45,8 @@ from reports.selectors import (
 from reports.views import job_status
 from secondments.selectors import alert_groups, alert_rows
 from staffing.history import timeline_rows
-from staffing.models import PERSONAL_FIELDS, Staff, placed, placed_path, reads_stored
+from staffing.models import Staff, placed, placed_path, reads_stored
+from staffing.tables import STAFF_LIST
 
 
 class XlsxRenderer(BaseRenderer):
@@ -356,33 +358,26 @@ class StaffKeysetPagination(BasePagination):
         return []
 
 
-STAFF_COLUMNS = (
-    "id",
-    "staff_code",
-    "full_name",
-    "gender",
-    "birth_date",
-    "qualification",
-    "status",
-    "start_date",
-)
-STAFF_DATES = ("birth_date", "start_date")  # read as ISO text, as the body writes them
-# Columns read through the placement (``placed``) or the person.
-STAFF_RELATED = {
-    "category": "placed category",
-    "is_leader": "placed is_leader",
-    "unit_id": "placed unit_id",
-    "unit_code": "placed unit__code",
-    "field_code": "placed field__code",
-    "major_field_code": "major_field__code",
-    "position_code": "placed position__code",
-}
+# The API's columns of the staff list (``staffing.tables.STAFF_LIST``), in the order its rows give
+# them: the person's own columns (dates read as ISO text, as the body writes them), then those
+# read through the placement (``placed``) or a related row (``api_key``).
+def staff_api_columns(personal=True):
+    """``(columns, dates, related)``: names of the person's own columns, of those read as dates,
+    and {name: path} of the others, for a reader granted personal data or not."""
+    columns = STAFF_LIST.api_columns(personal)
+    own = tuple(c.key for c in columns if not c.api_key)
+    dates = tuple(c.key for c in columns if not c.api_key and c.format == DAY)
+    return own, dates, {c.key: c.api_key for c in columns if c.api_key}
 
 
-def staff_related(queryset):
-    """STAFF_RELATED as expressions of ``queryset`` (a ``staff_list``). A code is read by key in a
-    subquery where the person holds the key: joined, the unit table was walked from its start
-    to the first unit of the page."""
+STAFF_API, STAFF_PUBLIC_API = staff_api_columns(), staff_api_columns(personal=False)
+STAFF_COLUMNS, STAFF_DATES, STAFF_RELATED = STAFF_API
+
+
+def staff_related(queryset, related=STAFF_RELATED):
+    """``related`` (STAFF_RELATED) as expressions of ``queryset`` (a ``staff_list``). A code is read
+    by key in a subquery where the person holds the key: joined, the unit table was walked from its
+    start to the first unit of the page."""
     stored = reads_stored(queryset)
 
     def expression(path):
@@ -395,7 +390,7 @@ def staff_related(queryset):
         model = Staff._meta.get_field(key).related_model
         return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(column))
 
-    return [expression(path) for path in STAFF_RELATED.values()]
+    return [expression(path) for path in related.values()]
 
 
 class StaffListAPI(ReportAPIView):
@@ -437,9 +432,7 @@ class StaffListAPI(ReportAPIView):
     def get(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "xlsx":
             return self.xlsx()
-        columns = STAFF_COLUMNS
-        if not may(request.user, "staff.view_personal"):
-            columns = [c for c in columns if c not in PERSONAL_FIELDS]
+        columns = STAFF_API if may(request.user, "staff.view_personal") else STAFF_PUBLIC_API
         day = timezone.localdate()
         # Today's stored placements, on the condition (in the same query) that they hold today;
         # an empty page may mean they do not: then the dated assignments are read.
@@ -455,9 +448,10 @@ class StaffListAPI(ReportAPIView):
         except DjangoValidationError as exc:
             raise ValidationError({"detail": exc.messages}) from exc
         # Tuples, named by the paginator: dates read as text cannot keep their field's name in values().
-        selected = [IsoDate(c) if c in STAFF_DATES else c for c in columns]
-        qs = qs.values_list(*selected, *staff_related(qs))
-        paginator = self.pagination_class([*columns, *STAFF_RELATED])
+        own, dates, related = columns
+        selected = [IsoDate(c) if c in dates else c for c in own]
+        qs = qs.values_list(*selected, *staff_related(qs, related))
+        paginator = self.pagination_class([*own, *related])
         return paginator, paginator.paginate_queryset(qs, self.request, view=self)
 
 

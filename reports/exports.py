@@ -9,6 +9,7 @@ queues an ``ExportJob`` that a background worker writes to default storage.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from accounts.policy import may
 from accounts.scoping import for_user
 from audit.services import audit_record
 from communes.models import Unit, province_issuer
-from core.excel import Column, Exporter, Issuer, export_filename, xlsx_response
+from core.excel import Exporter, Issuer, export_filename, xlsx_response
 from headcount.models import SummaryState
 from headcount.summary import placements_stored
 from reports import access, tables
@@ -39,24 +40,16 @@ from secondments.selectors import alert_groups, alert_rows
 from staffing.filters import StaffFilterSet
 from staffing.history import timeline_rows
 from staffing.models import PERSONAL_FIELDS, Staff, placed_path, reads_stored
+from staffing.tables import STAFF_LIST
 
 BACKGROUND_ROWS = 50_000
 
-# The columns a staff export reads, in order (the benchmark replays the same query); ``placed``:
-# what the placement points at.
-STAFF_EXPORT_VALUES = (
-    "staff_code",
-    "full_name",
-    "gender",
-    "birth_date",
-    "placed_category",
-    ("placed", "unit__name"),
-    ("placed", "position__name"),
-    ("placed", "field__name_vi"),
-    "major_field__name_vi",
-    "qualification",
-    "status",
-    "start_date",
+# The columns a staff export reads, in order: the workbook's columns of the staff list (the
+# benchmark replays the same query), personal or not (one query for every reader); ``placed``: what
+# the placement points at.
+STAFF_EXPORT_VALUES = tuple(
+    ("placed", key.removeprefix("placed ")) if key.startswith("placed ") else key
+    for key in (c.excel_key or c.key for c in STAFF_LIST.printed_columns())
 )
 
 
@@ -331,7 +324,10 @@ def staff_list(user, params, day=None, *, stored=None):
 
 
 class StaffListExporter(Exporter):
+    """The staff list's workbook columns (``staffing.tables.STAFF_LIST``)."""
+
     sheet_title = "Danh sach"
+    personal = True
 
     def __init__(self, queryset, *, place=None, day=None, personal=True):
         """``place``: the province or unit the list belongs to (None: nationwide); without
@@ -343,59 +339,23 @@ class StaffListExporter(Exporter):
             day or timezone.localdate(),
         )
         self.filename = export_filename("danh sach can bo", short_name(place), day=day or timezone.localdate())
-        from staffing.models import Category, Gender, Qualification, StaffStatus
-
-        self.labels = {
-            "gender": dict(Gender.choices),
-            "category": dict(Category.choices),
-            "qualification": dict(Qualification.choices),
-            "status": dict(StaffStatus.choices),
-        }
-
-    # Positions of the personal columns in a row (gender, birth date, qualification).
-    PERSONAL_COLUMNS = (2, 3, 9)
 
     def columns(self):
-        columns = [
-            Column(str(_("Staff code")), 12),
-            Column(str(_("Full name")), 28),
-            Column(str(_("Gender")), 8),
-            Column(str(_("Date of birth")), 12),
-            Column(str(_("Category")), 14),
-            Column(str(_("Unit")), 28),
-            Column(str(_("Position")), 28),
-            Column(str(_("Field")), 20),
-            Column(str(_("Trained field")), 20),
-            Column(str(_("Qualification")), 14),
-            Column(str(_("Status")), 10),
-            Column(str(_("Joined on")), 12),
-        ]
-        return columns if self.personal else self._without_personal(columns)
-
-    def _without_personal(self, row):
-        return [v for i, v in enumerate(row) if i not in self.PERSONAL_COLUMNS]
+        return STAFF_LIST.excel_columns(personal=self.personal)
 
     def rows(self):
-        rows = self._rows()
-        return rows if self.personal else (self._without_personal(row) for row in rows)
-
-    def _rows(self):
-        labels = {k: {key: str(v) for key, v in d.items()} for k, d in self.labels.items()}
+        """The workbook's rows: the query's values, codes written as their labels, without the
+        personal columns unless ``personal`` (a missing text is a blank cell as "" would be)."""
+        printed = STAFF_LIST.printed_columns()
+        shown = [i for i, c in enumerate(printed) if self.personal or not c.personal]
+        labels = [(n, c.labels()) for n, c in enumerate(printed[i] for i in shown) if c.choices is not None]
+        pick = itemgetter(*shown) if len(shown) < len(printed) else None
         for s in self.queryset.values_list(*staff_export_values(self.queryset)).iterator(chunk_size=2000):
-            yield (
-                s[0],
-                s[1],
-                labels["gender"].get(s[2], s[2]),
-                s[3],
-                labels["category"].get(s[4], s[4]),
-                s[5],
-                s[6] or "",
-                s[7],
-                s[8] or "",
-                labels["qualification"].get(s[9], s[9]),
-                labels["status"].get(s[10], s[10]),
-                s[11],
-            )
+            row = list(pick(s) if pick else s)
+            for n, names in labels:
+                v = row[n]
+                row[n] = names.get(v, v)
+            yield row
 
 
 @register("staff")

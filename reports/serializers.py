@@ -123,23 +123,9 @@ class PlanProgressSerializer(serializers.Serializer):
     totals = tables.PLAN_TOTALS.serializer()(many=True)
 
 
-class StaffRowSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    staff_code = serializers.CharField()
-    full_name = serializers.CharField()
-    # Personal fields: present only for users granted personal data.
-    gender = serializers.CharField(required=False)
-    birth_date = serializers.DateField(required=False)
-    category = serializers.CharField()
-    qualification = serializers.CharField(required=False)
-    status = serializers.CharField()
-    start_date = serializers.DateField(allow_null=True)
-    is_leader = serializers.BooleanField()
-    unit_id = serializers.IntegerField()
-    unit_code = serializers.CharField()
-    field_code = serializers.CharField()
-    major_field_code = serializers.CharField(allow_null=True)
-    position_code = serializers.CharField(allow_null=True)
+# A row of the staff list, declared with the roster page's and the staff export's columns in
+# staffing/tables.py: personal fields are present only for users granted personal data.
+StaffRowSerializer = tables.STAFF_LIST.serializer()
 
 
 class ExportJobSerializer(serializers.Serializer):

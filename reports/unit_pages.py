@@ -8,7 +8,6 @@ from collections import OrderedDict
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from accounts.policy import may
@@ -25,37 +24,24 @@ from headcount.summary import read_stored_or_live
 from reports.selectors import unit_quota_rows, unit_sections
 from staffing.filters import RosterFilterSet
 from staffing.models import PERSONAL_FIELDS, Field, Position, Quota
+from staffing.tables import STAFF_LIST
 
 ROSTER_PAGE_SIZE = 50
-ROSTER_COLUMNS = [
-    ("staff_code", _("Staff code")),
-    ("full_name", _("Full name")),
-    ("birth_date", _("Date of birth")),
-    ("category", _("Category")),
-    ("position", _("Position")),
-    ("field", _("Field")),
-    ("qualification", _("Qualification")),
-    ("status", _("Status")),
-    ("start_date", _("Joined on")),
-]
+
+
+def page_values(table):
+    """What a page of ``table`` reads of a row: the keys its links take, each page column's value
+    (personal or not: one query for every reader), then what the columns' ``render`` reads."""
+    columns = table.page_columns()
+    values = [key for c in columns if c.link for key in c.link.args]
+    values += [c.page_key or c.key for c in columns]
+    values += [key for c in columns for key in c.reads]
+    return tuple(dict.fromkeys(values))
+
 
 # What a roster row reads: plain values (a page of model instances with their position and field
 # cost more than the rest of the page).
-ROSTER_VALUES = (
-    "pk",
-    "staff_code",
-    "full_name",
-    "birth_date",
-    "placed_category",
-    "position_name",
-    "work_field_name",
-    "qualification",
-    "status",
-    "start_date",
-    "seconded_to",
-    "seconded_from",
-    "absence_kind",
-)
+ROSTER_VALUES = page_values(STAFF_LIST)
 QUOTA_DECISION_FIELDS = (
     "category",
     "count",
@@ -69,14 +55,14 @@ QUOTA_DECISION_FIELDS = (
 
 
 def sort_columns(params, personal=True):
-    """The roster's column headers: label, current direction and the link that sorts by it."""
+    """The roster's column headers (``staffing.tables.STAFF_LIST``'s page columns, without the
+    personal ones unless ``personal``): label, current direction and the link that sorts by it."""
     current = params.get("ordering", "")
     query = params.copy()
     query.pop("page", None)
     columns = []
-    for key, label in ROSTER_COLUMNS:
-        if not personal and key in PERSONAL_FIELDS:
-            continue
+    for c in STAFF_LIST.page_columns(personal=personal):
+        key, label = c.key, c.label
         direction = "asc" if current == key else "desc" if current == f"-{key}" else None
         query["ordering"] = f"-{key}" if current == key else key
         columns.append({"key": key, "label": label, "direction": direction, "href": f"?{query.urlencode()}"})

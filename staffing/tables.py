@@ -1,5 +1,7 @@
-"""A person's history (placements, movements, absences), declared once (``core.tables``): the
-person's page, the report API and the Excel export read it. Rows: ``staffing.history.timeline_rows``."""
+"""Tables of people, each declared once (``core.tables``): a person's history (placements,
+movements, absences; rows: ``staffing.history.timeline_rows``), read by the person's page, the report
+API and the Excel export; and the staff list (``STAFF_LIST``), read by a unit's roster page, the staff
+API and the staff export."""
 
 import html
 
@@ -8,7 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import DAY, Col, Table
+from core.tables import BOOL, DAY, ID, INT, TEXT, Col, Link, Table
+from staffing.models import AbsenceKind, Category, Gender, Qualification, StaffStatus
 
 
 def _day(value):
@@ -78,4 +81,115 @@ PERSON_HISTORY = Table(
     ),
     empty=_("Nothing recorded yet."),
     row_attrs=lambda r: {"class": f"timeline-{r['kind']}"},
+)
+
+
+# --- The staff list ---------------------------------------------------------------------------------
+#
+# One declaration for the three lists of people: a unit's roster page (``reports.unit_pages``, its
+# rows written by ``reports.templatetags.roster_tags``), the staff API (``reports.api.StaffListAPI``)
+# and the staff export (``reports.exports.StaffListExporter``). Each reads its own tuned query, so a
+# column says what each reads where it is not its key: the roster's named rows
+# (``reports.unit_pages.ROSTER_VALUES``: ``page_key``), the export's ``values_list`` (``excel_key``;
+# "placed …" through today's placement) and the API's (``api_key``; "placed …" likewise, a code of
+# a related row read by its key). A page column's key is also the roster's ``ordering`` value. The
+# API serves codes; the page and the workbook the codes' labels. Personal columns are left out, by
+# all three, for a reader not granted personal data (``staff.view_personal``).
+
+
+def _status_texts():
+    esc = html.escape
+    return {
+        "status": {k: esc(str(v)) for k, v in StaffStatus.choices},
+        "absence": {k: esc(str(v)) for k, v in AbsenceKind.choices},
+        "came": esc(gettext("Seconded in from %s")),
+        "went": esc(gettext("Seconded to %s")),
+        "away": esc(gettext("Absent: %s")),
+    }
+
+
+def _status_cell(row, ctx):
+    """The status, and who is seconded in or out and who is absent that day, as badges. The
+    labels are translated once per page (kept in ``ctx``)."""
+    texts = ctx.get("staff_status_texts") or ctx.setdefault("staff_status_texts", _status_texts())
+    esc = html.escape
+    badge = "text-bg-success" if row.status == StaffStatus.ACTIVE else "text-bg-secondary"
+    out = f'<span class="badge {badge}">{texts["status"].get(row.status) or esc(row.status)}</span>'
+    if row.seconded_from:
+        out += f' <span class="badge text-bg-info roster-in">{texts["came"] % esc(row.seconded_from)}</span>'
+    if row.seconded_to:
+        out += f' <span class="badge text-bg-light border roster-out">{texts["went"] % esc(row.seconded_to)}</span>'
+    if row.absence_kind:
+        kind = texts["absence"].get(row.absence_kind) or esc(row.absence_kind)
+        out += f' <span class="badge text-bg-warning roster-absent">{texts["away"] % kind}</span>'
+    return out
+
+
+STAFF_RECORD = Link("staff-detail", args=("pk",))
+
+
+def _code(key, fmt, path, about, null=False):
+    """A column the API alone serves: a code or key read through ``path``."""
+    return Col(key, key, fmt, page=False, excel=False, api_key=path, help=about, null=null)
+
+
+STAFF_LIST = Table(
+    "staff",
+    (
+        Col("id", "id", ID, page=False, excel=False, help="the person's record (/api/v1/staff/{id}/)"),
+        Col("staff_code", _("Staff code"), width=12),
+        Col("full_name", _("Full name"), link=STAFF_RECORD, width=28),
+        Col("gender", _("Gender"), page=False, personal=True, choices=Gender, width=8),
+        Col("birth_date", _("Date of birth"), DAY, personal=True, width=12),
+        Col(
+            "category",
+            _("Category"),
+            choices=Category,
+            page_key="placed_category",
+            excel_key="placed_category",
+            api_key="placed category",
+            width=14,
+        ),
+        Col("unit", _("Unit"), page=False, api=False, excel_key="placed unit__name", width=28),
+        Col(
+            "position",
+            _("Position"),
+            api=False,
+            null=True,
+            blank="—",
+            page_key="position_name",
+            excel_key="placed position__name",
+            width=28,
+        ),
+        Col("field", _("Field"), api=False, page_key="work_field_name", excel_key="placed field__name_vi", width=20),
+        Col(
+            "major_field",
+            _("Trained field"),
+            page=False,
+            api=False,
+            null=True,
+            excel_key="major_field__name_vi",
+            width=20,
+        ),
+        Col("qualification", _("Qualification"), personal=True, choices=Qualification, width=14),
+        Col(
+            "status",
+            _("Status"),
+            choices=StaffStatus,
+            render=_status_cell,
+            reads=("seconded_to", "seconded_from", "absence_kind"),
+            width=10,
+        ),
+        Col("start_date", _("Joined on"), DAY, null=True, width=12),
+        # The API's codes and keys, read through today's placement or the person.
+        _code("is_leader", BOOL, "placed is_leader", "holds a leading post in the unit"),
+        _code("unit_id", INT, "placed unit_id", "the unit the person is placed in today"),
+        _code("unit_code", TEXT, "placed unit__code", "the code of that unit"),
+        _code("field_code", TEXT, "placed field__code", "the field of the post held today"),
+        _code("major_field_code", TEXT, "major_field__code", "the field the person was trained in", null=True),
+        _code("position_code", TEXT, "placed position__code", "the post held, in the position catalogue", null=True),
+    ),
+    empty=_("Nobody matches these filters."),
+    sortable=True,
+    required=True,
 )

@@ -1,56 +1,69 @@
 """The roster's rows, written in Python: a page of 50 people is the heaviest part of the page."""
 
 import html
+from operator import attrgetter
 
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
+from core.tables import DAY
 from core.text import short_date_formatter
-from staffing.models import AbsenceKind, Category, Qualification, StaffStatus
+from staffing.tables import STAFF_LIST
 
 register = template.Library()
+
+_MARK = 987654320  # stands for a row's value in a link reversed once per page
+
+
+def _cell(c, date, ctx):
+    """A function writing column ``c``'s <td> of a row: what is the same on every row (labels,
+    the link's reversed URL) is worked out once per page."""
+    esc, get = html.escape, attrgetter(c.page_key or c.key)
+    if c.render is not None:
+        render = c.render
+        return lambda s: f"<td>{render(s, ctx)}</td>"
+    if c.link is not None:
+        # A linked cell shows its text as it is (the name). One reversal for the page: every row's
+        # URL differs only by the link's one key (a record's id).
+        (arg,) = c.link.args
+        before, after = reverse(c.link.url_name, args=[_MARK]).split(str(_MARK))
+        key = attrgetter(arg)
+        return lambda s: f'<td><a href="{before}{key(s)}{after}">{esc(get(s) or "")}</a></td>'
+    start, end = "<td>", "</td>"
+    if c.format == DAY:
+        return lambda s: f"{start}{date(get(s))}{end}"
+    if c.choices is not None:
+        labels = {k: esc(v) for k, v in c.labels().items()}
+
+        def labelled(s):
+            v = get(s)
+            return f"{start}{labels.get(v) or esc(v or '')}{end}"
+
+        return labelled
+    if c.blank:
+        blank = esc(c.blank)
+
+        def or_blank(s):
+            v = get(s)
+            return f"{start}{esc(v) if v else blank}{end}"
+
+        return or_blank
+    return lambda s: f"{start}{esc(get(s) or '')}{end}"
 
 
 @register.simple_tag
 def roster_rows(staff_list, personal=True):
-    """One <tr> per person: code, name (linked to the record), birth date, category, position,
-    field, qualification, status and start date, as ``communes/includes/unit_roster.html`` heads them.
+    """One <tr> per person, the page columns of ``staffing.tables.STAFF_LIST`` in its order, as
+    ``communes/includes/unit_roster.html`` heads them (``reports.unit_pages.sort_columns``).
 
     ``staff_list`` holds the named rows of ``reports.unit_pages.ROSTER_VALUES``; the status cell also
-    says who is seconded in or out and who is absent that day. Without ``personal`` the birth date
-    and qualification cells are left out (their headers too).
+    says who is seconded in or out and who is absent that day. Without ``personal`` the personal
+    columns' cells are left out (their headers too). No row: the table's ``empty`` text.
     """
-    esc = html.escape
-    date = short_date_formatter()
-    categories = {k: esc(str(v)) for k, v in Category.choices}
-    qualifications = {k: esc(str(v)) for k, v in Qualification.choices}
-    statuses = {k: esc(str(v)) for k, v in StaffStatus.choices}
-    absences = {k: esc(str(v)) for k, v in AbsenceKind.choices}
-    came, went, away = esc(_("Seconded in from %s")), esc(_("Seconded to %s")), esc(_("Absent: %s"))
-    # One reversal for the page; every record's URL differs only by its id.
-    detail = reverse("staff-detail", args=[0]).removesuffix("0/")
-    out = []
-    for s in staff_list:
-        badge = "text-bg-success" if s.status == StaffStatus.ACTIVE else "text-bg-secondary"
-        notes = [f'<span class="badge {badge}">{statuses.get(s.status, esc(s.status))}</span>']
-        if s.seconded_from:
-            notes.append(f'<span class="badge text-bg-info roster-in">{came % esc(s.seconded_from)}</span>')
-        if s.seconded_to:
-            notes.append(f'<span class="badge text-bg-light border roster-out">{went % esc(s.seconded_to)}</span>')
-        if s.absence_kind:
-            kind = absences.get(s.absence_kind, esc(s.absence_kind))
-            notes.append(f'<span class="badge text-bg-warning roster-absent">{away % kind}</span>')
-        out.append(
-            f"<tr><td>{esc(s.staff_code)}</td>"
-            f'<td><a href="{detail}{s.pk}/">{esc(s.full_name)}</a></td>'
-            + (f"<td>{date(s.birth_date)}</td>" if personal else "")
-            + f"<td>{categories.get(s.placed_category, esc(s.placed_category or ''))}</td>"
-            f"<td>{esc(s.position_name) if s.position_name else '—'}</td>"
-            f"<td>{esc(s.work_field_name or '')}</td>"
-            + (f"<td>{qualifications.get(s.qualification, esc(s.qualification))}</td>" if personal else "")
-            + f"<td>{' '.join(notes)}</td>"
-            f"<td>{date(s.start_date)}</td></tr>"
-        )
+    date, ctx = short_date_formatter(), {}  # ctx: what the columns' ``render`` keeps for the page
+    cells = [_cell(c, date, ctx) for c in STAFF_LIST.page_columns(personal=personal)]
+    out = ["<tr>" + "".join([cell(s) for cell in cells]) + "</tr>" for s in staff_list]
+    if not out:
+        out.append(f'<tr><td colspan="{len(cells)}">{html.escape(str(STAFF_LIST.empty))}</td></tr>')
     return mark_safe("\n".join(out))  # noqa: S308 — every value above is escaped
