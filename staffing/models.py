@@ -276,6 +276,19 @@ class QuotaRequest(models.Model):
 
         return reverse("quota-request-detail", args=[self.pk])
 
+    @property
+    def category_label(self):
+        return self.get_category_display()
+
+    @property
+    def status_label(self):
+        return self.get_status_display()
+
+    @property
+    def requested_on(self):
+        """The day the request was made, in the local time zone."""
+        return timezone.localdate(self.requested_at)
+
 
 # Personal fields of a person: shown only to users granted them (policy "staff.view_personal").
 PERSONAL_FIELDS = ("gender", "birth_date", "qualification")

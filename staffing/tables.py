@@ -1,5 +1,6 @@
 """A person's history (placements, movements, absences), declared once (``core.tables``): the
-person's page, the report API and the Excel export read it. Rows: ``staffing.history.timeline_rows``."""
+person's page, the report API and the Excel export read it. Rows: ``staffing.history.timeline_rows``.
+Also the quota requests' list and the province's quota pool."""
 
 import html
 
@@ -8,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import DAY, Col, Table
+from core.tables import DAY, INT, Col, Link, Table
 
 
 def _day(value):
@@ -78,4 +79,24 @@ PERSON_HISTORY = Table(
     ),
     empty=_("Nothing recorded yet."),
     row_attrs=lambda r: {"class": f"timeline-{r['kind']}"},
+)
+
+
+def _request_status(r, ctx):
+    return f'<span data-status="{html.escape(r.status)}">{html.escape(r.status_label)}</span>'
+
+
+# The quota requests the user may see (its page; the API serves requests as resources instead).
+QUOTA_REQUESTS = Table(
+    "quota_requests",
+    (
+        Col("unit.name", _("Unit"), link=Link("quota-request-detail", args=("pk",)), width=28),
+        Col("field", _("Field"), width=20),
+        Col("category_label", _("Category"), width=16),
+        Col("count", _("Posts requested"), INT, width=10),
+        Col("requested_on", _("Requested at"), DAY, width=12),
+        Col("status_label", _("Status"), width=12, render=_request_status),
+    ),
+    empty=_("No requests."),
+    row_attrs=lambda r: {"data-request": r.pk},
 )
