@@ -29,7 +29,7 @@ from core.tables import (  # noqa: F401  (the exporter and helpers, for the repo
     json_key,
 )
 from secondments.tables import ALERTS  # noqa: F401
-from staffing.tables import PERSON_HISTORY  # noqa: F401
+from staffing.tables import PERSON_HISTORY, QUOTA_POOL  # noqa: F401
 
 ROSTER_BY_FIELD = Link("unit-roster", args=("ctx.unit.code",), query=(("field", "field_id"),))
 STAFF = Link("staff-detail", args=("person_id",))

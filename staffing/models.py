@@ -206,6 +206,10 @@ class ProvinceQuota(models.Model):
     def __str__(self):
         return f"{self.province} · {self.get_category_display()}: {self.count}"
 
+    @property
+    def category_label(self):
+        return self.get_category_display()
+
 
 class QuotaRequestStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("quota request", "Open")

@@ -147,6 +147,7 @@ class QuotaPoolView(LoginRequiredMixin, View):
             "decisions": ProvinceQuota.objects.filter(province=self.province).order_by("category", "-effective_from"),
             "can_set": can_set,
             "form": form,
+            "tables": tables,
         }
 
     def get(self, request, code):
