@@ -6,7 +6,8 @@ forecast API serves the same columns)."""
 import html
 from dataclasses import replace
 
-from django.utils.formats import date_format, get_format
+from django.template.defaultfilters import floatformat
+from django.utils.formats import date_format, get_format, localize
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -77,7 +78,7 @@ RUN_CELLS = Table(
         Col("covered", _("Covered"), INT),
         Col("covered_by_major", _("of which by expertise"), INT),
         Col("after", _("After"), INT, css="gap-neg", css_if_value=True),
-        Col("weight", _("Weight"), css="num", head_css="num"),
+        Col("weight", _("Weight"), css="num", head_css="num", render=lambda c, ctx: html.escape(localize(c["weight"]))),
     ),
     empty=_("No shortage to plan for."),
 )
@@ -130,6 +131,79 @@ def compare_cells(a, b):
     labels = {"a": f"#{a.pk:d}", "b": f"#{b.pk:d}"}
     columns = tuple(replace(c, label=labels.get(c.key, c.label)) for c in COMPARE_CELLS.columns)
     return replace(COMPARE_CELLS, columns=columns, _serializer={})
+
+
+def _figure_label(row, ctx):
+    """The figure's name; a setting the two runs differ in says so to screen readers."""
+    out = html.escape(str(row["label"]))
+    if row["differs"]:
+        out += f' <span class="visually-hidden">({html.escape(gettext("differs"))})</span>'
+    return out
+
+
+# Two runs' figures and settings side by side (rows: ``compare_figure_rows``); each run's column
+# links to its page.
+COMPARE_FIGURES = Table(
+    "compare_figures",
+    (
+        Col("label", _("Figure"), header=True, render=_figure_label),
+        Col("a", "A", head_link=Link("planner:run-detail", args=("ctx.a.pk",))),
+        Col("b", "B", head_link=Link("planner:run-detail", args=("ctx.b.pk",))),
+    ),
+    row_attrs=lambda r: {"class": "table-warning"} if r["differs"] else {},
+)
+
+
+def _text(value):
+    return "" if value is None else value
+
+
+def _setting(value):
+    """A run's setting as the page writes a value (numbers in the language's form), "–" unset."""
+    return "–" if value is None else localize(value)
+
+
+def _start_date(run, view):
+    return run.start_date and date_format(run.start_date, "SHORT_DATE_FORMAT")
+
+
+def compare_figure_rows(a, b, va, vb, knobs):
+    """The runs' figures (from ``present``), then their settings: ``knobs`` are (label, value of a,
+    value of b) triples, a setting neither run sets shown as "–"."""
+
+    def figure(label, read):
+        return {"label": label, "a": _text(read(a, va)), "b": _text(read(b, vb)), "differs": False}
+
+    def stat(key, places=None):
+        def read(run, view):
+            value = view["stats"].get(key)
+            return floatformat(value, places) if places is not None and value not in (None, "") else value
+
+        return read
+
+    def shortage(run, view):
+        stats = view["stats"]
+        return f"{_text(stats.get('shortage_before'))} → {_text(stats.get('shortage_after'))}"
+
+    rows = [
+        figure(gettext("Start date"), _start_date),
+        figure(gettext("Shortage before → after"), shortage),
+        figure(gettext("Proposed moves"), stat("moves")),
+        figure(gettext("Moves by expertise"), lambda run, view: (view["stats"].get("tiers") or {}).get("expertise")),
+        figure(gettext("Weighted shortage covered"), stat("objective", 3)),
+        figure(gettext("LP bound"), stat("lp_bound", 3)),
+        figure(gettext("greedy baseline"), stat("greedy_objective", 3)),
+    ]
+    for label, x, y in knobs:
+        rows.append({"label": label, "a": _setting(x), "b": _setting(y), "differs": x != y})
+    return rows
+
+
+def compare_figures(a, b):
+    """``COMPARE_FIGURES`` with the two runs' numbers as the labels of their columns."""
+    labels = {"a": f"#{a.pk:d}", "b": f"#{b.pk:d}"}
+    columns = tuple(replace(c, label=labels.get(c.key, c.label)) for c in COMPARE_FIGURES.columns)
+    return replace(COMPARE_FIGURES, columns=columns, _serializer={})
 
 
 def _events(m, ctx):

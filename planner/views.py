@@ -178,6 +178,7 @@ class CompareView(ScopedMixin, TemplateView):
                 row[side] = c["after"]
         rows = sorted(cells.values(), key=lambda r: (-r["before"], r["unit_name"], r["field_name"]))
         knobs = sorted(set(a.knobs) | set(b.knobs))
+        knob_rows = [(_knob_label(k), a.knobs.get(k), b.knobs.get(k)) for k in knobs]
         return self.render_to_response(
             self.get_context_data(
                 a=a,
@@ -186,7 +187,9 @@ class CompareView(ScopedMixin, TemplateView):
                 vb=vb,
                 rows=rows,
                 cells_table=tables.compare_cells(a, b),
-                knobs=[(_knob_label(k), a.knobs.get(k), b.knobs.get(k)) for k in knobs],
+                figures=tables.compare_figure_rows(a, b, va, vb, knob_rows),
+                figures_table=tables.compare_figures(a, b),
+                knobs=knob_rows,
             )
         )
 

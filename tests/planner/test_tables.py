@@ -105,7 +105,30 @@ def test_run_without_communes_sending_leaves_hoa_xuan_unmet_and_compares_with_th
         unmet,
     )
 
-    html = table_html(client.get(reverse("planner:compare"), {"a": a.pk, "b": b.pk}).content.decode(), "compare-cells")
+    page = client.get(reverse("planner:compare"), {"a": a.pk, "b": b.pk}).content.decode()
+    figures = table_html(page, "compare-figures")
+    link_a, link_b = reverse("planner:run-detail", args=[a.pk]), reverse("planner:run-detail", args=[b.pk])
+    assert (
+        f'<thead><tr><th scope="col">Figure</th><th scope="col"><a href="{link_a}">#{a.pk}</a></th>'
+        f'<th scope="col"><a href="{link_b}">#{b.pk}</a></th></tr></thead>'
+    ) in figures
+    assert client.get(link_b).status_code == 200
+    # a: An, Em and Bình cover all 3; b: the department's 2 only. Weighted: a 4·2 + 1 = 9, b 4·2 = 8.
+    assert (
+        '<tr><th scope="row" data-col="label">Shortage before → after</th>'
+        '<td data-col="a">3 → 0</td><td data-col="b">3 → 1</td></tr>'
+    ) in figures
+    assert (
+        '<tr><th scope="row" data-col="label">Weighted shortage covered</th>'
+        '<td data-col="a">9.000</td><td data-col="b">8.000</td></tr>'
+    ) in figures
+    assert (
+        '<tr class="table-warning"><th scope="row" data-col="label">Surplus communes send too '
+        '<span class="visually-hidden">(differs)</span></th><td data-col="a">True</td><td data-col="b">False</td></tr>'
+    ) in figures
+    assert figures.count('class="table-warning"') == 1
+
+    html = table_html(page, "compare-cells")
     assert heads(html) == ["Commune", "Field", "Before", f"#{a.pk}", f"#{b.pk}"]
     assert heads(html) == page_labels(tables.compare_cells(a, b))
     assert (
@@ -159,3 +182,11 @@ def test_forecast_page_and_api_read_one_declaration(client, world):
         "now": 2,
         "coverage_shortage": [2] * 12,
     }
+
+
+def test_run_page_writes_numbers_in_the_language_of_the_page(client, world, settings):
+    client.force_login(world.official)
+    r = run(world)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    html = client.get(r.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert '<td class="num" data-col="weight">4,0</td>' in table_html(html, "run-cells")
