@@ -101,6 +101,7 @@ class Col:
     text: str = ""  # the page cell's fixed text (e.g. an action's link), instead of the value
     hidden_label: bool = False  # the header is read by screen readers only
     head_css: str = ""  # the page header's own class (e.g. no-print)
+    head_link: Link | None = None  # the page header's link, by ``ctx.<name>`` values (e.g. a run's page)
     total_name: str = ""  # the totals cell's data-total, where it differs from the column's
     render: Callable | None = None  # (row, ctx) -> escaped HTML: a page cell richer than value and link
     reads: tuple = ()  # further values of the page's row that ``render`` reads
@@ -250,6 +251,8 @@ class Table:
             label = html.escape(label_text(c.label, view))
             if c.hidden_label:
                 label = f'<span class="visually-hidden">{label}</span>'
+            if c.head_link is not None and (href := _head_href(c.head_link, ctx)):
+                label = f'<a href="{href}">{label}</a>'
             if not self.sortable:
                 cells.append(f'<th scope="col"{f' class="{css}"' if css else ""}>{label}</th>')
                 continue
@@ -315,6 +318,11 @@ class Table:
             else:
                 cells.append("<td></td>")
         return f"<tr{f' class="{self.foot_css}"' if self.foot_css else ''}>" + "".join(cells) + "</tr>"
+
+
+def _head_href(link, ctx):
+    """A header's link: its values are the table's (``ctx.<name>``), not a row's."""
+    return _LinkMaker(link, {"ctx": ctx or {}, "dict_rows": True}).href({})
 
 
 def _getter(key, dict_rows=None):

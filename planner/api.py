@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.policy import refusal
 from accounts.scoping import for_user
+from planner import tables
 from planner.explain import present
 from planner.forms import ForecastForm, RunForm
 from planner.models import PlannerRun
@@ -232,12 +233,7 @@ class ForecastView(APIView):
                 "start": data.start,
                 "months": [
                     {
-                        "day": m.day,
-                        "quota": m.quota,
-                        "establishment": m.establishment,
-                        "coverage": m.coverage,
-                        "establishment_shortage": m.establishment_shortage,
-                        "coverage_shortage": m.coverage_shortage,
+                        **row,
                         "retirements": [
                             {k: e[k] for k in ("person", "name", "code", "unit", "field", "last_day")}
                             for e in m.retirements
@@ -260,18 +256,8 @@ class ForecastView(APIView):
                             for e in m.absences_ending
                         ],
                     }
-                    for m in data.months
+                    for m, row in zip(data.months, tables.FORECAST_MONTHS.json_rows(data.months), strict=True)
                 ],
-                "cells": [
-                    {
-                        "unit": c["unit"]["code"],
-                        "unit_name": c["unit"]["name"],
-                        "field": c["field"].code,
-                        "quota": c["quota"],
-                        "now": c["now"],
-                        "coverage_shortage": c["shortages"],
-                    }
-                    for c in data.cells
-                ],
+                "cells": tables.FORECAST_CELLS.json_rows(tables.forecast_cell_rows(data.cells)),
             }
         )

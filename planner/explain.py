@@ -58,6 +58,9 @@ class Names:
         f = self.fields.get(str(pk), {})
         return f.get("name_en" if self.english else "name_vi", str(pk))
 
+    def code(self, pk):
+        return self.units.get(str(pk), {}).get("code")
+
     def person(self, pk):
         return self.people.get(str(pk), {}).get("name", str(pk))
 
@@ -112,6 +115,13 @@ def move_reason(m, names: Names) -> str:
     return f"{demand}; {names.person(m['person'])}, {training}, {sender}"
 
 
+def _sender_note(s) -> str:
+    """Why a sending unit stays below its minimum, e.g. "2 short: not enough people free to move"."""
+    if not s.get("shortfall"):
+        return ""
+    return f"{_('%(n)s short') % {'n': s['shortfall']}}: {s['reason_text']}"
+
+
 def present(run) -> dict:
     """The run's result as rows for the page: moves with reasons, cells, senders, unmet, needs."""
     result = run.result or {}
@@ -131,10 +141,16 @@ def present(run) -> dict:
                 "kind_label": KIND_LABELS.get(m["kind"], m["kind"]),
                 "reason": move_reason(m, names),
                 "movement": accepted.get(str(m["index"])),
+                "movement_label": f"{_('draft')} #{accepted[str(m['index'])]}" if str(m["index"]) in accepted else "",
             }
         )
     cells = [
-        {**c, "unit_name": names.unit(c["unit"]), "field_name": names.field(c["field"])}
+        {
+            **c,
+            "unit_name": names.unit(c["unit"]),
+            "unit_code": names.code(c["unit"]),
+            "field_name": names.field(c["field"]),
+        }
         for c in result.get("cells", [])
     ]
     cells.sort(key=lambda c: (-c["before"], c["unit_name"], c["field_name"]))
@@ -154,6 +170,7 @@ def present(run) -> dict:
             {
                 **u,
                 "unit_name": names.unit(u["unit"]),
+                "unit_code": names.code(u["unit"]),
                 "field_name": names.field(u["field"]),
                 "cause_text": CAUSES.get(u["cause"], u["cause"]),
                 "blocked_text": blocked,
@@ -161,10 +178,26 @@ def present(run) -> dict:
         )
     unmet.sort(key=lambda u: (-u["unmet"], u["unit_name"]))
     needs = [{"field_name": names.field(r["field"]), "unmet": r["unmet"]} for r in result.get("recruitment", [])]
-    sender_fields = [
-        {**s, "unit_name": names.unit(s["unit"]), "field_name": names.field(s["field"])}
-        for s in result.get("sender_fields", [])
-    ]
+    for s in senders:  # the sending units' table (``planner.tables.RUN_SENDERS``)
+        s["label"] = s["unit_name"]
+        s["note"] = _sender_note(s)
+    sender_fields = []
+    for s in result.get("sender_fields", []):
+        unit_name, field_name = names.unit(s["unit"]), names.field(s["field"])
+        sender_fields.append(
+            {
+                **s,
+                "unit_name": unit_name,
+                "field_name": field_name,
+                # A commune sending from its surplus, in the same table's columns.
+                "label": f"{unit_name} · {field_name}",
+                "range": _("surplus %(n)s") % {"n": s["before"]},
+                "already": None,
+                "proposed": s["sent"],
+                "total": s["sent"],
+                "note": _("surplus left: %(n)s") % {"n": s["after"]},
+            }
+        )
     gap = (result.get("stats") or {}).get("gap")
     return {
         "gap_percent": None if gap is None else 100 * gap,

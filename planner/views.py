@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from accounts.policy import may, refusal
 from accounts.scoping import for_user
 from accounts.views import ScopedMixin
+from planner import tables
 from planner.explain import present
 from planner.forms import AcceptForm, ForecastForm, RunForm
 from planner.models import PlannerRun
@@ -99,6 +100,7 @@ class RunDetailView(RunMixin, TemplateView):
             view=present(run) if run.status == "done" else None,
             can_accept=run.plan_id is not None and may(self.request.user, "planner.accept", run),
             accept_form=accept_form,
+            tables=tables,
             **kwargs,
         )
 
@@ -166,11 +168,17 @@ class CompareView(ScopedMixin, TemplateView):
             for c in v["cells"]:
                 row = cells.setdefault(
                     (c["unit"], c["field"]),
-                    {"unit_name": c["unit_name"], "field_name": c["field_name"], "before": c["before"]},
+                    {
+                        "unit_name": c["unit_name"],
+                        "unit_code": c["unit_code"],
+                        "field_name": c["field_name"],
+                        "before": c["before"],
+                    },
                 )
                 row[side] = c["after"]
         rows = sorted(cells.values(), key=lambda r: (-r["before"], r["unit_name"], r["field_name"]))
         knobs = sorted(set(a.knobs) | set(b.knobs))
+        knob_rows = [(_knob_label(k), a.knobs.get(k), b.knobs.get(k)) for k in knobs]
         return self.render_to_response(
             self.get_context_data(
                 a=a,
@@ -178,7 +186,10 @@ class CompareView(ScopedMixin, TemplateView):
                 va=va,
                 vb=vb,
                 rows=rows,
-                knobs=[(_knob_label(k), a.knobs.get(k), b.knobs.get(k)) for k in knobs],
+                cells_table=tables.compare_cells(a, b),
+                figures=tables.compare_figure_rows(a, b, va, vb, knob_rows),
+                figures_table=tables.compare_figures(a, b),
+                knobs=knob_rows,
             )
         )
 
@@ -204,5 +215,13 @@ class ForecastView(RefusalMixin, ScopedMixin, TemplateView):
         start = form.chosen_start()
         data = forecast(province=province, start=start, months=12)
         return self.render_to_response(
-            self.get_context_data(form=form, forecast=data, province=province, start=start, cells=data.cells[:200])
+            self.get_context_data(
+                form=form,
+                forecast=data,
+                province=province,
+                start=start,
+                cells=tables.forecast_cell_rows(data.cells[:200]),
+                tables=tables,
+                cells_table=tables.forecast_cells(data.months),
+            )
         )

@@ -7,7 +7,7 @@ import html
 from dataclasses import replace
 
 from django.urls import reverse
-from django.utils.formats import localize
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +29,7 @@ from core.tables import (  # noqa: F401  (the exporter and helpers, for the repo
     json_key,
 )
 from secondments.tables import ALERTS  # noqa: F401
-from staffing.tables import PERSON_HISTORY, STAFF_LIST  # noqa: F401
+from staffing.tables import PERSON_HISTORY, QUOTA_POOL, STAFF_LIST  # noqa: F401
 
 ROSTER_BY_FIELD = Link("unit-roster", args=("ctx.unit.code",), query=(("field", "field_id"),))
 STAFF = Link("staff-detail", args=("person_id",))
@@ -285,6 +285,43 @@ UNIT_QUOTAS = Table(
     empty=_("No quota or staff recorded yet."),
     row_attrs=lambda r: {"data-field": r["field_code"], "data-category": r["category"]},
 )
+
+
+def _day_or_dash(key):
+    """A date cell showing "—" where the date is not set (e.g. a movement with no end)."""
+
+    def render(row, ctx):
+        value = getattr(row, key)
+        return "—" if value is None else html.escape(date_format(value, "SHORT_DATE_FORMAT"))
+
+    return render
+
+
+def _plan_or_dash(row, ctx):
+    return html.escape(row.plan.name) if row.plan_id else "—"
+
+
+def _unit_movements(name, other_key, other_label):
+    """The unit page's movements coming in (from another unit) or going out (to another unit), from
+    ``reports.selectors.unit_sections``: page only."""
+    return Table(
+        name,
+        (
+            Col("person.full_name", _("Person"), header=True, link=Link("secondments:movement-detail", args=("pk",))),
+            Col("kind_label", _("Kind")),
+            Col(other_key, other_label),
+            Col("field", _("Field")),
+            Col("start_date", _("From"), DAY),
+            Col("end_date", _("To"), DAY, render=_day_or_dash("end_date")),
+            Col("status_label", _("Status")),
+            Col("plan.name", _("Plan"), render=_plan_or_dash),
+        ),
+        row_attrs=lambda m: {"data-movement": m.pk},
+    )
+
+
+UNIT_MOVEMENTS_IN = _unit_movements("unit_movements_in", "from_unit.name", _("From unit"))
+UNIT_MOVEMENTS_OUT = _unit_movements("unit_movements_out", "to_unit.name", _("To unit"))
 
 MISMATCHES = Table(
     "mismatches",

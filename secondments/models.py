@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -303,6 +304,15 @@ class StaffRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("secondments:request-detail", args=[self.pk])
+
+    @property
+    def status_label(self):
+        return self.get_status_display()
+
+    @property
+    def requested_on(self):
+        """The day the request was made, in the local time zone."""
+        return timezone.localdate(self.created_at)
 
     def clean(self):
         super().clean()

@@ -1,11 +1,12 @@
 """The movement alerts table, declared once (``core.tables``): the alerts page, the report API and
-the Excel export read it; and the movement list, read by its page and its export."""
+the Excel export read it; the movement list, read by its page and its export; and the staff
+requests' list."""
 
 import html
 
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import DAY, ID, Col, Link, Table
+from core.tables import DAY, ID, INT, Col, Link, Table
 from secondments.models import status_badge_css
 
 
@@ -67,4 +68,25 @@ MOVEMENTS = Table(
     ),
     empty=_("No movements match."),
     row_attrs=lambda m: {"data-movement": m.pk},
+)
+
+
+def _plan_or_dash(r, ctx):
+    return html.escape(r.plan.name) if r.plan_id else "–"
+
+
+# The communes' staff requests (its page; the API serves requests as resources instead).
+STAFF_REQUESTS = Table(
+    "staff_requests",
+    (
+        Col("commune.name", _("Commune"), link=Link("secondments:request-detail", args=("pk",)), width=28),
+        Col("field", _("Field"), width=20),
+        Col("count", _("People needed"), INT, width=10),
+        Col("plan.name", _("Plan"), width=30, render=_plan_or_dash),
+        Col("requested_on", _("Requested at"), DAY, width=12),
+        Col("status_label", _("Status"), width=12),
+        Col("n_movements", _("Movements"), INT, width=10),
+    ),
+    empty=_("No requests."),
+    row_attrs=lambda r: {"data-request": r.pk},
 )

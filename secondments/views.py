@@ -440,7 +440,9 @@ class RequestListView(ScopedMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_request=may(self.request.user, "staff_request.create"), **kwargs)
+        return super().get_context_data(
+            can_request=may(self.request.user, "staff_request.create"), tables=tables, **kwargs
+        )
 
 
 class RequestCreateView(RefusalMixin, ScopedMixin, FormView):

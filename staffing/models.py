@@ -206,6 +206,10 @@ class ProvinceQuota(models.Model):
     def __str__(self):
         return f"{self.province} · {self.get_category_display()}: {self.count}"
 
+    @property
+    def category_label(self):
+        return self.get_category_display()
+
 
 class QuotaRequestStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("quota request", "Open")
@@ -275,6 +279,19 @@ class QuotaRequest(models.Model):
         from django.urls import reverse
 
         return reverse("quota-request-detail", args=[self.pk])
+
+    @property
+    def category_label(self):
+        return self.get_category_display()
+
+    @property
+    def status_label(self):
+        return self.get_status_display()
+
+    @property
+    def requested_on(self):
+        """The day the request was made, in the local time zone."""
+        return timezone.localdate(self.requested_at)
 
 
 # Personal fields of a person: shown only to users granted them (policy "staff.view_personal").

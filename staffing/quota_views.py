@@ -14,7 +14,7 @@ from django.views import View
 from accounts.policy import may, require
 from accounts.scoping import for_user
 from communes.models import Province
-from staffing import services
+from staffing import services, tables
 from staffing.forms import ProvinceQuotaForm, QuotaAcceptForm, QuotaRejectForm, QuotaRequestForm
 from staffing.history import record_history
 from staffing.models import ProvinceQuota, QuotaRequest, QuotaRequestStatus
@@ -49,6 +49,7 @@ class QuotaRequestListView(LoginRequiredMixin, View):
                 "status": status,
                 "statuses": QuotaRequestStatus.choices,
                 "unit_code": unit_code,
+                "tables": tables,
             },
         )
 
@@ -146,6 +147,7 @@ class QuotaPoolView(LoginRequiredMixin, View):
             "decisions": ProvinceQuota.objects.filter(province=self.province).order_by("category", "-effective_from"),
             "can_set": can_set,
             "form": form,
+            "tables": tables,
         }
 
     def get(self, request, code):

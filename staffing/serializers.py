@@ -25,6 +25,7 @@ from staffing.models import (
     Staff,
     StaffStatus,
 )
+from staffing.tables import QUOTA_POOL
 
 
 class FieldSerializer(serializers.ModelSerializer):
@@ -266,6 +267,9 @@ class QuotaSerializer(VersionedSerializer):
         ]
 
 
+POOL_FIGURES = {c.key: c for c in QUOTA_POOL.api_columns()}
+
+
 class ProvinceQuotaSerializer(CleanModelSerializer):
     """A pool decision of the province (its allocation from the central level in one category), with
     the pool in force, the posts its units' quotas hold and what is left, on the day ``on``."""
@@ -308,17 +312,19 @@ class ProvinceQuotaSerializer(CleanModelSerializer):
     def get_on(self, obj) -> date | None:
         return self.context.get("on")
 
-    def get_pool(self, obj) -> int | None:
+    def _figure(self, obj, key, default):
+        """One of the pool's figures, read as its table names it (``staffing.tables.QUOTA_POOL``)."""
         row = self._row(obj)
-        return None if row is None else row.pool
+        return default if row is None else POOL_FIGURES[key].value(row)
+
+    def get_pool(self, obj) -> int | None:
+        return self._figure(obj, "pool", None)
 
     def get_allocated(self, obj) -> int:
-        row = self._row(obj)
-        return 0 if row is None else row.allocated
+        return self._figure(obj, "allocated", 0)
 
     def get_unallocated(self, obj) -> int | None:
-        row = self._row(obj)
-        return None if row is None else row.unallocated
+        return self._figure(obj, "unallocated", None)
 
 
 class PoolDaySerializer(serializers.Serializer):

@@ -1,12 +1,13 @@
-"""Tables of people, each declared once (``core.tables``): a person's history (placements,
-movements, absences; rows: ``staffing.history.timeline_rows``), read by the person's page, the report
-API and the Excel export; and the staff list (``STAFF_LIST``), read by a unit's roster page, the staff
-API and the staff export."""
+"""Tables of people and quotas, each declared once (``core.tables``): a person's history
+(placements, movements, absences; rows: ``staffing.history.timeline_rows``), read by the person's
+page, the report API and the Excel export; the staff list (``STAFF_LIST``), read by a unit's roster
+page, the staff API and the staff export; the quota requests' list and the province's quota pool
+(its figures and its decisions)."""
 
 import html
 
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -192,4 +193,82 @@ STAFF_LIST = Table(
     empty=_("Nobody matches these filters."),
     sortable=True,
     required=True,
+)
+
+
+def _request_status(r, ctx):
+    return f'<span data-status="{html.escape(r.status)}">{html.escape(r.status_label)}</span>'
+
+
+# The quota requests the user may see (its page; the API serves requests as resources instead).
+QUOTA_REQUESTS = Table(
+    "quota_requests",
+    (
+        Col("unit.name", _("Unit"), link=Link("quota-request-detail", args=("pk",)), width=28),
+        Col("field", _("Field"), width=20),
+        Col("category_label", _("Category"), width=16),
+        Col("count", _("Posts requested"), INT, width=10),
+        Col("requested_on", _("Requested at"), DAY, width=12),
+        Col("status_label", _("Status"), width=12, render=_request_status),
+    ),
+    empty=_("No requests."),
+    row_attrs=lambda r: {"data-request": r.pk},
+)
+
+
+def _pool_cell(row, ctx):
+    """The pool in force, or (none recorded) a dash on the pool's page and words on the dashboard."""
+    if row.pool is not None:
+        return f"{row.pool:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
+    if ctx.get("dash_if_none"):
+        return "—"
+    return f'<span class="text-body-secondary">{html.escape(gettext("not recorded"))}</span>'
+
+
+def _unallocated_cell(row, ctx):
+    """What is left of the pool; marked when the units hold more than the pool (a dash: no pool)."""
+    value = row.unallocated
+    if value is None:
+        return "—"
+    number = f"{value:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
+    return f'<span class="gap-neg">{number}</span>' if value < 0 else number
+
+
+# The province's pool per category against the posts its units hold (``staffing.selectors.PoolRow``):
+# the province dashboard's card, the pool's page and the figures of ``/api/v1/province-quotas/``.
+QUOTA_POOL = Table(
+    "quota_pool",
+    (
+        Col("category", _("Category code"), page=False),
+        Col("label", _("Category"), header=True, width=20),
+        Col("pool", _("Pool"), INT, render=_pool_cell, width=10, help="the pool in force, null without one"),
+        Col("allocated", _("Allocated"), INT, width=10, help="the posts the units' quotas in force hold"),
+        Col(
+            "unallocated",
+            _("Unallocated"),
+            INT,
+            render=_unallocated_cell,
+            width=10,
+            help="the pool less what is allocated, null without a pool",
+        ),
+    ),
+    empty=_("No pool or quota recorded."),
+    row_attrs=lambda r: {"data-category": r.category},
+)
+
+
+def _pool_decision_cell(d, ctx):
+    return html.escape(f"{d.decision_number} · {_day(d.decision_date)}")
+
+
+# The province's pool decisions (the pool's page).
+POOL_DECISIONS = Table(
+    "pool_decisions",
+    (
+        Col("category_label", _("Category"), width=20),
+        Col("count", _("Posts"), INT, width=10),
+        Col("decision_number", _("Decision"), width=24, render=_pool_decision_cell),
+        Col("effective_from", _("Effective from"), DAY, width=12),
+    ),
+    empty=_("No pool decision recorded."),
 )

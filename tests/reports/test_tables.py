@@ -13,9 +13,11 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from core.excel import XLSX_CONTENT_TYPE
+from planner import tables as planner_tables
 from reports import tables
 from secondments import tables as secondments_tables
 from secondments.selectors import alert_groups, alert_rows
+from staffing import tables as staffing_tables
 from tests import factories as f
 from tests.reports.builders import province_fixture
 from tests.reports.test_report_api import api_as
@@ -70,6 +72,19 @@ ALL_TABLES = (
     tables.PLAN_COMMUNES,
     tables.PLAN_TOTALS,
     secondments_tables.MOVEMENTS,
+    secondments_tables.STAFF_REQUESTS,
+    tables.UNIT_MOVEMENTS_IN,
+    tables.UNIT_MOVEMENTS_OUT,
+    tables.QUOTA_POOL,
+    staffing_tables.QUOTA_REQUESTS,
+    staffing_tables.POOL_DECISIONS,
+    planner_tables.RUN_MOVES,
+    planner_tables.RUN_CELLS,
+    planner_tables.RUN_SENDERS,
+    planner_tables.RUN_UNMET,
+    planner_tables.COMPARE_CELLS,
+    planner_tables.FORECAST_MONTHS,
+    planner_tables.FORECAST_CELLS,
 )
 
 
