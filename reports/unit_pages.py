@@ -3,9 +3,11 @@ movements, mismatches); and the unit's roster: who is on its roll, who works the
 absent, on a day."""
 
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
+from datetime import date
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
@@ -18,6 +20,7 @@ from communes.filters import UnitFilterSet
 from communes.models import Unit
 from config.routers import read_connection
 from core.forms import bootstrap
+from core.tables import DAY
 from core.text import normalize_search
 from headcount.selectors import Roster, query_key, roster_people
 from headcount.summary import read_stored_or_live
@@ -42,6 +45,13 @@ def page_values(table):
 # What a roster row reads: plain values (a page of model instances with their position and field
 # cost more than the rest of the page).
 ROSTER_VALUES = page_values(STAFF_LIST)
+RosterRow = namedtuple("RosterRow", ROSTER_VALUES)
+# Where the dates are in a row (SQLite gives them as text).
+_ROSTER_DATES = tuple(
+    i
+    for i, value in enumerate(ROSTER_VALUES)
+    if value in {c.page_key or c.key for c in STAFF_LIST.page_columns() if c.format == DAY}
+)
 QUOTA_DECISION_FIELDS = (
     "category",
     "count",
@@ -148,7 +158,8 @@ def roster_queries(unit, day, mode, params):
         people = people.order_by("sort_key", "staff_code")
         filterset = RosterFilterSet(params, queryset=people)
         matching = filterset.qs
-        kept[stored] = (people, matching.values_list(*ROSTER_VALUES, named=True), matching)
+        # The last item keeps the page queries' SQL, compiled once per page.
+        kept[stored] = (people, matching.values_list(*ROSTER_VALUES, named=True), matching, {})
     if not filterset.is_valid():
         return filterset, kept, None
     choices = tuple(query_key(roster_choices_queryset(kept[s][0], kept[s][2])) for s in (True, False))
@@ -157,6 +168,24 @@ def roster_queries(unit, day, mode, params):
         while len(_ROSTER_QUERIES) > _ROSTER_QUERIES_SIZE:
             _ROSTER_QUERIES.popitem(last=False)
     return filterset, kept, choices
+
+
+def roster_page_rows(entry, bottom):
+    """The ``RosterRow``s of the roster page starting at row ``bottom`` of a kept queryset: its
+    SQL is compiled once per kept queryset and page (compiling took longer than running it)."""
+    _people, rows, _matching, pages = entry
+    sql = pages.get(bottom)
+    if sql is None:
+        sql = pages[bottom] = query_key(rows[bottom : bottom + ROSTER_PAGE_SIZE])
+    with read_connection().cursor() as cursor:
+        cursor.execute(*sql)
+        fetched = cursor.fetchall()
+    if fetched and _ROSTER_DATES and connection.vendor == "sqlite":
+        fetched = [list(r) for r in fetched]
+        for r in fetched:
+            for i in _ROSTER_DATES:
+                r[i] = date.fromisoformat(r[i]) if isinstance(r[i], str) else r[i]
+    return [RosterRow._make(r) for r in fetched]
 
 
 def quota_table(unit, as_of):
@@ -200,14 +229,14 @@ def roster_context(*, unit, user, params):
             params.pop("ordering")
     mode = Roster.clean(params.get("mode"))
     filterset, kept, choices_sql = roster_queries(unit, today, mode, params)
+    stored = False
     if choices_sql is None:
-        people, rows, matching = kept[False]
+        people, _rows, matching, _pages = kept[False]
         held = list(roster_choices_queryset(people, matching))
     else:
         # The options tell whether today's stored placements hold: the rows are read the same way.
         with read_connection().cursor() as cursor:
             held, stored = read_stored_or_live(cursor, *choices_sql, today)
-        rows = kept[stored][1]
     if not personal:
         del filterset.form.fields["qualification"]
     bootstrap(filterset.form)
@@ -215,9 +244,10 @@ def roster_context(*, unit, user, params):
     for key, choices in (("field", field_choices), ("position", position_choices)):
         form_field = filterset.form.fields[key]
         form_field.widget.choices = [("", form_field.empty_label), *choices]
-    paginator = Paginator(rows, ROSTER_PAGE_SIZE)
+    paginator = Paginator(kept[stored][1], ROSTER_PAGE_SIZE)
     paginator.count = count
     page = paginator.get_page(params.get("page"))
+    page.object_list = roster_page_rows(kept[stored], page.start_index() - 1) if count else []
     export = params.copy()
     export.pop("page", None)
     export.pop("mode", None)
