@@ -11,18 +11,9 @@ from planner.selectors import month_ends
 from planner.services import run_create
 from secondments.models import Secondment
 from tests.planner.worlds import START, TODAY
+from tests.tables import heads, table_html
 
 pytestmark = pytest.mark.django_db
-
-
-def table_html(html, table_id):
-    match = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S)
-    assert match, table_id
-    return match.group(0)
-
-
-def heads(html):
-    return re.findall(r'<th scope="col"[^>]*>(?:<span class="visually-hidden">)?([^<]*)(?:</span>)?</th>', html)
 
 
 def page_labels(table, **ctx):

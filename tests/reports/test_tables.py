@@ -21,6 +21,7 @@ from staffing import tables as staffing_tables
 from tests import factories as f
 from tests.reports.builders import province_fixture
 from tests.reports.test_report_api import api_as
+from tests.tables import table_html
 
 pytestmark = pytest.mark.django_db
 
@@ -415,11 +416,6 @@ def test_commune_table_page_columns_are_the_sort_keys_and_the_workbook_keeps_its
         "Surplus (sum of fields)", "Fields most short",
     ]  # fmt: skip
 
-
-def table_html(html, table_id):
-    match = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S)
-    assert match, table_id
-    return match.group(0)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,5 @@
 """The unit page's movements in and out are declared once (reports.tables.UNIT_MOVEMENTS_IN / _OUT)."""
 
-import re
 from datetime import date
 
 import pytest
@@ -10,18 +9,9 @@ from django.utils import timezone
 from accounts.models import Role
 from secondments.models import Kind, Status
 from tests import factories as f
+from tests.tables import heads, table_html
 
 pytestmark = pytest.mark.django_db
-
-
-def table_html(html, table_id):
-    match = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S)
-    assert match, table_id
-    return match.group(0)
-
-
-def heads(html):
-    return re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', html)
 
 
 def test_unit_page_movement_tables_show_the_declared_columns_and_link_each_movement(client, login_as, settings):

@@ -11,14 +11,9 @@ from secondments import tables
 from secondments.models import StaffRequest
 from tests import factories as f
 from tests.secondments import builders as sb
+from tests.tables import table_html
 
 pytestmark = pytest.mark.django_db
-
-
-def table_html(html, table_id):
-    match = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S)
-    assert match, table_id
-    return match.group(0)
 
 
 def test_request_list_shows_the_declared_columns_and_links_each_request(client, login_as):

@@ -1,7 +1,6 @@
 """The quota pool is declared once (staffing.tables.QUOTA_POOL, POOL_DECISIONS): the province
 dashboard's card, the pool's page and the pool figures of the API read it."""
 
-import re
 from datetime import date
 
 import pytest
@@ -13,6 +12,7 @@ from staffing.models import ProvinceQuota
 from tests import factories as f
 from tests.staffing import support
 from tests.staffing.support import officer
+from tests.tables import heads
 
 pytestmark = pytest.mark.django_db
 english = support.english
@@ -28,10 +28,6 @@ def pool(world, count, category, day=date(2025, 7, 1), number="1/QĐ-BNV"):
         decision_date=day,
         effective_from=day,
     )
-
-
-def heads(html):
-    return re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', html)
 
 
 def rows_of(world):

@@ -11,16 +11,11 @@ from staffing import services, tables
 from staffing.models import QuotaRequest
 from tests.staffing import support
 from tests.staffing.support import officer
+from tests.tables import table_html
 
 pytestmark = pytest.mark.django_db
 english = support.english
 world = support.world
-
-
-def table_html(html, table_id):
-    match = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S)
-    assert match, table_id
-    return match.group(0)
 
 
 def test_quota_request_list_shows_the_declared_columns_and_links_each_request(client, world):
