@@ -293,9 +293,9 @@ class Table:
         for r in rows:
             attrs = "".join(f' {k}="{escape(str(v))}"' for k, v in row_attrs(r).items()) if row_attrs else ""
             if no_data and self.no_data(r):
-                out.append(f"<tr{attrs}>" + "".join(cell(r) for cell in heads) + no_data + "</tr>")
+                out.append(f"<tr{attrs}>" + "".join([cell(r) for cell in heads]) + no_data + "</tr>")
             else:
-                out.append(f"<tr{attrs}>" + "".join(cell(r) for cell in cells) + "</tr>")
+                out.append(f"<tr{attrs}>" + "".join([cell(r) for cell in cells]) + "</tr>")
         if not out:
             out.append(f'<tr><td colspan="{len(columns)}">{html.escape(str(self.empty))}</td></tr>')
         return "\n".join(out)
@@ -383,16 +383,17 @@ def _cell_renderer(c, env):
 
     if c.format == INT and not (text or badges or c.render):
         # The most common cell, a count (linked or not), written without the general steps.
+        if_value, href_of = c.css_if_value, link.href if link is not None else None
+        link_class = f' class="{c.link.css}"' if c.link and c.link.css else ""
+
         def count(row):
             v = get(row)
             if v is None:
                 return start + end
             out = f"{v:,}".replace(",", sep) if v >= 1000 or v <= -1000 else str(v)
-            begin = marked if c.css_if_value and v else start
-            if link is not None:
-                href = link.href(row)
-                if href:
-                    return f"{begin}{link_open.format(href)}{out}</a>{end}"
+            begin = marked if if_value and v else start
+            if href_of is not None and (href := href_of(row)):
+                return f'{begin}<a href="{href}"{link_class}>{out}</a>{end}'
             return begin + out + end
 
         return count
