@@ -28,8 +28,9 @@ Figures and floors:
 - JSON list per row at 1,000 rows: the staff API in-process against the JSON floor's own query
   and json.dumps per row;
 - staff export of every row: the background task's rows per second and peak memory (in a child
-  process) against a bare xlsxwriter constant-memory loop over the same query (another child
-  process), the writer the export uses; bench/export_bench.py measures the writer alone.
+  process) against an independent floor (bench/export_floor.py, another child process): its own
+  query over the same people, written by a bare xlsxwriter constant-memory loop, the writer the
+  export uses; bench/export_bench.py measures the writer alone.
 
 Load is generated only against 127.0.0.1, bounded in requests and time. With REDIS_URL set, the
 app keeps sessions in Redis (``cached_db``) and the floors read them there too.
@@ -530,27 +531,12 @@ def export_child(mode, out):
         job.file.delete(save=False)
         job.delete()
     else:
-        import psycopg
-        import xlsxwriter
-        from django.http import QueryDict
+        from django.utils import timezone
 
-        from reports.exports import staff_export_values, staff_list
+        from bench.export_floor import write_workbook
 
-        qs = staff_list(user, QueryDict(""))
-        sql, params = qs.values_list(*staff_export_values(qs)).query.sql_with_params()
         t = time.perf_counter()
-        with psycopg.connect(dsn()) as conn, conn.cursor(name="bare_export") as cur:
-            cur.itersize = 2000
-            cur.execute(sql, params)
-            wb = xlsxwriter.Workbook(
-                out, {"constant_memory": True, "strings_to_formulas": False, "default_date_format": "dd/mm/yyyy"}
-            )
-            ws = wb.add_worksheet()
-            rows = 0
-            for row in cur:
-                ws.write_row(rows, 0, (rows + 1, *row))
-                rows += 1
-            wb.close()
+        rows = write_workbook(dsn(), out, timezone.localdate())
         seconds = time.perf_counter() - t
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_mb}))
@@ -573,7 +559,8 @@ def export_figures():
     task, bare = results["task"], results["bare"]
     print(
         f"  staff export: {task['rows']} rows in {task['seconds']:.1f} s, peak {task['peak_mb']:.0f} MB; "
-        f"bare xlsxwriter loop {bare['rows']} rows in {bare['seconds']:.1f} s, peak {bare['peak_mb']:.0f} MB",
+        f"floor (own query, xlsxwriter loop) {bare['rows']} rows in {bare['seconds']:.1f} s, "
+        f"peak {bare['peak_mb']:.0f} MB",
         flush=True,
     )
     record(
