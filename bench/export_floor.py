@@ -10,7 +10,8 @@ xlsxwriter workbook in constant-memory mode, the writer the export uses.
 tests/reports/test_export_floor.py proves it gives the export's rows.
 """
 
-from bench.roster_floor import CATEGORIES, QUALIFICATIONS, STATUSES
+from bench.dashboard_floor import CATEGORIES
+from bench.roster_floor import QUALIFICATIONS, STATUSES
 
 GENDERS = {"male": "Nam", "female": "Nữ"}
 

@@ -17,6 +17,8 @@ import html
 import json
 import os
 
+from bench.dashboard_floor import CATEGORIES
+
 # Today's placement of each person is stored beside them (``today_*``), valid while the summary
 # state holds today's date.
 HOLDS_TODAY = "EXISTS (SELECT 1 FROM headcount_summarystate WHERE day = %s)"
@@ -69,12 +71,6 @@ ROW_KEYS = (
     "absence_kind",
 )
 
-CATEGORIES = {
-    "cadre": "Cán bộ",
-    "civil_servant": "Công chức",
-    "public_employee": "Viên chức",
-    "contract": "Hợp đồng lao động",
-}
 QUALIFICATIONS = {
     "upper_secondary": "Trung học phổ thông",
     "vocational": "Cao đẳng, trung cấp",
