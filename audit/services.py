@@ -47,7 +47,7 @@ def audit_record(request, action, *, user=None, staff=None, params=None, rows=No
         user = None
     if province_id is None:
         province_id = _staff_province_id(staff) if staff is not None else getattr(user, "province_id", None)
-    return AuditEntry.objects.create(
+    AuditEntry.objects.append(
         at=timezone.now(),
         action=action,
         user=user,

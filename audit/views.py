@@ -60,9 +60,7 @@ class AuditLogView(LoginRequiredMixin, View):
             entries = audit_filter(entries, **form.filters())
         if request.GET.get("format") == "xlsx":
             province = None if request.user.is_superuser else request.user.province
-            return xlsx_response(
-                AuditExporter(entries), issuer=province_issuer(province), as_of=timezone.localdate()
-            )
+            return xlsx_response(AuditExporter(entries), issuer=province_issuer(province), as_of=timezone.localdate())
         page = Paginator(entries.order_by("-at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)

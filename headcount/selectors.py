@@ -8,8 +8,6 @@ or absence of someone not on the roll that day counts nowhere, so nobody is coun
 count goes below zero.
 """
 
-import threading
-from collections import OrderedDict
 from datetime import UTC, date, datetime
 
 from django.db import connection
@@ -32,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Unit
 from config.routers import read_connection
+from core.memo import Kept
 from headcount.models import SummaryState, UnitFieldSummary, UnitSummary
 from headcount.rules import (
     ABSENT,
@@ -49,9 +48,7 @@ from headcount.rules import (
 from secondments.models import Secondment
 from staffing.models import Absence, Assignment, Field, Position, Quota, Staff, placement_on
 
-_SQL_CACHE = OrderedDict()
-_SQL_CACHE_SIZE = 256
-_SQL_LOCK = threading.Lock()
+_SQL_CACHE = Kept(256)
 
 
 def query_key(queryset):
@@ -67,18 +64,7 @@ def cached_sql(key, build):
     compiling them through the ORM takes about as long as PostgreSQL takes to run them. The same
     few reports are asked for all day, so the text is kept (never the results).
     """
-    key = (connection.vendor, *key)
-    with _SQL_LOCK:
-        hit = _SQL_CACHE.get(key)
-        if hit is not None:
-            _SQL_CACHE.move_to_end(key)
-            return hit
-    value = build()
-    with _SQL_LOCK:
-        _SQL_CACHE[key] = value
-        while len(_SQL_CACHE) > _SQL_CACHE_SIZE:
-            _SQL_CACHE.popitem(last=False)
-    return value
+    return _SQL_CACHE.get_or_build((connection.vendor, *key), build)
 
 
 def fetch_cached(key, build):

@@ -2,14 +2,15 @@
 movements, mismatches); and the unit's roster: who is on its roll, who works there and who is
 absent, on a day."""
 
-import threading
-from collections import OrderedDict, namedtuple
+from collections import namedtuple
 from datetime import date
 
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from accounts.policy import may
@@ -20,6 +21,7 @@ from communes.filters import UnitFilterSet
 from communes.models import Unit
 from config.routers import read_connection
 from core.forms import bootstrap
+from core.memo import Kept
 from core.tables import DAY
 from core.text import normalize_search
 from headcount.selectors import Roster, query_key, roster_people
@@ -85,35 +87,39 @@ def _chosen(params, key, known):
     return int(value) if value and str(value).isdigit() and int(value) not in known else None
 
 
-def roster_choices_queryset(people, matching):
-    """What the roster's people work in and hold, each with how many of them ``matching`` holds."""
-    return (
+def roster_choices_sql(people, matching, name_column):
+    """``(sql, params)`` of what the roster's people work in and hold, each pair with how many of
+    them ``matching`` holds: rows of (field id, name, sort order, code, position id, name, count).
+
+    The people are grouped by ids first and the names joined to the groups: naming each person
+    before grouping cost more than the grouping."""
+    groups = (
         people.order_by()
-        .values_list(
-            "work_field",
-            "work_field_name",
-            "work_field_order",
-            "work_field_code",
-            "placed_position",
-            "position_name",
-        )
+        .values_list("work_field", "placed_position")
         .annotate(matching=Count("pk", filter=Q(pk__in=matching.order_by().values("pk"))))
+    )
+    sql, params = query_key(groups)
+    qn = connection.ops.quote_name
+    field, position = qn(Field._meta.db_table), qn(Position._meta.db_table)
+    return (
+        f"SELECT g.work_field, f.{qn(name_column)}, f.sort_order, f.code, g.placed_position, p.name, g.matching "
+        f"FROM ({sql}) g LEFT JOIN {field} f ON f.id = g.work_field LEFT JOIN {position} p ON p.id = g.placed_position",
+        params,
     )
 
 
 def roster_choices(params, held):
-    """Options of the roster's field and position filters, and how many people match, from the
-    rows of ``roster_choices_queryset`` (one query).
+    """Options of the roster's field and position filters, from the rows of
+    ``roster_choices_sql``.
 
     The options are what the roster's people work in and hold, not the whole catalogues; a value
     chosen in the URL that nobody here has stays selectable (and finds nobody).
     """
-    fields, positions, count = {}, {}, 0
-    for field_id, field_name, sort_order, code, position_id, position_name, n in held:
+    fields, positions = {}, {}
+    for field_id, field_name, sort_order, code, position_id, position_name, _n in held:
         fields[field_id] = (sort_order, code, field_name)
         if position_id is not None:
             positions[position_id] = position_name
-        count += n
     if chosen := _chosen(params, "field", fields):
         name = Field.name_column()
         for pk, field_name, sort_order, code in Field.objects.filter(pk=chosen).values_list(
@@ -124,15 +130,61 @@ def roster_choices(params, held):
         positions.update(Position.objects.filter(pk=chosen).values_list("pk", "name"))
     field_choices = [(pk, label) for pk, (*_order, label) in sorted(fields.items(), key=lambda item: item[1])]
     position_choices = sorted(positions.items(), key=lambda p: (normalize_search(p[1]), p[1]))
-    return field_choices, position_choices, count
+    return field_choices, position_choices
+
+
+def _offers_chosen(params, held):
+    """Whether every field and position chosen in the URL is among ``held``'s (no catalogue read)."""
+    fields = {row[0] for row in held}
+    positions = {row[4] for row in held}
+    return not (_chosen(params, "field", fields) or _chosen(params, "position", positions))
+
+
+# The filter bar's HTML with its options, kept per everything it shows: the unit's options and
+# their counts as read, the filters, the language and whether personal filters show. Building
+# the form and writing its widgets cost more than the rest of the page's Python.
+_FILTER_BARS = Kept(512)
+
+
+def filter_bar(filterset, params, held, *, mode, personal, valid):
+    """``(html, options)``: the roster's filter form written out, and the field and position
+    options it offers (each list beginning with the empty choice). ``valid``: whether the filters
+    were valid (a form with errors is written afresh)."""
+
+    def build():
+        form = filterset.form
+        if not personal:
+            del form.fields["qualification"]
+        bootstrap(form)
+        options = {}
+        for key, choices in zip(("field", "position"), roster_choices(params, held), strict=True):
+            form_field = form.fields[key]
+            options[key] = form_field.widget.choices = [("", form_field.empty_label), *choices]
+        html = render_to_string(
+            "communes/includes/roster_filters.html",
+            {
+                "f": form,
+                "modes": [(value, label, value == mode) for value, label in Roster.CHOICES],
+                "ordering": params.get("ordering"),
+            },
+        )
+        return html, options
+
+    if not valid or not _offers_chosen(params, held):
+        return build()
+    key = (mode, personal, get_language(), params_key(params), tuple(held))
+    return _FILTER_BARS.get_or_build(key, build)
+
+
+def params_key(params):
+    """The filters of a query string as a key (the page number left out)."""
+    return tuple(sorted((k, tuple(v)) for k, v in params.lists() if k != "page"))
 
 
 # The roster's querysets, kept per everything their SQL depends on (unit, day, who is listed, the
 # language of the field names, the filters): built through the ORM they cost about as much as the
 # database takes to run them, and the same few lists are asked for all day. Never evaluated here.
-_ROSTER_QUERIES = OrderedDict()
-_ROSTER_QUERIES_SIZE = 256
-_ROSTER_LOCK = threading.Lock()
+_ROSTER_QUERIES = Kept(256)
 
 
 def roster_queries(unit, day, mode, params):
@@ -140,14 +192,11 @@ def roster_queries(unit, day, mode, params):
     for the placement read from the dated assignments (False) and the one of today stored beside
     each person (True), the base queryset, the page rows as a named ``values_list`` queryset and
     the filtered queryset; ``choices``: the kept ``(sql, params)`` of the filter options
-    (``roster_choices_queryset``) read through the stored placement and through the assignments
+    (``roster_choices_sql``) read through the stored placement and through the assignments
     (None when the filters are invalid)."""
     name_column = Field.name_column()
-    key = (unit.pk, day, mode, name_column, tuple(sorted((k, tuple(v)) for k, v in params.lists() if k != "page")))
-    with _ROSTER_LOCK:
-        hit = _ROSTER_QUERIES.get(key)
-        if hit is not None:
-            _ROSTER_QUERIES.move_to_end(key)
+    key = (unit.pk, day, mode, name_column, params_key(params))
+    hit = _ROSTER_QUERIES.get(key)
     if hit is not None:
         kept, choices = hit
         # Only the form is needed: the filters gave these querysets when they were kept.
@@ -162,11 +211,8 @@ def roster_queries(unit, day, mode, params):
         kept[stored] = (people, matching.values_list(*ROSTER_VALUES, named=True), matching, {})
     if not filterset.is_valid():
         return filterset, kept, None
-    choices = tuple(query_key(roster_choices_queryset(kept[s][0], kept[s][2])) for s in (True, False))
-    with _ROSTER_LOCK:
-        _ROSTER_QUERIES[key] = (kept, choices)
-        while len(_ROSTER_QUERIES) > _ROSTER_QUERIES_SIZE:
-            _ROSTER_QUERIES.popitem(last=False)
+    choices = tuple(roster_choices_sql(kept[s][0], kept[s][2], name_column) for s in (True, False))
+    _ROSTER_QUERIES.put(key, (kept, choices))
     return filterset, kept, choices
 
 
@@ -230,20 +276,18 @@ def roster_context(*, unit, user, params):
     mode = Roster.clean(params.get("mode"))
     filterset, kept, choices_sql = roster_queries(unit, today, mode, params)
     stored = False
-    if choices_sql is None:
-        people, _rows, matching, _pages = kept[False]
-        held = list(roster_choices_queryset(people, matching))
-    else:
-        # The options tell whether today's stored placements hold: the rows are read the same way.
-        with read_connection().cursor() as cursor:
+    with read_connection().cursor() as cursor:
+        if choices_sql is None:
+            people, _rows, matching, _pages = kept[False]
+            cursor.execute(*roster_choices_sql(people, matching, Field.name_column()))
+            held = cursor.fetchall()
+        else:
+            # The options tell whether today's stored placements hold: the rows are read the same way.
             held, stored = read_stored_or_live(cursor, *choices_sql, today)
-    if not personal:
-        del filterset.form.fields["qualification"]
-    bootstrap(filterset.form)
-    field_choices, position_choices, count = roster_choices(params, held)
-    for key, choices in (("field", field_choices), ("position", position_choices)):
-        form_field = filterset.form.fields[key]
-        form_field.widget.choices = [("", form_field.empty_label), *choices]
+    filters_html, filter_options = filter_bar(
+        filterset, params, held, mode=mode, personal=personal, valid=choices_sql is not None
+    )
+    count = sum(row[-1] for row in held)
     paginator = Paginator(kept[stored][1], ROSTER_PAGE_SIZE)
     paginator.count = count
     page = paginator.get_page(params.get("page"))
@@ -258,9 +302,9 @@ def roster_context(*, unit, user, params):
         # The unit was read through for_user: only the role decides.
         "can_edit": can_write(user),
         "export_query": export.urlencode(),
-        "filterset": filterset,
+        "filters_html": filters_html,
+        "filter_options": filter_options,
         "mode": mode,
-        "modes": [(value, label, value == mode) for value, label in Roster.CHOICES],
         "page_obj": page,
         "staff_list": page.object_list,
         "sort_columns": sort_columns(params, personal),

@@ -293,3 +293,38 @@ def test_excel_export_of_the_filtered_log(client, log):
         ("commune_a", "Viewed a staff record", "Nguyễn Văn An", None, None),
     ]
     assert data[0][1] == "02/10/2025 10:00:00"
+
+
+def test_an_appended_entry_reads_back_as_written(world):
+    user = f.user("province_official", prov=world.province)
+    at = timezone.make_aware(datetime(2026, 3, 4, 8, 30, 15))
+    AuditEntry.objects.append(
+        at=at,
+        action="staff.list",
+        user=user,
+        username=user.username,
+        province_id=world.province.pk,
+        method="GET",
+        path="/units/24001/staff/",
+        params={"q": ["Nguyễn Văn"], "category": ["civil_servant"]},
+        rows=12,
+        address="10.0.0.7",
+    )
+    e = AuditEntry.objects.get()
+    assert (e.at, e.action, e.user_id, e.username, e.province_id, e.staff_id, e.staff_code) == (
+        at,
+        "staff.list",
+        user.pk,
+        user.username,
+        world.province.pk,
+        None,
+        "",  # fmt: skip
+    )
+    assert (e.method, e.path, e.params, e.rows, e.token_name, e.address) == (
+        "GET",
+        "/units/24001/staff/",
+        {"q": ["Nguyễn Văn"], "category": ["civil_servant"]},
+        12,
+        "",
+        "10.0.0.7",  # fmt: skip
+    )

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from core.memo import Kept
 from headcount import selectors
 from reports.selectors import province_dashboard
 from tests.reports.builders import AS_OF, province_fixture
@@ -19,7 +20,7 @@ def world():
 @pytest.fixture
 def builds(monkeypatch):
     """Counts how often the headcount SQL is compiled, from an empty cache."""
-    monkeypatch.setattr(selectors, "_SQL_CACHE", type(selectors._SQL_CACHE)())
+    monkeypatch.setattr(selectors, "_SQL_CACHE", Kept(256))
     calls = []
     build = selectors._build_summed_sql
 
@@ -56,7 +57,7 @@ def test_the_same_report_again_reuses_its_sql_and_another_date_gets_its_own(worl
 
 
 def test_kept_sql_is_bounded(world, monkeypatch, builds):
-    monkeypatch.setattr(selectors, "_SQL_CACHE_SIZE", 4)
+    monkeypatch.setattr(selectors, "_SQL_CACHE", Kept(4))
     for day in range(1, 11):
         province_dashboard(world["province"], as_of=date(2025, 10, day))
     assert len(selectors._SQL_CACHE) <= 4
