@@ -42,3 +42,67 @@ class Kept:
     def clear(self):
         with self._lock:
             self._items.clear()
+
+
+_QUERIES = Kept(1024)
+
+
+def kept_rows(key, build, *values, using="default", limit=None):
+    """The rows (lists, converted as the ORM converts them) of the queryset ``build(*stand_ins)``
+    for ``values``, its SQL compiled once per database and ``key`` (everything else the queryset
+    depends on).
+
+    ``build`` is called once with stand-ins of the values' types; each compiled parameter equal to
+    a stand-in takes its value. Compiling a small lookup through the ORM costs more than running
+    it, and the same few run on every request (the session, the user, the unit).
+    """
+    from django.db import connections
+
+    connection = connections[using]
+    full_key = (connection.alias, connection.vendor, key)
+    kept = _QUERIES.get(full_key)
+    if kept is None:
+        kept = _QUERIES.put(full_key, _compile(build, values, using))
+    sql, params, slots, converters = kept
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [p if s is None else values[s] for p, s in zip(params, slots, strict=True)])
+        rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
+    rows = [list(row) for row in rows]
+    for pos, (functions, expression) in converters:
+        for row in rows:
+            for convert in functions:
+                row[pos] = convert(row[pos], expression, connection)
+    return rows
+
+
+def _compile(build, values, using):
+    if not all(type(v) in (int, str) for v in values):
+        raise TypeError("kept queries take whole numbers and strings")
+    stand_ins = tuple(-(2**62) - i if type(v) is int else f"\x1fstand-in-{i}\x1f" for i, v in enumerate(values))
+    compiler = build(*stand_ins).query.get_compiler(using)
+    sql, params = compiler.as_sql()
+    slots = tuple(next((i for i, s in enumerate(stand_ins) if type(p) is type(s) and p == s), None) for p in params)
+    if sorted(s for s in slots if s is not None) != list(range(len(values))):
+        raise ValueError(f"each stand-in must appear once in the compiled parameters: {sql}")
+    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+    return sql, tuple(params), slots, tuple(converters.items())
+
+
+def kept_instance(model, key, build, *values, related=(), using="default"):
+    """The one ``model`` instance that ``build(*stand_ins)`` selects for ``values`` (see
+    ``kept_rows``), or None. ``build`` selects the model's own columns, then those of the foreign
+    keys named in ``related`` (its ``select_related``, one level), with no ``only`` or annotations."""
+    rows = kept_rows(key, build, *values, using=using, limit=2)
+    if len(rows) != 1:
+        return None
+    row, models = rows[0], [(None, model)] + [(name, model._meta.get_field(name).related_model) for name in related]
+    names = [[f.attname for f in m._meta.concrete_fields] for _name, m in models]
+    if len(row) != sum(map(len, names)):
+        raise ValueError(f"{model.__name__}: expected the columns of {', '.join(m.__name__ for _n, m in models)}")
+    objects, start = [], 0
+    for (_name, m), columns in zip(models, names, strict=True):
+        objects.append(m.from_db(using, columns, row[start : start + len(columns)]))
+        start += len(columns)
+    for (name, _m), obj in zip(models[1:], objects[1:], strict=True):
+        setattr(objects[0], name, obj if obj.pk is not None else None)
+    return objects[0]

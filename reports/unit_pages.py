@@ -8,20 +8,22 @@ from datetime import date
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from accounts.policy import may
-from accounts.scoping import can_write
+from accounts.scoping import can_write, scope_q
 from accounts.views import ScopedMixin
 from audit.services import audit_record
 from communes.filters import UnitFilterSet
 from communes.models import Unit
 from config.routers import read_connection
 from core.forms import bootstrap
-from core.memo import Kept
+from core.memo import Kept, kept_instance
 from core.tables import DAY
 from core.text import normalize_search
 from headcount.selectors import Roster, query_key, roster_people
@@ -320,6 +322,22 @@ class UnitMixin(ScopedMixin):
 
     def get_queryset(self):
         return super().get_queryset().select_related("province")
+
+    def get_object(self, queryset=None):
+        # Every unit page reads its unit first: by code, within the user's scope, with SQL kept per scope.
+        if queryset is not None:
+            return super().get_object(queryset)
+        user = self.request.user
+        unit = kept_instance(
+            Unit,
+            ("unit by code", type(self), scope_q(Unit, user)),
+            lambda code: self.get_queryset().filter(code=code),
+            str(self.kwargs[self.slug_url_kwarg]),
+            related=("province",),
+        )
+        if unit is None:
+            raise Http404(_("No %(verbose_name)s found matching the query") % {"verbose_name": Unit._meta.verbose_name})
+        return unit
 
 
 class UnitDetailView(UnitMixin, DetailView):

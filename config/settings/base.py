@@ -125,8 +125,10 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     _pg_options(DATABASES["replica"])
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 
-# With REDIS_URL every app server shares the cache (API rate limits) and the sessions (read from
-# Redis, written through to the database so a Redis restart signs nobody out).
+# Sessions live in the database (read with SQL compiled once: accounts/sessions.py). With REDIS_URL
+# every app server shares the cache (API rate limits) and the sessions (read from Redis, written
+# through to the database so a Redis restart signs nobody out).
+SESSION_ENGINE = "accounts.sessions"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -143,9 +145,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # The lockout backend comes first: it refuses a locked-out account before the password is checked.
+# UserBackend is Django's ModelBackend reading the signed-in user with SQL compiled once.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserBackend",
 ]
 
 # Sign-in lockout (django-axes): 5 failed sign-ins from one address for one account lock that

@@ -264,3 +264,19 @@ def test_unit_page_query_count_is_constant_when_the_unit_grows_tenfold(client, w
     f.quota(world.commune, world.finance, 3)
     with django_assert_num_queries(8):
         assert client.get(url).context["quota_table"]["totals"].on_roll == 40
+
+
+def test_unit_pages_find_a_unit_only_within_each_readers_scope(client, world):
+    # The unit is read by SQL kept per scope: one reader's lookup never opens it to another.
+    pages = [reverse(name, args=[code]) for name in ("unit-detail", "unit-roster") for code in ("24001", "23001")]
+    client.force_login(officer(world, "national_viewer"))
+    assert [client.get(p).status_code for p in pages] == [200, 200, 200, 200]
+    client.force_login(officer(world, "province_official"))
+    assert [client.get(p).status_code for p in pages] == [200, 404, 200, 404]
+    client.force_login(officer(world))
+    assert [client.get(p).status_code for p in pages] == [200, 404, 200, 404]
+    client.force_login(f.user("commune_officer", unit=world.far_commune))
+    assert [client.get(p).status_code for p in pages] == [404, 200, 404, 200]
+    assert client.get(reverse("unit-detail", args=["99999"])).status_code == 404
+    page = client.get(reverse("unit-detail", args=["23001"]))
+    assert page.context["unit"].province.name == world.other_province.name
