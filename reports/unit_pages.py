@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Window
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -89,22 +89,18 @@ def _chosen(params, key, known):
     return int(value) if value and str(value).isdigit() and int(value) not in known else None
 
 
-def roster_choices_sql(people, matching, name_column):
-    """``(sql, params)`` of what the roster's people work in and hold, each pair with how many of
-    them ``matching`` holds: rows of (field id, name, sort order, code, position id, name, count).
+def roster_choices_sql(people, name_column):
+    """``(sql, params)`` of what the roster's people work in and hold: rows of (field id, name,
+    sort order, code, position id, name).
 
     The people are grouped by ids first and the names joined to the groups: naming each person
-    before grouping cost more than the grouping."""
-    groups = (
-        people.order_by()
-        .values_list("work_field", "placed_position")
-        .annotate(matching=Count("pk", filter=Q(pk__in=matching.order_by().values("pk"))))
-    )
-    sql, params = query_key(groups)
+    before grouping cost more than the grouping. How many match the filters comes with the page's
+    rows (``roster_page_rows``)."""
+    sql, params = query_key(people.order_by().values_list("work_field", "placed_position").distinct())
     qn = connection.ops.quote_name
     field, position = qn(Field._meta.db_table), qn(Position._meta.db_table)
     return (
-        f"SELECT g.work_field, f.{qn(name_column)}, f.sort_order, f.code, g.placed_position, p.name, g.matching "
+        f"SELECT g.work_field, f.{qn(name_column)}, f.sort_order, f.code, g.placed_position, p.name "
         f"FROM ({sql}) g LEFT JOIN {field} f ON f.id = g.work_field LEFT JOIN {position} p ON p.id = g.placed_position",
         params,
     )
@@ -118,7 +114,7 @@ def roster_choices(params, held):
     chosen in the URL that nobody here has stays selectable (and finds nobody).
     """
     fields, positions = {}, {}
-    for field_id, field_name, sort_order, code, position_id, position_name, _n in held:
+    for field_id, field_name, sort_order, code, position_id, position_name in held:
         fields[field_id] = (sort_order, code, field_name)
         if position_id is not None:
             positions[position_id] = position_name
@@ -148,13 +144,13 @@ def _offers_chosen(params, held):
 _FILTER_BARS = Kept(512)
 
 
-def filter_bar(filterset, params, held, *, mode, personal, valid):
-    """``(html, options)``: the roster's filter form written out, and the field and position
-    options it offers (each list beginning with the empty choice). ``valid``: whether the filters
-    were valid (a form with errors is written afresh)."""
+def filter_bar(filters, params, held, *, mode, personal, valid):
+    """``(html, options)``: the form of the RosterFilterSet that ``filters()`` gives, written out,
+    and the field and position options it offers (each list beginning with the empty choice).
+    ``valid``: whether the filters were valid (a form with errors is written afresh)."""
 
     def build():
-        form = filterset.form
+        form = filters().form
         if not personal:
             del form.fields["qualification"]
         bootstrap(form)
@@ -190,7 +186,8 @@ _ROSTER_QUERIES = Kept(256)
 
 
 def roster_queries(unit, day, mode, params):
-    """``(filterset, kept, choices)``: the roster's RosterFilterSet (filters validated); ``kept``,
+    """``(filters, kept, choices)``: a function giving the roster's RosterFilterSet (filters
+    validated; only the filter form needs it once the querysets are kept); ``kept``,
     for the placement read from the dated assignments (False) and the one of today stored beside
     each person (True), the base queryset, the page rows as a named ``values_list`` queryset and
     the filtered queryset; ``choices``: the kept ``(sql, params)`` of the filter options
@@ -201,26 +198,29 @@ def roster_queries(unit, day, mode, params):
     hit = _ROSTER_QUERIES.get(key)
     if hit is not None:
         kept, choices = hit
-        # Only the form is needed: the filters gave these querysets when they were kept.
-        return RosterFilterSet(params, queryset=kept[False][0]), kept, choices
+        # Only the form may be needed: the filters gave these querysets when they were kept.
+        return (lambda: RosterFilterSet(params, queryset=kept[False][0])), kept, choices
     kept = {}
     for stored in (True, False):
         people = roster_people(unit, day, mode, name_column=name_column, stored=stored)
         people = people.order_by("sort_key", "staff_code")
         filterset = RosterFilterSet(params, queryset=people)
         matching = filterset.qs
-        # The last item keeps the page queries' SQL, compiled once per page.
-        kept[stored] = (people, matching.values_list(*ROSTER_VALUES, named=True), matching, {})
+        # A page's rows say how many people match (a window over the filtered list); the last item
+        # keeps the page queries' SQL, compiled once per page.
+        rows = matching.annotate(listed=Window(Count("pk"))).values_list(*ROSTER_VALUES, "listed")
+        kept[stored] = (people, rows, matching, {})
     if not filterset.is_valid():
-        return filterset, kept, None
-    choices = tuple(roster_choices_sql(kept[s][0], kept[s][2], name_column) for s in (True, False))
+        return (lambda: filterset), kept, None
+    choices = tuple(roster_choices_sql(kept[s][0], name_column) for s in (True, False))
     _ROSTER_QUERIES.put(key, (kept, choices))
-    return filterset, kept, choices
+    return (lambda: filterset), kept, choices
 
 
 def roster_page_rows(entry, bottom):
-    """The ``RosterRow``s of the roster page starting at row ``bottom`` of a kept queryset: its
-    SQL is compiled once per kept queryset and page (compiling took longer than running it)."""
+    """``(rows, count)``: the ``RosterRow``s of the roster page starting at row ``bottom`` of a
+    kept queryset, and how many people the list holds (0 when the page is empty). Its SQL is
+    compiled once per kept queryset and page (compiling took longer than running it)."""
     _people, rows, _matching, pages = entry
     sql = pages.get(bottom)
     if sql is None:
@@ -233,7 +233,24 @@ def roster_page_rows(entry, bottom):
         for r in fetched:
             for i in _ROSTER_DATES:
                 r[i] = date.fromisoformat(r[i]) if isinstance(r[i], str) else r[i]
-    return [RosterRow._make(r) for r in fetched]
+    return [RosterRow._make(r[:-1]) for r in fetched], fetched[0][-1] if fetched else 0
+
+
+def roster_page(entry, asked, read=True):
+    """The ``Page`` of the kept queryset ``entry`` that the page number ``asked`` names, as
+    ``Paginator.get_page`` reads it (a page past the end gives the last page). Not ``read``: the
+    list is known to be empty."""
+    number = int(asked) if asked and str(asked).isdigit() and int(asked) > 0 else 1
+    rows, count = roster_page_rows(entry, (number - 1) * ROSTER_PAGE_SIZE) if read else ([], 0)
+    if not rows and number > 1:
+        count = roster_page_rows(entry, 0)[1]
+    paginator = Paginator(entry[1], ROSTER_PAGE_SIZE)
+    paginator.count = count
+    page = paginator.get_page(asked)
+    if page.number != number:
+        rows = roster_page_rows(entry, page.start_index() - 1)[0] if count else []
+    page.object_list = rows
+    return page
 
 
 def quota_table(unit, as_of):
@@ -276,24 +293,20 @@ def roster_context(*, unit, user, params):
         if params.get("ordering", "").lstrip("-") in PERSONAL_FIELDS:
             params.pop("ordering")
     mode = Roster.clean(params.get("mode"))
-    filterset, kept, choices_sql = roster_queries(unit, today, mode, params)
+    filters, kept, choices_sql = roster_queries(unit, today, mode, params)
     stored = False
     with read_connection().cursor() as cursor:
         if choices_sql is None:
-            people, _rows, matching, _pages = kept[False]
-            cursor.execute(*roster_choices_sql(people, matching, Field.name_column()))
+            cursor.execute(*roster_choices_sql(kept[False][0], Field.name_column()))
             held = cursor.fetchall()
         else:
             # The options tell whether today's stored placements hold: the rows are read the same way.
             held, stored = read_stored_or_live(cursor, *choices_sql, today)
     filters_html, filter_options = filter_bar(
-        filterset, params, held, mode=mode, personal=personal, valid=choices_sql is not None
+        filters, params, held, mode=mode, personal=personal, valid=choices_sql is not None
     )
-    count = sum(row[-1] for row in held)
-    paginator = Paginator(kept[stored][1], ROSTER_PAGE_SIZE)
-    paginator.count = count
-    page = paginator.get_page(params.get("page"))
-    page.object_list = roster_page_rows(kept[stored], page.start_index() - 1) if count else []
+    # Nobody on the list at all (no options): no page of rows to read.
+    page = roster_page(kept[stored], params.get("page") if held else None, read=bool(held))
     export = params.copy()
     export.pop("page", None)
     export.pop("mode", None)

@@ -200,6 +200,14 @@ def test_roster_is_paginated(client, world):
     assert "?page=2" in first.content.decode()
     assert len(client.get(url, {"page": 2}).context["staff_list"]) == 1
     assert len(client.get(url, {"page": "x"}).context["staff_list"]) == 50
+    # 51 people: a page past the end, or 0, gives the last page, with the whole count.
+    first_codes = [p.staff_code for p in first.context["staff_list"]]
+    for asked in (2, 3, 99, 0):
+        page = client.get(url, {"page": asked}).context
+        assert (page["page_obj"].number, page["page_obj"].paginator.count) == (2, 51), asked
+        assert len(page["staff_list"]) == 1 and page["staff_list"][0].staff_code not in first_codes, asked
+    nobody = client.get(url, {"q": "nobody", "page": 3}).context
+    assert (nobody["page_obj"].number, nobody["page_obj"].paginator.count, nobody["staff_list"]) == (1, 0, [])
 
 
 def test_read_only_roles_see_no_edit_links(client, staffed):
