@@ -47,14 +47,14 @@ class Kept:
 _QUERIES = Kept(1024)
 
 
-def kept_rows(key, build, *values, using="default", limit=None):
-    """The rows (lists, converted as the ORM converts them) of the queryset ``build(*stand_ins)``
-    for ``values``, its SQL compiled once per database and ``key`` (everything else the queryset
-    depends on).
+def kept_statement(key, build, *values, using="default"):
+    """``(sql, params, converters)`` of the queryset ``build(*stand_ins)`` for ``values``, its SQL
+    compiled once per database and ``key`` (everything else the queryset depends on).
 
     ``build`` is called once with stand-ins of the values' types; each compiled parameter equal to
     a stand-in takes its value. Compiling a small lookup through the ORM costs more than running
-    it, and the same few run on every request (the session, the user, the unit).
+    it, and the same few run on every request (the session, the user, the unit). ``converters``:
+    what the ORM applies to each column read (``kept_rows``).
     """
     from django.db import connections
 
@@ -64,8 +64,17 @@ def kept_rows(key, build, *values, using="default", limit=None):
     if kept is None:
         kept = _QUERIES.put(full_key, _compile(build, values, using))
     sql, params, slots, converters = kept
+    return sql, [p if s is None else values[s] for p, s in zip(params, slots, strict=True)], converters
+
+
+def kept_rows(key, build, *values, using="default", limit=None):
+    """The rows (lists, converted as the ORM converts them) of ``kept_statement``."""
+    from django.db import connections
+
+    connection = connections[using]
+    sql, params, converters = kept_statement(key, build, *values, using=using)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [p if s is None else values[s] for p, s in zip(params, slots, strict=True)])
+        cursor.execute(sql, params)
         rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
     rows = [list(row) for row in rows]
     for pos, (functions, expression) in converters:
@@ -106,3 +115,29 @@ def kept_instance(model, key, build, *values, related=(), using="default"):
     for (name, _m), obj in zip(models[1:], objects[1:], strict=True):
         setattr(objects[0], name, obj if obj.pk is not None else None)
     return objects[0]
+
+
+_BOUND = Kept(512)
+
+
+def run(cursor, sql, params):
+    """``cursor.execute(sql, params)``; on PostgreSQL with the parameters written into the text
+    once per statement and parameters (kept), the text then sent as it is.
+
+    Django's psycopg cursors bind on the client: each execute parses the text for placeholders and
+    writes every parameter, and psycopg keeps the parse only for statements under 4 kB with at
+    most 50 parameters. The report statements are longer, and the same ones run all day.
+    """
+    if cursor.db.vendor != "postgresql" or not params:
+        cursor.execute(sql, params)
+        return
+    try:
+        key = (sql, tuple(params))
+        text = _BOUND.get(key)
+    except TypeError:  # a list among the parameters (an array): written afresh
+        key = text = None
+    if text is None:
+        text = cursor.db.ops.compose_sql(sql, params)
+        if key is not None:
+            _BOUND.put(key, text)
+    cursor.execute(text)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Unit
 from config.routers import read_connection
-from core.memo import Kept
+from core.memo import Kept, run
 from headcount.models import SummaryState, UnitFieldSummary, UnitSummary
 from headcount.rules import (
     ABSENT,
@@ -71,7 +71,7 @@ def fetch_cached(key, build):
     """The rows of the SQL that ``cached_sql`` keeps for ``key`` (on the router's read connection)."""
     sql, params = cached_sql(key, build)
     with read_connection().cursor() as cursor:
-        cursor.execute(sql, params)
+        run(cursor, sql, params)
         return cursor.fetchall()
 
 
@@ -85,7 +85,7 @@ def fetch_together(statements):
                 cursor.execute(sql, params)
                 results.append(cursor.fetchall())
             return results
-        cursor.execute(";\n".join(sql for sql, _params in statements), [p for _sql, ps in statements for p in ps])
+        run(cursor, ";\n".join(sql for sql, _params in statements), [p for _sql, ps in statements for p in ps])
         results = [cursor.fetchall()]
         while cursor.cursor.nextset():
             results.append(cursor.fetchall())

@@ -20,6 +20,7 @@ from django.db.models import Count
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
+from core.memo import run
 from headcount.models import SummaryState, UnitFieldSummary, UnitSummary
 from headcount.rules import PARTS, TERMS, View, combine_sql
 from staffing import signals as staffing_signals
@@ -77,13 +78,12 @@ def read_stored_or_live(cursor, stored, live, day):
     planner's time, not the reading, is most of a small list's cost."""
     if day == timezone.localdate():
         holds = f"EXISTS (SELECT 1 FROM {STATE_TABLE} WHERE day = %s)"
-        cursor.execute(
-            f"SELECT s.* FROM ({stored[0]}) s WHERE {holds}", (*stored[1], connection.ops.adapt_datefield_value(day))
-        )
+        params = (*stored[1], connection.ops.adapt_datefield_value(day))
+        run(cursor, f"SELECT s.* FROM ({stored[0]}) s WHERE {holds}", params)
         rows = cursor.fetchall()
         if rows:
             return rows, True
-    cursor.execute(*live)
+    run(cursor, *live)
     return cursor.fetchall(), False
 
 

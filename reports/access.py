@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.policy import may
-from accounts.scoping import for_user
+from accounts.scoping import for_user, scope_q
 from communes.models import PROVINCIAL_KINDS, Province, Unit
 from reports.selectors import with_report_fields
 
@@ -34,7 +34,12 @@ def province_for(user, code) -> Province:
 def province_and_fields(user, code):
     """``province_for`` and the report fields (``report_fields``), in one round trip."""
     _require_role(user, "report.province")
-    province, fields = with_report_fields(for_user(Province.objects.filter(code=code), user))
+    province, fields = with_report_fields(
+        Province,
+        ("province by code", scope_q(Province, user)),
+        lambda c: for_user(Province.objects.filter(code=c), user),
+        str(code),
+    )
     if province is None:
         raise Http404
     return province, fields

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from accounts.scoping import for_user
 from communes.models import COMMUNE_LEVEL_KINDS, Province, Unit
 from config.routers import read_alias
+from core.memo import kept_statement
 from headcount.rules import EFFECTIVE_TERMS, PARTS, TERMS, Headline, UnitBalance, View, combine, headline, summarize
 from headcount.selectors import (
     cached_sql,
@@ -209,14 +210,16 @@ def report_fields():
     return list(Field.objects.only(*REPORT_FIELD_COLUMNS))
 
 
-def with_report_fields(objects):
-    """The first row of the ``objects`` queryset (None if none) and ``report_fields()``, read in one
-    round trip on PostgreSQL. The fields' SQL never changes, so it is kept (``cached_sql``)."""
+def with_report_fields(model, key, build, *values):
+    """The first ``model`` row of the queryset ``build(*values)`` (None if none), its SQL kept per
+    ``key`` (``core.memo.kept_statement``), and ``report_fields()``, read in one round trip on
+    PostgreSQL. The fields' SQL never changes, so it is kept (``cached_sql``)."""
     fields_sql = cached_sql(("report fields",), lambda: query_key(Field.objects.values_list(*REPORT_FIELD_COLUMNS)))
-    names = [f.attname for f in objects.model._meta.concrete_fields]
-    first, rows = fetch_together([query_key(objects.values_list(*names)[:1]), fields_sql])
+    names = [f.attname for f in model._meta.concrete_fields]
     alias = read_alias()
-    obj = objects.model.from_db(alias, names, first[0]) if first else None
+    sql, params, _converters = kept_statement(key, lambda *v: build(*v).values_list(*names)[:1], *values, using=alias)
+    first, rows = fetch_together([(sql, params), fields_sql])
+    obj = model.from_db(alias, names, first[0]) if first else None
     return obj, [Field.from_db(alias, REPORT_FIELD_COLUMNS, row) for row in rows]
 
 

@@ -23,7 +23,7 @@ from communes.filters import UnitFilterSet
 from communes.models import Unit
 from config.routers import read_connection
 from core.forms import bootstrap
-from core.memo import Kept, kept_instance
+from core.memo import Kept, kept_instance, run
 from core.tables import DAY
 from core.text import normalize_search
 from headcount.selectors import Roster, query_key, roster_people
@@ -226,7 +226,7 @@ def roster_page_rows(entry, bottom):
     if sql is None:
         sql = pages[bottom] = query_key(rows[bottom : bottom + ROSTER_PAGE_SIZE])
     with read_connection().cursor() as cursor:
-        cursor.execute(*sql)
+        run(cursor, *sql)
         fetched = cursor.fetchall()
     if fetched and _ROSTER_DATES and connection.vendor == "sqlite":
         fetched = [list(r) for r in fetched]

@@ -66,3 +66,22 @@ def test_each_stand_in_must_reach_the_sql():
     # A value the queryset ignores would be silently dropped: refused instead.
     with pytest.raises(ValueError):
         kept_rows(("test ignored",), lambda code: Unit.objects.all(), "24001")
+
+
+@pytest.mark.django_db
+def test_run_gives_the_rows_of_each_parameters_kept_or_not():
+    from django.db import connection
+
+    from core.memo import run
+
+    f.unit("Xã 100% Thử", code="24001")
+    f.unit("Xã Ea Tu", code="24002")
+    sql = "SELECT code FROM communes_unit WHERE name LIKE %s AND code >= %s ORDER BY code"
+    with connection.cursor() as cursor:
+        for params in (["Xã 100%%", "24000"], ["Xã%", "24002"], ["Xã%", "24000"], ["Xã 100%%", "24000"]):
+            run(cursor, sql, params)
+            got = [r[0] for r in cursor.fetchall()]
+            cursor.execute(sql, params)
+            assert got == [r[0] for r in cursor.fetchall()], params
+        run(cursor, "SELECT 1 WHERE %s = %s", [1, 2])
+        assert cursor.fetchall() == []
