@@ -10,7 +10,7 @@ from base64 import b64decode, b64encode
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -31,7 +31,7 @@ from core.excel import XLSX_CONTENT_TYPE
 from core.tables import DAY
 from headcount.summary import placements_stored
 from reports import access, serializers, tables
-from reports.exports import GUARDED, export_response, scoped_unit, staff_list
+from reports.exports import GUARDED, export_response, scoped_unit, staff_list, staff_page, staff_page_query
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.models import ExportJob
 from reports.selectors import (
@@ -320,21 +320,31 @@ class StaffKeysetPagination(BasePagination):
     def __init__(self, names=None):
         self.names = names  # rows come as tuples of these columns, and leave as dicts
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def read(self, request):
+        """``(after, limit)`` for ``staff_page_query``: the cursor's row ((unit id, id) or None) and
+        the page size and one (the next page's existence). A bad cursor is 404."""
         self.request = request
         try:
             self.page_size = min(int(request.query_params.get("page_size", self.page_size)), self.max_page_size)
         except ValueError:
             self.page_size = StaffKeysetPagination.page_size
         self.page_size = max(1, self.page_size)
+        after = None
         cursor = request.query_params.get("cursor")
         if cursor:
             try:
                 unit_id, pk = (int(x) for x in b64decode(cursor.encode(), validate=True).decode().split(":"))
             except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
                 raise NotFound(self.invalid_cursor_message) from exc
-            queryset = queryset.filter(placed_unit__gte=unit_id).filter(Q(placed_unit__gt=unit_id) | Q(id__gt=pk))
-        rows = list(queryset.order_by("placed_unit", "id")[: self.page_size + 1])
+            after = (unit_id, pk)
+        return after, self.page_size + 1
+
+    def paginate_queryset(self, queryset, request, view=None):
+        after, limit = self.read(request)
+        return self.paginate_rows(list(staff_page_query(queryset, after, limit)))
+
+    def paginate_rows(self, rows):
+        """The page of ``rows`` (those of ``read``'s limit), named; keeps the next page's cursor."""
         if self.names:
             rows = [dict(zip(self.names, row, strict=True)) for row in rows]
         self.next_row = rows[self.page_size - 1] if len(rows) > self.page_size else None
@@ -443,16 +453,33 @@ class StaffListAPI(ReportAPIView):
         return paginator.get_paginated_response(page)
 
     def page(self, columns, day, stored):
+        own, dates, related = columns
+        user, params = self.request.user, self.request.query_params
+
+        def select(qs):
+            # Tuples, named by the paginator: dates read as text cannot keep their field's name in values().
+            return qs.values_list(*(IsoDate(c) if c in dates else c for c in own), *staff_related(qs, related))
+
+        paginator = self.pagination_class([*own, *related])
         try:
-            qs = staff_list(self.request.user, self.request.query_params, day, stored=stored)
+            try:
+                after, limit = paginator.read(self.request)
+            except NotFound:
+                staff_list(user, params, day, stored=stored)  # bad filters are answered first
+                raise
+            rows = staff_page(
+                user,
+                params,
+                day,
+                stored=stored,
+                select=select,
+                select_key=(own, dates, tuple(related.items())),
+                after=after,
+                limit=limit,
+            )
         except DjangoValidationError as exc:
             raise ValidationError({"detail": exc.messages}) from exc
-        # Tuples, named by the paginator: dates read as text cannot keep their field's name in values().
-        own, dates, related = columns
-        selected = [IsoDate(c) if c in dates else c for c in own]
-        qs = qs.values_list(*selected, *staff_related(qs, related))
-        paginator = self.pagination_class([*own, *related])
-        return paginator, paginator.paginate_queryset(qs, self.request, view=self)
+        return paginator, paginator.paginate_rows(rows)
 
 
 class ExportJobAPI(APIView):

@@ -6,6 +6,8 @@ checks access (403 / 404), reads the same parameters as the page and calls the r
 queues an ``ExportJob`` that a background worker writes to default storage.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -13,18 +15,22 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists
+from django.db import connections
+from django.db.models import Exists, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import may
 from accounts.scoping import for_user
 from audit.services import audit_record
 from communes.models import Unit, province_issuer
+from config.routers import read_alias
 from core.excel import Exporter, Issuer, export_filename, xlsx_response
 from headcount.models import SummaryState
+from headcount.selectors import query_key
 from headcount.summary import placements_stored
 from reports import access, tables
 from reports.forms import ProvinceReportForm, ReportForm
@@ -295,6 +301,11 @@ def staff_list(user, params, day=None, *, stored=None):
     ``stored=GUARDED`` the stored columns are read on the condition, in the same query, that the
     summary holds today: no row at all then means "ask again with ``stored=False``" when
     ``placements_stored(day)`` is false."""
+    return staff_filtered(user, params, day, stored=stored)[0]
+
+
+def staff_filtered(user, params, day=None, *, stored=None):
+    """``(queryset, filterset)``: ``staff_list`` and the StaffFilterSet that gave it (its units)."""
     day = day or timezone.localdate()
     guarded = stored is GUARDED
     if guarded:
@@ -320,7 +331,119 @@ def staff_list(user, params, day=None, *, stored=None):
     qs = filterset.qs
     if not qs.query.order_by:
         qs = qs.order_by("sort_key", "staff_code")  # as Vietnamese staff lists are
-    return qs
+    return qs, filterset
+
+
+def staff_page_query(queryset, after, limit):
+    """At most ``limit`` rows of ``queryset`` (a ``staff_list``) in (placed unit, id) order, after
+    the row ``after``: its (placed unit id, id), or None for the first page."""
+    if after is not None:
+        unit_id, pk = after
+        queryset = queryset.filter(placed_unit__gte=unit_id).filter(Q(placed_unit__gt=unit_id) | Q(id__gt=pk))
+    return queryset.order_by("placed_unit", "id")[:limit]
+
+
+# The staff API's queries, kept per everything their SQL depends on: built and compiled through
+# the ORM they took longer than the database takes to run them, and the same lists are asked for
+# all day. The units in scope and in the filters are read on every request and are part of the key
+# (a unit added or moved is listed at once); rows are never kept.
+_STAFF_KEPT = OrderedDict()
+_STAFF_KEPT_SIZE = 256
+_STAFF_PAGES_SIZE = 16  # page queries per kept list: a walk's cursors are each asked for once
+_STAFF_LOCK = threading.Lock()
+# Filters whose validation or SQL reads other rows than the units (a field or position id must
+# exist, a code is read as ids): with any of them the queries are built afresh.
+STAFF_UNKEPT_FILTERS = frozenset({"field", "field_code", "position", "position_code"})
+
+
+def _staff_kept(key):
+    with _STAFF_LOCK:
+        hit = _STAFF_KEPT.get(key)
+        if hit is not None:
+            _STAFF_KEPT.move_to_end(key)
+        return hit
+
+
+def _staff_keep(key, value):
+    with _STAFF_LOCK:
+        _STAFF_KEPT[key] = value
+        while len(_STAFF_KEPT) > _STAFF_KEPT_SIZE:
+            _STAFF_KEPT.popitem(last=False)
+
+
+def staff_list_key(user, params, day, stored):
+    """What ``staff_list(user, params, day, stored=stored)`` compiles to, but for the units it reads;
+    None when a filter reads other rows (``STAFF_UNKEPT_FILTERS``)."""
+    filters = []
+    for name, values in sorted(params.lists()):
+        if name not in StaffFilterSet.base_filters:
+            continue  # ignored by the filterset
+        if name in STAFF_UNKEPT_FILTERS and any(values):
+            return None
+        filters.append((name, tuple(values)))
+    # The scope: what accounts.scoping.scope_q reads of the user.
+    scope = tuple(getattr(user, a, None) for a in ("is_active", "is_superuser", "role", "province_id", "unit_id"))
+    stored = "guarded" if stored is GUARDED else stored
+    return (read_alias(), scope, may(user, "staff.view_personal"), day, stored, get_language(), tuple(filters))
+
+
+def staff_page(user, params, day, *, stored, select, select_key, after, limit):
+    """The rows of ``staff_page_query(select(staff_list(user, params, day, stored=stored)), after,
+    limit)`` as tuples: ``select`` turns the list into a ``values_list`` queryset, the same for the
+    same ``select_key``. Raises ValidationError on bad filters.
+
+    The SQL is kept (``staff_list_key`` with the units' ids read now and ``select_key``): a kept
+    list costs one query of units and the page's query."""
+    key = staff_list_key(user, params, day, stored)
+    if key is not None:
+        key = (*key, select_key)
+        units = _staff_kept(key)
+        if units is not None:
+            sql, units_params = units
+            ids = None
+            if sql is not None:
+                with connections[read_alias()].cursor() as cursor:
+                    cursor.execute(sql, units_params)
+                    ids = tuple(pk for (pk,) in cursor.fetchall())
+            entry = _staff_kept((key, ids))
+            if entry is not None:
+                return _staff_page_rows(entry, after, limit)
+    queryset, filterset = staff_filtered(user, params, day, stored=stored)
+    entry = (select(queryset), {})
+    if key is not None:
+        units = filterset.units
+        _staff_keep(key, (None, None) if units is None else query_key(units.values_list("pk", flat=True)))
+        _staff_keep((key, filterset.unit_ids), entry)
+    return _staff_page_rows(entry, after, limit)
+
+
+def _staff_page_rows(entry, after, limit):
+    rows, pages = entry
+    page = pages.get((after, limit))
+    if page is None:
+        compiler = staff_page_query(rows, after, limit).query.get_compiler(rows.db)
+        sql, params = compiler.as_sql()
+        converters = list(compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]]).items())
+        page = (sql, tuple(params), converters)
+        with _STAFF_LOCK:
+            pages[(after, limit)] = page
+            while len(pages) > _STAFF_PAGES_SIZE:
+                del pages[next(iter(pages))]
+    sql, params, converters = page
+    connection = connections[rows.db]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if converters:  # as Django's compiler applies them (SQLite's booleans)
+        fetched = [list(row) for row in fetched]
+        for row in fetched:
+            for pos, (convs, expression) in converters:
+                value = row[pos]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[pos] = value
+        fetched = [tuple(row) for row in fetched]
+    return fetched
 
 
 class StaffListExporter(Exporter):
