@@ -10,7 +10,6 @@ from base64 import b64decode, b64encode
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,8 +24,8 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from accounts.policy import may
+from accounts.tokens import sends_token
 from audit.services import audit_record
-from core.dates import IsoDate
 from core.excel import XLSX_CONTENT_TYPE
 from core.tables import DAY
 from headcount.summary import placements_stored
@@ -45,7 +44,6 @@ from reports.selectors import (
 from reports.views import job_status
 from secondments.selectors import alert_groups, alert_rows
 from staffing.history import timeline_rows
-from staffing.models import Staff, placed, placed_path, reads_stored
 from staffing.tables import STAFF_LIST
 
 
@@ -346,7 +344,7 @@ class StaffKeysetPagination(BasePagination):
     def paginate_rows(self, rows):
         """The page of ``rows`` (those of ``read``'s limit), named; keeps the next page's cursor."""
         if self.names:
-            rows = [dict(zip(self.names, row, strict=True)) for row in rows]
+            rows = [dict(zip(self.names, row, strict=False)) for row in rows]  # of the names' width
         self.next_row = rows[self.page_size - 1] if len(rows) > self.page_size else None
         return rows[: self.page_size]
 
@@ -370,7 +368,8 @@ class StaffKeysetPagination(BasePagination):
 
 # The API's columns of the staff list (``staffing.tables.STAFF_LIST``), in the order its rows give
 # them: the person's own columns (dates read as ISO text, as the body writes them), then those
-# read through the placement (``placed``) or a related row (``api_key``).
+# read through the placement (``placed``) or a related row (``api_key``): see
+# ``reports.exports.staff_values``.
 def staff_api_columns(personal=True):
     """``(columns, dates, related)``: names of the person's own columns, of those read as dates,
     and {name: path} of the others, for a reader granted personal data or not."""
@@ -384,25 +383,6 @@ STAFF_API, STAFF_PUBLIC_API = staff_api_columns(), staff_api_columns(personal=Fa
 STAFF_COLUMNS, STAFF_DATES, STAFF_RELATED = STAFF_API
 
 
-def staff_related(queryset, related=STAFF_RELATED):
-    """``related`` (STAFF_RELATED) as expressions of ``queryset`` (a ``staff_list``). A code is read
-    by key in a subquery where the person holds the key: joined, the unit table was walked from its
-    start to the first unit of the page."""
-    stored = reads_stored(queryset)
-
-    def expression(path):
-        through_placement = path.startswith("placed ")
-        path = path.removeprefix("placed ")
-        relation, _, column = path.partition("__")
-        if not column or (through_placement and not stored):
-            return placed(path, stored=stored) if through_placement else F(path)
-        key = placed_path(relation, stored=True) if through_placement else relation
-        model = Staff._meta.get_field(key).related_model
-        return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(column))
-
-    return [expression(path) for path in related.values()]
-
-
 class StaffListAPI(ReportAPIView):
     export_name = "staff"
     pagination_class = StaffKeysetPagination
@@ -410,6 +390,9 @@ class StaffListAPI(ReportAPIView):
     def dispatch(self, request, *args, **kwargs):
         # The token's use and the list's audit entry are written in one transaction: one flush of
         # the write-ahead log per request instead of one per entry (no savepoint inside another).
+        # A session writes the list's entry alone: a transaction would only add BEGIN and COMMIT.
+        if not sends_token(request):
+            return super().dispatch(request, *args, **kwargs)
         with transaction.atomic(savepoint=False):
             return super().dispatch(request, *args, **kwargs)
 
@@ -453,13 +436,8 @@ class StaffListAPI(ReportAPIView):
         return paginator.get_paginated_response(page)
 
     def page(self, columns, day, stored):
-        own, dates, related = columns
+        own, _dates, related = columns
         user, params = self.request.user, self.request.query_params
-
-        def select(qs):
-            # Tuples, named by the paginator: dates read as text cannot keep their field's name in values().
-            return qs.values_list(*(IsoDate(c) if c in dates else c for c in own), *staff_related(qs, related))
-
         paginator = self.pagination_class([*own, *related])
         try:
             try:
@@ -467,16 +445,7 @@ class StaffListAPI(ReportAPIView):
             except NotFound:
                 staff_list(user, params, day, stored=stored)  # bad filters are answered first
                 raise
-            rows = staff_page(
-                user,
-                params,
-                day,
-                stored=stored,
-                select=select,
-                select_key=(own, dates, tuple(related.items())),
-                after=after,
-                limit=limit,
-            )
+            rows = staff_page(user, params, day, stored=stored, columns=columns, after=after, limit=limit)
         except DjangoValidationError as exc:
             raise ValidationError({"detail": exc.messages}) from exc
         return paginator, paginator.paginate_rows(rows)
