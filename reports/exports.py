@@ -14,7 +14,7 @@ from datetime import date
 from operator import itemgetter
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Exists, F, Q
 from django.http import Http404
@@ -305,8 +305,9 @@ def staff_list(user, params, day=None, *, stored=None):
     return staff_filtered(user, params, day, stored=stored)[0]
 
 
-def staff_filtered(user, params, day=None, *, stored=None):
-    """``(queryset, filterset)``: ``staff_list`` and the StaffFilterSet that gave it (its units)."""
+def staff_filtered(user, params, day=None, *, stored=None, unit_ids=None):
+    """``(queryset, filterset)``: ``staff_list`` and the StaffFilterSet that gave it (its units;
+    ``unit_ids``: their ids, already read)."""
     day = day or timezone.localdate()
     guarded = stored is GUARDED
     if guarded:
@@ -326,7 +327,7 @@ def staff_filtered(user, params, day=None, *, stored=None):
         params.pop("qualification", None)
         if params.get("ordering", "").lstrip("-") in PERSONAL_FIELDS:
             params.pop("ordering")
-    filterset = StaffFilterSet(params, queryset=people, units=scope)
+    filterset = StaffFilterSet(params, queryset=people, units=scope, unit_ids=unit_ids)
     if not filterset.is_valid():
         raise ValidationError([f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()])
     qs = filterset.qs
@@ -442,13 +443,13 @@ def staff_page(user, params, day, *, stored, columns, after, limit):
     The SQL is kept (``staff_list_key`` with the units' ids read now and the columns): a kept list
     costs one query of units and the page's query."""
     key = staff_list_key(user, params, day, stored)
+    ids = None
     if key is not None:
         own, dates, related = columns
         key = (*key, own, dates, tuple(related.items()))
         units = _staff_kept(key)
         if units is not None:
             sql, units_params = units
-            ids = None
             if sql is not None:
                 with connections[read_alias()].cursor() as cursor:
                     cursor.execute(sql, units_params)
@@ -456,7 +457,8 @@ def staff_page(user, params, day, *, stored, columns, after, limit):
             entry = _staff_kept((key, ids))
             if entry is not None:
                 return _staff_page_rows(entry, after, limit)
-    queryset, filterset = staff_filtered(user, params, day, stored=stored)
+    # Units just read (others than when kept) are not read again.
+    queryset, filterset = staff_filtered(user, params, day, stored=stored, unit_ids=ids)
     entry = (*staff_values(queryset, columns), {})
     if key is not None:
         units = filterset.units
@@ -471,16 +473,22 @@ def _staff_page_rows(entry, after, limit):
     page = pages.get((after, limit))
     if page is None:
         compiler = staff_page_query(rows, after, limit).query.get_compiler(rows.db)
-        sql, params = compiler.as_sql()
-        width = compiler.col_count - 2
-        converters = compiler.get_converters([s[0] for s in compiler.select[:width]])
-        converters = [(pos, c) for pos, c in converters.items() if pos not in lookups]
-        page = (staff_page_sql(sql, width, lookups, connection), tuple(params), converters)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # a filter nothing can match: no query, as the ORM does
+            page = (None, (), ())
+        else:
+            width = compiler.col_count - 2
+            converters = compiler.get_converters([s[0] for s in compiler.select[:width]])
+            converters = [(pos, c) for pos, c in converters.items() if pos not in lookups]
+            page = (staff_page_sql(sql, width, lookups, connection), tuple(params), converters)
         with _STAFF_LOCK:
             pages[(after, limit)] = page
             while len(pages) > _STAFF_PAGES_SIZE:
                 del pages[next(iter(pages))]
     sql, params, converters = page
+    if sql is None:
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()

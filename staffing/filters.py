@@ -190,7 +190,8 @@ class StaffFilterSet(ShallowCopyFilterSet):
     ``placed_unit IN (…)`` of constants (``unit_ids`` once filtered): two such conditions on one
     column make PostgreSQL multiply their selectivities, expect a few hundred rows instead of
     thousands, and sort a province's every placement instead of walking the (unit, person) index to
-    the page's end.
+    the page's end. ``unit_ids``: those units' ids, when the caller has just read them by the same
+    query (``reports.exports.staff_page``).
     """
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
@@ -242,9 +243,9 @@ class StaffFilterSet(ShallowCopyFilterSet):
         model = Staff
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, units=None):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, units=None, unit_ids=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.scope_units = units
+        self.scope_units, self.read_unit_ids = units, unit_ids
 
     def narrow_units(self, condition):
         """Keep the units matching ``condition`` (a Q on Unit)."""
@@ -256,7 +257,9 @@ class StaffFilterSet(ShallowCopyFilterSet):
         if self.units is not None:
             # As constants: PostgreSQL then reads just their assignments by index instead of
             # scanning every assignment against a subquery.
-            self.unit_ids = tuple(self.units.values_list("pk", flat=True))
+            self.unit_ids = self.read_unit_ids
+            if self.unit_ids is None:
+                self.unit_ids = tuple(self.units.values_list("pk", flat=True))
             queryset = queryset.filter(AnyOf(F("placed_unit"), list(self.unit_ids)))
         return queryset
 
