@@ -30,7 +30,7 @@ from core.excel import XLSX_CONTENT_TYPE
 from core.tables import DAY
 from headcount.summary import placements_stored
 from reports import access, serializers, tables
-from reports.exports import GUARDED, export_response, scoped_unit, staff_list, staff_page, staff_page_query
+from reports.exports import GUARDED, export_response, scoped_unit, staff_list, staff_page
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.models import ExportJob
 from reports.selectors import (
@@ -319,8 +319,8 @@ class StaffKeysetPagination(BasePagination):
         self.names = names  # rows come as tuples of these columns, and leave as dicts
 
     def read(self, request):
-        """``(after, limit)`` for ``staff_page_query``: the cursor's row ((unit id, id) or None) and
-        the page size and one (the next page's existence). A bad cursor is 404."""
+        """``(after, limit)`` for ``reports.exports.staff_page``: the cursor's row ((unit id, id) or
+        None) and the page size and one (the next page's existence). A bad cursor is 404."""
         self.request = request
         try:
             self.page_size = min(int(request.query_params.get("page_size", self.page_size)), self.max_page_size)
@@ -337,14 +337,11 @@ class StaffKeysetPagination(BasePagination):
             after = (unit_id, pk)
         return after, self.page_size + 1
 
-    def paginate_queryset(self, queryset, request, view=None):
-        after, limit = self.read(request)
-        return self.paginate_rows(list(staff_page_query(queryset, after, limit)))
-
     def paginate_rows(self, rows):
-        """The page of ``rows`` (those of ``read``'s limit), named; keeps the next page's cursor."""
+        """The page of ``rows`` (at most ``read``'s limit), named; keeps the next page's cursor."""
         if self.names:
-            rows = [dict(zip(self.names, row, strict=False)) for row in rows]  # of the names' width
+            # Rows are as wide as the names by construction (reports.exports.staff_values).
+            rows = [dict(zip(self.names, row, strict=False)) for row in rows]
         self.next_row = rows[self.page_size - 1] if len(rows) > self.page_size else None
         return rows[: self.page_size]
 

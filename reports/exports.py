@@ -457,7 +457,7 @@ def staff_page(user, params, day, *, stored, columns, after, limit):
             entry = _staff_kept((key, ids))
             if entry is not None:
                 return _staff_page_rows(entry, after, limit)
-    # Units just read (others than when kept) are not read again.
+    # Units that differ from the kept ones are not read a second time.
     queryset, filterset = staff_filtered(user, params, day, stored=stored, unit_ids=ids)
     entry = (*staff_values(queryset, columns), {})
     if key is not None:

@@ -187,11 +187,11 @@ class StaffFilterSet(ShallowCopyFilterSet):
 
     ``units``: the units the reader sees, a Unit queryset (None: all). The scope and the unit, unit
     code, province and province code filters are read as one query of units and applied as one
-    ``placed_unit IN (…)`` of constants (``unit_ids`` once filtered): two such conditions on one
-    column make PostgreSQL multiply their selectivities, expect a few hundred rows instead of
-    thousands, and sort a province's every placement instead of walking the (unit, person) index to
-    the page's end. ``unit_ids``: those units' ids, when the caller has just read them by the same
-    query (``reports.exports.staff_page``).
+    ``placed_unit IN (…)`` of constants (then ``self.unit_ids``): two such conditions on one column
+    make PostgreSQL multiply their selectivities, expect a few hundred rows instead of thousands,
+    and sort a province's every placement instead of walking the (unit, person) index to the page's
+    end. The ``unit_ids`` argument: those ids, when the caller has just read them by the same query
+    (``reports.exports.staff_page``).
     """
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
