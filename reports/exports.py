@@ -375,7 +375,10 @@ def _staff_keep(key, value):
 
 def staff_list_key(user, params, day, stored):
     """What ``staff_list(user, params, day, stored=stored)`` compiles to, but for the units it reads;
-    None when a filter reads other rows (``STAFF_UNKEPT_FILTERS``)."""
+    None when a filter reads other rows (``STAFF_UNKEPT_FILTERS``) or ``stored`` is None (the
+    summary's state then decides)."""
+    if stored is None:
+        return None
     filters = []
     for name, values in sorted(params.lists()):
         if name not in StaffFilterSet.base_filters:
@@ -387,6 +390,15 @@ def staff_list_key(user, params, day, stored):
     scope = tuple(getattr(user, a, None) for a in ("is_active", "is_superuser", "role", "province_id", "unit_id"))
     stored = "guarded" if stored is GUARDED else stored
     return (read_alias(), scope, may(user, "staff.view_personal"), day, stored, get_language(), tuple(filters))
+
+
+def _staff_sql(sql, params, connection):
+    """``(sql, params)`` to keep for ``connection``: on PostgreSQL the parameters written into the
+    text once, as its client-side binding writes them on every run (the units' ids: an array of a
+    hundred numbers)."""
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("server_side_binding"):
+        return sql, params
+    return connection.ops.compose_sql(sql, params), None
 
 
 def staff_values(queryset, columns):
@@ -443,7 +455,7 @@ def staff_page(user, params, day, *, stored, columns, after, limit):
     The SQL is kept (``staff_list_key`` with the units' ids read now and the columns): a kept list
     costs one query of units and the page's query."""
     key = staff_list_key(user, params, day, stored)
-    ids = None
+    connection, ids = connections[read_alias()], None
     if key is not None:
         own, dates, related = columns
         key = (*key, own, dates, tuple(related.items()))
@@ -451,7 +463,7 @@ def staff_page(user, params, day, *, stored, columns, after, limit):
         if units is not None:
             sql, units_params = units
             if sql is not None:
-                with connections[read_alias()].cursor() as cursor:
+                with connection.cursor() as cursor:
                     cursor.execute(sql, units_params)
                     ids = tuple(pk for (pk,) in cursor.fetchall())
             entry = _staff_kept((key, ids))
@@ -462,7 +474,9 @@ def staff_page(user, params, day, *, stored, columns, after, limit):
     entry = (*staff_values(queryset, columns), {})
     if key is not None:
         units = filterset.units
-        _staff_keep(key, (None, None) if units is None else query_key(units.values_list("pk", flat=True)))
+        if units is not None:
+            units = _staff_sql(*query_key(units.values_list("pk", flat=True)), connection)
+        _staff_keep(key, units or (None, None))
         _staff_keep((key, filterset.unit_ids), entry)
     return _staff_page_rows(entry, after, limit)
 
@@ -481,7 +495,7 @@ def _staff_page_rows(entry, after, limit):
             width = compiler.col_count - 2
             converters = compiler.get_converters([s[0] for s in compiler.select[:width]])
             converters = [(pos, c) for pos, c in converters.items() if pos not in lookups]
-            page = (staff_page_sql(sql, width, lookups, connection), tuple(params), converters)
+            page = (*_staff_sql(staff_page_sql(sql, width, lookups, connection), params, connection), converters)
         with _STAFF_LOCK:
             pages[(after, limit)] = page
             while len(pages) > _STAFF_PAGES_SIZE:
