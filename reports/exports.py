@@ -474,10 +474,13 @@ def staff_page(user, params, day, *, stored, columns, after, limit):
     entry = (*staff_values(queryset, columns), {})
     if key is not None:
         units = filterset.units
-        if units is not None:
-            units = _staff_sql(*query_key(units.values_list("pk", flat=True)), connection)
-        _staff_keep(key, units or (None, None))
-        _staff_keep((key, filterset.unit_ids), entry)
+        try:
+            units = (None, None) if units is None else query_key(units.values_list("pk", flat=True))
+        except EmptyResultSet:  # no unit can match (an empty scope, a unit id of 1.5): not kept
+            pass
+        else:
+            _staff_keep(key, _staff_sql(*units, connection) if units[0] else units)
+            _staff_keep((key, filterset.unit_ids), entry)
     return _staff_page_rows(entry, after, limit)
 
 

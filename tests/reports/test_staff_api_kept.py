@@ -163,3 +163,11 @@ def test_sqlite_values_are_converted_as_the_orm_does(world):
     for _ in range(2):
         row = client.get(URL, {"q": "le van lanh"}).json()["results"][0]
         assert row["is_leader"] is True and row["birth_date"] == "1970-01-02" and row["position_code"] is None
+
+
+def test_units_nothing_can_match_give_no_rows_every_time(world):
+    client = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    for _ in range(2):
+        assert codes(client, unit="1.5") == []
+    assert codes(client, unit="1.5", unit_code="66001") == []
+    assert len(codes(client, unit=str(world["an"].pk))) == 8
