@@ -45,6 +45,13 @@ def api_token_create(*, user, name, days=None, by=None):
     return token, key
 
 
+def sends_token(request, auth=None) -> bool:
+    """Whether ``request`` authenticates by ``Authorization: Token …`` (``auth``: the header's
+    words, when already split)."""
+    auth = get_authorization_header(request).split() if auth is None else auth
+    return bool(auth) and auth[0].lower() == KEYWORD.lower().encode()
+
+
 def api_token_revoke(*, token):
     """Stop ``token`` working from now on (idempotent)."""
     if token.revoked_at is None:
@@ -63,7 +70,7 @@ class ApiTokenAuthentication(TokenAuthentication):
 
     def authenticate(self, request):
         auth = get_authorization_header(request).split()
-        if not auth or auth[0].lower() != KEYWORD.lower().encode():
+        if not sends_token(request, auth):
             return None
         if len(auth) != 2:
             raise exceptions.AuthenticationFailed(_("Invalid token header."))

@@ -10,7 +10,6 @@ from base64 import b64decode, b64encode
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,13 +24,13 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from accounts.policy import may
+from accounts.tokens import sends_token
 from audit.services import audit_record
-from core.dates import IsoDate
 from core.excel import XLSX_CONTENT_TYPE
 from core.tables import DAY
 from headcount.summary import placements_stored
 from reports import access, serializers, tables
-from reports.exports import GUARDED, export_response, scoped_unit, staff_list
+from reports.exports import GUARDED, export_response, scoped_unit, staff_list, staff_page
 from reports.forms import ProvinceReportForm, ReportForm
 from reports.models import ExportJob
 from reports.selectors import (
@@ -45,7 +44,6 @@ from reports.selectors import (
 from reports.views import job_status
 from secondments.selectors import alert_groups, alert_rows
 from staffing.history import timeline_rows
-from staffing.models import Staff, placed, placed_path, reads_stored
 from staffing.tables import STAFF_LIST
 
 
@@ -320,23 +318,30 @@ class StaffKeysetPagination(BasePagination):
     def __init__(self, names=None):
         self.names = names  # rows come as tuples of these columns, and leave as dicts
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def read(self, request):
+        """``(after, limit)`` for ``reports.exports.staff_page``: the cursor's row ((unit id, id) or
+        None) and the page size and one (the next page's existence). A bad cursor is 404."""
         self.request = request
         try:
             self.page_size = min(int(request.query_params.get("page_size", self.page_size)), self.max_page_size)
         except ValueError:
             self.page_size = StaffKeysetPagination.page_size
         self.page_size = max(1, self.page_size)
+        after = None
         cursor = request.query_params.get("cursor")
         if cursor:
             try:
                 unit_id, pk = (int(x) for x in b64decode(cursor.encode(), validate=True).decode().split(":"))
             except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
                 raise NotFound(self.invalid_cursor_message) from exc
-            queryset = queryset.filter(placed_unit__gte=unit_id).filter(Q(placed_unit__gt=unit_id) | Q(id__gt=pk))
-        rows = list(queryset.order_by("placed_unit", "id")[: self.page_size + 1])
+            after = (unit_id, pk)
+        return after, self.page_size + 1
+
+    def paginate_rows(self, rows):
+        """The page of ``rows`` (at most ``read``'s limit), named; keeps the next page's cursor."""
         if self.names:
-            rows = [dict(zip(self.names, row, strict=True)) for row in rows]
+            # Rows are as wide as the names by construction (reports.exports.staff_values).
+            rows = [dict(zip(self.names, row, strict=False)) for row in rows]
         self.next_row = rows[self.page_size - 1] if len(rows) > self.page_size else None
         return rows[: self.page_size]
 
@@ -360,7 +365,8 @@ class StaffKeysetPagination(BasePagination):
 
 # The API's columns of the staff list (``staffing.tables.STAFF_LIST``), in the order its rows give
 # them: the person's own columns (dates read as ISO text, as the body writes them), then those
-# read through the placement (``placed``) or a related row (``api_key``).
+# read through the placement (``placed``) or a related row (``api_key``): see
+# ``reports.exports.staff_values``.
 def staff_api_columns(personal=True):
     """``(columns, dates, related)``: names of the person's own columns, of those read as dates,
     and {name: path} of the others, for a reader granted personal data or not."""
@@ -374,25 +380,6 @@ STAFF_API, STAFF_PUBLIC_API = staff_api_columns(), staff_api_columns(personal=Fa
 STAFF_COLUMNS, STAFF_DATES, STAFF_RELATED = STAFF_API
 
 
-def staff_related(queryset, related=STAFF_RELATED):
-    """``related`` (STAFF_RELATED) as expressions of ``queryset`` (a ``staff_list``). A code is read
-    by key in a subquery where the person holds the key: joined, the unit table was walked from its
-    start to the first unit of the page."""
-    stored = reads_stored(queryset)
-
-    def expression(path):
-        through_placement = path.startswith("placed ")
-        path = path.removeprefix("placed ")
-        relation, _, column = path.partition("__")
-        if not column or (through_placement and not stored):
-            return placed(path, stored=stored) if through_placement else F(path)
-        key = placed_path(relation, stored=True) if through_placement else relation
-        model = Staff._meta.get_field(key).related_model
-        return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(column))
-
-    return [expression(path) for path in related.values()]
-
-
 class StaffListAPI(ReportAPIView):
     export_name = "staff"
     pagination_class = StaffKeysetPagination
@@ -400,6 +387,9 @@ class StaffListAPI(ReportAPIView):
     def dispatch(self, request, *args, **kwargs):
         # The token's use and the list's audit entry are written in one transaction: one flush of
         # the write-ahead log per request instead of one per entry (no savepoint inside another).
+        # A session writes the list's entry alone: a transaction would only add BEGIN and COMMIT.
+        if not sends_token(request):
+            return super().dispatch(request, *args, **kwargs)
         with transaction.atomic(savepoint=False):
             return super().dispatch(request, *args, **kwargs)
 
@@ -443,16 +433,19 @@ class StaffListAPI(ReportAPIView):
         return paginator.get_paginated_response(page)
 
     def page(self, columns, day, stored):
+        own, _dates, related = columns
+        user, params = self.request.user, self.request.query_params
+        paginator = self.pagination_class([*own, *related])
         try:
-            qs = staff_list(self.request.user, self.request.query_params, day, stored=stored)
+            try:
+                after, limit = paginator.read(self.request)
+            except NotFound:
+                staff_list(user, params, day, stored=stored)  # bad filters are answered first
+                raise
+            rows = staff_page(user, params, day, stored=stored, columns=columns, after=after, limit=limit)
         except DjangoValidationError as exc:
             raise ValidationError({"detail": exc.messages}) from exc
-        # Tuples, named by the paginator: dates read as text cannot keep their field's name in values().
-        own, dates, related = columns
-        selected = [IsoDate(c) if c in dates else c for c in own]
-        qs = qs.values_list(*selected, *staff_related(qs, related))
-        paginator = self.pagination_class([*own, *related])
-        return paginator, paginator.paginate_queryset(qs, self.request, view=self)
+        return paginator, paginator.paginate_rows(rows)
 
 
 class ExportJobAPI(APIView):

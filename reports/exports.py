@@ -6,25 +6,32 @@ checks access (403 / 404), reads the same parameters as the page and calls the r
 queues an ``ExportJob`` that a background worker writes to default storage.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db.models import Exists
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connections
+from django.db.models import Exists, F, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import may
 from accounts.scoping import for_user
 from audit.services import audit_record
 from communes.models import Unit, province_issuer
+from config.routers import read_alias
+from core.dates import IsoDate
 from core.excel import Exporter, Issuer, export_filename, xlsx_response
 from headcount.models import SummaryState
+from headcount.selectors import query_key
 from headcount.summary import placements_stored
 from reports import access, tables
 from reports.forms import ProvinceReportForm, ReportForm
@@ -39,7 +46,7 @@ from reports.selectors import (
 from secondments.selectors import alert_groups, alert_rows
 from staffing.filters import StaffFilterSet
 from staffing.history import timeline_rows
-from staffing.models import PERSONAL_FIELDS, Staff, placed_path, reads_stored
+from staffing.models import PERSONAL_FIELDS, Staff, placed, placed_path, reads_stored
 from staffing.tables import STAFF_LIST
 
 BACKGROUND_ROWS = 50_000
@@ -295,6 +302,12 @@ def staff_list(user, params, day=None, *, stored=None):
     ``stored=GUARDED`` the stored columns are read on the condition, in the same query, that the
     summary holds today: no row at all then means "ask again with ``stored=False``" when
     ``placements_stored(day)`` is false."""
+    return staff_filtered(user, params, day, stored=stored)[0]
+
+
+def staff_filtered(user, params, day=None, *, stored=None, unit_ids=None):
+    """``(queryset, filterset)``: ``staff_list`` and the StaffFilterSet that gave it (its units;
+    ``unit_ids``: their ids, already read)."""
     day = day or timezone.localdate()
     guarded = stored is GUARDED
     if guarded:
@@ -314,13 +327,198 @@ def staff_list(user, params, day=None, *, stored=None):
         params.pop("qualification", None)
         if params.get("ordering", "").lstrip("-") in PERSONAL_FIELDS:
             params.pop("ordering")
-    filterset = StaffFilterSet(params, queryset=people, units=scope)
+    filterset = StaffFilterSet(params, queryset=people, units=scope, unit_ids=unit_ids)
     if not filterset.is_valid():
         raise ValidationError([f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()])
     qs = filterset.qs
     if not qs.query.order_by:
         qs = qs.order_by("sort_key", "staff_code")  # as Vietnamese staff lists are
-    return qs
+    return qs, filterset
+
+
+def staff_page_query(queryset, after, limit):
+    """At most ``limit`` rows of ``queryset`` (a ``staff_list``) in (placed unit, id) order, after
+    the row ``after``: its (placed unit id, id), or None for the first page."""
+    if after is not None:
+        unit_id, pk = after
+        queryset = queryset.filter(placed_unit__gte=unit_id).filter(Q(placed_unit__gt=unit_id) | Q(id__gt=pk))
+    return queryset.order_by("placed_unit", "id")[:limit]
+
+
+# The staff API's queries, kept per everything their SQL depends on: built and compiled through
+# the ORM they took longer than the database takes to run them, and the same lists are asked for
+# all day. The units in scope and in the filters are read on every request and are part of the key
+# (a unit added or moved is listed at once); rows are never kept.
+_STAFF_KEPT = OrderedDict()
+_STAFF_KEPT_SIZE = 256
+_STAFF_PAGES_SIZE = 16  # page queries per kept list: a walk's cursors are each asked for once
+_STAFF_LOCK = threading.Lock()
+# Filters whose validation or SQL reads other rows than the units (a field or position id must
+# exist, a code is read as ids): with any of them the queries are built afresh.
+STAFF_UNKEPT_FILTERS = frozenset({"field", "field_code", "position", "position_code"})
+
+
+def _staff_kept(key):
+    with _STAFF_LOCK:
+        hit = _STAFF_KEPT.get(key)
+        if hit is not None:
+            _STAFF_KEPT.move_to_end(key)
+        return hit
+
+
+def _staff_keep(key, value):
+    with _STAFF_LOCK:
+        _STAFF_KEPT[key] = value
+        while len(_STAFF_KEPT) > _STAFF_KEPT_SIZE:
+            _STAFF_KEPT.popitem(last=False)
+
+
+def staff_list_key(user, params, day, stored):
+    """What ``staff_list(user, params, day, stored=stored)`` compiles to, but for the units it reads;
+    None when a filter reads other rows (``STAFF_UNKEPT_FILTERS``) or ``stored`` is None (the
+    summary's state then decides)."""
+    if stored is None:
+        return None
+    filters = []
+    for name, values in sorted(params.lists()):
+        if name not in StaffFilterSet.base_filters:
+            continue  # ignored by the filterset
+        if name in STAFF_UNKEPT_FILTERS and any(values):
+            return None
+        filters.append((name, tuple(values)))
+    # The scope: what accounts.scoping.scope_q reads of the user.
+    scope = tuple(getattr(user, a, None) for a in ("is_active", "is_superuser", "role", "province_id", "unit_id"))
+    stored = "guarded" if stored is GUARDED else stored
+    return (read_alias(), scope, may(user, "staff.view_personal"), day, stored, get_language(), tuple(filters))
+
+
+def _staff_sql(sql, params, connection):
+    """``(sql, params)`` to keep for ``connection``: on PostgreSQL the parameters written into the
+    text once, as its client-side binding writes them on every run (the units' ids: an array of a
+    hundred numbers)."""
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("server_side_binding"):
+        return sql, params
+    return connection.ops.compose_sql(sql, params), None
+
+
+def staff_values(queryset, columns):
+    """``(rows, lookups)``: ``queryset`` (a ``staff_list``) as a ``values_list`` of ``columns`` (own,
+    dates, {name: path}: ``reports.api.staff_api_columns``) followed by its order (placed unit, id),
+    and {index: (model, column)}: the columns that hold a key whose row's ``column`` is listed.
+
+    Own columns are read as they are, dates as ISO text; a path ``placed …`` through the placement
+    (``staffing.models.placed``), another through the person. A code is read by key in the page's
+    outer query (``staff_page_sql``)."""
+    own, dates, related = columns
+    stored = reads_stored(queryset)
+    selected, lookups = [IsoDate(c) if c in dates else c for c in own], {}
+    for path in related.values():
+        through_placement = path.startswith("placed ")
+        path = path.removeprefix("placed ")
+        relation, _, column = path.partition("__")
+        if not column or (through_placement and not stored):
+            selected.append(placed(path, stored=stored) if through_placement else F(path))
+            continue
+        key = placed_path(relation, stored=True) if through_placement else relation
+        lookups[len(selected)] = (Staff._meta.get_field(key).related_model, column)
+        selected.append(F(key))
+    return queryset.values_list(*selected, F("placed_unit"), F("id")), lookups
+
+
+def staff_page_sql(sql, width, lookups, connection):
+    """The page query ``sql`` (``staff_values``: ``width`` columns, then its order's two) with each
+    column of ``lookups`` read by its key after the page's LIMIT.
+
+    Read by a subquery per row, each code cost a plan's run per row (1,000 rows: 4,000 runs);
+    joined beside the page's filters, the unit table was walked from its start to the page's first
+    unit."""
+    qn = connection.ops.quote_name
+    names = ", ".join(f"c{i}" for i in range(width + 2))
+    select, joins = [], []
+    for i in range(width):
+        if i not in lookups:
+            select.append(f"p.c{i}")
+            continue
+        model, column = lookups[i]
+        select.append(f"t{i}.{qn(model._meta.get_field(column).column)}")
+        joins.append(f" LEFT JOIN {qn(model._meta.db_table)} t{i} ON t{i}.{qn(model._meta.pk.column)} = p.c{i}")
+    return (
+        f"WITH p ({names}) AS ({sql}) SELECT {', '.join(select)} FROM p{''.join(joins)}"
+        f" ORDER BY p.c{width}, p.c{width + 1}"
+    )
+
+
+def staff_page(user, params, day, *, stored, columns, after, limit):
+    """The rows of ``staff_list(user, params, day, stored=stored)`` (``staff_values`` of ``columns``)
+    from ``staff_page_query(…, after, limit)``, as tuples. Raises ValidationError on bad filters.
+
+    The SQL is kept (``staff_list_key`` with the units' ids read now and the columns): a kept list
+    costs one query of units and the page's query."""
+    key = staff_list_key(user, params, day, stored)
+    connection, ids = connections[read_alias()], None
+    if key is not None:
+        own, dates, related = columns
+        key = (*key, own, dates, tuple(related.items()))
+        units = _staff_kept(key)
+        if units is not None:
+            sql, units_params = units
+            if sql is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, units_params)
+                    ids = tuple(pk for (pk,) in cursor.fetchall())
+            entry = _staff_kept((key, ids))
+            if entry is not None:
+                return _staff_page_rows(entry, after, limit)
+    # Units that differ from the kept ones are not read a second time.
+    queryset, filterset = staff_filtered(user, params, day, stored=stored, unit_ids=ids)
+    entry = (*staff_values(queryset, columns), {})
+    if key is not None:
+        units = filterset.units
+        try:
+            units = (None, None) if units is None else query_key(units.values_list("pk", flat=True))
+        except EmptyResultSet:  # no unit can match (an empty scope, a unit id of 1.5): not kept
+            pass
+        else:
+            _staff_keep(key, _staff_sql(*units, connection) if units[0] else units)
+            _staff_keep((key, filterset.unit_ids), entry)
+    return _staff_page_rows(entry, after, limit)
+
+
+def _staff_page_rows(entry, after, limit):
+    rows, lookups, pages = entry
+    connection = connections[rows.db]
+    page = pages.get((after, limit))
+    if page is None:
+        compiler = staff_page_query(rows, after, limit).query.get_compiler(rows.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # a filter nothing can match: no query, as the ORM does
+            page = (None, (), ())
+        else:
+            width = compiler.col_count - 2
+            converters = compiler.get_converters([s[0] for s in compiler.select[:width]])
+            converters = [(pos, c) for pos, c in converters.items() if pos not in lookups]
+            page = (*_staff_sql(staff_page_sql(sql, width, lookups, connection), params, connection), converters)
+        with _STAFF_LOCK:
+            pages[(after, limit)] = page
+            while len(pages) > _STAFF_PAGES_SIZE:
+                del pages[next(iter(pages))]
+    sql, params, converters = page
+    if sql is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if converters:  # as Django's compiler applies them (SQLite's booleans)
+        fetched = [list(row) for row in fetched]
+        for row in fetched:
+            for pos, (convs, expression) in converters:
+                value = row[pos]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[pos] = value
+        fetched = [tuple(row) for row in fetched]
+    return fetched
 
 
 class StaffListExporter(Exporter):

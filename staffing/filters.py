@@ -187,9 +187,11 @@ class StaffFilterSet(ShallowCopyFilterSet):
 
     ``units``: the units the reader sees, a Unit queryset (None: all). The scope and the unit, unit
     code, province and province code filters are read as one query of units and applied as one
-    ``placed_unit IN (…)`` of constants: two such conditions on one column make PostgreSQL multiply
-    their selectivities, expect a few hundred rows instead of thousands, and sort a province's every
-    placement instead of walking the (unit, person) index to the page's end.
+    ``placed_unit IN (…)`` of constants (then ``self.unit_ids``): two such conditions on one column
+    make PostgreSQL multiply their selectivities, expect a few hundred rows instead of thousands,
+    and sort a province's every placement instead of walking the (unit, person) index to the page's
+    end. The ``unit_ids`` argument: those ids, when the caller has just read them by the same query
+    (``reports.exports.staff_page``).
     """
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
@@ -241,21 +243,24 @@ class StaffFilterSet(ShallowCopyFilterSet):
         model = Staff
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, units=None):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, units=None, unit_ids=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.scope_units = units
+        self.scope_units, self.read_unit_ids = units, unit_ids
 
     def narrow_units(self, condition):
         """Keep the units matching ``condition`` (a Q on Unit)."""
         self.units = (self.units if self.units is not None else Unit.objects.all()).filter(condition)
 
     def filter_queryset(self, queryset):
-        self.units = self.scope_units
+        self.units, self.unit_ids = self.scope_units, None
         queryset = super().filter_queryset(queryset)
         if self.units is not None:
             # As constants: PostgreSQL then reads just their assignments by index instead of
             # scanning every assignment against a subquery.
-            queryset = queryset.filter(AnyOf(F("placed_unit"), list(self.units.values_list("pk", flat=True))))
+            self.unit_ids = self.read_unit_ids
+            if self.unit_ids is None:
+                self.unit_ids = tuple(self.units.values_list("pk", flat=True))
+            queryset = queryset.filter(AnyOf(F("placed_unit"), list(self.unit_ids)))
         return queryset
 
     def filter_q(self, queryset, name, value):
