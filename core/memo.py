@@ -120,9 +120,19 @@ def kept_instance(model, key, build, *values, related=(), using="default"):
 _BOUND = Kept(512)
 
 
+def bind(connection, sql, params):
+    """``(sql, params)`` to run on ``connection``: on PostgreSQL with client-side binding (Django's
+    default) the parameters written into the text, then None, as the driver writes them on every
+    run; elsewhere as given."""
+    server_side = connection.settings_dict["OPTIONS"].get("server_side_binding")
+    if connection.vendor != "postgresql" or not params or server_side:
+        return sql, params
+    return connection.ops.compose_sql(sql, params), None
+
+
 def run(cursor, sql, params):
-    """``cursor.execute(sql, params)``; on PostgreSQL with the parameters written into the text
-    once per statement and parameters (kept), the text then sent as it is.
+    """``cursor.execute(sql, params)``; on PostgreSQL with the text that ``bind`` writes, kept per
+    statement and parameters.
 
     Django's psycopg cursors bind on the client: each execute parses the text for placeholders and
     writes every parameter, and psycopg keeps the parse only for statements under 4 kB with at
@@ -133,11 +143,11 @@ def run(cursor, sql, params):
         return
     try:
         key = (sql, tuple(params))
-        text = _BOUND.get(key)
+        bound = _BOUND.get(key)
     except TypeError:  # a list among the parameters (an array): written afresh
-        key = text = None
-    if text is None:
-        text = cursor.db.ops.compose_sql(sql, params)
+        key = bound = None
+    if bound is None:
+        bound = bind(cursor.db, sql, params)
         if key is not None:
-            _BOUND.put(key, text)
-    cursor.execute(text)
+            _BOUND.put(key, bound)
+    cursor.execute(*bound)

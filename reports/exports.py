@@ -6,8 +6,6 @@ checks access (403 / 404), reads the same parameters as the page and calls the r
 queues an ``ExportJob`` that a background worker writes to default storage.
 """
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +28,7 @@ from communes.models import Unit, province_issuer
 from config.routers import read_alias
 from core.dates import IsoDate
 from core.excel import Exporter, Issuer, export_filename, xlsx_response
+from core.memo import Kept, bind
 from headcount.models import SummaryState
 from headcount.selectors import query_key
 from headcount.summary import placements_stored
@@ -349,28 +348,11 @@ def staff_page_query(queryset, after, limit):
 # the ORM they took longer than the database takes to run them, and the same lists are asked for
 # all day. The units in scope and in the filters are read on every request and are part of the key
 # (a unit added or moved is listed at once); rows are never kept.
-_STAFF_KEPT = OrderedDict()
-_STAFF_KEPT_SIZE = 256
+_STAFF_KEPT = Kept(256)
 _STAFF_PAGES_SIZE = 16  # page queries per kept list: a walk's cursors are each asked for once
-_STAFF_LOCK = threading.Lock()
 # Filters whose validation or SQL reads other rows than the units (a field or position id must
 # exist, a code is read as ids): with any of them the queries are built afresh.
 STAFF_UNKEPT_FILTERS = frozenset({"field", "field_code", "position", "position_code"})
-
-
-def _staff_kept(key):
-    with _STAFF_LOCK:
-        hit = _STAFF_KEPT.get(key)
-        if hit is not None:
-            _STAFF_KEPT.move_to_end(key)
-        return hit
-
-
-def _staff_keep(key, value):
-    with _STAFF_LOCK:
-        _STAFF_KEPT[key] = value
-        while len(_STAFF_KEPT) > _STAFF_KEPT_SIZE:
-            _STAFF_KEPT.popitem(last=False)
 
 
 def staff_list_key(user, params, day, stored):
@@ -390,15 +372,6 @@ def staff_list_key(user, params, day, stored):
     scope = tuple(getattr(user, a, None) for a in ("is_active", "is_superuser", "role", "province_id", "unit_id"))
     stored = "guarded" if stored is GUARDED else stored
     return (read_alias(), scope, may(user, "staff.view_personal"), day, stored, get_language(), tuple(filters))
-
-
-def _staff_sql(sql, params, connection):
-    """``(sql, params)`` to keep for ``connection``: on PostgreSQL the parameters written into the
-    text once, as its client-side binding writes them on every run (the units' ids: an array of a
-    hundred numbers)."""
-    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("server_side_binding"):
-        return sql, params
-    return connection.ops.compose_sql(sql, params), None
 
 
 def staff_values(queryset, columns):
@@ -459,19 +432,19 @@ def staff_page(user, params, day, *, stored, columns, after, limit):
     if key is not None:
         own, dates, related = columns
         key = (*key, own, dates, tuple(related.items()))
-        units = _staff_kept(key)
+        units = _STAFF_KEPT.get(key)
         if units is not None:
             sql, units_params = units
             if sql is not None:
                 with connection.cursor() as cursor:
                     cursor.execute(sql, units_params)
                     ids = tuple(pk for (pk,) in cursor.fetchall())
-            entry = _staff_kept((key, ids))
+            entry = _STAFF_KEPT.get((key, ids))
             if entry is not None:
                 return _staff_page_rows(entry, after, limit)
     # Units that differ from the kept ones are not read a second time.
     queryset, filterset = staff_filtered(user, params, day, stored=stored, unit_ids=ids)
-    entry = (*staff_values(queryset, columns), {})
+    entry = (*staff_values(queryset, columns), Kept(_STAFF_PAGES_SIZE))
     if key is not None:
         units = filterset.units
         try:
@@ -479,8 +452,8 @@ def staff_page(user, params, day, *, stored, columns, after, limit):
         except EmptyResultSet:  # no unit can match (an empty scope, a unit id of 1.5): not kept
             pass
         else:
-            _staff_keep(key, _staff_sql(*units, connection) if units[0] else units)
-            _staff_keep((key, filterset.unit_ids), entry)
+            _STAFF_KEPT.put(key, bind(connection, *units) if units[0] else units)
+            _STAFF_KEPT.put((key, filterset.unit_ids), entry)
     return _staff_page_rows(entry, after, limit)
 
 
@@ -498,11 +471,8 @@ def _staff_page_rows(entry, after, limit):
             width = compiler.col_count - 2
             converters = compiler.get_converters([s[0] for s in compiler.select[:width]])
             converters = [(pos, c) for pos, c in converters.items() if pos not in lookups]
-            page = (*_staff_sql(staff_page_sql(sql, width, lookups, connection), params, connection), converters)
-        with _STAFF_LOCK:
-            pages[(after, limit)] = page
-            while len(pages) > _STAFF_PAGES_SIZE:
-                del pages[next(iter(pages))]
+            page = (*bind(connection, staff_page_sql(sql, width, lookups, connection), params), converters)
+        pages.put((after, limit), page)
     sql, params, converters = page
     if sql is None:
         return []
