@@ -274,7 +274,7 @@ def render(province, day, fig):
         f'<th scope="col"><a href="?sort={key if key in ("name", "code") else "-" + key}">{label}</a></th>'
         for key, label in HEADS
     )
-    rows = []
+    rows, on_day = [], f"&amp;in_effect={day.isoformat()}"
     for c in fig["communes"]:
         code = esc(c["code"])
         unit, roster = f"/units/{code}/", f"/units/{code}/staff/?mode=working"
@@ -284,8 +284,8 @@ def render(province, day, fig):
             f"{' <span class=badge>BG</span>' if c['border'] else ''}</th><td>{code}</td>"
             f'<td class="num"><a href="{unit}#quotas">{_n(c["quota"])}</a></td>'
             f'<td class="num"><a href="{roster}">{_n(c["on_roll"])}</a></td>'
-            f'<td class="num"><a href="/movements/?to_code={code}">{_n(c["seconded_in"])}</a></td>'
-            f'<td class="num"><a href="/movements/?from_code={code}">{_n(c["seconded_out"])}</a></td>'
+            f'<td class="num"><a href="/movements/?to_code={code}{on_day}">{_n(c["seconded_in"])}</a></td>'
+            f'<td class="num"><a href="/movements/?from_code={code}{on_day}">{_n(c["seconded_out"])}</a></td>'
             f'<td class="num"><a href="/units/{code}/staff/?mode=absent">{_n(c["absent"])}</a></td>'
             f'<td class="num"><a href="{roster}">{_n(c["effective"])}</a></td>'
             f'<td class="num">{_n(c["net"])}</td>'

@@ -21,7 +21,6 @@ from reports.selectors import (
     report_fields,
 )
 from reports.tasks import export_job_retry
-from secondments.models import EFFECTIVE_STATUSES, TEMPORARY_KINDS
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -154,9 +153,7 @@ def drilldown_queries(report):
     if report.filters.field_id:
         roster["field"] = report.filters.field_id
         movements["field"] = report.filters.field_id
-    movements.setlist("kind", list(TEMPORARY_KINDS))
-    movements.setlist("status", list(EFFECTIVE_STATUSES))
-    movements["date_from"] = movements["date_to"] = report.as_of.isoformat()
+    movements["in_effect"] = report.as_of.isoformat()
     return roster.urlencode(), movements.urlencode()
 
 

@@ -16,8 +16,10 @@ class MovementFilterSet(django_filters.FilterSet):
     """Filters by plan, kind, status, sending and receiving unit (id or code), field, dates and text.
 
     ``date_from`` / ``date_to`` keep movements whose dates meet that range (a movement without an
-    end, a transfer, runs on from its start). ``q`` searches the person's name and staff code
-    without accents ("nguyen van" finds "Nguyễn Văn") and the decision number.
+    end, a transfer, runs on from its start); ``in_effect`` the temporary movements decided and
+    running on that day, as the headcount counts them (the dashboards' links). ``q`` searches the
+    person's name and staff code without accents ("nguyen van" finds "Nguyễn Văn") and the
+    decision number.
     """
 
     plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=Plan.objects.all())
@@ -30,6 +32,7 @@ class MovementFilterSet(django_filters.FilterSet):
     field = django_filters.ModelChoiceFilter(label=_("Field"), queryset=Field.objects.all())
     date_from = django_filters.DateFilter(label=_("From date"), method="filter_date_from")
     date_to = django_filters.DateFilter(label=_("To date"), method="filter_date_to")
+    in_effect = django_filters.DateFilter(label=_("In effect on"), method="filter_in_effect")
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
 
     class Meta:
@@ -49,7 +52,7 @@ class MovementFilterSet(django_filters.FilterSet):
                 units = Unit.objects.filter(province_id=user.province_id)
                 self.filters["from_unit"].queryset = units
                 self.filters["to_unit"].queryset = units
-        for name in ("date_from", "date_to"):
+        for name in ("date_from", "date_to", "in_effect"):
             self.filters[name].extra["widget"] = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
 
     def filter_date_from(self, queryset, name, value):
@@ -61,6 +64,9 @@ class MovementFilterSet(django_filters.FilterSet):
 
     def filter_date_to(self, queryset, name, value):
         return queryset.filter(start_date__lte=value)
+
+    def filter_in_effect(self, queryset, name, value):
+        return queryset.filter(Secondment.objects.in_effect_q(value))
 
     def filter_q(self, queryset, name, value):
         text = normalize_search(value)

@@ -128,7 +128,7 @@ def test_page_renders_kpis_charts_and_table(client, login_as, world):
     # Each number links to the commune's roster, its quota table or its movement list.
     assert 'href="/units/66001/staff/?"' in html and 'href="/units/66001/#quotas"' in html
     assert 'href="/units/66001/#unit-mismatches"' in html
-    assert "/movements/?from_code=66001&amp;kind=secondment&amp;kind=reinforcement&amp;kind=rotation" in html
+    assert 'href="/movements/?from_code=66001&amp;in_effect=2025-10-15"' in html
     assert 'value="15/10/2025"' in html
     # The chart tables carry the same numbers as the charts (worked out in builders.py).
     assert (
@@ -232,3 +232,23 @@ def test_query_count_is_constant_when_communes_and_staff_double(client, login_as
         response = client.get(url(world, as_of="15/10/2025", field=world["land"].pk, only="short"))
         assert response.status_code == 200
     assert response.context["report"].kpis.communes == 6
+
+
+def test_movement_links_list_the_movements_counted(client, login_as, world):
+    # On 15/10/2025 two people are seconded into the province's communes and one out of them
+    # (builders.py); each number's link lists exactly its movements, on that day.
+    login_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
+    report = client.get(url(world, as_of="15/10/2025")).context["report"]
+    totals = {"seconded_in": 0, "seconded_out": 0}
+    for c in report.communes:
+        for key, param in (("seconded_in", "to_code"), ("seconded_out", "from_code")):
+            listed = client.get(reverse("secondments:movement-list"), {param: c.code, "in_effect": "2025-10-15"})
+            assert listed.status_code == 200
+            assert listed.context["paginator"].count == getattr(c, key), (c.code, key)
+            totals[key] += listed.context["paginator"].count
+    assert totals == {"seconded_in": 2, "seconded_out": 1}
+    # The day after the land secondment from Xã An ended (1 November), it is no longer listed.
+    later = client.get(reverse("secondments:movement-list"), {"in_effect": "2025-11-02"}).context["paginator"].count
+    assert later == 1
+    bad = client.get(reverse("secondments:movement-list"), {"in_effect": "31/02/2025"})
+    assert bad.context["filterset"].errors["in_effect"] == ["Enter a valid date."]
