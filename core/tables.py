@@ -238,7 +238,14 @@ class Table:
         return out
 
     def totals(self, rows):
-        return {c.key: sum(c.value(r) or 0 for r in rows) for c in self.columns if c.total}
+        rows = rows if isinstance(rows, list) else list(rows)
+        dict_rows = (type(rows[0]) is dict) if rows else None
+        sums = {}
+        for c in self.columns:
+            if c.total:
+                get = _getter(c.key, dict_rows)
+                sums[c.key] = sum(v for r in rows if (v := get(r)))
+        return sums
 
     # --- page -------------------------------------------------------------------------------------
 

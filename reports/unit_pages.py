@@ -138,16 +138,17 @@ def _offers_chosen(params, held):
     return not (_chosen(params, "field", fields) or _chosen(params, "position", positions))
 
 
-# The filter bar's HTML with its options, kept per everything it shows: the unit's options and
-# their counts as read, the filters, the language and whether personal filters show. Building
-# the form and writing its widgets cost more than the rest of the page's Python.
+# The filter bar's and the header row's HTML, kept per everything they show: the unit's options as
+# read, the filters, the language and whether personal data shows. Building the form and writing
+# its widgets cost more than the rest of the page's Python.
 _FILTER_BARS = Kept(512)
 
 
 def filter_bar(filters, params, held, *, mode, personal, valid):
-    """``(html, options)``: the form of the RosterFilterSet that ``filters()`` gives, written out,
-    and the field and position options it offers (each list beginning with the empty choice).
-    ``valid``: whether the filters were valid (a form with errors is written afresh)."""
+    """``(html, options, head, columns)``: the form of the RosterFilterSet that ``filters()`` gives,
+    written out, and the field and position options it offers (each list beginning with the empty
+    choice); the table's header row written out, and its columns (``sort_columns``). ``valid``:
+    whether the filters were valid (a form with errors is written afresh)."""
 
     def build():
         form = filters().form
@@ -166,7 +167,9 @@ def filter_bar(filters, params, held, *, mode, personal, valid):
                 "ordering": params.get("ordering"),
             },
         )
-        return html, options
+        columns = sort_columns(params, personal)
+        head = render_to_string("communes/includes/roster_head.html", {"sort_columns": columns})
+        return html, options, head, columns
 
     if not valid or not _offers_chosen(params, held):
         return build()
@@ -302,7 +305,7 @@ def roster_context(*, unit, user, params):
         else:
             # The options tell whether today's stored placements hold: the rows are read the same way.
             held, stored = read_stored_or_live(cursor, *choices_sql, today)
-    filters_html, filter_options = filter_bar(
+    filters_html, filter_options, head_html, columns = filter_bar(
         filters, params, held, mode=mode, personal=personal, valid=choices_sql is not None
     )
     # Nobody on the list at all (no options): no page of rows to read.
@@ -322,7 +325,8 @@ def roster_context(*, unit, user, params):
         "mode": mode,
         "page_obj": page,
         "staff_list": page.object_list,
-        "sort_columns": sort_columns(params, personal),
+        "sort_columns": columns,
+        "roster_head": head_html,
         "can_view_personal": personal,
     }
 

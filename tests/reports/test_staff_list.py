@@ -90,9 +90,11 @@ def redeclare():
     def change(key, **changes):
         columns = tuple(replace(c, **changes) if c.key == key else c for c in STAFF_LIST.columns)
         object.__setattr__(STAFF_LIST, "columns", columns)
+        unit_pages._FILTER_BARS.clear()  # headers kept per process were written from the code's declaration
 
     yield change
     object.__setattr__(STAFF_LIST, "columns", kept)
+    unit_pages._FILTER_BARS.clear()
 
 
 def api_client(user):
