@@ -6,7 +6,9 @@ from operator import attrgetter
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from core.memo import Kept
 from core.tables import DAY
 from core.text import short_date_formatter
 from staffing.tables import STAFF_LIST
@@ -61,9 +63,21 @@ def roster_rows(staff_list, personal=True):
     says who is seconded in or out and who is absent that day. Without ``personal`` the personal
     columns' cells are left out (their headers too). No row: the table's ``empty`` text.
     """
+    rows = tuple(staff_list)
+    if not all(isinstance(r, tuple) for r in rows):  # only rows that are their values are kept
+        return mark_safe(_rows(rows, personal))
+    return mark_safe(_ROWS.get_or_build((personal, get_language(), rows), lambda: _rows(rows, personal)))
+
+
+# The rows' HTML kept per the rows as read (their values), the language and whether personal data
+# shows: the same page of a roster is asked again and again until its people change.
+_ROWS = Kept(256)
+
+
+def _rows(staff_list, personal):
     date, ctx = short_date_formatter(), {}  # ctx: what the columns' ``render`` keeps for the page
     cells = [_cell(c, date, ctx) for c in STAFF_LIST.page_columns(personal=personal)]
     out = ["<tr>" + "".join([cell(s) for cell in cells]) + "</tr>" for s in staff_list]
     if not out:
         out.append(f'<tr><td colspan="{len(cells)}">{html.escape(str(STAFF_LIST.empty))}</td></tr>')
-    return mark_safe("\n".join(out))  # noqa: S308 — every value above is escaped
+    return "\n".join(out)  # every value above is escaped

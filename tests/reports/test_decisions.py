@@ -22,6 +22,7 @@ from tests.secondments import builders as b
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture(autouse=True)
 def english():
     """Messages checked below are the English msgids, whatever an earlier test left active."""

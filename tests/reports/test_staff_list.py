@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from core.excel import DATE
 from reports import api, exports, unit_pages
+from reports.templatetags import roster_tags
 from staffing.models import PERSONAL_FIELDS, Qualification
 from staffing.tables import STAFF_LIST
 from tests import factories as f
@@ -90,11 +91,17 @@ def redeclare():
     def change(key, **changes):
         columns = tuple(replace(c, **changes) if c.key == key else c for c in STAFF_LIST.columns)
         object.__setattr__(STAFF_LIST, "columns", columns)
-        unit_pages._FILTER_BARS.clear()  # headers kept per process were written from the code's declaration
+        forget_written_html()
 
     yield change
     object.__setattr__(STAFF_LIST, "columns", kept)
+    forget_written_html()
+
+
+def forget_written_html():
+    """Headers and rows kept per process were written from the code's declaration."""
     unit_pages._FILTER_BARS.clear()
+    roster_tags._ROWS.clear()
 
 
 def api_client(user):

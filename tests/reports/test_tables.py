@@ -107,7 +107,7 @@ def test_department_page_api_and_workbook_read_one_declaration(client, login_as,
     html = page.content.decode()
     # Headers from the declaration, links by URL name: the roster by field, the movements sent.
     for label in ("Field", "Quota", "On roll", "Seconded out", "Against quota", "Mismatches"):
-        assert f'<th scope="col"{" class=\"num\"" if label != "Field" else ""}>{label}</th>' in html
+        assert f'<th scope="col"{' class="num"' if label != "Field" else ""}>{label}</th>' in html
     assert f'href="/units/66S01/staff/?field={world["finance"].pk}"' in html
     assert f'href="/movements/?from_code=66S01&amp;field={world["finance"].pk}"' in html
     assert '<td class="num gap-neg" data-col="gap">-1</td>' in html  # finance 9 / 10
@@ -199,7 +199,7 @@ def test_alerts_page_api_and_workbook_list_the_same_movements(client, login_as, 
     assert expected  # the fixture's approved movements are past their dates
     html = client.get(reverse("secondments:movement-alerts"), **EN).content.decode()
     assert 'id="export-alerts"' in html
-    counts = [int(x.split("<")[0]) for x in html.split('data-count>')[1:]]
+    counts = [int(x.split("<")[0]) for x in html.split("data-count>")[1:]]
     assert sum(counts) == len(expected)
     api = api_as(Role.PROVINCE_OFFICIAL, prov=world["province"])
     data = api.get(reverse("api-report-alerts")).json()
@@ -415,7 +415,6 @@ def test_commune_table_page_columns_are_the_sort_keys_and_the_workbook_keeps_its
         "STT", "Commune", "Code", "Quota", "On roll", "Headcount against quota", "Short (sum of fields)",
         "Surplus (sum of fields)", "Fields most short",
     ]  # fmt: skip
-
 
 
 @pytest.mark.parametrize(
