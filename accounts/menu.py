@@ -50,10 +50,14 @@ MAIN_MENU = (
 )
 
 
+def menu_shown(user) -> tuple:
+    """Which entries of ``MAIN_MENU`` ``user`` sees (a tuple of booleans)."""
+    return tuple(e.shown is None or bool(e.shown(user)) for e in MAIN_MENU)
+
+
 def menu_html(user) -> str:
     """The menu's <li> items for ``user`` (escaped HTML)."""
-    shown = tuple(e.shown is None or bool(e.shown(user)) for e in MAIN_MENU)
-    return _menu_html(shown, get_language(), get_urlconf(), get_script_prefix())
+    return _menu_html(menu_shown(user), get_language(), get_urlconf(), get_script_prefix())
 
 
 @lru_cache(maxsize=128)
