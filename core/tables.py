@@ -19,10 +19,11 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from types import SimpleNamespace
 from urllib.parse import quote, quote_plus, urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -452,6 +453,12 @@ def _quoted(text, quote_with):
     return text if text.isascii() and text.isalnum() else quote_with(text)
 
 
+@lru_cache(maxsize=256)
+def _reversed(url_name, args, urlconf, prefix):
+    """``reverse`` for one URL configuration and prefix: a page's tables reverse the same few."""
+    return reverse(url_name, args=args, urlconf=urlconf)
+
+
 class _LinkMaker:
     """Reverses a URL name once per table: every row's link differs only by its arguments. ``href``
     is ready for an HTML attribute: values are URL-quoted and "&" escaped."""
@@ -461,7 +468,7 @@ class _LinkMaker:
     def __init__(self, link: Link, env):
         self.link, ctx = link, env["ctx"]
         marks = [str(self.MARK + i) for i in range(len(link.args))]
-        pattern = reverse(link.url_name, args=marks)
+        pattern = _reversed(link.url_name, tuple(marks), get_urlconf(), get_script_prefix())
         self.args = []
         for mark, key in zip(marks, link.args, strict=True):
             before, pattern = pattern.split(mark, 1)
